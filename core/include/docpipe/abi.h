@@ -1,0 +1,114 @@
+/* docpipe plugin ABI: the only thing that crosses a plugin boundary.
+ *
+ * Pure C so that a plugin is tied neither to one compiler nor to one standard
+ * library. Every pointer has an owner and a lifetime stated next to it; no C++
+ * exception, STL object or pugixml object ever crosses. Data crosses as bytes:
+ * input plugins hand back the raw model serialised as XML, output plugins
+ * receive the whole model serialised as XML (as pandoc filters exchange the
+ * serialised AST).
+ *
+ * Versioning: a plugin is accepted when its abi_major equals the host's and
+ * its abi_minor is <= the host's. Minor versions only append fields at the end
+ * of docpipe_plugin; `struct_size` tells the host which fields exist.
+ */
+#ifndef DOCPIPE_ABI_H
+#define DOCPIPE_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DOCPIPE_ABI_MAJOR 1
+#define DOCPIPE_ABI_MINOR 0
+
+/* The one exported symbol of every plugin. */
+#define DOCPIPE_PLUGIN_ENTRY_SYMBOL "docpipe_plugin_entry"
+
+typedef enum docpipe_plugin_kind {
+  DOCPIPE_KIND_INPUT = 1,
+  DOCPIPE_KIND_OUTPUT = 2
+} docpipe_plugin_kind;
+
+typedef enum docpipe_status {
+  DOCPIPE_OK = 0,
+  DOCPIPE_ERR_INPUT = 1,    /* the input cannot be made sense of */
+  DOCPIPE_ERR_OUTPUT = 2,   /* an output could not be written */
+  DOCPIPE_ERR_OPTION = 3,   /* an unknown or invalid option */
+  DOCPIPE_ERR_INTERNAL = 4  /* a bug: an exception caught at the boundary */
+} docpipe_status;
+
+/* Host-owned byte sink. `write` may be called any number of times; the bytes
+ * are copied before it returns. Returns 0 on success. */
+typedef struct docpipe_sink {
+  void *ctx;
+  int (*write)(void *ctx, const char *data, size_t len);
+} docpipe_sink;
+
+/* Host-owned error sink: the message (UTF-8, NUL-terminated) is copied. */
+typedef struct docpipe_error_sink {
+  void *ctx;
+  void (*report)(void *ctx, const char *message);
+} docpipe_error_sink;
+
+/* Host-owned output target. An output plugin asks for one temporary path per
+ * file it produces, naming the file by a suffix appended to the input's stem
+ * (".xlsx", ".T1.csv"). The returned string belongs to the host and lives
+ * until the write call returns. The host renames every file into place only
+ * after `write` returned DOCPIPE_OK, and removes them otherwise, so a failed
+ * or crashed output never leaves a half file. Returns NULL when the suffix is
+ * refused (e.g. it would leave the output folder). */
+typedef struct docpipe_output_target {
+  void *ctx;
+  const char *(*file_path)(void *ctx, const char *suffix);
+} docpipe_output_target;
+
+/* Options as "key=value" pairs, host-owned, valid during the call. */
+typedef struct docpipe_options {
+  size_t count;
+  const char *const *keys;
+  const char *const *values;
+} docpipe_options;
+
+/* Input plugins.
+ * probe: how likely `text` (valid UTF-8, LF line ends) is this plugin's form,
+ *   0.0 (surely not) to 1.0 (surely). Must be cheap: only a prefix may be read.
+ * parse: writes the raw model body (<body> element of formats/model.rng) to
+ *   `out`. Diagnostics about the input go inside that XML; `err` gets the
+ *   reason when the status is not DOCPIPE_OK. */
+typedef double (*docpipe_probe_fn)(const char *text, size_t len);
+typedef int (*docpipe_parse_fn)(const char *text, size_t len,
+                                const docpipe_options *options,
+                                const docpipe_sink *out,
+                                const docpipe_error_sink *err);
+
+/* Output plugins: `model_xml` is the complete model document. */
+typedef int (*docpipe_write_fn)(const char *model_xml, size_t len,
+                                const docpipe_options *options,
+                                const docpipe_output_target *target,
+                                const docpipe_error_sink *err);
+
+typedef struct docpipe_plugin {
+  uint32_t abi_major;   /* first, so a host of any version can read it */
+  uint32_t abi_minor;
+  uint32_t struct_size; /* sizeof(docpipe_plugin) as the plugin saw it */
+  uint32_t kind;        /* docpipe_plugin_kind */
+  const char *name;     /* "word-export"; static storage */
+  const char *version;  /* "1.0.0"; static storage */
+  const char *description;
+  /* Comma-separated option names the plugin accepts ("" = none). */
+  const char *options;
+  docpipe_probe_fn probe; /* input only, else NULL */
+  docpipe_parse_fn parse; /* input only, else NULL */
+  docpipe_write_fn write; /* output only, else NULL */
+} docpipe_plugin;
+
+typedef const docpipe_plugin *(*docpipe_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DOCPIPE_ABI_H */

@@ -1,0 +1,176 @@
+// The raw model an input plugin builds: headings, paragraphs and tables in
+// source order, each with the source lines it came from, plus diagnostics.
+// Header-only and plain C++; it serialises to the <body> element of
+// formats/model.rng, which is what crosses the plugin boundary.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace docpipe::sdk {
+
+// 1-based, inclusive range of physical lines in the decoded text.
+struct LineRange {
+  int first = 0;
+  int last = 0;
+};
+
+struct Cell {
+  std::string text;  // as in the source, inner line breaks as '\n'; "" = blank
+  LineRange lines;
+  int rowspan = 1;
+  int colspan = 1;
+  bool header = false;
+  int column = -1;  // grid column when the plugin knows it, else -1
+};
+
+struct Row {
+  LineRange lines;
+  std::vector<Cell> cells;
+
+  Cell &add_cell(std::string text, LineRange where) {
+    cells.push_back(Cell{std::move(text), where});
+    return cells.back();
+  }
+};
+
+struct Table {
+  LineRange lines;
+  std::vector<Row> rows;
+
+  Row &add_row(LineRange where) {
+    rows.push_back(Row{where, {}});
+    return rows.back();
+  }
+};
+
+enum class Severity { info, warning, error };
+
+struct Diagnostic {
+  Severity severity = Severity::warning;
+  int line = 0;          // 0 = the whole document
+  std::string code;      // stable, kebab-case: "ragged-row"
+  std::string message;   // for people
+};
+
+struct Block {
+  enum class Kind { heading, paragraph, table } kind = Kind::paragraph;
+  std::string text;  // heading / paragraph
+  int level = 1;     // heading
+  LineRange lines;
+  Table table;       // table
+};
+
+class RawDocument {
+ public:
+  void add_heading(std::string text, int level, LineRange where) {
+    Block b;
+    b.kind = Block::Kind::heading;
+    b.text = std::move(text);
+    b.level = level;
+    b.lines = where;
+    blocks_.push_back(std::move(b));
+  }
+  void add_paragraph(std::string text, LineRange where) {
+    Block b;
+    b.kind = Block::Kind::paragraph;
+    b.text = std::move(text);
+    b.lines = where;
+    blocks_.push_back(std::move(b));
+  }
+  Table &add_table(LineRange where) {
+    Block b;
+    b.kind = Block::Kind::table;
+    b.lines = where;
+    b.table.lines = where;
+    blocks_.push_back(std::move(b));
+    return blocks_.back().table;
+  }
+  void diagnose(Severity severity, int line, std::string code, std::string message) {
+    diagnostics_.push_back(Diagnostic{severity, line, std::move(code), std::move(message)});
+  }
+
+  const std::vector<Block> &blocks() const { return blocks_; }
+  std::vector<Block> &blocks() { return blocks_; }
+  const std::vector<Diagnostic> &diagnostics() const { return diagnostics_; }
+
+  // Serialises to the <body> element of the model schema.
+  std::string to_xml() const {
+    std::string out;
+    out.reserve(4096);
+    out += "<body>\n";
+    for (const Block &b : blocks_) {
+      switch (b.kind) {
+        case Block::Kind::heading:
+          out += "  <heading level=\"" + std::to_string(b.level) + "\"" + lines_attr(b.lines) + ">";
+          escape_into(out, b.text);
+          out += "</heading>\n";
+          break;
+        case Block::Kind::paragraph:
+          out += "  <paragraph" + lines_attr(b.lines) + ">";
+          escape_into(out, b.text);
+          out += "</paragraph>\n";
+          break;
+        case Block::Kind::table:
+          out += "  <table" + lines_attr(b.table.lines) + ">\n";
+          for (const Row &r : b.table.rows) {
+            out += "    <row" + lines_attr(r.lines) + ">";
+            for (const Cell &c : r.cells) {
+              out += "<cell" + lines_attr(c.lines);
+              if (c.rowspan != 1) out += " rowspan=\"" + std::to_string(c.rowspan) + "\"";
+              if (c.colspan != 1) out += " colspan=\"" + std::to_string(c.colspan) + "\"";
+              if (c.header) out += " header=\"true\"";
+              if (c.column >= 0) out += " column=\"" + std::to_string(c.column) + "\"";
+              if (c.text.empty()) {
+                out += "/>";
+              } else {
+                out += ">";
+                escape_into(out, c.text);
+                out += "</cell>";
+              }
+            }
+            out += "</row>\n";
+          }
+          out += "  </table>\n";
+          break;
+      }
+    }
+    for (const Diagnostic &d : diagnostics_) {
+      out += "  <diagnostic severity=\"";
+      out += d.severity == Severity::info ? "info" : d.severity == Severity::warning ? "warning" : "error";
+      out += "\" line=\"" + std::to_string(d.line) + "\" code=\"";
+      escape_into(out, d.code);
+      out += "\">";
+      escape_into(out, d.message);
+      out += "</diagnostic>\n";
+    }
+    out += "</body>\n";
+    return out;
+  }
+
+ private:
+  static std::string lines_attr(LineRange r) {
+    return " first-line=\"" + std::to_string(r.first) + "\" last-line=\"" + std::to_string(r.last) + "\"";
+  }
+  static void escape_into(std::string &out, std::string_view s) {
+    for (char ch : s) {
+      switch (ch) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\t': out += "&#9;"; break;
+        case '\n': out += "&#10;"; break;
+        case '\r': out += "&#13;"; break;
+        default: out += ch;
+      }
+    }
+  }
+
+  std::vector<Block> blocks_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+}  // namespace docpipe::sdk

@@ -1,0 +1,40 @@
+// Text helpers the core offers to plugins (implemented with ICU in the
+// docpipe_sdk library, so that host and plugins share one ICU). Every input
+// is valid UTF-8: the core decoded it before any plugin saw it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace docpipe::sdk {
+
+// Code points of a valid UTF-8 string.
+std::u32string to_u32(std::string_view utf8);
+std::string to_utf8(std::u32string_view text);
+
+// East Asian Width: W and F count 2 columns, everything else 1 (A counts 1),
+// combining marks and zero-width characters 0.
+int char_width(char32_t c);
+int display_width(std::string_view utf8);
+
+bool is_han(char32_t c);
+// CJK punctuation and full-width forms: （）【】、，。：；“”《》 etc.
+bool is_cjk_punct(char32_t c);
+// Any Unicode white space, including NBSP, EN SPACE and IDEOGRAPHIC SPACE.
+bool is_space(char32_t c);
+
+// Trims Unicode white space at both ends.
+std::string trim(std::string_view utf8);
+// True when the text is empty or only white space (a blank cell, never 0).
+bool is_blank(std::string_view utf8);
+
+// Removes a single ASCII space whose two neighbours are both Han characters
+// or CJK punctuation ("自 然 人" -> "自然人", "申 请数量" -> "申请数量"). A run
+// of two or more spaces, and a space next to a digit or Latin letter, stay.
+std::string remove_cjk_spaces(std::string_view utf8);
+
+// Splits on '\n' (the core already turned CRLF and CR into LF).
+std::vector<std::string_view> split_lines(std::string_view text);
+
+}  // namespace docpipe::sdk

@@ -1,0 +1,114 @@
+// ICU-backed text helpers offered to plugins (see docpipe/sdk/text.hpp).
+#include <docpipe/sdk/text.hpp>
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+namespace docpipe::sdk {
+
+std::u32string to_u32(std::string_view utf8) {
+  std::u32string out;
+  out.reserve(utf8.size());
+  const auto *s = reinterpret_cast<const uint8_t *>(utf8.data());
+  const int32_t n = static_cast<int32_t>(utf8.size());
+  int32_t i = 0;
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    out.push_back(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c));
+  }
+  return out;
+}
+
+std::string to_utf8(std::u32string_view text) {
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (char32_t c : text) {
+    uint8_t buf[4];
+    int32_t len = 0;
+    UBool error = false;
+    U8_APPEND(buf, len, 4, static_cast<UChar32>(c), error);
+    if (!error) out.append(reinterpret_cast<const char *>(buf), static_cast<size_t>(len));
+  }
+  return out;
+}
+
+int char_width(char32_t c) {
+  if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF) return 0;
+  const int8_t cat = static_cast<int8_t>(u_charType(static_cast<UChar32>(c)));
+  if (cat == U_NON_SPACING_MARK || cat == U_ENCLOSING_MARK) return 0;
+  const int eaw = u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_EAST_ASIAN_WIDTH);
+  return (eaw == U_EA_WIDE || eaw == U_EA_FULLWIDTH) ? 2 : 1;
+}
+
+int display_width(std::string_view utf8) {
+  int w = 0;
+  for (char32_t c : to_u32(utf8)) w += char_width(c);
+  return w;
+}
+
+bool is_han(char32_t c) {
+  UErrorCode status = U_ZERO_ERROR;
+  return uscript_getScript(static_cast<UChar32>(c), &status) == USCRIPT_HAN && U_SUCCESS(status);
+}
+
+bool is_cjk_punct(char32_t c) {
+  if (c >= 0x3000 && c <= 0x303F && c != 0x3000) return true;  // CJK symbols and punctuation
+  if (c >= 0xFF01 && c <= 0xFF0F) return true;                 // full-width ！＂＃…／
+  if (c >= 0xFF1A && c <= 0xFF20) return true;                 // ：；＜＝＞？＠
+  if (c >= 0xFF3B && c <= 0xFF40) return true;
+  if (c >= 0xFF5B && c <= 0xFF65) return true;
+  if (c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019) return true;  // curly quotes
+  if (c == 0x2014 || c == 0x2026 || c == 0x00B7) return true;                 // — … ·
+  return false;
+}
+
+bool is_space(char32_t c) { return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == 0xFEFF; }
+
+std::string trim(std::string_view utf8) {
+  std::u32string u = to_u32(utf8);
+  size_t b = 0, e = u.size();
+  while (b < e && is_space(u[b])) ++b;
+  while (e > b && is_space(u[e - 1])) --e;
+  if (b == 0 && e == u.size()) return std::string(utf8);
+  return to_utf8(std::u32string_view(u).substr(b, e - b));
+}
+
+bool is_blank(std::string_view utf8) {
+  for (char32_t c : to_u32(utf8))
+    if (!is_space(c)) return false;
+  return true;
+}
+
+std::string remove_cjk_spaces(std::string_view utf8) {
+  if (utf8.find(' ') == std::string_view::npos) return std::string(utf8);
+  const std::u32string u = to_u32(utf8);
+  auto cjk = [](char32_t c) { return is_han(c) || is_cjk_punct(c); };
+  std::u32string out;
+  out.reserve(u.size());
+  for (size_t i = 0; i < u.size(); ++i) {
+    if (u[i] == U' ' && i > 0 && i + 1 < u.size() && u[i - 1] != U' ' && u[i + 1] != U' ' && cjk(u[i - 1]) &&
+        cjk(u[i + 1]))
+      continue;
+    out.push_back(u[i]);
+  }
+  return to_utf8(out);
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) {
+      if (start < text.size()) lines.push_back(text.substr(start));
+      break;
+    }
+    lines.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return lines;
+}
+
+}  // namespace docpipe::sdk

@@ -1,0 +1,40 @@
+#include <catch2/catch.hpp>
+#include <docpipe/sdk/text.hpp>
+
+using namespace docpipe::sdk;
+
+TEST_CASE("display width counts wide and full-width characters as two columns") {
+  CHECK(display_width("abc") == 3);
+  CHECK(display_width("自然人") == 6);
+  CHECK(display_width("（一）") == 6);
+  CHECK(display_width("１２") == 4);
+  CHECK(display_width("“") == 1);  // East Asian Width A counts 1
+}
+
+TEST_CASE("a single space between Han characters or CJK punctuation is removed") {
+  CHECK(remove_cjk_spaces("自 然 人") == "自然人");
+  CHECK(remove_cjk_spaces("申 请数量") == "申请数量");
+  CHECK(remove_cjk_spaces("危及“三 安全一 稳定”") == "危及“三安全一稳定”");
+}
+
+TEST_CASE("runs of spaces and spaces next to digits or Latin stay") {
+  CHECK(remove_cjk_spaces("信   息") == "信   息");
+  CHECK(remove_cjk_spaces("2020 年") == "2020 年");
+  CHECK(remove_cjk_spaces("国务院令 711 号") == "国务院令 711 号");
+  CHECK(remove_cjk_spaces("1. 属于") == "1. 属于");
+}
+
+TEST_CASE("blank means only white space, including NBSP, EN SPACE and U+3000") {
+  CHECK(is_blank(""));
+  CHECK(is_blank("   "));
+  CHECK(is_blank("\u00a0\u2002\u3000"));
+  CHECK_FALSE(is_blank("0"));
+  CHECK(trim("\u3000 12 \u00a0") == "12");
+}
+
+TEST_CASE("lines split on LF, a final newline adds no empty line") {
+  auto l = split_lines("a\n\nb\n");
+  REQUIRE(l.size() == 3);
+  CHECK(l[1].empty());
+  CHECK(l[2] == "b");
+}
