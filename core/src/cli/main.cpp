@@ -1,0 +1,233 @@
+// docpipe: a thin command line over the engine. Logs go to stderr; results
+// that a script reads (summaries) to stdout. Exit codes: see README.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <set>
+
+#include "decode/decode.hpp"
+#include "pipeline/engine.hpp"
+
+namespace fs = std::filesystem;
+using docpipe::Engine;
+using docpipe::Error;
+using docpipe::ExitCode;
+
+namespace {
+
+int code(ExitCode c) { return static_cast<int>(c); }
+
+// "xlsx,csv" -> {"xlsx", "csv"}
+std::vector<std::string> split_list(const std::string &s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string::npos) comma = s.size();
+    if (comma > start) out.push_back(s.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// -O csv:bom=false  ->  options["csv"]["bom"] = "false"
+bool parse_output_option(const std::string &spec, docpipe::OutputRequest &req) {
+  const size_t colon = spec.find(':');
+  const size_t eq = spec.find('=', colon == std::string::npos ? 0 : colon);
+  if (colon == std::string::npos || eq == std::string::npos || colon == 0 || eq == colon + 1) return false;
+  req.options[spec.substr(0, colon)][spec.substr(colon + 1, eq - colon - 1)] = spec.substr(eq + 1);
+  return true;
+}
+
+int run_convert(const Engine &engine, const std::vector<std::string> &inputs, const std::string &out_dir,
+                const std::string &format, const std::string &types, const std::vector<std::string> &out_options) {
+  docpipe::OutputRequest req;
+  req.plugins = split_list(types);
+  for (const auto &o : out_options)
+    if (!parse_output_option(o, req)) {
+      std::cerr << "docpipe: bad output option '" << o << "' (expected PLUGIN:KEY=VALUE)\n";
+      return code(ExitCode::usage);
+    }
+  size_t failed = 0;
+  ExitCode last = ExitCode::ok;
+  std::set<std::string> stems;
+  for (const auto &in : inputs) {
+    const fs::path p(in);
+    if (!stems.insert(p.stem().string()).second) {
+      std::cerr << "docpipe: " << in << ": another input has the same name; its outputs would be overwritten\n";
+      ++failed;
+      last = ExitCode::usage;
+      continue;
+    }
+    const auto o = engine.convert(p, p.filename().string(), format, out_dir, req);
+    if (!o.ok) {
+      std::cerr << "docpipe: " << o.error << "\n";
+      ++failed;
+      last = o.code;
+      continue;
+    }
+    std::cerr << in << ": " << (o.template_id.empty() ? "no template" : o.template_id) << ", " << o.verdict;
+    if (o.failed_checks) std::cerr << ", " << o.failed_checks << " identities fail";
+    std::cerr << ", " << o.files.size() << " files\n";
+  }
+  if (inputs.size() > 1) std::cerr << "docpipe: " << inputs.size() - failed << " of " << inputs.size() << " inputs converted\n";
+  if (failed == 0) return 0;
+  return inputs.size() == 1 ? code(last) : code(ExitCode::some_failed);
+}
+
+int run_formats(const Engine &engine) {
+  std::cout << "Plugins:\n";
+  for (const auto &p : engine.plugins().plugins()) {
+    std::cout << "  " << p.name() << " " << p.api->version << "  ("
+              << (p.is_input() ? "input" : "output") << ")  " << p.api->description << "\n"
+              << "      " << p.file.string() << " [" << p.origin << "]\n";
+  }
+  if (!engine.plugins().failures().empty()) {
+    std::cout << "Not loaded:\n";
+    for (const auto &f : engine.plugins().failures()) std::cout << "  " << f.reason << " [" << f.origin << "]\n";
+  }
+  std::cout << "Templates:\n";
+  for (const auto &t : engine.templates())
+    std::cout << "  " << t.id << "  " << t.title << "  (" << t.cell_count() << " cells)  " << t.file.string() << "\n";
+  return 0;
+}
+
+int run_inspect(const Engine &engine, const std::string &input, const std::string &format, bool print_model) {
+  try {
+    const auto doc = engine.build_model(input, fs::path(input).filename().string(), format);
+    if (print_model) {
+      doc.save(std::cout, "  ");
+      return 0;
+    }
+    const auto root = doc.child("document");
+    const auto meta = root.child("metadata");
+    std::cout << input << "\n  encoding: " << meta.child("encoding").attribute("name").as_string() << " ("
+              << meta.child("encoding").attribute("decision").as_string() << "), line ends "
+              << meta.child("encoding").attribute("line-endings").as_string() << "\n";
+    std::cout << "  input plugin: " << meta.child("input").attribute("plugin").as_string() << " (confidence "
+              << meta.child("input").attribute("confidence").as_string() << ")\n";
+    // Probe scores again on the decoded text, for people choosing -f.
+    std::cout << "  probe scores:";
+    std::ifstream in(input, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (const auto &s : engine.probe(docpipe::decode_text(bytes).text)) std::cout << " " << s.plugin << "=" << s.score;
+    std::cout << "\n";
+    int n = 0;
+    for (auto t : root.child("body").children("table")) {
+      size_t rows = 0, cells = 0;
+      for (auto r : t.children("row")) {
+        ++rows;
+        for (auto c : r.children("cell")) (void)c, ++cells;
+      }
+      std::cout << "  table " << ++n << ": lines " << t.attribute("first-line").as_int() << "-"
+                << t.attribute("last-line").as_int() << ", " << rows << " rows, " << cells << " cells\n";
+    }
+    const auto rep = meta.child("report");
+    std::cout << "  report: " << rep.attribute("title").as_string() << " | " << rep.attribute("agency").as_string()
+              << " | " << rep.attribute("year").as_string() << "\n";
+    std::cout << "  template: " << root.child("template").attribute("id").as_string("none") << ", verdict "
+              << root.child("verdict").attribute("status").as_string() << "\n";
+    for (auto r : root.child("verdict").children("reason")) std::cout << "    " << r.text().as_string() << "\n";
+    for (auto d : root.child("body").children("diagnostic"))
+      std::cout << "  " << d.attribute("severity").as_string() << " line " << d.attribute("line").as_int() << ": "
+                << d.text().as_string() << "\n";
+    for (auto d : root.child("diagnostics").children("diagnostic"))
+      std::cout << "  " << d.attribute("severity").as_string() << " line " << d.attribute("line").as_int() << ": "
+                << d.text().as_string() << "\n";
+    for (auto u : root.child("unmapped").children("item"))
+      std::cout << "  unmapped line " << u.attribute("first-line").as_int() << ": " << u.text().as_string() << " ("
+                << u.attribute("reason").as_string() << ")\n";
+    return 0;
+  } catch (const Error &e) {
+    std::cerr << "docpipe: " << e.what() << "\n";
+    return code(e.code());
+  }
+}
+
+int run_validate(const Engine &engine, const std::vector<std::string> &inputs, const std::string &format) {
+  size_t failed_inputs = 0, failing = 0;
+  ExitCode last = ExitCode::ok;
+  for (const auto &in : inputs) {
+    try {
+      const auto doc = engine.build_model(in, fs::path(in).filename().string(), format);
+      const auto root = doc.child("document");
+      size_t pass = 0, blank = 0, fail = 0;
+      for (auto c : root.child("checks").children("check")) {
+        const std::string r = c.attribute("result").as_string();
+        if (r == "fail") {
+          ++fail;
+          const std::string row = c.attribute("row").as_string(), col = c.attribute("column").as_string();
+          std::cout << in << ": FAIL " << c.attribute("identity").as_string() << " " << c.attribute("table").as_string()
+                    << (row.empty() ? "" : " row " + row) << (col.empty() ? "" : " column " + col)
+                    << ": expected " << c.attribute("expected").as_string() << ", actual "
+                    << c.attribute("actual").as_string() << "\n";
+        } else {
+          (r == "pass" ? pass : blank)++;
+        }
+      }
+      std::cout << in << ": " << root.child("template").attribute("id").as_string("no template") << ", " << pass
+                << " pass, " << blank << " hold with blanks, " << fail << " fail; verdict "
+                << root.child("verdict").attribute("status").as_string() << "\n";
+      if (fail > 0) ++failing;
+    } catch (const Error &e) {
+      std::cerr << "docpipe: " << e.what() << "\n";
+      ++failed_inputs;
+      last = e.code();
+    }
+  }
+  if (failed_inputs > 0) return inputs.size() == 1 ? code(last) : code(ExitCode::some_failed);
+  return failing > 0 ? code(ExitCode::validation_failed) : 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"docpipe: converts text exports of 政府信息公开工作年度报告 into spreadsheets and data"};
+  app.require_subcommand(1);
+  std::vector<std::string> plugin_dirs;
+  std::string formats_dir;
+  app.add_option("--plugin-dir", plugin_dirs, "Also look for plugins in this folder (before the others)");
+  app.add_option("--formats-dir", formats_dir, "Folder with model schema and templates/ (default: installed)");
+
+  std::vector<std::string> inputs;
+  std::string out_dir, format = "auto", types;
+  std::vector<std::string> out_options;
+  auto *convert = app.add_subcommand("convert", "Convert reports to XLSX, CSV, XML and a tidy values CSV");
+  convert->add_option("inputs", inputs, "Input text files")->required();
+  convert->add_option("-o,--output", out_dir, "Output folder")->required();
+  convert->add_option("-f,--from", format, "Input plugin, or auto (default)");
+  convert->add_option("-t,--to", types, "Output plugins, comma-separated (default: all)");
+  convert->add_option("-O,--output-option", out_options, "PLUGIN:KEY=VALUE, e.g. csv:bom=false");
+
+  auto *formats = app.add_subcommand("formats", "List plugins (and those that failed to load) and templates");
+  std::string inspect_input;
+  auto *inspect = app.add_subcommand("inspect", "Show the encoding decision, probe scores and tables of an input");
+  inspect->add_option("input", inspect_input, "Input text file")->required();
+  inspect->add_option("-f,--from", format, "Input plugin, or auto (default)");
+  bool print_model = false;
+  inspect->add_flag("--model", print_model, "Print the whole model (XML) instead of a summary");
+  auto *validate = app.add_subcommand("validate", "Check the accounting identities; exit 2 when one fails");
+  validate->add_option("inputs", inputs, "Input text files")->required();
+  validate->add_option("-f,--from", format, "Input plugin, or auto (default)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : code(ExitCode::usage);
+  }
+  try {
+    docpipe::EngineConfig cfg;
+    for (const auto &d : plugin_dirs) cfg.plugin_dirs.emplace_back(d);
+    cfg.formats_dir = formats_dir;
+    const Engine engine(cfg);
+    if (*convert) return run_convert(engine, inputs, out_dir, format, types, out_options);
+    if (*formats) return run_formats(engine);
+    if (*inspect) return run_inspect(engine, inspect_input, format, print_model);
+    if (*validate) return run_validate(engine, inputs, format);
+  } catch (const Error &e) {
+    std::cerr << "docpipe: " << e.what() << "\n";
+    return code(e.code());
+  }
+  return 0;
+}

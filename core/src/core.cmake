@@ -1,0 +1,22 @@
+# docpipe_core: the engine (decode, plugin host, model, template stage,
+# pipeline), used by the CLI and the tests.
+add_library(docpipe_core SHARED
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/decode/decode.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/plugin_host/registry.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/model/model.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/labels.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/values.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/template.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/mapper.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/pipeline/engine.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/util/sha256.cpp)
+add_library(docpipe::core ALIAS docpipe_core)
+target_include_directories(docpipe_core PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/src)
+target_compile_definitions(docpipe_core PUBLIC BOOST_DLL_USE_STD_FS PRIVATE DOCPIPE_VERSION="${PROJECT_VERSION}")
+target_link_libraries(docpipe_core PUBLIC docpipe::sdk pugixml::pugixml ICU::uc ICU::i18n Boost::headers ${CMAKE_DL_LIBS})
+set_target_properties(docpipe_core PROPERTIES VERSION ${PROJECT_VERSION} SOVERSION 0)
+install(TARGETS docpipe_core LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+
+add_executable(docpipe ${CMAKE_CURRENT_SOURCE_DIR}/src/cli/main.cpp)
+target_link_libraries(docpipe PRIVATE docpipe::core CLI11::CLI11)
+install(TARGETS docpipe RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

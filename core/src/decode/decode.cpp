@@ -1,0 +1,216 @@
+#include "decode/decode.hpp"
+
+#include <unicode/ucnv.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#include <memory>
+
+#include "error.hpp"
+
+namespace docpipe {
+namespace {
+
+[[noreturn]] void reject(const std::string &why) { throw Error(ExitCode::bad_input, why); }
+
+// Returns the offset of the first byte that makes this not strict UTF-8, or npos.
+size_t invalid_utf8_offset(std::string_view s) {
+  const auto *p = reinterpret_cast<const uint8_t *>(s.data());
+  const int32_t n = static_cast<int32_t>(s.size());
+  int32_t i = 0;
+  while (i < n) {
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c < 0) return static_cast<size_t>(at);
+  }
+  return std::string_view::npos;
+}
+
+bool is_allowed_control(unsigned char b) { return b == '\t' || b == '\n' || b == '\r' || b == '\f'; }
+
+// A C0 control other than TAB/LF/CR/FF (or DEL) marks binary data.
+size_t control_byte_offset(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if ((b < 0x20 && !is_allowed_control(b)) || b == 0x7f) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Strict conversion with ICU's STOP callback: the default callback would
+// silently substitute U+FFFD.
+bool convert_strict(const char *charset, std::string_view in, std::string &out, size_t &error_offset) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, decltype(&ucnv_close)> conv(ucnv_open(charset, &status), &ucnv_close);
+  if (U_FAILURE(status)) throw Error(ExitCode::internal, std::string("ICU has no converter for ") + charset);
+  ucnv_setToUCallBack(conv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+  std::u16string u16(in.size() + 1, u'\0');
+  status = U_ZERO_ERROR;
+  const int32_t len = ucnv_toUChars(conv.get(), reinterpret_cast<UChar *>(u16.data()),
+                                    static_cast<int32_t>(u16.size()), in.data(), static_cast<int32_t>(in.size()),
+                                    &status);
+  if (U_FAILURE(status)) {
+    // Find the offset by converting incrementally is costly; report where the
+    // converter stopped as far as ICU tells us.
+    char errbytes[32];
+    int8_t errlen = sizeof errbytes;
+    UErrorCode s2 = U_ZERO_ERROR;
+    ucnv_getInvalidChars(conv.get(), errbytes, &errlen, &s2);
+    error_offset = std::string_view::npos;
+    return false;
+  }
+  u16.resize(static_cast<size_t>(len));
+  out.clear();
+  out.reserve(u16.size() * 3);
+  for (size_t i = 0; i < u16.size();) {
+    UChar32 c;
+    U16_NEXT(u16.data(), i, u16.size(), c);
+    if (U_IS_SURROGATE(c)) return false;  // unpaired surrogate: not text
+    uint8_t buf[4];
+    int32_t k = 0;
+    UBool err = false;
+    U8_APPEND(buf, k, 4, c, err);
+    out.append(reinterpret_cast<char *>(buf), static_cast<size_t>(k));
+  }
+  return true;
+}
+
+// BOM-less UTF-16: ASCII-range text puts a NUL in every other byte.
+const char *utf16_by_nul_pattern(std::string_view s) {
+  const size_t n = std::min<size_t>(s.size(), 4096) & ~size_t{1};
+  if (n < 4) return nullptr;
+  size_t even_nul = 0, odd_nul = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (s[i] == '\0') (i % 2 == 0 ? even_nul : odd_nul)++;
+  const size_t pairs = n / 2;
+  if (odd_nul * 10 >= pairs * 3 && even_nul * 20 < pairs) return "UTF-16LE";
+  if (even_nul * 10 >= pairs * 3 && odd_nul * 20 < pairs) return "UTF-16BE";
+  return nullptr;
+}
+
+// Decoded legacy text must look like Chinese prose: CJK, ASCII, punctuation.
+// Private-use, unassigned-looking and rare-script code points mean the bytes
+// were not GB18030 after all.
+bool plausible_chinese(std::string_view utf8, std::string &why) {
+  const auto *p = reinterpret_cast<const uint8_t *>(utf8.data());
+  const int32_t n = static_cast<int32_t>(utf8.size());
+  size_t total = 0, odd = 0, han = 0;
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    ++total;
+    if (c < 0x80) continue;
+    UErrorCode st = U_ZERO_ERROR;
+    const UScriptCode sc = uscript_getScript(c, &st);
+    if (sc == USCRIPT_HAN && c >= 0x4E00 && c <= 0x9FFF) {
+      ++han;
+      continue;
+    }
+    const bool ok_punct = (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) ||
+                          (c >= 0x2000 && c <= 0x206F) || (c >= 0x00A0 && c <= 0x00FF) ||
+                          (c >= 0x2460 && c <= 0x24FF) || (c >= 0x2500 && c <= 0x257F) ||
+                          (c >= 0x25A0 && c <= 0x26FF) || (c >= 0x2150 && c <= 0x218F) ||
+                          (c >= 0x0391 && c <= 0x03C9) || (c >= 0x0410 && c <= 0x044F) ||
+                          (c >= 0x3400 && c <= 0x4DBF && false);
+    if (!ok_punct) ++odd;
+  }
+  if (total == 0) return true;
+  if (odd * 50 > total) {
+    why = std::to_string(odd) + " of " + std::to_string(total) +
+          " characters are private-use, rare-script or symbol code points";
+    return false;
+  }
+  (void)han;
+  return true;
+}
+
+std::string normalise_newlines(std::string_view in, std::string &kind) {
+  std::string out;
+  out.reserve(in.size());
+  size_t crlf = 0, cr = 0, lf = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (c == '\r') {
+      if (i + 1 < in.size() && in[i + 1] == '\n') {
+        ++crlf;
+        ++i;
+      } else {
+        ++cr;
+      }
+      out += '\n';
+    } else {
+      if (c == '\n') ++lf;
+      out += c;
+    }
+  }
+  const int kinds = (crlf > 0) + (cr > 0) + (lf > 0);
+  kind = kinds == 0 ? "none" : kinds > 1 ? "mixed" : crlf ? "crlf" : cr ? "cr" : "lf";
+  return out;
+}
+
+std::string offset_text(size_t off) { return "byte offset " + std::to_string(off); }
+
+}  // namespace
+
+DecodedText decode_text(std::string_view bytes) {
+  DecodedText d;
+  if (bytes.empty()) reject("empty file");
+
+  std::string utf8;
+  std::string_view body = bytes;
+  const char *utf16 = nullptr;
+  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") {
+    d.bom = true;
+    body = bytes.substr(3);
+    const size_t bad = invalid_utf8_offset(body);
+    if (bad != std::string_view::npos) reject("UTF-8 BOM but invalid UTF-8 at " + offset_text(bad + 3));
+    d.encoding = "utf-8";
+    d.decision = "UTF-8 byte-order mark; valid UTF-8";
+    utf8.assign(body);
+  } else if (bytes.size() >= 2 && (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")) {
+    d.bom = true;
+    utf16 = bytes[0] == '\xFF' ? "UTF-16LE" : "UTF-16BE";
+    body = bytes.substr(2);
+    d.decision = std::string(utf16) + " byte-order mark";
+  } else if ((utf16 = utf16_by_nul_pattern(bytes)) != nullptr) {
+    d.decision = std::string("no BOM; NUL-byte pattern of ") + utf16;
+  }
+
+  if (utf16 != nullptr) {
+    if (body.size() % 2 != 0) reject(std::string(utf16) + " text with an odd number of bytes (truncated?)");
+    size_t off = 0;
+    if (!convert_strict(utf16, body, utf8, off)) reject(std::string("invalid ") + utf16 + " (unpaired surrogate)");
+    d.encoding = utf16[6] == 'L' ? "utf-16le" : "utf-16be";
+    if (!utf8.empty() && utf8.compare(0, 3, "\xEF\xBB\xBF") == 0) utf8.erase(0, 3);
+    const size_t ctl = control_byte_offset(utf8);
+    if (ctl != std::string_view::npos) reject("binary data: control character in decoded " + d.encoding + " text");
+  } else if (d.encoding.empty()) {
+    const size_t ctl = control_byte_offset(bytes);
+    if (ctl != std::string_view::npos) {
+      char hex[8];
+      snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(bytes[ctl]));
+      reject(std::string("binary data: control byte ") + hex + " at " + offset_text(ctl));
+    }
+    const size_t bad = invalid_utf8_offset(bytes);
+    if (bad == std::string_view::npos) {
+      d.encoding = "utf-8";
+      d.decision = "valid UTF-8";
+      utf8.assign(bytes);
+    } else {
+      size_t off = 0;
+      if (!convert_strict("GB18030", bytes, utf8, off))
+        reject("neither UTF-8 (invalid at " + offset_text(bad) + ") nor GB18030");
+      std::string why;
+      if (!plausible_chinese(utf8, why))
+        reject("not UTF-8 (invalid at " + offset_text(bad) + "), and as GB18030 it is implausible: " + why);
+      d.encoding = "gb18030";
+      d.decision = "invalid UTF-8 at " + offset_text(bad) + "; strict GB18030 decodes to plausible Chinese text";
+    }
+  }
+  if (utf8.find('\xEF') != std::string::npos && utf8.compare(0, 3, "\xEF\xBB\xBF") == 0) utf8.erase(0, 3);
+  d.text = normalise_newlines(utf8, d.line_endings);
+  return d;
+}
+
+}  // namespace docpipe

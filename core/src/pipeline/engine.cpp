@@ -1,0 +1,247 @@
+#include "pipeline/engine.hpp"
+
+#define BOOST_DLL_USE_STD_FS
+#include <boost/dll/runtime_symbol_info.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <sstream>
+
+#include "decode/decode.hpp"
+#include "model/model.hpp"
+#include "templates/mapper.hpp"
+#include "util/sha256.hpp"
+
+namespace docpipe {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Below this no plugin is trusted to claim an input.
+constexpr double kMinProbeScore = 0.25;
+
+std::string read_file(const fs::path &p) {
+  std::error_code ec;
+  if (!fs::exists(p, ec)) throw Error(ExitCode::no_input, p.string() + ": no such file");
+  if (fs::is_directory(p, ec)) throw Error(ExitCode::no_input, p.string() + ": is a folder, not a file");
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw Error(ExitCode::no_input, p.string() + ": cannot be read");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw Error(ExitCode::io_error, p.string() + ": read error");
+  return ss.str();
+}
+
+struct StringSink {
+  std::string data;
+  static int write(void *ctx, const char *bytes, size_t len) {
+    static_cast<StringSink *>(ctx)->data.append(bytes, len);
+    return 0;
+  }
+};
+
+struct ErrorText {
+  std::string text;
+  static void report(void *ctx, const char *msg) {
+    auto *e = static_cast<ErrorText *>(ctx);
+    if (!e->text.empty()) e->text += "; ";
+    e->text += msg;
+  }
+};
+
+struct OptionArrays {
+  std::vector<const char *> keys, values;
+  docpipe_options view{};
+  explicit OptionArrays(const std::map<std::string, std::string> &opts) {
+    for (const auto &[k, v] : opts) {
+      keys.push_back(k.c_str());
+      values.push_back(v.c_str());
+    }
+    view = {keys.size(), keys.data(), values.data()};
+  }
+};
+
+// Hands out temporary paths in the output folder; they become the real
+// names only on commit().
+class OutputFiles {
+ public:
+  OutputFiles(fs::path dir, std::string stem) : dir_(std::move(dir)), stem_(std::move(stem)) {}
+  ~OutputFiles() { discard(); }
+
+  const char *path_for(const char *suffix) {
+    const std::string s(suffix == nullptr ? "" : suffix);
+    if (s.empty() || s.find('/') != std::string::npos || s.find("..") != std::string::npos) return nullptr;
+    static std::atomic<unsigned> counter{0};
+    const std::string final_name = stem_ + s;
+    const fs::path tmp = dir_ / ("." + final_name + ".tmp-" + std::to_string(getpid()) + "-" +
+                                 std::to_string(counter.fetch_add(1)));
+    files_.push_back({tmp.string(), dir_ / final_name});
+    return files_.back().first.c_str();
+  }
+  static const char *callback(void *ctx, const char *suffix) { return static_cast<OutputFiles *>(ctx)->path_for(suffix); }
+
+  std::vector<fs::path> commit() {
+    std::vector<fs::path> out;
+    for (auto &[tmp, final_path] : files_) {
+      std::error_code ec;
+      if (!fs::exists(tmp, ec)) continue;  // the plugin asked but wrote nothing
+      fs::rename(tmp, final_path, ec);
+      if (ec) throw Error(ExitCode::cant_create, final_path.string() + ": cannot be written: " + ec.message());
+      out.push_back(final_path);
+    }
+    files_.clear();
+    return out;
+  }
+  void discard() {
+    for (auto &f : files_) {
+      std::error_code ec;
+      fs::remove(f.first, ec);
+    }
+    files_.clear();
+  }
+
+ private:
+  fs::path dir_;
+  std::string stem_;
+  // A deque: handed-out c_str() pointers must stay valid while more are added.
+  std::deque<std::pair<std::string, fs::path>> files_;
+};
+
+}  // namespace
+
+fs::path default_formats_dir() {
+  if (const char *env = std::getenv("DOCPIPE_FORMATS_DIR"); env != nullptr && *env != '\0') return env;
+  std::error_code ec;
+  const fs::path exe = boost::dll::program_location(ec);
+  return exe.parent_path() / ".." / "share" / "docpipe" / "formats";
+}
+
+Engine::Engine(const EngineConfig &config) {
+  registry_ = PluginRegistry::load(plugin_search_path(config.plugin_dirs));
+  const fs::path formats = config.formats_dir.empty() ? default_formats_dir() : config.formats_dir;
+  templates_ = templates::load_templates(formats / "templates");
+}
+
+std::vector<ProbeScore> Engine::probe(std::string_view text) const {
+  std::vector<ProbeScore> out;
+  for (const PluginInfo *p : registry_.of_kind(DOCPIPE_KIND_INPUT)) {
+    double s = p->api->probe(text.data(), text.size());
+    if (!(s >= 0.0)) s = 0.0;  // NaN or negative
+    out.push_back({p->name(), std::min(s, 1.0)});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ProbeScore &a, const ProbeScore &b) { return a.score > b.score; });
+  return out;
+}
+
+pugi::xml_document Engine::build_model(const fs::path &input, const std::string &name,
+                                       const std::string &input_format) const {
+  const std::string bytes = read_file(input);
+  DecodedText text;
+  try {
+    text = decode_text(bytes);
+  } catch (const Error &e) {
+    throw Error(e.code(), input.string() + ": " + e.what());
+  }
+
+  const PluginInfo *plugin = nullptr;
+  double confidence = 1.0;
+  if (input_format.empty() || input_format == "auto") {
+    const auto scores = probe(text.text);
+    if (scores.empty() || scores.front().score < kMinProbeScore) {
+      std::string best = scores.empty() ? "no input plugin loaded"
+                                        : "best: " + scores.front().plugin + " " + std::to_string(scores.front().score);
+      throw Error(ExitCode::bad_input, input.string() + ": no input plugin claims this text (" + best + ")");
+    }
+    plugin = registry_.find(scores.front().plugin, DOCPIPE_KIND_INPUT);
+    confidence = scores.front().score;
+  } else {
+    plugin = registry_.find(input_format, DOCPIPE_KIND_INPUT);
+    if (plugin == nullptr) throw Error(ExitCode::plugin_unavailable, "no input plugin named '" + input_format + "'");
+  }
+
+  StringSink sink;
+  ErrorText err;
+  const docpipe_sink out{&sink, &StringSink::write};
+  const docpipe_error_sink errs{&err, &ErrorText::report};
+  const docpipe_options none{0, nullptr, nullptr};
+  const int status = plugin->api->parse(text.text.data(), text.text.size(), &none, &out, &errs);
+  if (status != DOCPIPE_OK)
+    throw Error(status == DOCPIPE_ERR_INPUT ? ExitCode::bad_input : ExitCode::plugin_unavailable,
+                input.string() + ": " + plugin->name() + ": " + (err.text.empty() ? "parse failed" : err.text));
+
+  model::Provenance prov{input.string(), name, sha256_hex(bytes), bytes.size(), plugin->name(), plugin->api->version,
+                         confidence};
+  pugi::xml_document doc = model::assemble(prov, text, sink.data);
+  model::add_report_metadata(doc);
+  const templates::Mapping mapping = templates::map_body(doc.child("document").child("body"), templates_);
+  const auto checks = templates::run_checks(mapping);
+  model::add_template_results(doc, mapping, checks);
+  return doc;
+}
+
+std::vector<fs::path> Engine::write_outputs(const pugi::xml_document &model, const fs::path &out_dir,
+                                            const std::string &stem, const OutputRequest &outputs) const {
+  std::vector<const PluginInfo *> chosen;
+  if (outputs.plugins.empty()) {
+    chosen = registry_.of_kind(DOCPIPE_KIND_OUTPUT);
+  } else {
+    for (const auto &name : outputs.plugins) {
+      const PluginInfo *p = registry_.find(name, DOCPIPE_KIND_OUTPUT);
+      if (p == nullptr) throw Error(ExitCode::plugin_unavailable, "no output plugin named '" + name + "'");
+      chosen.push_back(p);
+    }
+  }
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec || !fs::is_directory(out_dir))
+    throw Error(ExitCode::cant_create, out_dir.string() + ": output folder cannot be created: " + ec.message());
+  if (access(out_dir.c_str(), W_OK) != 0)
+    throw Error(ExitCode::cant_create, out_dir.string() + ": output folder is not writable");
+
+  const std::string xml = model::to_string(model);
+  std::vector<fs::path> written;
+  for (const PluginInfo *p : chosen) {
+    OutputFiles files(out_dir, stem);
+    const docpipe_output_target target{&files, &OutputFiles::callback};
+    ErrorText err;
+    const docpipe_error_sink errs{&err, &ErrorText::report};
+    static const std::map<std::string, std::string> no_options;
+    auto it = outputs.options.find(p->name());
+    OptionArrays opts(it == outputs.options.end() ? no_options : it->second);
+    const int status = p->api->write(xml.data(), xml.size(), &opts.view, &target, &errs);
+    if (status != DOCPIPE_OK)
+      throw Error(status == DOCPIPE_ERR_OPTION ? ExitCode::usage : ExitCode::cant_create,
+                  p->name() + " output for " + stem + ": " + (err.text.empty() ? "write failed" : err.text));
+    for (auto &f : files.commit()) written.push_back(std::move(f));
+  }
+  return written;
+}
+
+ConvertOutcome Engine::convert(const fs::path &input, const std::string &name, const std::string &input_format,
+                               const fs::path &out_dir, const OutputRequest &outputs) const {
+  ConvertOutcome o;
+  try {
+    const pugi::xml_document doc = build_model(input, name, input_format);
+    const auto root = doc.child("document");
+    o.template_id = root.child("template").attribute("id").as_string();
+    o.verdict = root.child("verdict").attribute("status").as_string();
+    for (auto c : root.child("checks").children("check"))
+      o.failed_checks += std::string(c.attribute("result").as_string()) == "fail";
+    o.files = write_outputs(doc, out_dir, input.stem().string(), outputs);
+    o.ok = true;
+  } catch (const Error &e) {
+    o.code = e.code();
+    o.error = e.what();
+  } catch (const std::exception &e) {
+    o.code = ExitCode::internal;
+    o.error = input.string() + ": internal error: " + e.what();
+  }
+  return o;
+}
+
+}  // namespace docpipe

@@ -1,0 +1,76 @@
+// The data path of one input: bytes -> decode -> input plugin chosen by probe
+// -> raw model -> template mapping and checks -> output plugins. The engine
+// loads plugins and templates once and is safe to use from several threads.
+#pragma once
+
+#include <docpipe/abi.h>
+#include <pugixml.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "error.hpp"
+#include "plugin_host/registry.hpp"
+#include "templates/template.hpp"
+
+namespace docpipe {
+
+struct EngineConfig {
+  std::vector<std::filesystem::path> plugin_dirs;
+  std::filesystem::path formats_dir;  // empty: DOCPIPE_FORMATS_DIR, then share/docpipe/formats beside bin/
+};
+
+std::filesystem::path default_formats_dir();
+
+struct ProbeScore {
+  std::string plugin;
+  double score = 0;
+};
+
+// Outputs: which plugins (empty = every output plugin) and their options.
+struct OutputRequest {
+  std::vector<std::string> plugins;
+  std::map<std::string, std::map<std::string, std::string>> options;  // plugin -> key -> value
+};
+
+struct ConvertOutcome {
+  bool ok = false;
+  ExitCode code = ExitCode::ok;
+  std::string error;  // one line: what failed and why
+  std::vector<std::filesystem::path> files;
+  std::string template_id, verdict;
+  size_t failed_checks = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(const EngineConfig &config);
+
+  const PluginRegistry &plugins() const { return registry_; }
+  const std::vector<templates::Template> &templates() const { return templates_; }
+
+  // Every input plugin's probe score, best first.
+  std::vector<ProbeScore> probe(std::string_view text) const;
+
+  // The whole model of one input; `name` is what the model records as the
+  // source name. Throws docpipe::Error with the file and the reason.
+  pugi::xml_document build_model(const std::filesystem::path &input, const std::string &name,
+                                 const std::string &input_format) const;
+
+  // Runs the output plugins; every file is written under a temporary name and
+  // renamed only when its plugin succeeded. Throws docpipe::Error.
+  std::vector<std::filesystem::path> write_outputs(const pugi::xml_document &model, const std::filesystem::path &out_dir,
+                                                   const std::string &stem, const OutputRequest &outputs) const;
+
+  // build_model + write_outputs for one input; never throws.
+  ConvertOutcome convert(const std::filesystem::path &input, const std::string &name, const std::string &input_format,
+                         const std::filesystem::path &out_dir, const OutputRequest &outputs) const;
+
+ private:
+  PluginRegistry registry_;
+  std::vector<templates::Template> templates_;
+};
+
+}  // namespace docpipe

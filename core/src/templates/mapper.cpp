@@ -1,0 +1,472 @@
+#include "templates/mapper.hpp"
+
+#include <docpipe/sdk/text.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+
+#include "templates/labels.hpp"
+
+namespace docpipe::templates {
+namespace {
+
+struct SourceCell {
+  std::string text;
+  int first = 0, last = 0;
+};
+
+struct SourceRow {
+  std::vector<SourceCell> cells;
+  int first = 0, last = 0;
+};
+
+// All rows of all raw tables in document order. The template stage works on
+// this stream, not on raw table boundaries: one official table may be split
+// over pages (several raw tables), and one raw table may hold several.
+std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
+  std::vector<SourceRow> rows;
+  for (auto table : body.children("table"))
+    for (auto row : table.children("row")) {
+      SourceRow r{{}, row.attribute("first-line").as_int(), row.attribute("last-line").as_int()};
+      for (auto cell : row.children("cell")) {
+        SourceCell c{cell.text().as_string(), cell.attribute("first-line").as_int(),
+                     cell.attribute("last-line").as_int()};
+        const int span = std::max(1, cell.attribute("colspan").as_int(1));
+        r.cells.push_back(std::move(c));
+        // A merged cell occupies its columns: the extra ones are empty.
+        for (int k = 1; k < span; ++k) r.cells.push_back(SourceCell{"", r.cells.back().first, r.cells.back().last});
+      }
+      rows.push_back(std::move(r));
+    }
+  return rows;
+}
+
+std::string shorten(const std::string &s) {
+  std::u32string u = sdk::to_u32(s);
+  for (auto &c : u)
+    if (c == U'\n' || c == U'\t') c = U' ';
+  if (u.size() > 60) u = u.substr(0, 60) + U"…";
+  return sdk::to_utf8(u);
+}
+
+using RowKey = std::tuple<size_t, size_t, size_t>;  // table, section, row
+
+class Matcher {
+ public:
+  explicit Matcher(const Template &t) : t_(t) {
+    m_.tmpl = &t;
+    m_.table_seen.assign(t.tables.size(), false);
+    for (size_t ti = 0; ti < t.tables.size(); ++ti) {
+      const Table &tab = t.tables[ti];
+      for (const auto &k : tab.header_keys) header_keys_[k].insert(ti);
+      for (const auto &s : tab.sections)
+        for (const auto &c : s.columns) {
+          for (const auto &k : c.keys) header_keys_[k].insert(ti);
+          // group levels of column paths are header labels too ("法人或其他组织")
+          size_t start = 0;
+          for (size_t slash = c.path.find('/'); slash != std::string::npos; slash = c.path.find('/', start)) {
+            const std::string level = c.path.substr(start, slash - start);
+            if (level != "本年增") header_keys_[label_key(level)].insert(ti);
+            start = slash + 1;
+          }
+        }
+    }
+  }
+
+  Mapping run(const std::vector<SourceRow> &rows) {
+    for (const SourceRow &row : rows) classify(row);
+    finish();
+    return std::move(m_);
+  }
+
+ private:
+  void classify(const SourceRow &row) {
+    // Label cells: everything up to the last cell that is not a value.
+    size_t label_end = 0;
+    for (size_t i = 0; i < row.cells.size(); ++i)
+      if (!is_value_like(row.cells[i].text)) label_end = i + 1;
+    std::vector<std::string> keys;
+    for (size_t i = 0; i < label_end; ++i) {
+      std::string k = label_key(row.cells[i].text);
+      if (!k.empty()) keys.push_back(std::move(k));
+    }
+    const std::vector<SourceCell> values(row.cells.begin() + static_cast<long>(label_end), row.cells.end());
+    bool any_value = false;
+    for (const auto &v : values) any_value |= !sdk::is_blank(v.text);
+
+    if (!keys.empty() && all_header(keys) && (keys.size() >= 2 || values.empty())) return header(keys);
+    if (!keys.empty() && section(keys)) return;
+    if (!keys.empty()) {
+      if (auto hit = match_row(keys, row)) return place(*hit, values, row);
+      if (any_header(keys)) return header(keys);
+    }
+    if (keys.empty() && !values.empty() && any_value) {
+      if (auto hit = unlabelled_row(values.size())) return place(*hit, values, row);
+    }
+    if (keys.empty() && !any_value) return;  // an empty row
+    // Nothing in the template: keep it in the report, never drop it silently.
+    std::string text;
+    for (const auto &c : row.cells)
+      if (!sdk::is_blank(c.text)) text += (text.empty() ? "" : " | ") + sdk::trim(c.text);
+    bool digits = false;
+    for (char ch : text) digits |= (ch >= '0' && ch <= '9');
+    if (!any_value && !digits) return;  // a text line inside a table (a note, a caption)
+    m_.unmapped.push_back({row.first, row.last, text,
+                           keys.empty() ? "values in no template row" : "row label not in template " + t_.id,
+                           any_value});
+  }
+
+  bool is_header_key(const std::string &k) const { return header_keys_.count(k) > 0; }
+  bool all_header(const std::vector<std::string> &keys) const {
+    for (const auto &k : keys)
+      if (!is_header_key(k)) return false;
+    return true;
+  }
+  bool any_header(const std::vector<std::string> &keys) const {
+    for (const auto &k : keys)
+      if (is_header_key(k)) return true;
+    return false;
+  }
+
+  void header(const std::vector<std::string> &keys) {
+    std::map<size_t, int> votes;
+    for (const auto &k : keys)
+      if (auto it = header_keys_.find(k); it != header_keys_.end())
+        for (size_t ti : it->second) votes[ti]++;
+    int best = 0;
+    for (auto [ti, n] : votes)
+      if (n > best) {
+        best = n;
+        current_table_ = static_cast<int>(ti);
+      }
+    for (const auto &k : keys) matched_labels_.insert("h:" + k);
+    if (current_table_ >= 0) m_.table_seen[static_cast<size_t>(current_table_)] = true;
+  }
+
+  bool section(const std::vector<std::string> &keys) {
+    for (size_t ti = 0; ti < t_.tables.size(); ++ti)
+      for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
+        const Section &s = t_.tables[ti].sections[si];
+        if (s.key.empty()) continue;
+        for (const auto &k : keys)
+          if (k == s.key) {
+            current_table_ = static_cast<int>(ti);
+            m_.table_seen[ti] = true;
+            matched_labels_.insert("s:" + s.key);
+            return true;
+          }
+      }
+    return false;
+  }
+
+  struct Hit {
+    size_t table, section, row;
+  };
+
+  // The row's label text (its label cells' keys, concatenated) must end with
+  // a template row's label and may be preceded only by its enclosing group
+  // labels ("本年度办理结果" + "予以公开"); the longest such label wins.
+  std::optional<Hit> match_row(const std::vector<std::string> &keys, const SourceRow &row) {
+    std::string all;
+    for (const auto &k : keys) all += k;
+    std::optional<Hit> best;
+    size_t best_len = 0;
+    bool tie = false;
+    for (size_t ti = 0; ti < t_.tables.size(); ++ti)
+      for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
+        const Section &s = t_.tables[ti].sections[si];
+        for (size_t ri = 0; ri < s.rows.size(); ++ri)
+          for (const auto &leaf : s.rows[ri].keys) {
+            if (leaf.empty() || all.size() < leaf.size() || all.compare(all.size() - leaf.size(), leaf.size(), leaf) != 0)
+              continue;
+            const std::string prefix = all.substr(0, all.size() - leaf.size());
+            if (!prefix_of_groups(prefix, s.rows[ri].ancestor_keys)) continue;
+            if (leaf.size() > best_len) {
+              best = Hit{ti, si, ri};
+              best_len = leaf.size();
+              tie = false;
+            } else if (leaf.size() == best_len && !(best->table == ti && best->section == si && best->row == ri)) {
+              tie = true;
+            }
+          }
+      }
+    if (tie) {
+      m_.findings.push_back({"warning", "ambiguous-row", "row label matches several template rows: " + shorten(all),
+                             row.first});
+      return std::nullopt;
+    }
+    return best;
+  }
+
+  static bool prefix_of_groups(const std::string &prefix, const std::vector<std::string> &ancestors) {
+    if (prefix.empty()) return true;
+    std::string tail;
+    for (size_t i = ancestors.size(); i-- > 0;) {
+      tail = ancestors[i] + tail;
+      if (tail == prefix) return true;
+    }
+    return false;
+  }
+
+  // A row without any label: the template's unlabelled row (the single data
+  // row of 行政复议、行政诉讼) in the current table, or the one whose value
+  // count it has.
+  std::optional<Hit> unlabelled_row(size_t value_count) const {
+    std::optional<Hit> by_count;
+    for (size_t ti = 0; ti < t_.tables.size(); ++ti)
+      for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
+        const Section &s = t_.tables[ti].sections[si];
+        for (size_t ri = 0; ri < s.rows.size(); ++ri) {
+          if (!s.rows[ri].keys.front().empty()) continue;
+          if (static_cast<int>(ti) == current_table_) return Hit{ti, si, ri};
+          if (s.columns.size() == value_count) by_count = Hit{ti, si, ri};
+        }
+      }
+    return by_count;
+  }
+
+  void place(const Hit &hit, const std::vector<SourceCell> &values, const SourceRow &row) {
+    const Table &tab = t_.tables[hit.table];
+    const Section &sec = tab.sections[hit.section];
+    current_table_ = static_cast<int>(hit.table);
+    m_.table_seen[hit.table] = true;
+    matched_labels_.insert("r:" + sec.rows[hit.row].path);
+    const RowKey key{hit.table, hit.section, hit.row};
+    if (auto it = filled_.find(key); it != filled_.end()) {
+      bool any = false;
+      for (const auto &v : values) any |= !sdk::is_blank(v.text);
+      if (any)
+        m_.unmapped.push_back({row.first, row.last, sec.rows[hit.row].path,
+                               "the row appears again (first at line " + std::to_string(it->second) + ")", true});
+      return;
+    }
+    filled_[key] = row.first;
+
+    const size_t n = sec.columns.size();
+    // Which source cells are the n template columns: start- or end-aligned
+    // (see the template's values attribute); surplus cells must be blank.
+    size_t offset = 0;
+    std::vector<size_t> extra;
+    if (values.size() > n) {
+      if (tab.values_at_end) {
+        offset = values.size() - n;
+        for (size_t i = 0; i < offset; ++i) extra.push_back(i);
+      } else {
+        for (size_t i = n; i < values.size(); ++i) extra.push_back(i);
+      }
+    }
+    for (size_t i : extra)
+      if (!sdk::is_blank(values[i].text))
+        m_.unmapped.push_back({values[i].first, values[i].last, sdk::trim(values[i].text),
+                               "a surplus cell in row " + sec.rows[hit.row].path, true});
+    const bool short_row = values.size() < n;
+    bool short_with_data = false;
+    const size_t missing = short_row ? n - values.size() : 0;
+    for (size_t c = 0; c < n; ++c) {
+      Record r;
+      r.cell = {hit.table, hit.section, hit.row, c};
+      // A short row keeps its values on the aligned side: its last column
+      // (a 总计) stays the last column in end-aligned tables.
+      long src = tab.values_at_end ? static_cast<long>(c) - static_cast<long>(missing) + static_cast<long>(offset)
+                                   : static_cast<long>(c);
+      if (src < 0 || src >= static_cast<long>(values.size())) {
+        r.placement = short_row ? Placement::aligned : Placement::absent;
+        r.first_line = row.first;
+        r.last_line = row.last;
+      } else {
+        const SourceCell &sc = values[static_cast<size_t>(src)];
+        r.value = parse_cell(sc.text);
+        r.first_line = sc.first;
+        r.last_line = sc.last;
+        r.placement = short_row ? Placement::aligned : Placement::direct;
+        short_with_data |= short_row && r.value.state != CellState::blank;
+      }
+      placed_[{hit.table, hit.section, hit.row, c}] = std::move(r);
+    }
+    if (short_with_data)
+      m_.findings.push_back({"warning", "short-row",
+                             "row " + sec.rows[hit.row].path + " has " + std::to_string(values.size()) + " of " +
+                                 std::to_string(n) + " value cells; placed by the template's alignment",
+                             row.first});
+  }
+
+  void finish() {
+    m_.evidence = static_cast<int>(matched_labels_.size());
+    for (size_t ti = 0; ti < t_.tables.size(); ++ti) {
+      if (!m_.table_seen[ti]) continue;
+      const Table &tab = t_.tables[ti];
+      for (size_t si = 0; si < tab.sections.size(); ++si)
+        for (size_t ri = 0; ri < tab.sections[si].rows.size(); ++ri)
+          for (size_t ci = 0; ci < tab.sections[si].columns.size(); ++ci) {
+            auto it = placed_.find({ti, si, ri, ci});
+            if (it != placed_.end()) {
+              m_.records.push_back(it->second);
+            } else {
+              Record r;
+              r.cell = {ti, si, ri, ci};
+              r.placement = Placement::absent;
+              m_.records.push_back(r);
+            }
+          }
+    }
+  }
+
+  const Template &t_;
+  Mapping m_;
+  std::map<std::string, std::set<size_t>> header_keys_;
+  std::set<std::string> matched_labels_;
+  std::map<RowKey, int> filled_;
+  std::map<std::tuple<size_t, size_t, size_t, size_t>, Record> placed_;
+  int current_table_ = -1;
+};
+
+}  // namespace
+
+const char *placement_name(Placement p) {
+  switch (p) {
+    case Placement::direct: return "direct";
+    case Placement::aligned: return "aligned";
+    case Placement::tie_break: return "tie-break";
+    case Placement::absent: return "absent";
+  }
+  return "direct";
+}
+
+Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templates) {
+  const std::vector<SourceRow> rows = collect_rows(body);
+  Mapping best;
+  for (const Template &t : templates) {
+    Mapping m = Matcher(t).run(rows);
+    // More matched labels wins; on a tie the later (newer) format, whose
+    // distinctive labels are then absent from both, is not preferred.
+    if (best.tmpl == nullptr || m.evidence > best.evidence) best = std::move(m);
+  }
+  // A handful of matched labels is not a template: e.g. a stray "总计".
+  if (best.tmpl != nullptr && best.evidence < 5) {
+    Mapping none;
+    none.findings.push_back({"warning", "no-template",
+                             "no report template recognised (best: " + best.tmpl->id + " with " +
+                                 std::to_string(best.evidence) + " matching labels)",
+                             0});
+    return none;
+  }
+  return best;
+}
+
+const char *check_result_name(CheckResult r) {
+  switch (r) {
+    case CheckResult::pass: return "pass";
+    case CheckResult::blank_pass: return "blank-pass";
+    case CheckResult::fail: return "fail";
+  }
+  return "pass";
+}
+
+std::string format_number(double v) {
+  char buf[64];
+  if (std::fabs(v - std::round(v)) < 1e-9) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.6f", v);
+    std::string s(buf);
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  }
+  return buf;
+}
+
+std::vector<Check> run_checks(const Mapping &m) {
+  std::vector<Check> out;
+  if (m.tmpl == nullptr) return out;
+  std::map<std::tuple<size_t, size_t, size_t>, const Record *> at;  // (table, row, column) in section 0
+  for (const Record &r : m.records)
+    if (r.cell.section == 0) at[{r.cell.table, r.cell.row, r.cell.column}] = &r;
+
+  for (size_t ti = 0; ti < m.tmpl->tables.size(); ++ti) {
+    if (!m.table_seen[ti]) continue;
+    const Table &tab = m.tmpl->tables[ti];
+    const Section &sec = tab.sections.front();
+    auto row_index = [&](const std::string &id) -> long {
+      for (size_t i = 0; i < sec.rows.size(); ++i)
+        if (sec.rows[i].id == id) return static_cast<long>(i);
+      return -1;
+    };
+    auto col_index = [&](const std::string &id) -> long {
+      for (size_t i = 0; i < sec.columns.size(); ++i)
+        if (sec.columns[i].id == id) return static_cast<long>(i);
+      return -1;
+    };
+    for (const Identity &id : tab.identities) {
+      // Expands one side of the identity for an instance (fixed row or column).
+      auto expand = [&](const std::vector<Term> &terms, long fixed_row, long fixed_col) {
+        std::vector<std::pair<long, long>> cells;
+        for (const Term &t : terms) {
+          const long r = t.row.empty() ? fixed_row : row_index(t.row);
+          const long c = t.column.empty() ? fixed_col : col_index(t.column);
+          if (!t.role.empty()) {
+            if (id.per == "column") {
+              for (size_t i = 0; i < sec.rows.size(); ++i)
+                if (sec.rows[i].role == t.role) cells.push_back({static_cast<long>(i), c});
+            } else {
+              for (size_t i = 0; i < sec.columns.size(); ++i)
+                if (sec.columns[i].role == t.role) cells.push_back({r, static_cast<long>(i)});
+            }
+          } else {
+            cells.push_back({r, c});
+          }
+        }
+        return cells;
+      };
+      auto evaluate = [&](long fixed_row, long fixed_col, std::string row_label, std::string col_label) {
+        Check ch;
+        ch.identity = &id;
+        ch.table = ti;
+        ch.row = std::move(row_label);
+        ch.column = std::move(col_label);
+        bool counted_as_zero = false;
+        auto sum = [&](const std::vector<Term> &terms, bool expected_side) {
+          double total = 0;
+          for (auto [r, c] : expand(terms, fixed_row, fixed_col)) {
+            const Record *rec = nullptr;
+            if (r >= 0 && c >= 0)
+              if (auto it = at.find({ti, static_cast<size_t>(r), static_cast<size_t>(c)}); it != at.end())
+                rec = it->second;
+            ch.terms.push_back({rec, expected_side});
+            if (rec != nullptr && rec->value.state == CellState::number)
+              total += rec->value.numeric;
+            else
+              counted_as_zero = true;
+            if (rec != nullptr && rec->placement == Placement::tie_break) ch.tie_break = true;
+          }
+          return total;
+        };
+        ch.expected = sum(id.expected, true);
+        ch.actual = sum(id.actual, false);
+        if (std::fabs(ch.expected - ch.actual) > 1e-6)
+          ch.result = CheckResult::fail;
+        else
+          ch.result = counted_as_zero ? CheckResult::blank_pass : CheckResult::pass;
+        out.push_back(std::move(ch));
+      };
+      if (id.per == "column") {
+        for (size_t c = 0; c < sec.columns.size(); ++c) evaluate(-1, static_cast<long>(c), "", sec.columns[c].path);
+      } else if (id.per == "row") {
+        for (size_t r = 0; r < sec.rows.size(); ++r) evaluate(static_cast<long>(r), -1, sec.rows[r].path, "");
+      } else {
+        // "once": named after the column of the stated total
+        const long c = id.actual.empty() ? -1 : col_index(id.actual.front().column);
+        const long r = id.actual.empty() ? -1 : row_index(id.actual.front().row);
+        evaluate(r, c, r >= 0 ? sec.rows[static_cast<size_t>(r)].path : "",
+                 c >= 0 ? sec.columns[static_cast<size_t>(c)].path : "");
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace docpipe::templates

@@ -1,0 +1,206 @@
+#include "templates/template.hpp"
+
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "error.hpp"
+#include "templates/labels.hpp"
+
+namespace docpipe::templates {
+namespace fs = std::filesystem;
+
+namespace {
+
+// A <group> is a column group when it holds columns at any depth, else a row group.
+bool holds_columns(const pugi::xml_node &n) {
+  for (auto c : n.children()) {
+    const std::string name = c.name();
+    if (name == "column" || (name == "group" && holds_columns(c))) return true;
+  }
+  return false;
+}
+
+struct Loader {
+  const fs::path &file;
+
+  [[noreturn]] void fail(const pugi::xml_node &node, const std::string &why) const {
+    throw Error(ExitCode::config, file.string() + ": <" + std::string(node.name()) + "> at byte " +
+                                      std::to_string(node.offset_debug()) + ": " + why);
+  }
+
+  std::vector<std::string> keys_of(const pugi::xml_node &n, const std::string &label) const {
+    std::vector<std::string> keys{label_key(label)};
+    for (auto v : n.children("variant")) keys.push_back(label_key(v.text().as_string()));
+    return keys;
+  }
+
+  static std::string join(const std::vector<std::string> &levels, const std::string &leaf) {
+    std::string out;
+    for (const auto &l : levels) out += l + "/";
+    return out + leaf;
+  }
+
+  // Collects the columns below `node` (nested <group>s add path levels).
+  void columns(const pugi::xml_node &node, std::vector<std::string> &levels, Section &s) const {
+    for (auto c : node.children()) {
+      const std::string name = c.name();
+      if (name == "column") {
+        Column col;
+        col.id = c.attribute("id").as_string();
+        const std::string label = c.attribute("label").as_string();
+        if (col.id.empty() || label.empty()) fail(c, "a column needs an id and a label");
+        col.path = join(levels, label);
+        col.keys = keys_of(c, label);
+        col.key = col.keys.front();
+        col.role = c.attribute("role").as_string();
+        col.unit = c.attribute("unit").as_string();
+        s.columns.push_back(std::move(col));
+      } else if (name == "group" && holds_columns(c)) {
+        levels.push_back(c.attribute("label").as_string());
+        columns(c, levels, s);
+        levels.pop_back();
+      }
+    }
+  }
+
+  void rows(const pugi::xml_node &node, std::vector<std::string> &levels, std::vector<std::string> &anc_keys,
+            Section &s) const {
+    for (auto r : node.children()) {
+      const std::string name = r.name();
+      if (name == "row") {
+        Row row;
+        row.id = r.attribute("id").as_string();
+        const std::string label = r.attribute("label").as_string();
+        if (row.id.empty()) fail(r, "a row needs an id");
+        row.path = join(levels, label);
+        if (label.empty() && levels.empty()) row.path = "";
+        row.ancestor_keys = anc_keys;
+        row.keys = keys_of(r, label);
+        row.role = r.attribute("role").as_string();
+        s.rows.push_back(std::move(row));
+      } else if (name == "group" && !holds_columns(r)) {
+        const std::string label = r.attribute("label").as_string();
+        levels.push_back(label);
+        anc_keys.push_back(label_key(label));
+        rows(r, levels, anc_keys, s);
+        levels.pop_back();
+        anc_keys.pop_back();
+      }
+    }
+  }
+
+  std::vector<Term> terms(const pugi::xml_node &side) const {
+    std::vector<Term> out;
+    for (auto t : side.children()) {
+      Term term{t.attribute("row").as_string(), t.attribute("column").as_string(), t.attribute("role").as_string()};
+      if (std::string(t.name()) == "terms" && term.role.empty()) fail(t, "<terms> needs a role");
+      out.push_back(term);
+    }
+    if (out.empty()) fail(side, "an identity side needs at least one term");
+    return out;
+  }
+
+  Table table(const pugi::xml_node &t) const {
+    Table table;
+    table.id = t.attribute("id").as_string();
+    table.name = t.attribute("name").as_string();
+    const std::string values = t.attribute("values").as_string("end");
+    if (values != "start" && values != "end") fail(t, "values must be start or end");
+    table.values_at_end = values == "end";
+    for (auto h : t.children("header-label")) table.header_keys.push_back(label_key(h.text().as_string()));
+    std::vector<std::string> levels, anc;
+    if (t.child("section")) {
+      for (auto sec : t.children("section")) {
+        Section s;
+        s.label = sec.attribute("label").as_string();
+        s.key = label_key(s.label);
+        columns(sec, levels, s);
+        levels = {s.label};
+        anc = {s.key};
+        rows(sec, levels, anc, s);
+        levels.clear();
+        anc.clear();
+        table.sections.push_back(std::move(s));
+      }
+    } else {
+      Section s;
+      columns(t, levels, s);
+      rows(t, levels, anc, s);
+      table.sections.push_back(std::move(s));
+    }
+    for (const auto &s : table.sections)
+      if (s.columns.empty() || s.rows.empty()) fail(t, "section '" + s.label + "' needs rows and columns");
+    for (auto id : t.children("identity")) {
+      Identity i;
+      i.id = id.attribute("id").as_string();
+      i.per = id.attribute("per").as_string();
+      i.note = id.attribute("note").as_string();
+      if (i.per != "column" && i.per != "row" && i.per != "once") fail(id, "per must be column, row or once");
+      if (table.sections.size() != 1) fail(id, "identities are only supported in tables without sections");
+      i.expected = terms(id.child("expected"));
+      i.actual = terms(id.child("actual"));
+      table.identities.push_back(std::move(i));
+    }
+    // Row label keys must be unique in a table, or a source row could match two.
+    std::map<std::string, std::string> seen;
+    for (const auto &s : table.sections)
+      for (const auto &r : s.rows)
+        for (const auto &k : r.keys) {
+          if (k.empty()) continue;
+          auto [it, fresh] = seen.emplace(k, r.path);
+          if (!fresh) fail(t, "rows '" + it->second + "' and '" + r.path + "' have the same label key '" + k + "'");
+        }
+    return table;
+  }
+};
+
+}  // namespace
+
+size_t Template::cell_count() const {
+  size_t n = 0;
+  for (const auto &t : tables)
+    for (const auto &s : t.sections) n += s.rows.size() * s.columns.size();
+  return n;
+}
+
+Template load_template(const fs::path &file) {
+  pugi::xml_document doc;
+  const pugi::xml_parse_result r = doc.load_file(file.c_str());
+  if (!r)
+    throw Error(ExitCode::config,
+                file.string() + ": not a template: " + r.description() + " at byte " + std::to_string(r.offset));
+  const pugi::xml_node root = doc.child("template");
+  Loader loader{file};
+  if (!root) loader.fail(doc.first_child(), "the root element must be <template>");
+  Template t;
+  t.file = file;
+  t.id = root.attribute("id").as_string();
+  t.title = root.attribute("title").as_string();
+  t.first_year = root.attribute("first-year").as_int();
+  t.last_year = root.attribute("last-year").as_int();
+  if (t.id.empty()) loader.fail(root, "a template needs an id");
+  for (auto tab : root.children("table")) t.tables.push_back(loader.table(tab));
+  if (t.tables.empty()) loader.fail(root, "a template needs tables");
+  return t;
+}
+
+std::vector<Template> load_templates(const fs::path &dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto &e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".xml") files.push_back(e.path());
+  if (ec) throw Error(ExitCode::config, dir.string() + ": cannot read the templates folder: " + ec.message());
+  std::sort(files.begin(), files.end());
+  std::vector<Template> out;
+  std::set<std::string> ids;
+  for (const auto &f : files) {
+    out.push_back(load_template(f));
+    if (!ids.insert(out.back().id).second) throw Error(ExitCode::config, f.string() + ": duplicate template id");
+  }
+  return out;
+}
+
+}  // namespace docpipe::templates

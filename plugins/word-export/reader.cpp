@@ -1,0 +1,175 @@
+#include "reader.hpp"
+
+#include <docpipe/sdk/text.hpp>
+
+#include <string>
+#include <vector>
+
+namespace docpipe::word_export {
+namespace {
+
+bool is_cell_line(std::string_view line) { return !line.empty() && line.front() == '\t'; }
+
+// Removes Tika's "[bookmark: NAME]" and "[image: ALT]" markers, which Word
+// bookmarks (_GoBack, _Toc…, _Hlk…) and described pictures leave behind.
+std::string strip_markers(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == '[' && (s.compare(i, 11, "[bookmark: ") == 0 || s.compare(i, 8, "[image: ") == 0)) {
+      const size_t close = s.find(']', i);
+      if (close != std::string_view::npos) {
+        i = close + 1;
+        continue;
+      }
+    }
+    out += s[i++];
+  }
+  return out;
+}
+
+std::string cell_text(std::string_view raw) { return sdk::trim(strip_markers(raw)); }
+
+// "一、总体情况" is a level-1 heading, "（一）…" a level-2 one, when short: the
+// official sections are numbered that way, and long numbered lines are prose.
+int heading_level(const std::string &text) {
+  const std::u32string u = sdk::to_u32(text);
+  if (u.empty() || u.size() > 40) return 0;
+  static constexpr std::u32string_view numerals = U"一二三四五六七八九十";
+  size_t i = 0;
+  if (u[0] == U'（' || u[0] == U'(') {
+    i = 1;
+    while (i < u.size() && numerals.find(u[i]) != std::u32string_view::npos) ++i;
+    if (i > 1 && i < u.size() && (u[i] == U'）' || u[i] == U')')) return 2;
+    return 0;
+  }
+  while (i < u.size() && numerals.find(u[i]) != std::u32string_view::npos) ++i;
+  if (i > 0 && i < u.size() && u[i] == U'、') return 1;
+  return 0;
+}
+
+class Reader {
+ public:
+  Reader(std::string_view text, sdk::RawDocument &doc) : lines_(sdk::split_lines(text)), doc_(doc) {}
+
+  void run() {
+    size_t i = 0;
+    while (i < lines_.size()) {
+      if (is_cell_line(lines_[i])) {
+        i = read_table(i);
+      } else {
+        add_narrative(i);
+        ++i;
+      }
+    }
+  }
+
+ private:
+  int line_no(size_t index) const { return static_cast<int>(index) + 1; }
+  bool blank(size_t index) const { return !is_cell_line(lines_[index]) && sdk::is_blank(lines_[index]); }
+
+  void add_narrative(size_t index) {
+    std::string text = sdk::trim(strip_markers(lines_[index]));
+    if (text.empty()) return;
+    const sdk::LineRange where{line_no(index), line_no(index)};
+    if (const int level = heading_level(text); level > 0)
+      doc_.add_heading(std::move(text), level, where);
+    else
+      doc_.add_paragraph(std::move(text), where);
+  }
+
+  // Reads one table starting at a cell line; returns the index after it.
+  // A single blank line followed by a non-cell line is an empty paragraph
+  // inside the current cell ("（四）无法" / "" / "提供"); two or more blank
+  // lines before a non-cell line end the table (Tika closes a table with the
+  // row's and the table's newline).
+  size_t read_table(size_t i) {
+    sdk::Table &table = doc_.add_table({line_no(i), line_no(i)});
+    sdk::Row *row = nullptr;
+    sdk::Cell *cell = nullptr;
+    size_t last_content = i;
+    while (i < lines_.size()) {
+      if (is_cell_line(lines_[i])) {
+        if (row == nullptr) row = &table.add_row({line_no(i), line_no(i)});
+        cell = &row->add_cell(cell_text(lines_[i].substr(1)), {line_no(i), line_no(i)});
+        row->lines.last = line_no(i);
+        last_content = i;
+        ++i;
+        continue;
+      }
+      if (!blank(i)) {  // a further paragraph of the current cell
+        append_paragraph(*cell, i, false);
+        row->lines.last = line_no(i);
+        last_content = i;
+        ++i;
+        continue;
+      }
+      size_t next = i;
+      while (next < lines_.size() && blank(next)) ++next;
+      const size_t blanks = next - i;
+      if (next == lines_.size()) break;
+      if (is_cell_line(lines_[next])) {  // the row ended; the next one starts
+        row = nullptr;
+        cell = nullptr;
+        i = next;
+        continue;
+      }
+      if (blanks == 1 && cell != nullptr) {
+        append_paragraph(*cell, next, true);
+        row->lines.last = line_no(next);
+        last_content = next;
+        i = next + 1;
+        continue;
+      }
+      break;
+    }
+    table.lines.last = line_no(last_content);
+    return last_content + 1;
+  }
+
+  void append_paragraph(sdk::Cell &cell, size_t index, bool after_empty_paragraph) {
+    const std::string more = cell_text(lines_[index]);
+    if (!more.empty()) {
+      if (!cell.text.empty()) cell.text += after_empty_paragraph ? "\n\n" : "\n";
+      cell.text += more;
+    }
+    cell.lines.last = line_no(index);
+  }
+
+  std::vector<std::string_view> lines_;
+  sdk::RawDocument &doc_;
+};
+
+}  // namespace
+
+double probe(std::string_view text) {
+  // Cheap: look at a prefix only. Tika's Word text has many lines that start
+  // with a TAB and hold no other TAB; a TAB inside a line means another form.
+  const std::string_view prefix = text.substr(0, 64 * 1024);
+  size_t cell_lines = 0, inner_tab_lines = 0, blank_then_cell = 0;
+  bool prev_blank = false;
+  for (std::string_view line : sdk::split_lines(prefix)) {
+    const size_t tab = line.find('\t', 1);
+    if (is_cell_line(line)) {
+      if (tab == std::string_view::npos) ++cell_lines; else ++inner_tab_lines;
+      if (prev_blank) ++blank_then_cell;
+    } else if (line.find('\t') != std::string_view::npos) {
+      ++inner_tab_lines;
+    }
+    prev_blank = line.empty();
+  }
+  if (cell_lines < 8) return 0.0;
+  const double purity = static_cast<double>(cell_lines) / static_cast<double>(cell_lines + inner_tab_lines * 4);
+  const double rows = blank_then_cell >= 4 ? 1.0 : 0.6;
+  return 0.95 * purity * rows;
+}
+
+void read(std::string_view text, sdk::RawDocument &doc) {
+  Reader(text, doc).run();
+  bool has_table = false;
+  for (const auto &b : doc.blocks()) has_table |= b.kind == sdk::Block::Kind::table;
+  if (!has_table) doc.diagnose(sdk::Severity::warning, 0, "no-table", "no table found (no line starts with a TAB)");
+}
+
+}  // namespace docpipe::word_export
