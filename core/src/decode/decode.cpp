@@ -79,7 +79,7 @@ bool convert_strict(const char *charset, std::string_view in, std::string &out, 
 // BOM-less UTF-16: ASCII-range text puts a NUL in every other byte.
 const char *utf16_by_nul_pattern(std::string_view s) {
   const size_t n = std::min<size_t>(s.size(), 4096) & ~size_t{1};
-  if (n < 4) return nullptr;
+  if (n < 16 || s.size() % 2 != 0) return nullptr;
   size_t even_nul = 0, odd_nul = 0;
   for (size_t i = 0; i < n; ++i)
     if (s[i] == '\0') (i % 2 == 0 ? even_nul : odd_nul)++;
@@ -173,8 +173,15 @@ DecodedText decode_text(std::string_view bytes) {
     utf16 = bytes[0] == '\xFF' ? "UTF-16LE" : "UTF-16BE";
     body = bytes.substr(2);
     d.decision = std::string(utf16) + " byte-order mark";
-  } else if ((utf16 = utf16_by_nul_pattern(bytes)) != nullptr) {
-    d.decision = std::string("no BOM; NUL-byte pattern of ") + utf16;
+  } else if (const char *guess = utf16_by_nul_pattern(bytes)) {
+    // Only a guess: taken when the bytes decode strictly to text without
+    // control characters, else they go on to the binary check below.
+    std::string trial;
+    size_t off = 0;
+    if (convert_strict(guess, bytes, trial, off) && control_byte_offset(trial) == std::string_view::npos) {
+      utf16 = guess;
+      d.decision = std::string("no BOM; NUL-byte pattern of ") + utf16;
+    }
   }
 
   if (utf16 != nullptr) {

@@ -1,0 +1,97 @@
+#include <catch2/catch.hpp>
+
+#include <unicode/ucnv.h>
+
+#include "decode/decode.hpp"
+#include "error.hpp"
+
+using namespace docpipe;
+
+namespace {
+
+std::string encode(const char *charset, const std::string &utf8) {
+  UErrorCode st = U_ZERO_ERROR;
+  std::string out(utf8.size() * 4 + 16, '\0');
+  const int32_t n = ucnv_convert(charset, "UTF-8", out.data(), static_cast<int32_t>(out.size()), utf8.data(),
+                                 static_cast<int32_t>(utf8.size()), &st);
+  REQUIRE(U_SUCCESS(st));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+const std::string kText = "二、主动公开政府信息情况\n\t规章\n\t0\n";
+
+ExitCode code_of(const std::string &bytes) {
+  try {
+    decode_text(bytes);
+  } catch (const Error &e) {
+    return e.code();
+  }
+  return ExitCode::ok;
+}
+
+}  // namespace
+
+TEST_CASE("valid UTF-8 is taken as it is") {
+  const auto d = decode_text(kText);
+  CHECK(d.encoding == "utf-8");
+  CHECK_FALSE(d.bom);
+  CHECK(d.text == kText);
+  CHECK(d.line_endings == "lf");
+}
+
+TEST_CASE("a UTF-8 BOM is recorded and removed, CRLF becomes LF") {
+  const auto d = decode_text("\xEF\xBB\xBF" "一\r\n二\r\n");
+  CHECK(d.bom);
+  CHECK(d.text == "一\n二\n");
+  CHECK(d.line_endings == "crlf");
+}
+
+TEST_CASE("UTF-16LE and UTF-16BE with a BOM") {
+  const auto le = decode_text(encode("UTF-16LE", "\xEF\xBB\xBF" + kText));
+  CHECK(le.encoding == "utf-16le");
+  CHECK(le.bom);
+  CHECK(le.text == kText);
+  const auto be = decode_text(encode("UTF-16BE", "\xEF\xBB\xBF" + kText));
+  CHECK(be.encoding == "utf-16be");
+  CHECK(be.text == kText);
+}
+
+TEST_CASE("BOM-less UTF-16 is recognised by its NUL-byte pattern") {
+  const auto d = decode_text(encode("UTF-16LE", "Report 2020\n\t0\n\t1\n规章\n"));
+  CHECK(d.encoding == "utf-16le");
+  CHECK_FALSE(d.bom);
+  CHECK(d.decision.find("NUL-byte pattern") != std::string::npos);
+}
+
+TEST_CASE("GB18030 is decoded strictly when the bytes are not UTF-8") {
+  const auto d = decode_text(encode("GB18030", kText));
+  CHECK(d.encoding == "gb18030");
+  CHECK(d.text == kText);
+}
+
+TEST_CASE("binary data is rejected before any legacy decoding") {
+  const std::string bin("PK\x03\x04\x00\x01\x02", 7);
+  CHECK(code_of(bin) == ExitCode::bad_input);
+  CHECK_THROWS_WITH(decode_text(bin), Catch::Contains("binary") && Catch::Contains("byte offset"));
+  CHECK_THROWS_WITH(decode_text(std::string("abc\x1b[0m", 7)), Catch::Contains("control byte 0x1B"));
+}
+
+TEST_CASE("an empty file is an error, not an empty document") {
+  CHECK_THROWS_WITH(decode_text(""), Catch::Contains("empty"));
+}
+
+TEST_CASE("bytes that are neither UTF-8 nor plausible GB18030 are refused, never mojibake") {
+  // Windows-1252 accented Latin text: valid GB18030 byte pairs, implausible as Chinese.
+  std::string latin;
+  for (int i = 0; i < 40; ++i) latin += "caf\xE9 na\xEFve \xC0\xC1\xD5\xE6 ";
+  CHECK(code_of(latin) == ExitCode::bad_input);
+  // A truncated GB18030 sequence at the end does not decode strictly.
+  CHECK(code_of(encode("GB18030", "一二三") + "\x81") == ExitCode::bad_input);
+}
+
+TEST_CASE("FF and TAB are text, lone CR becomes LF") {
+  const auto d = decode_text("a\tb\fc\rd");
+  CHECK(d.text == "a\tb\fc\nd");
+  CHECK(d.line_endings == "cr");
+}

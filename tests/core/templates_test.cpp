@@ -1,0 +1,278 @@
+#include <catch2/catch.hpp>
+#include <docpipe/sdk/raw_document.hpp>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "templates/labels.hpp"
+#include "templates/mapper.hpp"
+#include "templates/template.hpp"
+#include "templates/values.hpp"
+
+using namespace docpipe::templates;
+namespace sdk = docpipe::sdk;
+
+namespace {
+
+const std::vector<Template> &all_templates() {
+  static const auto t = load_templates(std::filesystem::path(DOCPIPE_SOURCE_DIR) / "formats/templates");
+  return t;
+}
+const Template &tmpl(const std::string &id) {
+  for (const auto &t : all_templates())
+    if (t.id == id) return t;
+  throw std::runtime_error("no template " + id);
+}
+
+// Rows of one raw table: each row a list of cell texts.
+Mapping map_rows(const std::vector<std::vector<std::string>> &rows) {
+  sdk::RawDocument doc;
+  auto &t = doc.add_table({1, static_cast<int>(rows.size())});
+  int line = 1;
+  for (const auto &r : rows) {
+    auto &row = t.add_row({line, line});
+    for (const auto &c : r) row.add_cell(c, {line, line});
+    ++line;
+  }
+  static thread_local pugi::xml_document xml;
+  const std::string s = doc.to_xml();
+  REQUIRE(xml.load_buffer(s.data(), s.size()));
+  return map_body(xml.child("body"), all_templates());
+}
+
+const Record *find(const Mapping &m, const std::string &row, const std::string &column) {
+  for (const auto &r : m.records) {
+    const auto &sec = m.tmpl->tables[r.cell.table].sections[r.cell.section];
+    if (sec.rows[r.cell.row].path == row && sec.columns[r.cell.column].path == column) return &r;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> seven(const std::string &v) { return std::vector<std::string>(7, v); }
+std::vector<std::string> row(std::vector<std::string> labels, std::vector<std::string> values) {
+  labels.insert(labels.end(), values.begin(), values.end());
+  return labels;
+}
+
+const std::vector<std::string> kHeader = {"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"};
+
+}  // namespace
+
+TEST_CASE("label keys fold brackets, enumerators, quotes, spaces and punctuation") {
+  CHECK(label_key("（三）不予公开") == "不予公开");
+  CHECK(label_key("(三) 不予公开") == "不予公开");
+  CHECK(label_key("1.属于国家秘密") == "属于国家秘密");
+  CHECK(label_key("1、属于国家秘密") == "属于国家秘密");
+  CHECK(label_key("1. 属于国 家秘密") == "属于国家秘密");
+  CHECK(label_key("（三）不予公开 1. 属于国 家秘密") == "不予公开属于国家秘密");
+  CHECK(label_key("3.危及\"三安全一稳定\"") == label_key("3.危及“三安全一稳定”"));
+  CHECK(label_key("三、本年度办理结果") == "本年度办理结果");
+  CHECK(label_key("本年新\n制作数量") == "本年新制作数量");
+  CHECK(label_key("本年增/减") == "本年增减");
+  // Not enumerators: numbers inside a label, and section numbers after 第.
+  CHECK(label_key("第二十条第（一）项") != label_key("第二十条第（五）项"));
+  CHECK(label_key("2020年本行政区域") == "2020年本行政区域");
+}
+
+TEST_CASE("cell values keep their raw text, blanks are never 0") {
+  CHECK(parse_cell("").state == CellState::blank);
+  CHECK(parse_cell("\u00a0\u3000  ").state == CellState::blank);
+  auto n = parse_cell(" 1,234 ");
+  CHECK(n.state == CellState::number);
+  CHECK(n.raw == "1,234");
+  CHECK(n.number == "1234");
+  CHECK(parse_cell("+5").number == "5");
+  CHECK(parse_cell("-8").number == "-8");
+  CHECK(parse_cell("１２").number == "12");
+  CHECK(parse_cell("１２").raw == "１２");
+  auto yuan = parse_cell("251000元");
+  CHECK(yuan.number == "251000");
+  CHECK(yuan.unit == "元");
+  CHECK(parse_cell("0.35万元").unit == "万元");
+  for (const char *p : {"-", "—", "/", "不适用", "无"}) CHECK(parse_cell(p).state == CellState::placeholder);
+  CHECK(parse_cell("见附件").state == CellState::text);
+  CHECK(parse_cell("12,34").state == CellState::text);  // not a thousands grouping
+  CHECK(parse_cell("1.2.3").state == CellState::text);
+}
+
+TEST_CASE("the templates hold the official cell counts, labels and identities") {
+  const auto &t19 = tmpl("ogi-2019");
+  const auto &t21 = tmpl("ogi-2021");
+  CHECK(t19.cell_count() == 198);
+  CHECK(t21.cell_count() == 200);
+  REQUIRE(t19.tables.size() == 3);
+  CHECK(t19.tables[0].name == "主动公开政府信息情况");
+  CHECK(t19.tables[1].name == "收到和处理政府信息公开申请情况");
+  CHECK(t19.tables[2].name == "政府信息公开行政复议、行政诉讼情况");
+  const auto &req = t19.tables[1].sections[0];
+  CHECK(req.rows.size() == 23);
+  CHECK(t21.tables[1].sections[0].rows.size() == 25);
+  CHECK(req.rows[6].path == "三、本年度办理结果/（三）不予公开/3.危及“三安全一稳定”");
+  CHECK(req.columns[1].path == "法人或其他组织/商业企业");
+  CHECK(t19.tables[0].sections[1].columns[1].path == "本年增/减");
+  CHECK(t19.tables[2].sections[0].columns[5].path == "行政诉讼/未经复议直接起诉/结果维持");
+  CHECK(t19.tables[2].sections[0].rows[0].path.empty());
+  size_t items19 = 0, items21 = 0;
+  for (const auto &r : req.rows) items19 += r.role == "item";
+  for (const auto &r : t21.tables[1].sections[0].rows) items21 += r.role == "item";
+  CHECK(items19 == 19);
+  CHECK(items21 == 21);
+  std::set<std::string> ids;
+  for (const auto &tab : t19.tables)
+    for (const auto &i : tab.identities) ids.insert(i.id);
+  CHECK(ids == std::set<std::string>{"balance", "items_sum", "row_total", "review_total", "direct_suit_total",
+                                     "post_review_suit_total"});
+}
+
+TEST_CASE("every template label path is a canonical spelling of labels.md") {
+  std::ifstream in(std::filesystem::path(DOCPIPE_SOURCE_DIR) / "../shared/corpus/labels.md");
+  if (!in) {
+    WARN("shared/corpus/labels.md not found; skipped");
+    return;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string md = ss.str();
+  std::set<std::string> quoted;
+  const std::regex q("`([^`]*)`");
+  for (std::sregex_iterator it(md.begin(), md.end(), q), end; it != end; ++it) quoted.insert((*it)[1].str());
+  for (const auto &t : all_templates())
+    for (const auto &tab : t.tables) {
+      CHECK(quoted.count(tab.name));
+      for (const auto &s : tab.sections) {
+        for (const auto &r : s.rows)
+          if (!r.path.empty()) CHECK(quoted.count(r.path));
+        for (const auto &c : s.columns) CHECK(quoted.count(c.path));
+      }
+    }
+}
+
+TEST_CASE("rows map by label whatever the spelling, values by the template's alignment") {
+  std::vector<std::vector<std::string>> rows = {
+      {"第二十条第（一）项"},
+      {"信息内容", "本年新制作数量", "本年新公开数量", "对外公开总量"},
+      {"规章", "3", "2", "10"},
+      {"规范性文件", "", "", ""},
+      {"第二十条第（八）项"},
+      {"信息内容", "上一年项目数量", "本年增/减", ""},
+      {"行政事业性收费", "4", "-1", ""},  // start-aligned: the surplus blank cell is ignored
+      {"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"},
+      kHeader,
+      row({"一、本年新收政府信息公开申请数量", ""}, {"5", "", "", "", "", "", "5"}),  // padded label column
+      row({"三、本年度办理结果", "(一) 予以公开"}, {"4", "", "", "", "", "", "4"}),
+      row({"", "（三）不予公开", "3、危及\"三安全一稳定\""}, {"1", "", "", "", "", "", "1"}),
+      row({"(四) 无法提供 1. 本机关不掌握相关政府信息"}, {"", "", "", "", "", "", "0"}),
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  CHECK(m.tmpl->id == "ogi-2019");
+  const Record *r = find(m, "第二十条第（一）项/规章", "对外公开总数量");
+  REQUIRE(r);
+  CHECK(r->value.raw == "10");
+  CHECK(find(m, "第二十条第（一）项/规范性文件", "本年新制作数量")->value.state == CellState::blank);
+  CHECK(find(m, "第二十条第（八）项/行政事业性收费", "本年增/减")->value.raw == "-1");
+  CHECK(find(m, "一、本年新收政府信息公开申请数量", "自然人")->value.raw == "5");
+  CHECK(find(m, "一、本年新收政府信息公开申请数量", "总计")->value.raw == "5");
+  CHECK(find(m, "三、本年度办理结果/（一）予以公开", "总计")->value.raw == "4");
+  CHECK(find(m, "三、本年度办理结果/（三）不予公开/3.危及“三安全一稳定”", "自然人")->value.raw == "1");
+  const Record *t = find(m, "三、本年度办理结果/（四）无法提供/1.本机关不掌握相关政府信息", "总计");
+  REQUIRE(t);
+  CHECK(t->value.raw == "0");
+  CHECK(t->placement == Placement::direct);
+  // Rows that are not in the source are absent: blank, never 0.
+  const Record *absent = find(m, "二、上年结转政府信息公开申请数量", "总计");
+  REQUIRE(absent);
+  CHECK(absent->placement == Placement::absent);
+  CHECK(absent->value.state == CellState::blank);
+  CHECK_FALSE(m.table_seen[2]);  // the 行政复议 table is missing
+  CHECK(m.unmapped.empty());
+}
+
+TEST_CASE("a 2021 report with label variants maps under ogi-2021") {
+  std::vector<std::vector<std::string>> rows = {
+      {"第二十条第(一)项"},
+      {"信息内容", "本年制发件数", "本年废止件数", "现行有效件数"},
+      {"规章", "1", "0", "7"},
+      {"行政规范性文件", "2", "1", "9"},
+      {"第二十条第(五)项"},
+      {"信息内容", "本年处理决定数量"},
+      {"行政许可", "120", "", ""},
+      {"第二十条第(八)项"},
+      {"信息内容", "本年收费金额(单位:万元)"},
+      {"行政事业性收费", "0.35"},
+      kHeader,
+      row({"三、本年度办理结果", "(六)其他处理", "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"},
+          {"1", "", "", "", "", "", "1"}),
+      row({"", "", "3、其他"}, {"", "", "", "", "", "2", "2"}),
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  CHECK(m.tmpl->id == "ogi-2021");
+  CHECK(find(m, "第二十条第（一）项/行政规范性文件", "现行有效件数")->value.raw == "9");
+  CHECK(find(m, "第二十条第（五）项/行政许可", "本年处理决定数量")->value.raw == "120");
+  CHECK(find(m, "第二十条第（八）项/行政事业性收费", "本年收费金额（单位：万元）")->value.raw == "0.35");
+  CHECK(find(m, "三、本年度办理结果/（六）其他处理/3.其他", "法人或其他组织/其他")->value.raw == "2");
+  CHECK(find(m, "三、本年度办理结果/（六）其他处理/1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+             "自然人")->value.raw == "1");
+  CHECK(find(m, "第二十条第（一）项/规范性文件", "本年新制作数量") == nullptr);  // a 2019 label
+}
+
+TEST_CASE("values that fit no template cell are kept and reported") {
+  std::vector<std::vector<std::string>> rows = {
+      kHeader,
+      row({"一、本年新收政府信息公开申请数量"}, {"5", "", "", "", "", "", "5"}),
+      row({"二、上年结转政府信息公开申请数量", "9"}, {"", "", "", "", "", "", ""}),  // "9" in a label column
+      row({"（八）本地自设事项"}, {"1", "", "", "", "", "", "1"}),
+      row({"一、本年新收政府信息公开申请数量"}, {"6", "", "", "", "", "", "6"}),  // the row again
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  REQUIRE(m.unmapped.size() == 3);
+  CHECK(m.unmapped[0].text == "9");
+  CHECK(m.unmapped[1].reason.find("not in template") != std::string::npos);
+  CHECK(m.unmapped[2].reason.find("appears again") != std::string::npos);
+  CHECK(find(m, "一、本年新收政府信息公开申请数量", "总计")->value.raw == "5");  // the first one is kept
+}
+
+TEST_CASE("identities: fail, hold with blanks, pass") {
+  std::vector<std::vector<std::string>> rows = {
+      kHeader,
+      row({"一、本年新收政府信息公开申请数量"}, {"3", "1", "", "", "", "", "4"}),
+      row({"二、上年结转政府信息公开申请数量"}, {"0", "0", "0", "0", "0", "0", "0"}),
+      row({"（一）予以公开"}, {"2", "1", "0", "0", "0", "0", "3"}),
+      row({"（七）总计"}, {"2", "1", "0", "0", "0", "0", "3"}),
+      row({"四、结转下年度继续办理"}, {"0", "0", "0", "0", "0", "0", "0"}),
+      {"行政复议", "行政诉讼"},
+      {"0", "0", "0", "0", "0", "1", "0", "0", "0", "2", "", "", "", "", ""},
+  };
+  const Mapping m = map_rows(rows);
+  const auto checks = run_checks(m);
+  auto result = [&](const std::string &id, const std::string &row, const std::string &col) {
+    for (const auto &c : checks)
+      if (c.identity->id == id && c.row == row && c.column == col) return c;
+    FAIL("no check " << id << " " << row << " " << col);
+    return Check{};
+  };
+  // 一 + 二 = 4 but （七）+ 四 = 3 in 总计 and 1 + 0 vs 1 + 0 in 商业企业
+  const Check bal = result("balance", "", "总计");
+  CHECK(bal.result == CheckResult::fail);
+  CHECK(bal.expected == 4);
+  CHECK(bal.actual == 3);
+  CHECK(result("balance", "", "法人或其他组织/商业企业").result == CheckResult::pass);
+  // row 一: 3 + 1 + blanks = 4: holds only with blanks counted as 0
+  CHECK(result("row_total", "一、本年新收政府信息公开申请数量", "").result == CheckResult::blank_pass);
+  CHECK(result("row_total", "二、上年结转政府信息公开申请数量", "").result == CheckResult::pass);
+  const Check direct = result("direct_suit_total", "", "行政诉讼/未经复议直接起诉/总计");
+  CHECK(direct.result == CheckResult::fail);
+  CHECK(direct.expected == 1);
+  CHECK(direct.actual == 2);
+  CHECK(result("post_review_suit_total", "", "行政诉讼/复议后起诉/总计").result == CheckResult::blank_pass);
+}
+
+TEST_CASE("a document without the report tables has no template") {
+  const Mapping m = map_rows({{"姓名", "年龄"}, {"张三", "30"}});
+  CHECK(m.tmpl == nullptr);
+  CHECK(m.records.empty());
+}

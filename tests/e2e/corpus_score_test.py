@@ -1,0 +1,41 @@
+#!/usr/bin/python3
+"""Scores docpipe on every corpus file of the forms whose plugins are built,
+with shared/eval/score.py: strict recall and precision must be 100%.
+Skipped (exit 77) when shared/ is not beside the checkout."""
+import csv, glob, io, json, os, subprocess, sys, tempfile
+
+exe, shared = sys.argv[1], sys.argv[2]
+corpus = os.path.join(shared, 'corpus')
+if not os.path.isdir(corpus):
+    print('no shared corpus: skipped')
+    sys.exit(77)
+forms = sys.argv[3:] or ['word-export']
+r = subprocess.run([exe, 'formats'], capture_output=True, text=True)
+forms = [f for f in forms if f'  {f} ' in r.stdout]
+with tempfile.TemporaryDirectory() as out:
+    truths = []
+    for t in sorted(glob.glob(os.path.join(corpus, '**/*.truth.json'), recursive=True)):
+        d = json.load(open(t, encoding='utf-8'))
+        if d['form'] in forms:
+            truths.append(t)
+            src = os.path.join(os.path.dirname(t), d['source'])
+            subprocess.run([exe, 'convert', src, '-o', os.path.join(out, os.path.basename(t)), '-t', 'values'],
+                           capture_output=True)
+    rows = []
+    for p in sorted(glob.glob(os.path.join(out, '*/*.values.csv'))):
+        with open(p, encoding='utf-8-sig', newline='') as f:
+            rows.extend(csv.DictReader(f))
+    all_csv = os.path.join(out, 'all.csv')
+    with open(all_csv, 'w', encoding='utf-8', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=['file', 'template', 'table', 'row', 'column', 'value'], extrasaction='ignore')
+        w.writeheader()
+        w.writerows(rows)
+    s = subprocess.run([sys.executable, os.path.join(shared, 'eval/score.py'), *truths, '--csv', all_csv,
+                        '--json', os.path.join(out, 'report.json')], capture_output=True, text=True)
+    last = s.stdout.strip().splitlines()[-1] if s.stdout.strip() else s.stderr
+    print(f'forms {forms}, {len(truths)} documents: {last}')
+    rep = json.load(open(os.path.join(out, 'report.json')))
+    overall = rep.get('overall', rep)
+    ok = '| strict: ' in last and last.split('| strict: ')[1].split('(')[1].startswith('100.00%') and \
+         last.split('| precision: ')[1].split('(')[1].startswith('100.00%')
+    sys.exit(0 if ok else 1)
