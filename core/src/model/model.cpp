@@ -83,7 +83,14 @@ void add_report_metadata(pugi::xml_document &doc) {
   std::string title;
   auto short_block = [&](size_t i, size_t max) { return sdk::to_u32(texts[i]).size() <= max; };
   for (size_t i = 0; i < texts.size() && title.empty(); ++i)
-    if (short_block(i, 60) && texts[i].find("年度报告") != std::string::npos) title = texts[i];
+    if (short_block(i, 60) && texts[i].find("年度报告") != std::string::npos) {
+      title = texts[i];
+      // "2020年环翠区信访局" / "政府信息公开工作年度报告": a title whose first
+      // part (issuer and year) sits in the block before.
+      if (title.rfind("政府信息公开", 0) == 0 && i > 0 && short_block(i - 1, 30) &&
+          texts[i - 1].find("。") == std::string::npos)
+        title = texts[i - 1] + title;
+    }
   for (size_t i = 0; i + 1 < texts.size() && title.empty(); ++i)
     if (short_block(i, 40) && short_block(i + 1, 40) && (texts[i] + texts[i + 1]).find("年度报告") != std::string::npos)
       title = texts[i] + texts[i + 1];
