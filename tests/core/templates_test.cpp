@@ -164,6 +164,7 @@ TEST_CASE("rows map by label whatever the spelling, values by the template's ali
       row({"三、本年度办理结果", "(一) 予以公开"}, {"4", "", "", "", "", "", "4"}),
       row({"", "（三）不予公开", "3、危及\"三安全一稳定\""}, {"1", "", "", "", "", "", "1"}),
       row({"(四) 无法提供 1. 本机关不掌握相关政府信息"}, {"", "", "", "", "", "", "0"}),
+      row({"", "（二）部分公开"}, {"", "", "", "", "", "", "2"}),  // the short spelling, a <variant>
   };
   const Mapping m = map_rows(rows);
   REQUIRE(m.tmpl != nullptr);
@@ -181,6 +182,7 @@ TEST_CASE("rows map by label whatever the spelling, values by the template's ali
   REQUIRE(t);
   CHECK(t->value.raw == "0");
   CHECK(t->placement == Placement::direct);
+  CHECK(find(m, "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "总计")->value.raw == "2");
   // Rows that are not in the source are absent: blank, never 0.
   const Record *absent = find(m, "二、上年结转政府信息公开申请数量", "总计");
   REQUIRE(absent);
