@@ -1,0 +1,1312 @@
+// TAB-separated report exports -> raw model. See tsv_parser.hpp for the forms.
+//
+// Pipeline: bytes -> records (RFC 4180 aware, one per logical line) -> the
+// document is cut into narrative and table regions -> each table region is
+// analysed as a fixed grid or as ragged rows -> physical records are folded
+// into logical rows (wrapped labels, page-split rows, header fragments).
+#include "tsv_parser.hpp"
+
+#include <docpipe/sdk/plugin.hpp>
+#include <docpipe/sdk/text.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace docpipe::tsv {
+
+using sdk::Cell;
+using sdk::LineRange;
+using sdk::RawDocument;
+using sdk::Severity;
+
+namespace {
+
+// ---------------------------------------------------------------- characters
+
+bool is_cn_numeral(char32_t c) {
+  return std::u32string_view(U"一二三四五六七八九十百零〇两").find(c) != std::u32string_view::npos;
+}
+bool is_digit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
+bool is_open_paren(char32_t c) { return c == U'(' || c == U'（'; }
+bool is_close_paren(char32_t c) { return c == U')' || c == U'）'; }
+bool is_cjk(char32_t c) { return sdk::is_han(c) || sdk::is_cjk_punct(c); }
+
+// Length (in code points) of a leading enumerator, and its level.
+int enumerator_at(std::u32string_view s, size_t &len) {
+  size_t i = 0;
+  const size_t n = s.size();
+  if (i < n && is_cn_numeral(s[i])) {
+    size_t j = i;
+    while (j < n && is_cn_numeral(s[j])) ++j;
+    if (j < n && (s[j] == U'、' || s[j] == U'，' || s[j] == U',')) {
+      len = j + 1;
+      return 0;
+    }
+    return -1;
+  }
+  if (i < n && is_open_paren(s[i])) {
+    size_t j = i + 1;
+    while (j < n && s[j] == U' ') ++j;
+    const size_t k0 = j;
+    if (j < n && is_cn_numeral(s[j])) {
+      while (j < n && is_cn_numeral(s[j])) ++j;
+      while (j < n && s[j] == U' ') ++j;
+      if (j < n && is_close_paren(s[j])) {
+        len = j + 1;
+        return 1;
+      }
+      return -1;
+    }
+    if (j < n && is_digit(s[j])) {
+      while (j < n && is_digit(s[j])) ++j;
+      if (j < n && is_close_paren(s[j]) && j > k0) {
+        len = j + 1;
+        return 2;
+      }
+    }
+    return -1;
+  }
+  if (i < n && is_digit(s[i])) {
+    size_t j = i;
+    while (j < n && is_digit(s[j])) ++j;
+    if (j < n && (s[j] == U'.' || s[j] == U'．' || s[j] == U'、')) {
+      // "1.5" is a number, not item 1.
+      if (j + 1 < n && is_digit(s[j + 1])) return -1;
+      if (j + 1 >= n) return -1;  // "12." alone reads as a number
+      len = j + 1;
+      return 2;
+    }
+  }
+  return -1;
+}
+
+int han_count(std::u32string_view s) {
+  int n = 0;
+  for (char32_t c : s) n += sdk::is_han(c) ? 1 : 0;
+  return n;
+}
+
+// Bracket balance: > 0 when an opening bracket is left unclosed.
+int bracket_balance(std::string_view text) {
+  int b = 0;
+  for (char32_t c : sdk::to_u32(text)) {
+    if (is_open_paren(c)) ++b;
+    if (is_close_paren(c)) --b;
+  }
+  return b;
+}
+
+// Joins the lines of a quoted multi-line field or of a wrapped cell.
+std::string join_lines(std::string_view text) {
+  std::string out;
+  size_t start = 0;
+  bool first = true;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    std::string_view piece = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    if (first)
+      out = sdk::trim(piece);
+    else
+      out = join_pieces(out, piece);
+    first = false;
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
+// Label and header text: wrapped lines joined, CJK letter-spacing removed.
+std::string clean_label(std::string_view text) { return sdk::trim(sdk::remove_cjk_spaces(join_lines(text))); }
+
+// Value text: trimmed exactly as written; only a space that PDF extraction put
+// between two digits of an otherwise plain number ("1 234") is removed.
+std::string clean_value(std::string_view text) {
+  std::string t = sdk::trim(text);
+  if (t.find(' ') == std::string::npos) return t;
+  const std::u32string u = sdk::to_u32(t);
+  bool plain = true;
+  for (char32_t c : u)
+    if (!(is_digit(c) || c == U' ' || c == U',' || c == U'.' || c == U'-' || c == U'+')) plain = false;
+  if (!plain) return t;
+  std::u32string out;
+  for (size_t i = 0; i < u.size(); ++i) {
+    if (u[i] == U' ' && i > 0 && i + 1 < u.size() && is_digit(u[i - 1]) && is_digit(u[i + 1])) continue;
+    out.push_back(u[i]);
+  }
+  return sdk::to_utf8(out);
+}
+
+bool is_rule_text(std::string_view text) {
+  int dashes = 0;
+  for (char32_t c : sdk::to_u32(text)) {
+    if (c == U'-' || c == U'=' || c == U'_' || c == U'—' || c == U'─' || c == U'━' || c == U'－' || c == U'+') {
+      ++dashes;
+    } else if (!sdk::is_space(c)) {
+      return false;
+    }
+  }
+  return dashes >= 3;
+}
+
+// ------------------------------------------------------------------ records
+
+// One logical line: a physical line, or several when a quoted field spans
+// line breaks (spreadsheet exports).
+struct Record {
+  std::vector<std::string> fields;  // raw field text, quotes resolved, \f and \r removed
+  int first = 0, last = 0;           // physical lines
+  bool form_feed = false;            // a page break was on this line
+  bool blank = false;                // no field holds text
+  bool rule = false;                 // a dash rule line
+  int nonempty = 0;
+};
+
+// Splits the text into records. A field that starts with '"' is read as an
+// RFC 4180 quoted field when its closing quote follows within a few lines;
+// otherwise the quote is ordinary text (a PDF export may start a cell with
+// a straight quote).
+std::vector<Record> read_records(std::string_view text, RawDocument &doc) {
+  std::vector<Record> out;
+  size_t pos = 0;
+  int line = 1;
+  const size_t n = text.size();
+  constexpr int kMaxQuotedLines = 12;
+  while (pos < n) {
+    Record r;
+    r.first = line;
+    bool end_of_record = false;
+    while (!end_of_record) {
+      std::string field;
+      bool quoted_ok = false;
+      if (pos < n && text[pos] == '"') {
+        // Try a quoted field.
+        size_t p = pos + 1;
+        int nl = 0;
+        std::string buf;
+        while (p < n && nl <= kMaxQuotedLines) {
+          const char ch = text[p];
+          if (ch == '"') {
+            if (p + 1 < n && text[p + 1] == '"') {
+              buf += '"';
+              p += 2;
+              continue;
+            }
+            size_t q = p + 1;
+            while (q < n && text[q] == '\r') ++q;
+            if (q >= n || text[q] == '\t' || text[q] == '\n') {
+              quoted_ok = true;
+              p = q;
+            }
+            break;
+          }
+          if (ch == '\n') ++nl;
+          if (ch != '\r' && ch != '\f') buf += ch;
+          if (ch == '\f') r.form_feed = true;
+          ++p;
+        }
+        if (quoted_ok) {
+          field = std::move(buf);
+          line += nl;
+          pos = p;
+        } else if (p < n || nl > kMaxQuotedLines) {
+          doc.diagnose(Severity::info, line, "unterminated-quote",
+                       "a field starts with '\"' but no closing quote follows; read as plain text");
+        }
+      }
+      if (!quoted_ok) {
+        while (pos < n && text[pos] != '\t' && text[pos] != '\n') {
+          const char ch = text[pos];
+          if (ch == '\f')
+            r.form_feed = true;
+          else if (ch != '\r')
+            field += ch;
+          ++pos;
+        }
+      }
+      r.fields.push_back(std::move(field));
+      if (pos >= n) {
+        end_of_record = true;
+      } else if (text[pos] == '\t') {
+        ++pos;
+      } else {  // '\n'
+        ++pos;
+        end_of_record = true;
+        r.last = line;
+        ++line;
+      }
+    }
+    if (r.last == 0) r.last = line;
+    int nonempty = 0;
+    bool rule = true;
+    for (const std::string &f : r.fields) {
+      if (sdk::is_blank(f)) continue;
+      ++nonempty;
+      if (!is_rule_text(f)) rule = false;
+    }
+    r.nonempty = nonempty;
+    r.blank = nonempty == 0;
+    r.rule = nonempty > 0 && rule;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string first_text(const Record &r) {
+  for (const std::string &f : r.fields)
+    if (!sdk::is_blank(f)) return f;
+  return {};
+}
+
+// A narrative line that is a section heading ("三、收到和处理…") or the
+// report title.
+int heading_level(std::string_view raw) {
+  const std::string t = clean_label(raw);
+  const std::u32string u = sdk::to_u32(t);
+  if (u.empty() || u.size() > 40) return 0;
+  if (t.find("。") != std::string::npos || t.find("；") != std::string::npos) return 0;
+  size_t len = 0;
+  const int lvl = enumerator_at(u, len);
+  if (lvl == 0) return 1;
+  if (lvl == 1 && u.size() <= 24) return 2;
+  return 0;
+}
+
+bool sentence_like(std::string_view raw) {
+  const std::string t = sdk::trim(raw);
+  return t.find("。") != std::string::npos || t.find("；") != std::string::npos || sdk::display_width(t) > 72;
+}
+
+// -------------------------------------------------------------- table model
+
+struct Piece {
+  std::string text;
+  int line = 0;
+};
+
+// A label cell of a logical row; pieces from several physical lines.
+struct Label {
+  int level = 0;
+  int column = -1;
+  std::vector<Piece> pieces;
+  std::string text() const {
+    std::string out;
+    for (const Piece &p : pieces) out = out.empty() ? sdk::trim(p.text) : join_pieces(out, p.text);
+    return sdk::trim(sdk::remove_cjk_spaces(out));
+  }
+  LineRange lines() const {
+    LineRange r{pieces.empty() ? 0 : pieces.front().line, pieces.empty() ? 0 : pieces.front().line};
+    for (const Piece &p : pieces) {
+      r.first = std::min(r.first, p.line);
+      r.last = std::max(r.last, p.line);
+    }
+    return r;
+  }
+};
+
+struct Value {
+  std::string text;
+  int column = -1;
+  LineRange lines;
+};
+
+struct LogicalRow {
+  enum class Kind { data, header, title } kind = Kind::data;
+  LineRange lines;
+  std::vector<Label> labels;  // left to right
+  int leading_blank_labels = 0;  // inherited (vertically merged) label slots
+  std::vector<int> label_cols;    // grid: the columns that hold labels in this part of the table
+  std::vector<Value> values;
+  bool has_values() const {
+    return std::any_of(values.begin(), values.end(), [](const Value &v) { return !v.text.empty(); });
+  }
+};
+
+// A label fragment of one physical record.
+struct Frag {
+  std::string text;  // raw (spaces kept: they may separate columns)
+  int column = -1;
+  int level = -1;  // enumerator level, -1 when it continues a label
+};
+
+// Cuts a field before every inner enumerator that follows white space:
+// "(三) 不予公开 1. 属于国家秘密" holds two labels of two levels.
+std::vector<Frag> split_enumerators(const std::string &field, int column) {
+  std::vector<Frag> out;
+  const std::u32string u = sdk::to_u32(sdk::trim(field));
+  size_t start = 0;
+  for (size_t i = 1; i < u.size(); ++i) {
+    if (!sdk::is_space(u[i - 1]) || sdk::is_space(u[i])) continue;
+    size_t len = 0;
+    if (enumerator_at(std::u32string_view(u).substr(i), len) < 0) continue;
+    const std::string before = sdk::trim(sdk::to_utf8(std::u32string_view(u).substr(start, i - start)));
+    if (!before.empty()) out.push_back(Frag{before, column, -1});
+    start = i;
+  }
+  out.push_back(Frag{sdk::trim(sdk::to_utf8(std::u32string_view(u).substr(start))), column, -1});
+  for (Frag &f : out) {
+    size_t len = 0;
+    f.level = enumerator_at(sdk::to_u32(f.text), len);
+  }
+  return out;
+}
+
+bool is_label_like(std::string_view text) {
+  if (sdk::is_blank(text) || is_value_like(text)) return false;
+  const std::u32string u = sdk::to_u32(sdk::trim(text));
+  size_t len = 0;
+  return enumerator_at(u, len) >= 0 || han_count(u) >= 2;
+}
+
+// One analysed physical record of a table region.
+struct Line {
+  const Record *rec = nullptr;
+  bool page_break = false;  // blank line or form feed before it (inside the table)
+  enum class Kind { header, title, data, fragment } kind = Kind::data;
+  std::vector<Frag> frags;    // label fragments
+  std::vector<Value> values;  // fixed grid: one per value column; ragged: trailing values
+  std::vector<std::pair<int, std::string>> texts;  // header: (column, text)
+  std::vector<int> label_cols;  // grid: label columns of the line's segment
+};
+
+// Folds analysed lines into logical rows.
+class RowBuilder {
+ public:
+  explicit RowBuilder(RawDocument &doc) : doc_(doc) {}
+
+  void header(const Line &l, const std::vector<std::pair<int, std::string>> &cells) {
+    LogicalRow r;
+    r.kind = LogicalRow::Kind::header;
+    r.lines = {l.rec->first, l.rec->last};
+    for (const auto &[col, text] : cells) {
+      Label lab;
+      lab.column = col;
+      lab.pieces.push_back(Piece{text, l.rec->first});
+      r.labels.push_back(std::move(lab));
+    }
+    rows_.push_back(std::move(r));
+    stack_.clear();
+    current_ = -1;
+  }
+
+  void title(const Line &l) {
+    LogicalRow r;
+    r.kind = LogicalRow::Kind::title;
+    r.lines = {l.rec->first, l.rec->last};
+    Label lab;
+    lab.column = l.frags.empty() ? -1 : l.frags.front().column;
+    for (const Frag &f : l.frags) lab.pieces.push_back(Piece{f.text, l.rec->first});
+    r.labels.push_back(std::move(lab));
+    rows_.push_back(std::move(r));
+    stack_.clear();
+    current_ = -1;
+  }
+
+  bool has_current() const { return current_ >= 0; }
+  const LogicalRow &current() const { return rows_[static_cast<size_t>(current_)]; }
+  // The deepest open label starts with an enumerator (a hierarchical table).
+  bool deepest_enumerated() const {
+    if (stack_.empty()) return false;
+    const Label &lab = label(stack_.back());
+    return enumerator_level(lab.text()) >= 0;
+  }
+  size_t open_labels() const { return stack_.size(); }
+
+  // Starts a logical row. Fragments before the first enumerated one continue
+  // open labels of earlier rows (a group label wrapped beside its first item).
+  void start(const Line &l, bool fixed_grid) {
+    std::vector<Frag> frags = l.frags;
+    size_t first_new = 0;
+    while (first_new < frags.size() && frags[first_new].level < 0) ++first_new;
+    if (first_new == frags.size()) first_new = 0;  // no enumerator: all are new labels
+    const int new_level = level_of(frags.empty() ? Frag{} : frags[first_new], fixed_grid, 0);
+    if (first_new > 0) {
+      std::vector<Frag> lead(frags.begin(), frags.begin() + static_cast<long>(first_new));
+      std::vector<Ref> below;
+      for (const Ref &ref : stack_)
+        if (label(ref).level < new_level) below.push_back(ref);
+      attach(lead, below, l.rec->first, !fixed_grid);
+    }
+    while (!stack_.empty() && label(stack_.back()).level >= new_level) stack_.pop_back();
+
+    LogicalRow r;
+    r.kind = LogicalRow::Kind::data;
+    r.lines = {l.rec->first, l.rec->last};
+    r.values = l.values;
+    r.label_cols = l.label_cols;
+    int prev_level = -1;
+    for (size_t i = first_new; i < frags.size(); ++i) {
+      Label lab;
+      lab.level = level_of(frags[i], fixed_grid, prev_level + 1);
+      if (lab.level <= prev_level) lab.level = prev_level + 1;
+      prev_level = lab.level;
+      lab.column = frags[i].column;
+      lab.pieces.push_back(Piece{frags[i].text, l.rec->first});
+      r.labels.push_back(std::move(lab));
+    }
+    r.leading_blank_labels = fixed_grid ? 0 : std::max(0, r.labels.empty() ? 0 : r.labels.front().level);
+    rows_.push_back(std::move(r));
+    current_ = static_cast<int>(rows_.size()) - 1;
+    for (size_t i = 0; i < rows_.back().labels.size(); ++i) stack_.push_back(Ref{current_, static_cast<int>(i)});
+  }
+
+  // Adds a physical record to the current row: its fragments continue the
+  // open labels (the deepest ones, left to right), its values fill a row
+  // that had none.
+  void extend(const Line &l, bool split_spaces) {
+    LogicalRow &r = rows_[static_cast<size_t>(current_)];
+    r.lines.last = std::max(r.lines.last, l.rec->last);
+    if (!r.has_values() && !l.values.empty()) {
+      bool any = false;
+      for (const Value &v : l.values) any = any || !v.text.empty();
+      if (any || r.values.empty()) r.values = l.values;
+    }
+    attach(l.frags, stack_, l.rec->first, split_spaces);
+  }
+
+  std::vector<LogicalRow> take() { return std::move(rows_); }
+
+ private:
+  struct Ref {
+    int row;
+    int index;
+  };
+  Label &label(const Ref &r) { return rows_[static_cast<size_t>(r.row)].labels[static_cast<size_t>(r.index)]; }
+  const Label &label(const Ref &r) const {
+    return rows_[static_cast<size_t>(r.row)].labels[static_cast<size_t>(r.index)];
+  }
+  static int level_of(const Frag &f, bool fixed_grid, int fallback) {
+    if (f.level >= 0) return f.level;
+    if (fixed_grid && f.column >= 0) return f.column;
+    return fallback;
+  }
+
+  void attach(std::vector<Frag> frags, const std::vector<Ref> &open, int line, bool split_spaces) {
+    if (frags.empty()) return;
+    if (open.empty()) {
+      // Nothing to continue: keep the text on the current row rather than lose it.
+      if (current_ >= 0) {
+        LogicalRow &r = rows_[static_cast<size_t>(current_)];
+        Label lab;
+        for (const Frag &f : frags) lab.pieces.push_back(Piece{f.text, line});
+        lab.level = r.labels.empty() ? 0 : r.labels.back().level + 1;
+        r.labels.push_back(std::move(lab));
+        stack_.push_back(Ref{current_, static_cast<int>(r.labels.size()) - 1});
+      }
+      return;
+    }
+    // Without a grid (pdftotext | sed) one space may separate the
+    // continuations of two columns ("理结果 只计这一情形"): split the field
+    // when more labels are open. On a grid a field is one cell.
+    if (split_spaces && frags.size() < open.size()) {
+      std::vector<Frag> split;
+      for (const Frag &f : frags) {
+        const std::u32string u = sdk::to_u32(f.text);
+        size_t s = 0;
+        for (size_t i = 0; i <= u.size(); ++i) {
+          if (i == u.size() || u[i] == U' ') {
+            if (i > s) split.push_back(Frag{sdk::to_utf8(std::u32string_view(u).substr(s, i - s)), f.column, -1});
+            s = i + 1;
+          }
+        }
+      }
+      if (split.size() <= open.size()) frags = std::move(split);
+    }
+    if (frags.size() > open.size()) {
+      // More pieces than open labels: the extra ones join the deepest label.
+      while (frags.size() > open.size()) {
+        frags[frags.size() - 2].text = join_pieces(frags[frags.size() - 2].text, frags.back().text);
+        frags.pop_back();
+      }
+    }
+    const size_t offset = open.size() - frags.size();
+    for (size_t i = 0; i < frags.size(); ++i) label(open[offset + i]).pieces.push_back(Piece{frags[i].text, line});
+  }
+
+  RawDocument &doc_;
+  std::vector<LogicalRow> rows_;
+  std::vector<Ref> stack_;  // open labels, shallow to deep
+  int current_ = -1;
+};
+
+// Header cells of a fixed-grid record: (column, cleaned text).
+std::vector<std::pair<int, std::string>> header_cells(const Record &r) {
+  std::vector<std::pair<int, std::string>> out;
+  for (size_t c = 0; c < r.fields.size(); ++c)
+    if (!sdk::is_blank(r.fields[c])) out.emplace_back(static_cast<int>(c), clean_label(r.fields[c]));
+  return out;
+}
+
+bool looks_like_header(const Record &r) {
+  if (r.nonempty < 2) return false;
+  for (const std::string &f : r.fields) {
+    if (sdk::is_blank(f)) continue;
+    if (is_value_like(f)) return false;
+    if (enumerator_level(f) >= 0) return false;
+  }
+  return true;
+}
+
+// Leaf columns of a header block: a header cell spans to the next cell of its
+// row; it is a leaf when no lower header row has a cell inside that span.
+std::vector<int> leaf_columns(const std::vector<const Record *> &rows, size_t width) {
+  std::set<int> leaves;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    std::vector<int> cols;
+    for (size_t c = 0; c < rows[r]->fields.size(); ++c)
+      if (!sdk::is_blank(rows[r]->fields[c])) cols.push_back(static_cast<int>(c));
+    for (size_t k = 0; k < cols.size(); ++k) {
+      const int lo = cols[k];
+      const int hi = k + 1 < cols.size() ? cols[k + 1] - 1 : static_cast<int>(width) - 1;
+      bool child = false;
+      for (size_t r2 = r + 1; r2 < rows.size() && !child; ++r2)
+        for (int c = lo; c <= hi && !child; ++c)
+          child = static_cast<size_t>(c) < rows[r2]->fields.size() && !sdk::is_blank(rows[r2]->fields[static_cast<size_t>(c)]);
+      if (!child) leaves.insert(lo);
+    }
+  }
+  return {leaves.begin(), leaves.end()};
+}
+
+// ------------------------------------------------------------ table builder
+
+class TableBuilder {
+ public:
+  TableBuilder(RawDocument &doc, std::vector<const Record *> recs) : doc_(doc), recs_(std::move(recs)) {}
+
+  void build() {
+    // Physical lines with content, page breaks remembered.
+    bool brk = false;
+    for (const Record *r : recs_) {
+      if (r->blank || r->rule) {
+        brk = brk || r->blank || r->form_feed;
+        continue;
+      }
+      Line l;
+      l.rec = r;
+      l.page_break = brk || r->form_feed;
+      brk = false;
+      lines_.push_back(std::move(l));
+    }
+    if (lines_.empty()) return;
+    decide_grid();
+    if (fixed_)
+      analyse_fixed();
+    else
+      analyse_ragged();
+    emit();
+  }
+
+ private:
+  void decide_grid() {
+    std::map<size_t, int> counts;
+    for (const Line &l : lines_) ++counts[l.rec->fields.size()];
+    size_t mode = 0;
+    int best = 0;
+    for (const auto &[k, c] : counts)
+      if (c > best) best = c, mode = k;
+    width_ = mode;
+    int fit = 0;
+    for (const Line &l : lines_) {
+      const size_t k = l.rec->fields.size();
+      if (k == mode || (k == mode + 1 && sdk::is_blank(l.rec->fields.back()))) ++fit;
+    }
+    fixed_ = mode >= 2 && fit * 10 >= static_cast<int>(lines_.size()) * 6;
+    if (!fixed_) return;
+    // A stray or missing trailing TAB is noise: such a line is on the grid
+    // (its missing last field is empty), only a clearly shorter one is an
+    // off-grid fragment.
+    for (Line &l : lines_) {
+      const size_t k = l.rec->fields.size();
+      if (k + 1 == width_ && width_ >= 4) {
+        padded_.push_back(*l.rec);
+        padded_.back().fields.resize(width_);
+        l.rec = &padded_.back();
+      }
+    }
+  }
+
+  // ---- fixed grid
+
+  void analyse_fixed() {
+    // Which lines are headers: a full-width line with text in two or more
+    // fields and neither values nor enumerators. After data rows, a new
+    // header (a new section) must also reach into the current value columns,
+    // so that a data row whose values are all blank is not taken for one.
+    std::vector<int> value_cols;
+    bool seen_data = false;
+    for (size_t i = 0; i < lines_.size(); ++i) {
+      Line &l = lines_[i];
+      const Record &r = *l.rec;
+      if (r.fields.size() < width_) {
+        l.kind = Line::Kind::fragment;
+        continue;
+      }
+      bool header = looks_like_header(r);
+      if (header && seen_data && !value_cols.empty()) {
+        bool reaches = false;
+        for (int c : value_cols)
+          reaches = reaches || (static_cast<size_t>(c) < r.fields.size() && !sdk::is_blank(r.fields[static_cast<size_t>(c)]));
+        header = reaches;
+      }
+      if (header) {
+        l.kind = Line::Kind::header;
+        // Provisional value columns (union over the header block), so that
+        // the next section's header can be told from a blank data row.
+        if (seen_data) value_cols.clear();
+        seen_data = false;
+        for (size_t c = 1; c < r.fields.size(); ++c)
+          if (!sdk::is_blank(r.fields[c])) value_cols.push_back(static_cast<int>(c));
+      } else {
+        l.kind = Line::Kind::data;
+        seen_data = true;
+      }
+    }
+    // Title rows: a single label right before a header.
+    for (size_t i = 0; i + 1 < lines_.size(); ++i) {
+      Line &l = lines_[i];
+      if (l.kind == Line::Kind::data && l.rec->nonempty == 1 && next_is_header(i)) l.kind = Line::Kind::title;
+    }
+    // Segments: a header block (with its titles and off-grid fragments) and
+    // the data lines under it.
+    size_t i = 0;
+    while (i < lines_.size()) {
+      Segment seg;
+      while (i < lines_.size() && lines_[i].kind != Line::Kind::data) seg.head.push_back(i++);
+      while (i < lines_.size() && (lines_[i].kind == Line::Kind::data || lines_[i].kind == Line::Kind::fragment))
+        seg.data.push_back(i++);
+      analyse_segment(seg);
+      segments_.push_back(std::move(seg));
+    }
+  }
+
+  bool next_is_header(size_t i) const {
+    return i + 1 < lines_.size() && lines_[i + 1].kind == Line::Kind::header;
+  }
+
+  struct Segment {
+    std::vector<size_t> head;
+    std::vector<size_t> data;
+    std::vector<int> value_cols;
+  };
+
+  void analyse_segment(Segment &seg) {
+    std::vector<const Record *> hdr;
+    for (size_t h : seg.head)
+      if (lines_[h].kind == Line::Kind::header) hdr.push_back(lines_[h].rec);
+    std::vector<int> cols;
+    if (!hdr.empty()) {
+      cols = leaf_columns(hdr, width_);
+      // The leftmost leaf is the stub (信息内容, the 勾稽 note) when the data
+      // rows carry label text under it.
+      if (!cols.empty()) {
+        const int hi = cols.size() > 1 ? cols[1] - 1 : static_cast<int>(width_) - 1;
+        bool stub = false;
+        for (size_t d : seg.data) {
+          const Record &r = *lines_[d].rec;
+          if (r.fields.size() < width_) continue;
+          for (int c = cols[0]; c <= hi && !stub; ++c)
+            stub = is_label_like(r.fields[static_cast<size_t>(c)]);
+        }
+        if (stub) cols.erase(cols.begin());
+      }
+    }
+    if (cols.empty()) {
+      // No usable header: value columns are where the data rows hold values,
+      // right of the last label.
+      std::set<int> vc;
+      int last_label = -1;
+      for (size_t d : seg.data) {
+        const Record &r = *lines_[d].rec;
+        if (r.fields.size() < width_) continue;
+        for (size_t c = 0; c < r.fields.size(); ++c) {
+          if (sdk::is_blank(r.fields[c])) continue;
+          if (is_value_like(r.fields[c]))
+            vc.insert(static_cast<int>(c));
+          else
+            last_label = std::max(last_label, static_cast<int>(c));
+        }
+      }
+      for (int c : vc)
+        if (c > last_label) cols.push_back(c);
+      if (!seg.data.empty() && cols.empty() && !hdr.empty())
+        doc_.diagnose(Severity::warning, lines_[seg.data.front()].rec->first, "no-value-columns",
+                      "cannot tell which columns of this table hold values; rows are kept with labels only");
+    }
+    seg.value_cols = cols;
+    const int first_value = cols.empty() ? static_cast<int>(width_) : cols.front();
+    // Label columns: left of the values, holding text in some data row. A
+    // merged label cell (信息内容 over seven grid columns) so becomes one cell.
+    std::set<int> label_cols;
+    for (size_t d : seg.data) {
+      const Record &r = *lines_[d].rec;
+      if (r.fields.size() < width_) continue;
+      for (int c = 0; c < first_value && static_cast<size_t>(c) < r.fields.size(); ++c)
+        if (!sdk::is_blank(r.fields[static_cast<size_t>(c)])) label_cols.insert(c);
+    }
+
+    for (size_t d : seg.data) {
+      Line &l = lines_[d];
+      const Record &r = *l.rec;
+      l.label_cols.assign(label_cols.begin(), label_cols.end());
+      if (r.fields.size() < width_) {
+        ragged_split(l);
+        continue;
+      }
+      for (int c = 0; c < first_value && static_cast<size_t>(c) < r.fields.size(); ++c) {
+        if (sdk::is_blank(r.fields[static_cast<size_t>(c)])) continue;
+        for (Frag &f : split_enumerators(r.fields[static_cast<size_t>(c)], c)) l.frags.push_back(std::move(f));
+      }
+      // A label wider than its column spills into the first value columns
+      // (003: "1. 属于国家秘密" sits under 自然人): take it as a label.
+      bool spilling = true;
+      for (int c : cols) {
+        const std::string &f = r.fields[static_cast<size_t>(c)];
+        Value v;
+        v.column = c;
+        v.lines = {r.first, r.last};
+        if (spilling && is_label_like(f) && (!l.frags.empty() || enumerator_level(f) >= 0)) {
+          for (Frag &fr : split_enumerators(f, c)) l.frags.push_back(std::move(fr));
+        } else {
+          if (!sdk::is_blank(f)) spilling = false;
+          v.text = clean_value(f);
+        }
+        l.values.push_back(std::move(v));
+      }
+      // Text in a column that is neither label nor value would be lost.
+      std::set<int> known(cols.begin(), cols.end());
+      for (size_t c = static_cast<size_t>(first_value); c < r.fields.size(); ++c) {
+        if (known.count(static_cast<int>(c)) || sdk::is_blank(r.fields[c])) continue;
+        doc_.diagnose(Severity::warning, r.first, "value-outside-columns",
+                      "field " + std::to_string(c + 1) + " (\"" + sdk::trim(r.fields[c]) +
+                          "\") lies under no column header; it is not part of the row");
+      }
+    }
+    for (size_t h : seg.head) {
+      Line &l = lines_[h];
+      if (l.kind == Line::Kind::title) {
+        for (size_t c = 0; c < l.rec->fields.size(); ++c)
+          if (!sdk::is_blank(l.rec->fields[c])) l.frags.push_back(Frag{l.rec->fields[c], static_cast<int>(c), -1});
+      } else {
+        l.texts = header_cells(*l.rec);
+        if (l.kind == Line::Kind::fragment)
+          for (auto &t : l.texts) t.first = -1;  // not on the grid
+      }
+    }
+    join_header_fragments(seg.head);
+  }
+
+  // A header cell cut by a page break or a dash rule ("（本列数据的勾稽关系为：第"
+  // … "一项加第二项之和…)") is put back together: an unclosed bracket in the
+  // first cell of one header line is closed by the first cell of the next.
+  void join_header_fragments(const std::vector<size_t> &head) {
+    for (size_t k = 0; k + 1 < head.size(); ++k) {
+      Line &a = lines_[head[k]];
+      Line &b = lines_[head[k + 1]];
+      if (a.texts.empty() || b.texts.empty()) continue;
+      if (a.kind == Line::Kind::title || b.kind == Line::Kind::title) continue;
+      if (bracket_balance(a.texts.front().second) > 0 && bracket_balance(b.texts.front().second) < 0) {
+        b.texts.front().second = join_pieces(a.texts.front().second, b.texts.front().second);
+        a.texts.erase(a.texts.begin());
+      }
+    }
+  }
+
+  // ---- ragged rows
+
+  // Labels and trailing values of a line without a grid.
+  void ragged_split(Line &l) {
+    const Record &r = *l.rec;
+    std::vector<std::string> f;
+    for (const std::string &x : r.fields)
+      if (!sdk::is_blank(x)) f.push_back(x);
+    size_t k = f.size();
+    while (k > 0 && is_value_like(f[k - 1])) --k;
+    for (size_t i = 0; i < k; ++i)
+      for (Frag &fr : split_enumerators(f[i], -1)) l.frags.push_back(std::move(fr));
+    for (size_t i = k; i < f.size(); ++i) l.values.push_back(Value{clean_value(f[i]), -1, {r.first, r.last}});
+  }
+
+  void analyse_ragged() {
+    for (Line &l : lines_) ragged_split(l);
+    // Headers: everything before the first line with values, and later lines
+    // without values that hold more label pieces than there are open labels
+    // to continue (a new section's header such as 信息内容 | 上一年项目数量).
+    bool data_started = false;
+    int depth = 0;  // labels the last data row could continue
+    for (size_t i = 0; i < lines_.size(); ++i) {
+      Line &l = lines_[i];
+      const bool values = !l.values.empty();
+      bool enumerated = false;
+      for (const Frag &f : l.frags) enumerated = enumerated || f.level >= 0;
+      if (values) {
+        l.kind = Line::Kind::data;
+        data_started = true;
+        depth = std::max(1, static_cast<int>(l.frags.size()));
+        for (const Frag &f : l.frags) depth = std::max(depth, f.level + 1);
+        continue;
+      }
+      if (!data_started) {
+        l.kind = enumerated ? Line::Kind::data : Line::Kind::header;
+        continue;
+      }
+      if (!enumerated && l.frags.size() >= 2 && static_cast<int>(l.frags.size()) > depth) {
+        l.kind = Line::Kind::header;
+        data_started = false;
+      } else {
+        l.kind = Line::Kind::data;
+      }
+    }
+    // A single label right before a header is the section title.
+    for (size_t i = 0; i + 1 < lines_.size(); ++i) {
+      Line &l = lines_[i];
+      const bool after_header = i > 0 && lines_[i - 1].kind == Line::Kind::header;
+      if (!after_header && l.values.empty() && l.frags.size() == 1 && l.frags[0].level < 0 &&
+          lines_[i + 1].kind == Line::Kind::header)
+        l.kind = Line::Kind::title;
+    }
+    for (Line &l : lines_)
+      if (l.kind == Line::Kind::header)
+        for (const std::string &x : l.rec->fields)
+          if (!sdk::is_blank(x)) l.texts.emplace_back(-1, clean_label(x));
+    // Join header fragments within each header run.
+    std::vector<size_t> run;
+    for (size_t i = 0; i <= lines_.size(); ++i) {
+      if (i < lines_.size() && lines_[i].kind == Line::Kind::header) {
+        run.push_back(i);
+        continue;
+      }
+      join_header_fragments(run);
+      run.clear();
+    }
+    // Values lost with empty cells: rows of a section should carry as many
+    // values as most of its rows; a short one is right-aligned and reported.
+    size_t s = 0;
+    while (s < lines_.size()) {
+      size_t e = s;
+      while (e < lines_.size() && lines_[e].kind != Line::Kind::header) ++e;
+      std::map<size_t, int> counts;
+      for (size_t i = s; i < e; ++i)
+        if (!lines_[i].values.empty()) ++counts[lines_[i].values.size()];
+      size_t mode = 0;
+      int best = 0;
+      for (const auto &[k, c] : counts)
+        if (c > best || (c == best && k > mode)) best = c, mode = k;
+      for (size_t i = s; i < e; ++i) {
+        Line &l = lines_[i];
+        if (l.values.empty() || l.values.size() >= mode) continue;
+        doc_.diagnose(Severity::warning, l.rec->first, "ragged-row",
+                      "row has " + std::to_string(l.values.size()) + " values where the table has " +
+                          std::to_string(mode) + "; the missing ones are taken as blank cells on the left");
+        std::vector<Value> padded(mode - l.values.size(), Value{"", -1, {l.rec->first, l.rec->last}});
+        padded.insert(padded.end(), l.values.begin(), l.values.end());
+        l.values = std::move(padded);
+      }
+      s = e + 1;
+    }
+  }
+
+  // ---- logical rows and output
+
+  void emit() {
+    RowBuilder rb(doc_);
+    for (const Line &l : lines_) {
+      switch (l.kind) {
+        case Line::Kind::header:
+          rb.header(l, l.texts);
+          continue;
+        case Line::Kind::title:
+          rb.title(l);
+          continue;
+        case Line::Kind::fragment:
+          // In a header block: header text off the grid. Among data rows it
+          // is read like a ragged line (a continuation, usually).
+          if (!l.texts.empty()) {
+            rb.header(l, l.texts);
+            continue;
+          }
+          break;
+        case Line::Kind::data:
+          break;
+      }
+      bool enumerated = false;
+      for (const Frag &f : l.frags) enumerated = enumerated || f.level >= 0;
+      const bool values = std::any_of(l.values.begin(), l.values.end(), [](const Value &v) { return !v.text.empty(); });
+      bool cont = false;
+      if (rb.has_current() && !enumerated) {
+        const bool cur_values = rb.current().has_values();
+        const bool grid_line = fixed_ && l.rec->fields.size() >= width_;
+        if (grid_line) {
+          // On a fixed grid a row continues only across a page break, and only
+          // in a table whose labels are enumerated (so 规章 / 规范性文件 stay
+          // apart even when their values are blank).
+          cont = l.page_break && rb.deepest_enumerated() && !(values && cur_values);
+        } else if (!values) {
+          cont = !l.frags.empty();
+        } else {
+          cont = !cur_values;
+        }
+      }
+      if (cont)
+        rb.extend(l, !(fixed_ && l.rec->fields.size() >= width_));
+      else if (!l.frags.empty() || values || !l.values.empty())
+        rb.start(l, fixed_ && l.rec->fields.size() >= width_);
+    }
+    std::vector<LogicalRow> rows = rb.take();
+    if (rows.empty()) return;
+    if (std::none_of(rows.begin(), rows.end(), [](const LogicalRow &r) { return r.kind == LogicalRow::Kind::data; }))
+      doc_.diagnose(Severity::info, rows.front().lines.first, "no-data-rows",
+                    "this table has header rows only: its cells are blank or missing");
+
+    sdk::Table &t = doc_.add_table({recs_.front()->first, recs_.back()->last});
+    for (const LogicalRow &lr : rows) {
+      sdk::Row &row = t.add_row(lr.lines);
+      if (lr.kind != LogicalRow::Kind::data) {
+        for (const Label &lab : lr.labels) {
+          const std::string text = lab.text();
+          Cell &c = row.add_cell(text, lab.lines());
+          c.header = lr.kind == LogicalRow::Kind::header;
+          c.column = lab.column;
+        }
+        continue;
+      }
+      if (fixed_) {
+        emit_fixed_labels(row, lr);
+      } else {
+        for (int i = 0; i < lr.leading_blank_labels; ++i) row.add_cell("", {lr.lines.first, lr.lines.first});
+        for (const Label &lab : lr.labels) row.add_cell(lab.text(), lab.lines()).column = lab.column;
+      }
+      for (const Value &v : lr.values) row.add_cell(v.text, v.lines).column = v.column;
+    }
+  }
+
+  // On a grid, label cells keep their columns: one cell per label column of
+  // the row's segment (empty where a merged label sits in an earlier row),
+  // then labels that spilled into value columns.
+  void emit_fixed_labels(sdk::Row &row, const LogicalRow &lr) {
+    std::vector<bool> used(lr.labels.size(), false);
+    for (int col : lr.label_cols) {
+      bool any = false;
+      for (size_t i = 0; i < lr.labels.size(); ++i) {
+        if (used[i] || lr.labels[i].column != col) continue;
+        row.add_cell(lr.labels[i].text(), lr.labels[i].lines()).column = col;
+        used[i] = any = true;
+      }
+      if (!any) row.add_cell("", {lr.lines.first, lr.lines.first}).column = col;
+    }
+    for (size_t i = 0; i < lr.labels.size(); ++i)
+      if (!used[i]) row.add_cell(lr.labels[i].text(), lr.labels[i].lines()).column = lr.labels[i].column;
+  }
+
+  RawDocument &doc_;
+  std::vector<const Record *> recs_;
+  std::vector<Line> lines_;
+  std::deque<Record> padded_;  // lines padded to the grid width (stable addresses)
+  std::vector<Segment> segments_;
+  size_t width_ = 0;
+  bool fixed_ = false;
+};
+
+// -------------------------------------------------------------- segmenting
+
+class DocumentBuilder {
+ public:
+  DocumentBuilder(RawDocument &doc, const std::vector<Record> &recs) : doc_(doc), recs_(recs) {}
+
+  void build() {
+    decide_sheet();
+    std::vector<int> role(recs_.size(), 0);  // 0 narrative, 1 table, 2 blank/rule
+    for (size_t i = 0; i < recs_.size(); ++i) {
+      const Record &r = recs_[i];
+      if (r.blank || r.rule)
+        role[i] = 2;
+      else if (candidate(r))
+        role[i] = 1;
+    }
+    // Table regions: from one candidate to the next, through blank lines and
+    // through narrative-looking lines that belong to the table (section
+    // titles, wrapped label text of pdftotext output).
+    std::vector<std::pair<size_t, size_t>> regions;
+    size_t i = 0;
+    while (i < recs_.size()) {
+      if (role[i] != 1) {
+        ++i;
+        continue;
+      }
+      size_t start = i;
+      if (start > 0 && role[start - 1] == 0 && attach_before(start - 1, start)) --start;
+      size_t end = i;  // last record of the region
+      size_t j = i + 1;
+      while (j < recs_.size()) {
+        if (role[j] == 1) {
+          end = j++;
+          continue;
+        }
+        // Look through the gap up to the next candidate.
+        size_t k = j;
+        bool ok = true;
+        bool blank_seen = false;
+        while (k < recs_.size() && role[k] != 1) {
+          if (role[k] == 2) {
+            blank_seen = true;
+          } else if (!attach_inside(k, blank_seen)) {
+            ok = false;
+            break;
+          }
+          ++k;
+        }
+        if (ok && k < recs_.size()) {
+          end = k;
+          j = k + 1;
+          continue;
+        }
+        // The table ends: trailing lines directly under it may still belong.
+        size_t t = j;
+        while (t < recs_.size() && role[t] == 0 && attach_inside(t, false)) end = t++;
+        break;
+      }
+      regions.emplace_back(start, end);
+      i = end + 1;
+    }
+    // A region that is no table (one stray line with a TAB) stays narrative.
+    std::vector<std::pair<size_t, size_t>> tables;
+    for (const auto &[s, e] : regions) {
+      int multi = 0, wide = 0;
+      for (size_t k = s; k <= e; ++k) {
+        if (recs_[k].nonempty >= 2) ++multi;
+        if (recs_[k].nonempty >= 3) ++wide;
+      }
+      if (multi >= 2 || wide >= 1)
+        tables.emplace_back(s, e);
+      else
+        doc_.diagnose(Severity::info, recs_[s].first, "not-a-table",
+                      "a line with a TAB but no table around it; kept as text");
+    }
+
+    size_t next = 0;
+    for (const auto &[s, e] : tables) {
+      narrative(next, s);
+      std::vector<const Record *> rs;
+      for (size_t k = s; k <= e; ++k) rs.push_back(&recs_[k]);
+      TableBuilder(doc_, std::move(rs)).build();
+      next = e + 1;
+    }
+    narrative(next, recs_.size());
+    if (tables.empty())
+      doc_.diagnose(Severity::warning, 0, "no-table", "no TAB-separated table found; the text is kept as paragraphs");
+  }
+
+ private:
+  // A spreadsheet export: nearly every line, blank ones included, has the
+  // same wide field count. (A PDF table export alone may have one count too,
+  // but its blank lines and narrative carry no TABs.)
+  void decide_sheet() {
+    std::map<size_t, int> counts;
+    int total = 0, bare_blank = 0, tab_blank = 0;
+    for (const Record &r : recs_) {
+      if (r.blank) {
+        ++(r.fields.size() <= 1 ? bare_blank : tab_blank);
+        if (r.fields.size() <= 1) continue;
+      }
+      ++counts[r.fields.size()];
+      ++total;
+    }
+    if (bare_blank > tab_blank) {
+      sheet_ = false;
+      return;
+    }
+    size_t mode = 0;
+    int best = 0;
+    for (const auto &[k, c] : counts)
+      if (c > best) best = c, mode = k;
+    sheet_ = total > 0 && mode >= 3 && best * 10 >= total * 8;
+  }
+
+  bool candidate(const Record &r) const {
+    if (sheet_) return r.nonempty >= 2;
+    return r.fields.size() >= 2;
+  }
+
+  // A title line right above a table's header ("第二十条第（一）项"), but not a
+  // section heading ("三、收到和处理…") nor a sentence.
+  bool attach_before(size_t k, size_t header) const {
+    const Record &r = recs_[k];
+    if (r.nonempty != 1) return false;
+    const std::string t = first_text(r);
+    if (sentence_like(t) || heading_level(t) == 1) return false;
+    if (!looks_like_header(recs_[header])) return false;
+    return true;
+  }
+
+  // A line without a table structure inside (or right under) a table:
+  // a section title, a row whose values are all blank (spreadsheets), or a
+  // wrapped piece of label (pdftotext). Never after a blank line (that is
+  // where narrative between tables starts), never a sentence or heading.
+  bool attach_inside(size_t k, bool blank_seen) const {
+    if (blank_seen) return false;
+    const Record &r = recs_[k];
+    const std::string t = first_text(r);
+    if (sentence_like(t)) return false;
+    if (heading_level(t) == 1) {
+      // "三、…" directly above a header is the next section's heading.
+      size_t n = k + 1;
+      while (n < recs_.size() && (recs_[n].blank || recs_[n].rule)) ++n;
+      if (n < recs_.size() && looks_like_header(recs_[n])) return false;
+      if (!sheet_ && r.form_feed) return false;
+    }
+    return true;
+  }
+
+  void narrative(size_t from, size_t to) {
+    std::string para;
+    LineRange where{};
+    auto flush = [&] {
+      if (!para.empty()) doc_.add_paragraph(sdk::remove_cjk_spaces(para), where);
+      para.clear();
+    };
+    for (size_t k = from; k < to; ++k) {
+      const Record &r = recs_[k];
+      if (r.blank || r.rule) {
+        flush();
+        continue;
+      }
+      std::string text;
+      for (const std::string &f : r.fields) {
+        if (sdk::is_blank(f)) continue;
+        text = text.empty() ? sdk::trim(f) : text + " " + sdk::trim(f);
+      }
+      text = join_lines(text);
+      const int lvl = heading_level(text);
+      const bool title = !seen_text_ && clean_label(text).find("报告") != std::string::npos && !sentence_like(text);
+      seen_text_ = true;
+      if (lvl > 0 || title) {
+        flush();
+        doc_.add_heading(clean_label(text), title ? 1 : lvl, {r.first, r.last});
+        continue;
+      }
+      if (sheet_ || r.form_feed) flush();  // a spreadsheet line is one paragraph
+      if (para.empty()) {
+        para = text;
+        where = {r.first, r.last};
+      } else {
+        para = join_pieces(para, text);
+        where.last = r.last;
+      }
+    }
+    flush();
+  }
+
+  RawDocument &doc_;
+  const std::vector<Record> &recs_;
+  bool sheet_ = false;
+  bool seen_text_ = false;
+};
+
+}  // namespace
+
+// ------------------------------------------------------------------ public
+
+bool is_value_like(std::string_view text) {
+  std::u32string u = sdk::to_u32(sdk::trim(text));
+  if (u.empty()) return false;
+  static constexpr std::u32string_view kPlaceholders[] = {U"-",  U"—",   U"——", U"--",    U"－", U"/",  U"／",
+                                                          U"\\", U"N/A", U"n/a", U"NA",   U"无", U"不适用", U"×",
+                                                          U"–",  U"空",  U"～",  U"~",    U"*"};
+  for (std::u32string_view p : kPlaceholders)
+    if (u == p) return true;
+  // A trailing unit or percent sign.
+  static constexpr std::u32string_view kUnits[] = {U"万元", U"元", U"件", U"个", U"项", U"条", U"次", U"%", U"％"};
+  for (std::u32string_view unit : kUnits)
+    if (u.size() > unit.size() && u.compare(u.size() - unit.size(), unit.size(), unit) == 0) {
+      u.resize(u.size() - unit.size());
+      break;
+    }
+  size_t i = 0;
+  if (i < u.size() && (u[i] == U'+' || u[i] == U'-' || u[i] == U'−' || u[i] == U'－' || u[i] == U'＋')) ++i;
+  bool digit = false;
+  for (; i < u.size(); ++i) {
+    const char32_t c = u[i];
+    if (is_digit(c)) {
+      digit = true;
+    } else if (c == U',' || c == U'，' || c == U'.' || c == U'．' || c == U' ') {
+      // separators (and PDF-injected spaces) between digits
+    } else {
+      return false;
+    }
+  }
+  return digit;
+}
+
+int enumerator_level(std::string_view text) {
+  const std::u32string u = sdk::to_u32(sdk::trim(text));
+  size_t len = 0;
+  return enumerator_at(u, len);
+}
+
+std::string join_pieces(std::string_view a, std::string_view b) {
+  const std::string ta = sdk::trim(a);
+  const std::string tb = sdk::trim(b);
+  if (ta.empty()) return tb;
+  if (tb.empty()) return ta;
+  const std::u32string ua = sdk::to_u32(ta);
+  const std::u32string ub = sdk::to_u32(tb);
+  const bool glue = is_cjk(ua.back()) || is_cjk(ub.front()) || is_open_paren(ub.front()) ||
+                    is_close_paren(ub.front()) || is_open_paren(ua.back());
+  return glue ? ta + tb : ta + " " + tb;
+}
+
+double probe(std::string_view text) {
+  // A prefix is enough: the tables sit in the first pages.
+  constexpr size_t kPrefix = 256 * 1024;
+  if (text.size() > kPrefix) {
+    text = text.substr(0, kPrefix);
+    const size_t nl = text.rfind('\n');
+    if (nl != std::string_view::npos) text = text.substr(0, nl);
+  }
+  int nonblank = 0, tabbed = 0, word_cells = 0, tab_led = 0;
+  std::map<size_t, int> counts;
+  for (std::string_view line : sdk::split_lines(text)) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\f')) line.remove_suffix(1);
+    bool content = false;
+    for (char ch : line)
+      if (ch != '\t' && ch != ' ' && ch != '\f') content = true;
+    if (!content) continue;
+    ++nonblank;
+    const size_t tabs = static_cast<size_t>(std::count(line.begin(), line.end(), '\t'));
+    if (tabs == 0) continue;
+    if (line.front() == '\t' && tabs == 1) {
+      ++word_cells;  // Tika's "cell per line" form
+      continue;
+    }
+    ++tabbed;
+    if (line.front() == '\t') ++tab_led;
+    ++counts[tabs];
+  }
+  if (nonblank == 0 || tabbed < 4) return tabbed > 0 ? 0.1 : 0.0;
+  if (word_cells > tabbed) return 0.1;
+  // Consistent structure: most tabbed lines share a few field counts.
+  std::vector<int> c;
+  for (const auto &[k, v] : counts) c.push_back(v);
+  std::sort(c.rbegin(), c.rend());
+  int top = 0;
+  for (size_t k = 0; k < c.size() && k < 4; ++k) top += c[k];
+  const double consistency = static_cast<double>(top) / tabbed;
+  const double share = std::min(1.0, static_cast<double>(tabbed) / (0.25 * nonblank));
+  double score = 0.35 + 0.6 * share * consistency;
+  // Every tabbed line starting with a TAB is Tika's "row per line" form.
+  if (tab_led == tabbed) score = std::min(score, 0.3);
+  return std::clamp(score, 0.0, 0.95);
+}
+
+void parse(std::string_view text, RawDocument &doc) {
+  if (text.find('\0') != std::string_view::npos)
+    throw sdk::Error(DOCPIPE_ERR_INPUT, "the input holds NUL bytes: a binary file, not a text export");
+  if (sdk::is_blank(text)) throw sdk::Error(DOCPIPE_ERR_INPUT, "the input is empty");
+  const std::vector<Record> recs = read_records(text, doc);
+  DocumentBuilder(doc, recs).build();
+  if (doc.blocks().empty()) throw sdk::Error(DOCPIPE_ERR_INPUT, "nothing usable in the input");
+}
+
+}  // namespace docpipe::tsv
