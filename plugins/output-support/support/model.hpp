@@ -1,0 +1,92 @@
+// Helpers shared by the output plugins (csv, values, xlsx, xml): loading the
+// model that crossed the boundary as bytes, reading options, writing a file.
+// Header-only and stateless, so every plugin .so carries its own copy and no
+// object of these types ever crosses the plugin boundary.
+#pragma once
+
+#include <docpipe/abi.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <docpipe/sdk/plugin.hpp>
+#include <initializer_list>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace docpipe::outputs {
+
+using sdk::Error;
+
+// Parses the model document and returns its root. A model that is not
+// well-formed, or is not a docpipe model of a major version we know, is bad
+// input: the message carries pugixml's description and byte offset so the
+// producer of the bytes can be found.
+inline pugi::xml_node load_model(pugi::xml_document &doc, std::string_view xml) {
+  const pugi::xml_parse_result r = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!r) {
+    throw Error(DOCPIPE_ERR_INPUT,
+                std::string("malformed model XML: ") + r.description() + " at offset " + std::to_string(r.offset));
+  }
+  const pugi::xml_node root = doc.document_element();
+  if (std::string_view(root.name()) != "document") {
+    throw Error(DOCPIPE_ERR_INPUT,
+                std::string("not a docpipe model: root element is <") + root.name() + ">, expected <document>");
+  }
+  const std::string_view version = root.attribute("model-version").as_string();
+  if (version.substr(0, 2) != "1.") {
+    throw Error(DOCPIPE_ERR_INPUT,
+                "unsupported model-version \"" + std::string(version) + "\" (this plugin reads 1.x)");
+  }
+  return root;
+}
+
+// The whole text content of an element. child_value() would return only the
+// first text node, losing text after an embedded comment or CDATA section.
+inline std::string text_of(pugi::xml_node n) {
+  std::string out;
+  for (pugi::xml_node c : n.children()) {
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
+  }
+  return out;
+}
+
+inline std::string attr(pugi::xml_node n, const char *name) { return n.attribute(name).as_string(); }
+
+// Refuses option names the plugin does not know: a typo such as `bom=flase`
+// or `boom=false` must not silently produce the default output.
+inline void check_option_names(const sdk::Options &options, std::initializer_list<std::string_view> known) {
+  for (const auto &[key, value] : options) {
+    bool ok = false;
+    for (std::string_view k : known) ok = ok || key == k;
+    if (!ok) throw Error(DOCPIPE_ERR_OPTION, "unknown option \"" + key + "\"");
+  }
+}
+
+inline bool bool_option(const sdk::Options &options, std::string_view key, bool fallback) {
+  const auto it = options.find(key);
+  if (it == options.end()) return fallback;
+  const std::string &v = it->second;
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+  throw Error(DOCPIPE_ERR_OPTION, "option " + std::string(key) + "=" + v + ": expected true or false");
+}
+
+// Writes `bytes` to `path` (a temporary path handed out by the host, which
+// renames it into place only after the whole write call succeeded).
+inline void write_file(const std::string &path, std::string_view bytes) {
+  std::FILE *f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) {
+    throw Error(DOCPIPE_ERR_OUTPUT, "cannot create " + path + ": " + std::generic_category().message(errno));
+  }
+  const bool wrote = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  const int write_errno = errno;
+  const bool closed = std::fclose(f) == 0;
+  if (!wrote || !closed) {
+    throw Error(DOCPIPE_ERR_OUTPUT,
+                "cannot write " + path + ": " + std::generic_category().message(wrote ? errno : write_errno));
+  }
+}
+
+}  // namespace docpipe::outputs

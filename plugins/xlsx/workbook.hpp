@@ -1,0 +1,246 @@
+// A thin, checked layer over libxlsxwriter 1.1.4 for the xlsx plugin.
+//
+// libxlsxwriter reports most problems through return values (and the rest at
+// workbook_close), so every call here is checked and turned into a
+// docpipe::sdk::Error(DOCPIPE_ERR_OUTPUT) naming the sheet and cell. Every
+// object lives inside one Workbook, which belongs to one write call: nothing
+// is shared between threads.
+#pragma once
+
+#include <xlsxwriter.h>
+
+#include <algorithm>
+#include <ctime>
+#include <docpipe/sdk/text.hpp>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "support/model.hpp"
+
+namespace docpipe::outputs::xlsx {
+
+// Excel's sheet name rules: 1..31 characters (UTF-16 units), none of
+// [ ] : * ? / \, not beginning or ending with an apostrophe, unique without
+// regard to case, and not the reserved "History". libxlsxwriter rejects some
+// of these and silently accepts others (an empty name), so every name goes
+// through here.
+class SheetNames {
+ public:
+  std::string make(std::string_view wanted) {
+    std::u32string name;
+    for (char32_t c : sdk::to_u32(wanted)) {
+      const bool forbidden =
+          c == '[' || c == ']' || c == ':' || c == '*' || c == '?' || c == '/' || c == '\\' || c < 0x20;
+      name += forbidden ? U'_' : c;
+    }
+    while (!name.empty() && name.front() == U'\'') name.erase(0, 1);
+    while (!name.empty() && name.back() == U'\'') name.pop_back();
+    if (name.empty()) name = U"sheet";
+    if (lower(name) == U"history") name += U"_";
+
+    std::u32string candidate = truncate(name, kMaxUnits);
+    for (int n = 2; used_.count(lower(candidate)) != 0; ++n) {
+      const std::u32string suffix = sdk::to_u32(" (" + std::to_string(n) + ")");
+      candidate = truncate(name, kMaxUnits - units(suffix)) + suffix;
+    }
+    used_.insert(lower(candidate));
+    return sdk::to_utf8(candidate);
+  }
+
+ private:
+  static constexpr int kMaxUnits = 31;
+  static int units(std::u32string_view s) {
+    int n = 0;
+    for (char32_t c : s) n += c > 0xFFFF ? 2 : 1;
+    return n;
+  }
+  static std::u32string truncate(std::u32string s, int max_units) {
+    while (units(s) > max_units) s.pop_back();
+    // A cut can leave a trailing apostrophe, which Excel refuses.
+    while (!s.empty() && s.back() == U'\'') s.pop_back();
+    return s;
+  }
+  // Case folding of ASCII only: the names we make are Chinese or ASCII.
+  static std::u32string lower(std::u32string s) {
+    for (char32_t &c : s) {
+      if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+    }
+    return s;
+  }
+  std::set<std::u32string> used_;
+};
+
+inline void check(lxw_error e, const std::string &what) {
+  if (e != LXW_NO_ERROR) throw Error(DOCPIPE_ERR_OUTPUT, "xlsx: " + what + ": " + lxw_strerror(e));
+}
+
+// One worksheet, plus what it takes to size its columns: the widest line of
+// text seen in each column, in display columns (a CJK character counts 2,
+// which is also about its width in Excel's default font).
+class Sheet {
+ public:
+  Sheet(lxw_worksheet *ws, std::string name) : ws_(ws), name_(std::move(name)) {}
+
+  void text(int r, int c, std::string_view s, lxw_format *f) {
+    if (s.empty()) return blank(r, c, f);
+    const std::string copy(s);  // libxlsxwriter wants a NUL-terminated string
+    check(worksheet_write_string(ws_, r, c, copy.c_str(), f), where(r, c));
+    fit(c, s);
+  }
+  void number(int r, int c, double v, lxw_format *f, std::string_view shown) {
+    check(worksheet_write_number(ws_, r, c, v, f), where(r, c));
+    fit(c, shown);
+  }
+  void blank(int r, int c, lxw_format *f) {
+    // Without a format a blank cell writes nothing at all, which is fine.
+    if (f != nullptr) check(worksheet_write_blank(ws_, r, c, f), where(r, c));
+  }
+  // A merged range; its text (or number, written afterwards over the first
+  // cell) is not used for sizing, since it spreads over several columns.
+  void merge(int r1, int c1, int r2, int c2, std::string_view s, lxw_format *f) {
+    const std::string copy(s);
+    check(worksheet_merge_range(ws_, r1, c1, r2, c2, copy.c_str(), f), where(r1, c1) + " (merge)");
+  }
+  void merged_number(int r, int c, double v, lxw_format *f) {
+    check(worksheet_write_number(ws_, r, c, v, f), where(r, c));
+  }
+
+  void freeze(int rows, int cols) {
+    if (rows > 0 || cols > 0) worksheet_freeze_panes(ws_, rows, cols);
+  }
+  void autofilter(int r1, int c1, int r2, int c2) {
+    check(worksheet_autofilter(ws_, r1, c1, r2, c2), where(r1, c1) + " (autofilter)");
+  }
+
+  void fit(int c, std::string_view s) {
+    if (c >= static_cast<int>(width_.size())) width_.resize(c + 1, 0);
+    for (std::string_view line : sdk::split_lines(s)) width_[c] = std::max(width_[c], sdk::display_width(line));
+  }
+  // Sets every column seen to its text width plus a margin, within limits;
+  // longer text wraps (every text format wraps).
+  void size_columns(int min_width = 6, int max_width = 40) {
+    for (size_t c = 0; c < width_.size(); ++c) {
+      const double w = std::clamp(width_[c] + 2, min_width, max_width);
+      check(worksheet_set_column(ws_, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), w, nullptr),
+            "column width in sheet " + name_);
+    }
+  }
+
+ private:
+  std::string where(int r, int c) const {
+    char cell[LXW_MAX_CELL_NAME_LENGTH];
+    lxw_rowcol_to_cell(cell, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c));
+    return "sheet " + name_ + " cell " + cell;
+  }
+
+  lxw_worksheet *ws_;
+  std::string name_;
+  std::vector<int> width_;
+};
+
+// Formats used by the plugin, owned by the workbook.
+struct Formats {
+  lxw_format *header;  // header / label cells: bold, centred, wrapped, bordered
+  lxw_format *text;    // body text: wrapped, top-aligned, bordered
+  lxw_format *number;  // body numbers: bordered
+  lxw_format *absent;  // a grid position that is no template cell: grey
+  lxw_format *bold;    // column titles of the list sheets
+  lxw_format *wrap;    // list-sheet text that may hold line breaks
+  lxw_format *fail;    // a failed identity
+};
+
+class Workbook {
+ public:
+  // The `created` document property is fixed so that the same model always
+  // gives the same bytes (libxlsxwriter otherwise stamps the current time).
+  // 2020-01-01T00:00:00Z: any fixed non-zero time_t would do, 0 means "now".
+  static constexpr std::time_t kCreated = 1577836800;
+
+  Workbook(const std::string &path, const std::string &title) : path_(path) {
+    // libxlsxwriter opens the file only in workbook_close, after all the
+    // work, and then prints its complaint to stderr; creating it now fails
+    // early with a clean message. It is truncated and rewritten at close.
+    write_file(path, "");
+    lxw_workbook_options options{};
+    options.constant_memory = LXW_FALSE;  // merges and free write order need the full model
+    wb_.reset(workbook_new_opt(path.c_str(), &options));
+    if (!wb_) throw Error(DOCPIPE_ERR_OUTPUT, "xlsx: cannot create workbook " + path);
+
+    lxw_doc_properties props{};
+    std::string title_copy = title;  // the struct wants char *; libxlsxwriter copies it
+    std::string creator = "docpipe";
+    if (!title_copy.empty()) props.title = title_copy.data();
+    props.author = creator.data();
+    props.created = kCreated;
+    check(workbook_set_properties(wb_.get(), &props), "document properties");
+
+    formats_.header = add_format();
+    format_set_bold(formats_.header);
+    format_set_text_wrap(formats_.header);
+    format_set_align(formats_.header, LXW_ALIGN_CENTER);
+    format_set_align(formats_.header, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_border(formats_.header, LXW_BORDER_THIN);
+    formats_.text = add_format();
+    format_set_text_wrap(formats_.text);
+    format_set_align(formats_.text, LXW_ALIGN_VERTICAL_TOP);
+    format_set_border(formats_.text, LXW_BORDER_THIN);
+    formats_.number = add_format();
+    format_set_align(formats_.number, LXW_ALIGN_VERTICAL_TOP);
+    format_set_border(formats_.number, LXW_BORDER_THIN);
+    formats_.absent = add_format();
+    format_set_border(formats_.absent, LXW_BORDER_THIN);
+    format_set_pattern(formats_.absent, LXW_PATTERN_SOLID);
+    format_set_bg_color(formats_.absent, 0xD9D9D9);
+    formats_.bold = add_format();
+    format_set_bold(formats_.bold);
+    formats_.wrap = add_format();
+    format_set_text_wrap(formats_.wrap);
+    format_set_align(formats_.wrap, LXW_ALIGN_VERTICAL_TOP);
+    formats_.fail = add_format();
+    format_set_bold(formats_.fail);
+    format_set_font_color(formats_.fail, 0x9C0006);
+    format_set_pattern(formats_.fail, LXW_PATTERN_SOLID);
+    format_set_bg_color(formats_.fail, 0xFFC7CE);
+  }
+
+  Workbook(const Workbook &) = delete;
+  Workbook &operator=(const Workbook &) = delete;
+
+  Sheet add_sheet(std::string_view wanted) {
+    std::string name = names_.make(wanted);
+    lxw_worksheet *ws = workbook_add_worksheet(wb_.get(), name.c_str());
+    if (ws == nullptr) throw Error(DOCPIPE_ERR_OUTPUT, "xlsx: cannot add worksheet " + name);
+    return Sheet(ws, std::move(name));
+  }
+
+  const Formats &formats() const { return formats_; }
+
+  // Assembles and writes the file; most I/O errors surface only here.
+  void close() {
+    // workbook_close frees the workbook whatever the outcome.
+    check(workbook_close(wb_.release()), "writing " + path_);
+  }
+
+ private:
+  lxw_format *add_format() {
+    lxw_format *f = workbook_add_format(wb_.get());
+    if (f == nullptr) throw Error(DOCPIPE_ERR_OUTPUT, "xlsx: out of memory creating a cell format");
+    return f;
+  }
+
+  // Freed without writing when the write call fails before close(), also
+  // from inside the constructor; the host then removes the temporary file.
+  struct Free {
+    void operator()(lxw_workbook *wb) const { lxw_workbook_free(wb); }
+  };
+
+  std::string path_;
+  std::unique_ptr<lxw_workbook, Free> wb_;
+  SheetNames names_;
+  Formats formats_{};
+};
+
+}  // namespace docpipe::outputs::xlsx
