@@ -7,6 +7,7 @@
 
 #include "decode/decode.hpp"
 #include "pipeline/engine.hpp"
+#include "runner/runner.hpp"
 
 namespace fs = std::filesystem;
 using docpipe::Engine;
@@ -210,11 +211,46 @@ int main(int argc, char **argv) {
   validate->add_option("inputs", inputs, "Input text files")->required();
   validate->add_option("-f,--from", format, "Input plugin, or auto (default)");
 
+  docpipe::runner::RunOptions run_opts;
+  std::string run_input, run_output;
+  auto *run = app.add_subcommand("run", "Bulk conversion driven by a pipeline definition, with a job ledger");
+  run->add_option("pipeline", run_opts.pipeline_file, "Pipeline definition (pipelines/*.xml)")->required();
+  run->add_option("--input", run_input, "Input folder (overrides the pipeline's)");
+  run->add_option("--output", run_output, "Output folder (holds the ledger)")->required();
+  run->add_option("-j,--jobs", run_opts.jobs, "Parallel workers (default: number of cores)");
+  run->add_flag("--dry-run", run_opts.dry_run, "List what would be converted and why, convert nothing");
+  run->add_flag("--force", run_opts.force, "Convert every input again");
+  run->add_flag("--no-limits", run_opts.no_limits, "No time/memory limit per input (sanitizer builds)");
+
+  std::string status_dir, status_csv;
+  auto *status = app.add_subcommand("status", "Report a bulk run's ledger: counts, failures, reports to review");
+  status->add_option("output", status_dir, "Output folder of the run")->required();
+  status->add_option("--csv", status_csv, "Also export the ledger as CSV to this file");
+
+  // The worker side of `run` (one input per process); not for people.
+  docpipe::runner::WorkerArgs wargs;
+  auto *worker = app.add_subcommand("worker", "");
+  worker->group("");
+  worker->add_option("--input", wargs.input)->required();
+  worker->add_option("--name", wargs.name)->required();
+  worker->add_option("--format", wargs.format)->default_val("auto");
+  worker->add_option("--target", wargs.targets);
+  worker->add_option("--option", wargs.options);
+  worker->add_option("--memory-mb", wargs.memory_mb);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : code(ExitCode::usage);
+  }
+  if (*status) {  // needs no plugins
+    try {
+      return docpipe::runner::run_status(status_dir, status_csv);
+    } catch (const Error &e) {
+      std::cerr << "docpipe: " << e.what() << "\n";
+      return code(e.code());
+    }
   }
   try {
     docpipe::EngineConfig cfg;
@@ -225,6 +261,14 @@ int main(int argc, char **argv) {
     if (*formats) return run_formats(engine);
     if (*inspect) return run_inspect(engine, inspect_input, format, print_model);
     if (*validate) return run_validate(engine, inputs, format);
+    if (*run) {
+      run_opts.input_override = run_input;
+      run_opts.output_dir = run_output;
+      for (const auto &d : plugin_dirs) run_opts.forwarded_args.push_back("--plugin-dir=" + fs::absolute(d).string());
+      if (!formats_dir.empty()) run_opts.forwarded_args.push_back("--formats-dir=" + fs::absolute(formats_dir).string());
+      return docpipe::runner::run_pipeline(engine, run_opts);
+    }
+    if (*worker) return docpipe::runner::run_worker(engine, wargs);
   } catch (const Error &e) {
     std::cerr << "docpipe: " << e.what() << "\n";
     return code(e.code());

@@ -1,0 +1,171 @@
+#include "runner/ledger.hpp"
+
+#include <memory>
+
+#include "error.hpp"
+
+namespace docpipe::runner {
+namespace {
+
+constexpr const char *kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS inputs (
+  relpath TEXT PRIMARY KEY,
+  content_hash TEXT NOT NULL,
+  pipeline_hash TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+  plugin TEXT, template TEXT, verdict TEXT, reasons TEXT,
+  title TEXT, agency TEXT, year TEXT,
+  error TEXT,
+  outputs TEXT,          -- newline-separated, relative to the output folder
+  seconds REAL,
+  finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS violations (
+  relpath TEXT NOT NULL REFERENCES inputs(relpath) ON DELETE CASCADE,
+  identity TEXT, tbl TEXT, row TEXT, col TEXT, expected TEXT, actual TEXT
+);
+CREATE INDEX IF NOT EXISTS violations_by_input ON violations(relpath);
+)sql";
+
+struct Stmt {
+  sqlite3_stmt *s = nullptr;
+  Stmt(sqlite3 *db, const char *sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK)
+      throw Error(ExitCode::io_error, std::string("ledger: ") + sqlite3_errmsg(db));
+  }
+  ~Stmt() { sqlite3_finalize(s); }
+  void bind(int i, const std::string &v) { sqlite3_bind_text(s, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  void bind(int i, double v) { sqlite3_bind_double(s, i, v); }
+  std::string text(int i) const {
+    const auto *t = sqlite3_column_text(s, i);
+    return t == nullptr ? "" : reinterpret_cast<const char *>(t);
+  }
+};
+
+std::string join_lines(const std::vector<std::string> &v) {
+  std::string out;
+  for (const auto &s : v) out += (out.empty() ? "" : "\n") + s;
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string &s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t nl = s.find('\n', start);
+    if (nl == std::string::npos) nl = s.size();
+    out.push_back(s.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Ledger::Ledger(const std::filesystem::path &file) : file_(file) {
+  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw Error(ExitCode::io_error, file.string() + ": cannot open the ledger: " + why);
+  }
+  sqlite3_busy_timeout(db_, 10000);
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=NORMAL");
+  exec("PRAGMA foreign_keys=ON");
+  exec(kSchema);
+}
+
+Ledger::~Ledger() { sqlite3_close(db_); }
+
+void Ledger::exec(const char *sql) const {
+  char *err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string why = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw Error(ExitCode::io_error, file_.string() + ": ledger: " + why);
+  }
+}
+
+namespace {
+InputRecord read_row(const Stmt &q) {
+  InputRecord r;
+  r.relpath = q.text(0);
+  r.content_hash = q.text(1);
+  r.pipeline_hash = q.text(2);
+  r.status = q.text(3);
+  r.plugin = q.text(4);
+  r.template_id = q.text(5);
+  r.verdict = q.text(6);
+  r.reasons = q.text(7);
+  r.title = q.text(8);
+  r.agency = q.text(9);
+  r.year = q.text(10);
+  r.error = q.text(11);
+  r.outputs = split_lines(q.text(12));
+  r.seconds = sqlite3_column_double(q.s, 13);
+  r.finished_at = q.text(14);
+  return r;
+}
+constexpr const char *kColumns =
+    "relpath, content_hash, pipeline_hash, status, plugin, template, verdict, reasons, title, agency, year, error, "
+    "outputs, seconds, finished_at";
+}  // namespace
+
+std::optional<InputRecord> Ledger::find(const std::string &relpath) const {
+  Stmt q(db_, (std::string("SELECT ") + kColumns + " FROM inputs WHERE relpath = ?").c_str());
+  q.bind(1, relpath);
+  if (sqlite3_step(q.s) != SQLITE_ROW) return std::nullopt;
+  return read_row(q);
+}
+
+std::vector<InputRecord> Ledger::all() const {
+  std::vector<InputRecord> out;
+  Stmt q(db_, (std::string("SELECT ") + kColumns + " FROM inputs ORDER BY relpath").c_str());
+  while (sqlite3_step(q.s) == SQLITE_ROW) out.push_back(read_row(q));
+  Stmt v(db_, "SELECT relpath, identity, tbl, row, col, expected, actual FROM violations ORDER BY relpath, rowid");
+  size_t i = 0;
+  while (sqlite3_step(v.s) == SQLITE_ROW) {
+    const std::string rel = v.text(0);
+    while (i < out.size() && out[i].relpath < rel) ++i;
+    if (i < out.size() && out[i].relpath == rel)
+      out[i].violations.push_back({v.text(1), v.text(2), v.text(3), v.text(4), v.text(5), v.text(6)});
+  }
+  return out;
+}
+
+void Ledger::put(const std::vector<InputRecord> &records) {
+  if (records.empty()) return;
+  exec("BEGIN IMMEDIATE");
+  try {
+    Stmt ins(db_, (std::string("INSERT OR REPLACE INTO inputs (") + kColumns +
+                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str());
+    Stmt del(db_, "DELETE FROM violations WHERE relpath = ?");
+    Stmt vio(db_, "INSERT INTO violations (relpath, identity, tbl, row, col, expected, actual) VALUES (?,?,?,?,?,?,?)");
+    for (const auto &r : records) {
+      sqlite3_reset(del.s);
+      del.bind(1, r.relpath);
+      if (sqlite3_step(del.s) != SQLITE_DONE) throw Error(ExitCode::io_error, sqlite3_errmsg(db_));
+      sqlite3_reset(ins.s);
+      const std::string outputs = join_lines(r.outputs);
+      const std::string fields[] = {r.relpath, r.content_hash, r.pipeline_hash, r.status, r.plugin, r.template_id,
+                                    r.verdict, r.reasons, r.title, r.agency, r.year, r.error, outputs};
+      for (int i = 0; i < 13; ++i) ins.bind(i + 1, fields[i]);
+      ins.bind(14, r.seconds);
+      ins.bind(15, r.finished_at);
+      if (sqlite3_step(ins.s) != SQLITE_DONE) throw Error(ExitCode::io_error, sqlite3_errmsg(db_));
+      for (const auto &v : r.violations) {
+        sqlite3_reset(vio.s);
+        const std::string vf[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};
+        for (int i = 0; i < 7; ++i) vio.bind(i + 1, vf[i]);
+        if (sqlite3_step(vio.s) != SQLITE_DONE) throw Error(ExitCode::io_error, sqlite3_errmsg(db_));
+      }
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+}  // namespace docpipe::runner

@@ -1,0 +1,54 @@
+// The job ledger: an SQLite database in the output folder with one row per
+// input (content hash, plugin, template, verdict, status, error, outputs,
+// timings) and the identity violations. WAL mode, synchronous=NORMAL; the
+// runner writes from one thread and commits in batches.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace docpipe::runner {
+
+struct Violation {
+  std::string identity, table, row, column, expected, actual;
+};
+
+struct InputRecord {
+  std::string relpath;
+  std::string content_hash;
+  std::string pipeline_hash;  // pipeline definition + docpipe version + templates
+  std::string status;         // done | failed
+  std::string plugin, template_id, verdict, reasons;  // reasons: '; '-joined
+  std::string title, agency, year;
+  std::string error;
+  std::vector<std::string> outputs;  // paths relative to the output folder
+  double seconds = 0;
+  std::string finished_at;  // ISO 8601 UTC
+  std::vector<Violation> violations;
+};
+
+class Ledger {
+ public:
+  // Opens (creating) the ledger; throws docpipe::Error(io_error) with SQLite's reason.
+  explicit Ledger(const std::filesystem::path &file);
+  ~Ledger();
+  Ledger(const Ledger &) = delete;
+  Ledger &operator=(const Ledger &) = delete;
+
+  std::optional<InputRecord> find(const std::string &relpath) const;
+  std::vector<InputRecord> all() const;  // ordered by relpath
+
+  // Writes records in one transaction (BEGIN IMMEDIATE … COMMIT).
+  void put(const std::vector<InputRecord> &records);
+
+ private:
+  void exec(const char *sql) const;
+  sqlite3 *db_ = nullptr;
+  std::filesystem::path file_;
+};
+
+}  // namespace docpipe::runner

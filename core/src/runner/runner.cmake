@@ -1,0 +1,11 @@
+# docpipe_runner: bulk runs (pipelines, worker processes, the SQLite ledger,
+# combined outputs). Included from core/CMakeLists.txt.
+add_library(docpipe_runner STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/pipeline.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/ledger.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/csv_read.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/combined.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/runner.cpp)
+set_target_properties(docpipe_runner PROPERTIES POSITION_INDEPENDENT_CODE ON)
+target_compile_definitions(docpipe_runner PRIVATE DOCPIPE_VERSION="${PROJECT_VERSION}")
+target_link_libraries(docpipe_runner PUBLIC docpipe::core SQLite::SQLite3 PkgConfig::XLSXWRITER Threads::Threads)

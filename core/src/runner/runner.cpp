@@ -1,0 +1,520 @@
+#include "runner/runner.hpp"
+
+#define BOOST_DLL_USE_STD_FS
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "error.hpp"
+#include "runner/combined.hpp"
+#include "runner/csv_read.hpp"
+#include "runner/ledger.hpp"
+#include "runner/pipeline.hpp"
+#include "util/sha256.hpp"
+
+extern char **environ;
+
+namespace docpipe::runner {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char *kResultMarker = "\x1e" "docpipe-result ";
+
+std::string read_all(const fs::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string now_utc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char b[8];
+          std::snprintf(b, sizeof b, "\\u%04x", c);
+          out += b;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+// Holds an exclusive flock on OUTDIR/.docpipe/lock for the life of the run:
+// two scheduled runs of the same output folder never overlap.
+class RunLock {
+ public:
+  explicit RunLock(const fs::path &file) {
+    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw Error(ExitCode::cant_create, file.string() + ": cannot create the lock: " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw Error(ExitCode::temp_failure, file.string() + ": another run holds the lock; retry later");
+    }
+  }
+  ~RunLock() { ::close(fd_); }
+
+ private:
+  int fd_ = -1;
+};
+
+struct Candidate {
+  fs::path path;
+  std::string relpath;
+  std::string hash;
+  std::string reason;  // why it runs, or "" when it is skipped
+};
+
+// What a worker reported (or why it did not).
+InputRecord worker_result(const Candidate &c, const std::string &output, int wait_status, bool timed_out, int seconds,
+                          const fs::path &out_dir) {
+  InputRecord r;
+  r.relpath = c.relpath;
+  r.content_hash = c.hash;
+  r.status = "failed";
+  const size_t at = output.rfind(kResultMarker);
+  if (timed_out) {
+    r.error = "time limit of " + std::to_string(seconds) + " s exceeded; the worker was killed";
+    return r;
+  }
+  if (at == std::string::npos) {
+    if (WIFSIGNALED(wait_status))
+      r.error = std::string("the parser crashed (") + strsignal(WTERMSIG(wait_status)) + ")";
+    else
+      r.error = "the worker exited with code " + std::to_string(WEXITSTATUS(wait_status)) + " without a result";
+    std::string tail = output.substr(output.size() > 300 ? output.size() - 300 : 0);
+    for (auto &ch : tail)
+      if (ch == '\n') ch = ' ';
+    if (!tail.empty()) r.error += ": " + tail;
+    return r;
+  }
+  pugi::xml_document doc;
+  const std::string xml = output.substr(at + std::strlen(kResultMarker));
+  if (!doc.load_buffer(xml.data(), xml.size())) {
+    r.error = "the worker's result is unreadable";
+    return r;
+  }
+  const auto res = doc.child("result");
+  r.status = res.attribute("status").as_string("failed");
+  r.error = res.child("error").text().as_string();
+  r.plugin = res.attribute("plugin").as_string();
+  r.template_id = res.attribute("template").as_string();
+  r.verdict = res.attribute("verdict").as_string();
+  r.reasons = res.attribute("reasons").as_string();
+  r.title = res.attribute("title").as_string();
+  r.agency = res.attribute("agency").as_string();
+  r.year = res.attribute("year").as_string();
+  for (auto o : res.children("output")) r.outputs.push_back(fs::path(o.text().as_string()).lexically_relative(out_dir).generic_string());
+  std::sort(r.outputs.begin(), r.outputs.end());
+  for (auto v : res.children("violation"))
+    r.violations.push_back({v.attribute("identity").as_string(), v.attribute("table").as_string(),
+                            v.attribute("row").as_string(), v.attribute("column").as_string(),
+                            v.attribute("expected").as_string(), v.attribute("actual").as_string()});
+  return r;
+}
+
+// Runs one worker process and waits for it, at most `seconds` when limited.
+InputRecord convert_in_worker(const std::vector<std::string> &argv, const Candidate &c, int seconds,
+                              const fs::path &out_dir) {
+  int pipefd[2];
+  if (pipe2(pipefd, O_CLOEXEC) != 0) throw Error(ExitCode::internal, "pipe: " + std::string(std::strerror(errno)));
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<char *> args;
+  for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(pipefd[1]);
+  if (rc != 0) {
+    ::close(pipefd[0]);
+    throw Error(ExitCode::internal, "cannot start a worker: " + std::string(std::strerror(rc)));
+  }
+  std::string output;
+  bool timed_out = false;
+  const auto deadline = Clock::now() + std::chrono::seconds(seconds > 0 ? seconds : 1000000);
+  char buf[65536];
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{pipefd[0], POLLIN, 0};
+    const int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) continue;
+    const ssize_t got = ::read(pipefd[0], buf, sizeof buf);
+    if (got <= 0) break;
+    if (output.size() < (16u << 20)) output.append(buf, static_cast<size_t>(got));
+  }
+  if (timed_out) ::kill(pid, SIGKILL);
+  ::close(pipefd[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return worker_result(c, output, status, timed_out, seconds, out_dir);
+}
+
+class Progress {
+ public:
+  explicit Progress(size_t total) : total_(total), tty_(isatty(2)), start_(Clock::now()) {}
+
+  void input(const InputRecord &r) {
+    ++done_;
+    if (r.status != "done") ++failed_;
+    if (tty_) {
+      if (r.status != "done") std::cerr << "\r\033[K" << r.relpath << ": " << r.error << "\n";
+      bar();
+    } else {
+      std::cerr << "{\"event\":\"input\",\"file\":\"" << json_escape(r.relpath) << "\",\"status\":\"" << r.status
+                << "\",\"verdict\":\"" << r.verdict << "\"" << (r.error.empty() ? "" : ",\"error\":\"" + json_escape(r.error) + "\"")
+                << ",\"done\":" << done_ << ",\"total\":" << total_ << "}\n";
+    }
+  }
+  void finish() {
+    if (tty_ && total_ > 0) std::cerr << "\n";
+  }
+
+ private:
+  void bar() {
+    const double secs = std::chrono::duration<double>(Clock::now() - start_).count();
+    const double rate = secs > 0 ? static_cast<double>(done_) / secs : 0;
+    const int width = 30;
+    const int filled = total_ ? static_cast<int>(width * done_ / total_) : width;
+    const long eta = rate > 0 ? static_cast<long>(static_cast<double>(total_ - done_) / rate) : 0;
+    char line[160];
+    std::snprintf(line, sizeof line, "\r[%s%s] %zu/%zu  %.1f/s  ETA %ld:%02ld%s", std::string(filled, '#').c_str(),
+                  std::string(width - filled, '.').c_str(), done_, total_, rate, eta / 60, eta % 60,
+                  failed_ ? ("  " + std::to_string(failed_) + " failed").c_str() : "");
+    std::cerr << line << std::flush;
+  }
+  size_t total_, done_ = 0, failed_ = 0;
+  bool tty_;
+  Clock::time_point start_;
+};
+
+// Temporary files of a killed run ("." NAME ".tmp-PID-N") are removed under the lock.
+void remove_stale_temporaries(const fs::path &out_dir) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(out_dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (it->is_regular_file(ec) && name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos)
+      fs::remove(it->path(), ec);
+  }
+}
+
+std::string fingerprint(const Engine &engine, const Pipeline &p) {
+  // What makes an earlier result stale: the definition, docpipe's version,
+  // the templates and the plugins' versions.
+  std::string s = p.content_hash + "|" DOCPIPE_VERSION;
+  for (const auto &t : engine.templates()) s += "|" + sha256_hex(read_all(t.file));
+  for (const auto &pl : engine.plugins().plugins()) s += "|" + pl.name() + "@" + pl.api->version;
+  s += "|" + p.input_plugin;
+  return sha256_hex(s);
+}
+
+}  // namespace
+
+int run_pipeline(const Engine &engine, const RunOptions &o) {
+  const auto started = Clock::now();
+  const Pipeline p = load_pipeline(o.pipeline_file, engine.plugins(), o.input_override);
+  std::error_code ec;
+  fs::create_directories(o.output_dir / ".docpipe", ec);
+  if (ec) throw Error(ExitCode::cant_create, o.output_dir.string() + ": cannot create the output folder: " + ec.message());
+  const fs::path out_dir = fs::canonical(o.output_dir);
+  RunLock lock(out_dir / ".docpipe" / "lock");
+  Ledger ledger(out_dir / ".docpipe" / "ledger.sqlite");
+  if (!o.dry_run) remove_stale_temporaries(out_dir);
+  const std::string pipeline_hash = fingerprint(engine, p);
+
+  // Inputs, in a stable order; the output folder is never an input.
+  std::vector<Candidate> all;
+  for (auto it = fs::recursive_directory_iterator(p.input_folder, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory() && fs::equivalent(it->path(), out_dir, ec)) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file()) continue;
+    const std::string rel = it->path().lexically_relative(p.input_folder).generic_string();
+    const bool in = std::any_of(p.include.begin(), p.include.end(), [&](auto &g) { return glob_match(g, rel); });
+    const bool out = std::any_of(p.exclude.begin(), p.exclude.end(), [&](auto &g) { return glob_match(g, rel); });
+    if (in && !out) all.push_back({it->path(), rel, "", ""});
+  }
+  std::sort(all.begin(), all.end(), [](const Candidate &a, const Candidate &b) { return a.relpath < b.relpath; });
+
+  std::vector<Candidate *> todo;
+  for (auto &c : all) {
+    c.hash = sha256_hex(read_all(c.path));
+    const auto prev = ledger.find(c.relpath);
+    if (o.force) c.reason = "forced";
+    else if (!prev) c.reason = "new";
+    else if (prev->content_hash != c.hash) c.reason = "content changed";
+    else if (prev->pipeline_hash != pipeline_hash) c.reason = "pipeline, templates, plugins or docpipe changed";
+    else if (prev->status != "done") c.reason = "failed before";
+    else {
+      for (const auto &f : prev->outputs)
+        if (!fs::exists(out_dir / f, ec)) c.reason = "an output is missing";
+    }
+    if (!c.reason.empty()) todo.push_back(&c);
+  }
+
+  if (o.dry_run) {
+    for (auto *c : todo) std::cout << "would convert\t" << c->relpath << "\t" << c->reason << "\n";
+    std::cout << "{\"pipeline\":\"" << json_escape(p.name) << "\",\"inputs\":" << all.size()
+              << ",\"would_convert\":" << todo.size() << ",\"up_to_date\":" << all.size() - todo.size() << "}\n";
+    return 0;
+  }
+
+  // Worker command line: the same executable, the same plugin and formats
+  // folders, one target per output.
+  std::error_code pec;
+  const std::string self = boost::dll::program_location(pec).string();
+  std::vector<std::string> base{self};
+  for (const auto &a : o.forwarded_args) base.push_back(a);
+  base.push_back("worker");
+  base.push_back("--format=" + p.input_plugin);
+  const bool limited = p.limits.enabled && !o.no_limits;
+  if (limited) base.push_back("--memory-mb=" + std::to_string(p.limits.memory_mb));
+  for (const auto &out : p.outputs)
+    for (const auto &[k, v] : out.options) base.push_back("--option=" + out.plugin + ":" + k + "=" + v);
+
+  const unsigned jobs = o.jobs > 0 ? static_cast<unsigned>(o.jobs) : std::max(1u, std::thread::hardware_concurrency());
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<InputRecord> pending;
+  size_t finished_workers = 0;
+  Progress progress(todo.size());
+  std::map<std::string, size_t> counts;
+
+  // One writer: batches ledger commits (every 64 results or half a second).
+  std::exception_ptr writer_error;
+  std::thread writer([&] {
+    try {
+      std::unique_lock<std::mutex> lk(mu);
+      while (true) {
+        cv.wait_for(lk, std::chrono::milliseconds(500), [&] { return pending.size() >= 64 || finished_workers == jobs; });
+        std::vector<InputRecord> batch(std::make_move_iterator(pending.begin()), std::make_move_iterator(pending.end()));
+        pending.clear();
+        const bool last = finished_workers == jobs;
+        lk.unlock();
+        for (auto &r : batch) r.pipeline_hash = pipeline_hash;
+        ledger.put(batch);
+        lk.lock();
+        if (last && pending.empty()) break;
+      }
+    } catch (...) {
+      writer_error = std::current_exception();
+    }
+  });
+
+  std::vector<std::thread> workers;
+  for (unsigned w = 0; w < jobs; ++w)
+    workers.emplace_back([&] {
+      while (true) {
+        const size_t i = next.fetch_add(1);
+        if (i >= todo.size()) break;
+        const Candidate &c = *todo[i];
+        std::vector<std::string> argv = base;
+        argv.push_back("--input=" + c.path.string());
+        argv.push_back("--name=" + c.relpath);
+        for (const auto &out : p.outputs) {
+          const fs::path target = out_dir / expand_pattern(out.pattern, c.relpath);
+          argv.push_back("--target=" + out.plugin + "|" + target.parent_path().string() + "|" + target.filename().string());
+        }
+        const auto t0 = Clock::now();
+        InputRecord r;
+        try {
+          r = convert_in_worker(argv, c, limited ? p.limits.seconds : 0, out_dir);
+        } catch (const std::exception &e) {
+          r.relpath = c.relpath;
+          r.content_hash = c.hash;
+          r.status = "failed";
+          r.error = e.what();
+        }
+        r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        r.finished_at = now_utc();
+        std::lock_guard<std::mutex> lk(mu);
+        progress.input(r);
+        counts[r.status]++;
+        if (r.status == "done") counts[r.verdict == "ok" ? "ok" : "review"]++;
+        pending.push_back(std::move(r));
+        cv.notify_all();
+      }
+      std::lock_guard<std::mutex> lk(mu);
+      ++finished_workers;
+      cv.notify_all();
+    });
+  for (auto &t : workers) t.join();
+  writer.join();
+  progress.finish();
+  if (writer_error) std::rethrow_exception(writer_error);
+
+  // Combined outputs over every input that is present now, converted in this
+  // run or before, in relpath order: the same bytes whatever --jobs is.
+  std::vector<InputRecord> records;
+  {
+    std::map<std::string, InputRecord> by_rel;
+    for (auto &r : ledger.all()) by_rel.emplace(r.relpath, std::move(r));
+    for (const auto &c : all)
+      if (auto it = by_rel.find(c.relpath); it != by_rel.end()) records.push_back(std::move(it->second));
+  }
+  std::vector<fs::path> combined;
+  if (!p.combined_values.empty()) combined.push_back(write_combined_values(records, out_dir, out_dir / p.combined_values));
+  if (!p.combined_summary.empty())
+    combined.push_back(write_summary_xlsx(records, engine.templates(), out_dir, out_dir / p.combined_summary));
+
+  size_t failed = 0, review = 0;
+  for (const auto &r : records) {
+    failed += r.status != "done";
+    review += r.status == "done" && r.verdict != "ok";
+  }
+  const double secs = std::chrono::duration<double>(Clock::now() - started).count();
+  std::cout << "{\"pipeline\":\"" << json_escape(p.name) << "\",\"inputs\":" << all.size()
+            << ",\"converted\":" << counts["done"] << ",\"skipped\":" << all.size() - todo.size()
+            << ",\"failed_now\":" << counts["failed"] << ",\"failed\":" << failed << ",\"review\":" << review
+            << ",\"seconds\":" << secs << ",\"output\":\"" << json_escape(out_dir.string()) << "\"}\n";
+  return failed > 0 ? static_cast<int>(ExitCode::some_failed) : 0;
+}
+
+int run_worker(const Engine &engine, const WorkerArgs &a) {
+  if (a.memory_mb > 0) {
+    rlimit lim{static_cast<rlim_t>(a.memory_mb) << 20, static_cast<rlim_t>(a.memory_mb) << 20};
+    setrlimit(RLIMIT_AS, &lim);
+  }
+  pugi::xml_document out;
+  auto res = out.append_child("result");
+  try {
+    const pugi::xml_document model = engine.build_model(a.input, a.name, a.format);
+    const auto root = model.child("document");
+    res.append_attribute("status") = "done";
+    res.append_attribute("plugin") = root.child("metadata").child("input").attribute("plugin").as_string();
+    res.append_attribute("template") = root.child("template").attribute("id").as_string();
+    res.append_attribute("verdict") = root.child("verdict").attribute("status").as_string();
+    std::string reasons;
+    for (auto r : root.child("verdict").children("reason")) reasons += (reasons.empty() ? "" : "; ") + std::string(r.text().as_string());
+    res.append_attribute("reasons") = reasons.c_str();
+    const auto rep = root.child("metadata").child("report");
+    for (const char *k : {"title", "agency", "year"}) res.append_attribute(k) = rep.attribute(k).as_string();
+    for (auto c : root.child("checks").children("check")) {
+      if (std::string(c.attribute("result").as_string()) != "fail") continue;
+      auto v = res.append_child("violation");
+      for (const char *k : {"identity", "table", "row", "column", "expected", "actual"})
+        v.append_attribute(k) = c.attribute(k).as_string();
+    }
+    for (const auto &t : a.targets) {
+      const size_t b1 = t.find('|'), b2 = t.find('|', b1 + 1);
+      OutputRequest req;
+      req.plugins = {t.substr(0, b1)};
+      for (const auto &opt : a.options) {
+        const size_t colon = opt.find(':'), eq = opt.find('=');
+        if (opt.substr(0, colon) == req.plugins[0]) req.options[req.plugins[0]][opt.substr(colon + 1, eq - colon - 1)] = opt.substr(eq + 1);
+      }
+      for (const auto &f : engine.write_outputs(model, t.substr(b1 + 1, b2 - b1 - 1), t.substr(b2 + 1), req))
+        res.append_child("output").text() = f.string().c_str();
+    }
+  } catch (const std::bad_alloc &) {
+    res.remove_attributes();
+    res.remove_children();
+    res.append_attribute("status") = "failed";
+    res.append_child("error").text() = (a.input + ": memory limit of " + std::to_string(a.memory_mb) + " MiB exceeded").c_str();
+  } catch (const std::exception &e) {
+    res.remove_attributes();
+    res.remove_children();
+    res.append_attribute("status") = "failed";
+    res.append_child("error").text() = e.what();
+  }
+  std::ostringstream ss;
+  out.save(ss, "", pugi::format_raw);
+  std::cout << kResultMarker << ss.str() << std::endl;
+  return 0;
+}
+
+int run_status(const fs::path &output_dir, const fs::path &csv_out) {
+  const fs::path file = output_dir / ".docpipe" / "ledger.sqlite";
+  std::error_code ec;
+  if (!fs::exists(file, ec)) throw Error(ExitCode::no_input, output_dir.string() + ": no ledger here (no run yet?)");
+  Ledger ledger(file);
+  const auto rows = ledger.all();
+  size_t done = 0, failed = 0, ok = 0, review = 0, violations = 0;
+  for (const auto &r : rows) {
+    (r.status == "done" ? done : failed)++;
+    if (r.status == "done") (r.verdict == "ok" ? ok : review)++;
+    violations += r.violations.size();
+  }
+  std::cout << output_dir.string() << ": " << rows.size() << " inputs, " << done << " converted (" << ok << " ok, "
+            << review << " to review), " << failed << " failed, " << violations << " identity violations\n";
+  for (const auto &r : rows)
+    if (r.status != "done") std::cout << "  failed  " << r.relpath << ": " << r.error << "\n";
+  for (const auto &r : rows)
+    if (r.status == "done" && r.verdict != "ok") std::cout << "  review  " << r.relpath << ": " << r.reasons << "\n";
+  if (!csv_out.empty()) {
+    std::string csv = "relpath,status,verdict,reasons,error,template,plugin,title,agency,year,violations,seconds,finished_at\r\n";
+    for (const auto &r : rows) {
+      const std::string f[] = {r.relpath, r.status, r.verdict, r.reasons, r.error, r.template_id, r.plugin, r.title,
+                               r.agency, r.year, std::to_string(r.violations.size()), std::to_string(r.seconds),
+                               r.finished_at};
+      for (size_t i = 0; i < std::size(f); ++i) csv += (i ? "," : "") + csv_field(f[i]);
+      csv += "\r\n";
+    }
+    const fs::path tmp = csv_out.string() + ".tmp-" + std::to_string(getpid());
+    {
+      std::ofstream o(tmp, std::ios::binary);
+      o << "\xEF\xBB\xBF" << csv;
+      if (!o) throw Error(ExitCode::cant_create, csv_out.string() + ": cannot be written");
+    }
+    fs::rename(tmp, csv_out);
+  }
+  return 0;
+}
+
+}  // namespace docpipe::runner

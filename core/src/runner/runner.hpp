@@ -1,0 +1,43 @@
+// Bulk conversion: `docpipe run PIPELINE` drives the data path over many
+// inputs with parallel workers, an SQLite ledger, a lock, and combined
+// outputs. Each input is parsed in its own worker process (the docpipe
+// executable itself, `docpipe worker`), with a time and memory limit, so an
+// input that crashes a parser, hangs or is enormous costs only that input.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "pipeline/engine.hpp"
+
+namespace docpipe::runner {
+
+struct RunOptions {
+  std::filesystem::path pipeline_file;
+  std::filesystem::path input_override;  // --input
+  std::filesystem::path output_dir;      // --output (required)
+  int jobs = 0;                          // 0 = number of cores
+  bool dry_run = false;
+  bool force = false;
+  bool no_limits = false;                // for sanitizer builds
+  std::vector<std::string> forwarded_args;  // --plugin-dir/--formats-dir for the workers
+};
+
+// Returns the process exit code (see README "Exit codes").
+int run_pipeline(const Engine &engine, const RunOptions &options);
+
+struct WorkerArgs {
+  std::string input, name, format;
+  std::vector<std::string> targets;  // "PLUGIN|DIR|STEM"
+  std::vector<std::string> options;  // "PLUGIN:KEY=VALUE"
+  int memory_mb = 0;
+};
+
+// The worker side: converts one input and prints one result record on stdout.
+int run_worker(const Engine &engine, const WorkerArgs &args);
+
+// `docpipe status OUTDIR [--csv FILE]`.
+int run_status(const std::filesystem::path &output_dir, const std::filesystem::path &csv_out);
+
+}  // namespace docpipe::runner
