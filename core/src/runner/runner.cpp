@@ -427,10 +427,12 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
 }
 
 int run_worker(const Engine &engine, const WorkerArgs &a) {
+#ifndef DOCPIPE_SANITIZED  // sanitizers reserve far more address space than any limit allows
   if (a.memory_mb > 0) {
     rlimit lim{static_cast<rlim_t>(a.memory_mb) << 20, static_cast<rlim_t>(a.memory_mb) << 20};
     setrlimit(RLIMIT_AS, &lim);
   }
+#endif
   pugi::xml_document out;
   auto res = out.append_child("result");
   try {

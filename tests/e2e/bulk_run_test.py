@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+"""docpipe run: per-report outputs mirroring the input tree, combined
+values.csv and summary.xlsx, the same bytes whatever --jobs is, re-runs that
+redo only what changed, recovery after kill -9, the lock, bad pipelines
+refused before any work, and inputs that crash, hang or hog memory cost only
+themselves."""
+import csv, fcntl, glob, json, os, shutil, signal, subprocess, sys, tempfile, time
+
+exe, src, test_plugins, sanitized = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == 'ON'
+pipeline = os.path.join(src, 'pipelines/annual-reports.xml')
+seeds = sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds/*.txt')))
+failures = []
+
+def check(cond, msg):
+    if not cond:
+        failures.append(msg)
+
+def run(*args, timeout=300):
+    r = subprocess.run([exe, *args], capture_output=True, text=True, timeout=timeout)
+    summary = None
+    for line in reversed(r.stdout.strip().splitlines()):
+        if line.startswith('{'):
+            summary = json.loads(line)
+            break
+    return r, summary
+
+def values(path):
+    with open(path, encoding='utf-8-sig', newline='') as f:
+        return list(csv.reader(f))
+
+with tempfile.TemporaryDirectory() as tmp:
+    inp = os.path.join(tmp, 'in')
+    os.makedirs(os.path.join(inp, 'a'))
+    os.makedirs(os.path.join(inp, 'b', 'c'))
+    for s in seeds:
+        shutil.copy(s, os.path.join(inp, 'a'))
+    shutil.copy(seeds[0], os.path.join(inp, 'b', 'c'))  # the same name in another folder
+    open(os.path.join(inp, 'b', 'broken.txt'), 'wb').write(b'\x00\x01\x02binary' * 10)
+    open(os.path.join(inp, 'b', 'notes.md'), 'w').write('not an input: excluded by the glob')
+    n_inputs = len(seeds) + 2
+
+    # 1. a first run; bad inputs fail alone; outputs mirror the tree
+    out1 = os.path.join(tmp, 'out1')
+    r, s = run('run', pipeline, '--input', inp, '--output', out1, '-j', '1')
+    check(r.returncode == 1, f'first run: exit {r.returncode} (want 1: an input failed): {r.stderr[-300:]}')
+    check(s and s['inputs'] == n_inputs and s['converted'] == n_inputs - 1 and s['failed'] == 1, f'summary {s}')
+    stem = os.path.splitext(os.path.basename(seeds[0]))[0]
+    for rel in [f'a/{stem}.xlsx', f'a/{stem}.xml', f'a/{stem}.values.csv', f'b/c/{stem}.values.csv']:
+        check(os.path.exists(os.path.join(out1, rel)), f'missing {rel}')
+    check('"event":"input"' in r.stderr, 'no JSON-lines progress on a non-terminal stderr')
+    rows = values(os.path.join(out1, 'values.csv'))
+    check(rows[0][:6] == ['file', 'template', 'table', 'row', 'column', 'value'], f'combined header {rows[0]}')
+    files = {x[0] for x in rows[1:]}
+    check(f'a/{os.path.basename(seeds[0])}' in files and f'b/c/{os.path.basename(seeds[0])}' in files,
+          f'file column is not the relative path: {sorted(files)[:3]}')
+    check(len(rows) - 1 == 198 * (n_inputs - 1), f'combined rows {len(rows) - 1}')
+    import openpyxl
+    wb = openpyxl.load_workbook(os.path.join(out1, 'summary.xlsx'), read_only=True)
+    check({'ogi-2019', 'checks', 'failures'} <= set(wb.sheetnames), f'summary sheets {wb.sheetnames}')
+    fails = list(wb['failures'].iter_rows(values_only=True))
+    check(len(fails) == 2 and fails[1][0] == 'b/broken.txt' and 'binary' in fails[1][1], f'failures sheet {fails}')
+    rep = list(wb['ogi-2019'].iter_rows(values_only=True))
+    check(len(rep) == n_inputs and len(rep[0]) == 7 + 198, f'ogi-2019 sheet {len(rep)} x {len(rep[0])}')
+
+    # 2. the same bytes whatever --jobs is
+    out2 = os.path.join(tmp, 'out2')
+    run('run', pipeline, '--input', inp, '--output', out2, '-j', '3')
+    for rel in ['values.csv', 'summary.xlsx', f'a/{stem}.xlsx', f'a/{stem}.xml']:
+        check(open(os.path.join(out1, rel), 'rb').read() == open(os.path.join(out2, rel), 'rb').read(),
+              f'{rel} differs between -j1 and -j3')
+
+    # 3. a re-run redoes only what changed
+    r, s = run('run', pipeline, '--input', inp, '--output', out1)
+    check(s and s['converted'] == 0 and s['skipped'] == n_inputs - 1, f're-run: {s}')
+    with open(os.path.join(inp, 'b', 'c', os.path.basename(seeds[0])), 'a', encoding='utf-8') as f:
+        f.write('\n附：本报告的电子版可在网站下载。\n')
+    r, _ = run('run', pipeline, '--input', inp, '--output', out1, '--dry-run')
+    check('would convert\tb/c/' in r.stdout and 'content changed' in r.stdout, f'dry run: {r.stdout}')
+    check('would convert\ta/' not in r.stdout, 'dry run would redo unchanged inputs')
+    r, s = run('run', pipeline, '--input', inp, '--output', out1)
+    check(s and s['converted'] == 1, f'after a change: {s}')
+    r, s = run('run', pipeline, '--input', inp, '--output', out1, '--force')
+    check(s and s['converted'] == n_inputs - 1, f'--force: {s}')
+    r, _ = run('status', out1, '--csv', os.path.join(tmp, 'status.csv'))
+    check(f'{n_inputs} inputs' in r.stdout and 'failed  b/broken.txt' in r.stdout, f'status: {r.stdout}')
+    check(open(os.path.join(tmp, 'status.csv'), encoding='utf-8-sig').read().startswith('relpath,status'), 'status csv')
+
+    # 4. the lock: a second run of the same output folder is refused (75)
+    with open(os.path.join(out1, '.docpipe', 'lock'), 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        r, _ = run('run', pipeline, '--input', inp, '--output', out1)
+        check(r.returncode == 75 and 'another run holds the lock' in r.stderr, f'lock: {r.returncode} {r.stderr}')
+        # the cron line's own flock: the scheduled command is skipped while a run holds it
+        cron_line = open(os.path.join(src, 'pipelines/docpipe-annual-reports.cron')).read().splitlines()[-1]
+        check(cron_line.split()[5:7] == ['flock', '-n'], f'cron line: {cron_line}')
+    with open(os.path.join(tmp, 'cron.lock'), 'w') as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        cron = subprocess.run(['flock', '-n', os.path.join(tmp, 'cron.lock'), exe, 'run', pipeline, '--input', inp,
+                               '--output', out1], capture_output=True)
+        check(cron.returncode == 1 and b'"converted"' not in cron.stdout, 'flock -n ran docpipe while the lock was held')
+    cron = subprocess.run(['flock', '-n', os.path.join(tmp, 'cron.lock'), exe, 'run', pipeline, '--input', inp,
+                           '--output', out1], capture_output=True, text=True)
+    check(cron.returncode == 1 and '"skipped"' in cron.stdout, f'flock -n did not run docpipe once free: {cron.returncode}')
+
+    # 5. kill -9 mid-run, then a re-run finishes with nothing lost or doubled
+    big = os.path.join(tmp, 'big')
+    for i in range(40):
+        d = os.path.join(big, f'd{i:02d}')
+        os.makedirs(d)
+        for s_ in seeds:
+            shutil.copy(s_, d)
+    out3 = os.path.join(tmp, 'out3')
+    p = subprocess.Popen([exe, 'run', pipeline, '--input', big, '--output', out3, '-j', '2'],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    time.sleep(0.5)  # orphaned workers finish their one input
+    r, s = run('run', pipeline, '--input', big, '--output', out3)
+    check(r.returncode == 0 and s and s['failed'] == 0, f'after kill -9: {r.returncode} {s}')
+    rows = values(os.path.join(out3, 'values.csv'))
+    keys = [(x[0], x[2], x[3], x[4]) for x in rows[1:]]
+    check(len(keys) == 198 * 160 and len(set(keys)) == len(keys), f'after kill -9: {len(keys)} cells, {len(set(keys))} distinct')
+    stray = [f for f in glob.glob(os.path.join(out3, '**', '.*tmp-*'), recursive=True)]
+    check(not stray, f'temporary files left: {stray[:3]}')
+
+    # 6. bad pipelines are refused before any work, with the line and the reason
+    def bad(name, text, words):
+        path = os.path.join(tmp, name + '.xml')
+        open(path, 'w').write(text)
+        out = os.path.join(tmp, 'out-' + name)
+        r, _ = run('run', path, '--input', inp, '--output', out)
+        check(r.returncode == 78, f'{name}: exit {r.returncode}')
+        for w in words:
+            check(w in r.stderr, f'{name}: stderr lacks {w!r}: {r.stderr}')
+        check(not glob.glob(os.path.join(out, '**', '*.xlsx'), recursive=True), f'{name}: work was done')
+    bad('unknown-plugin', '<pipeline>\n<output plugin="pdf"/>\n</pipeline>', [':2:', "unknown output plugin 'pdf'"])
+    bad('unknown-option', '<pipeline>\n<output plugin="csv">\n<option name="colour" value="red"/></output></pipeline>',
+        [':3:', "no option 'colour'"])
+    bad('escaping', '<pipeline>\n\n<output plugin="xml" path="../../{stem}"/></pipeline>', [':3:', 'escape the output folder'])
+    bad('absolute', '<pipeline><output plugin="xml" path="/tmp/{stem}"/></pipeline>', [':1:', 'absolute'])
+    bad('unknown-element', '<pipeline>\n<outputs/>\n</pipeline>', [':2:', 'unknown element <outputs>'])
+    r, _ = run('run', pipeline, '--input', os.path.join(tmp, 'nowhere'), '--output', os.path.join(tmp, 'o'))
+    check(r.returncode == 78 and 'does not exist' in r.stderr, f'missing input folder: {r.returncode} {r.stderr}')
+
+    # 7. isolation: a crash, a hang and a memory hog cost only their input
+    iso = os.path.join(tmp, 'iso')
+    os.makedirs(iso)
+    shutil.copy(seeds[0], iso)
+    open(os.path.join(iso, 'crash.txt'), 'w').write('CRASH please\n')
+    open(os.path.join(iso, 'hang.txt'), 'w').write('HANG please\n')
+    if not sanitized:
+        open(os.path.join(iso, 'hog.txt'), 'w').write('HOG please\n')
+    pl = os.path.join(tmp, 'limited.xml')
+    open(pl, 'w').write('<pipeline><output plugin="values"/><limits seconds="3" memory-mb="512"/></pipeline>')
+    t0 = time.time()
+    r, s = run('--plugin-dir', test_plugins, 'run', pl, '--input', iso, '--output', os.path.join(tmp, 'out-iso'), timeout=120)
+    check(r.returncode == 1 and s and s['converted'] == 1 and s['failed'] == len(os.listdir(iso)) - 1,
+          f'isolation: {r.returncode} {s} {r.stderr[-500:]}')
+    st, _ = run('status', os.path.join(tmp, 'out-iso'))
+    check('crash.txt: the parser crashed' in st.stdout or 'crash.txt' in st.stdout and 'signal' in st.stdout.lower(),
+          f'crash not reported: {st.stdout}')
+    check('hang.txt: time limit of 3 s exceeded' in st.stdout, f'hang not reported: {st.stdout}')
+    if not sanitized:
+        check('hog.txt' in st.stdout and ('alloc' in st.stdout or 'memory' in st.stdout), f'hog not reported: {st.stdout}')
+    check(time.time() - t0 < 60, 'the hang held up the run')
+
+if failures:
+    print('\n'.join(failures))
+    print(f'{len(failures)} failed')
+    sys.exit(1)
+print('bulk runs: all checks passed')
