@@ -1,0 +1,296 @@
+#include "lines.hpp"
+
+#include "layout.hpp"
+
+#include <docpipe/sdk/text.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace docpipe::space_aligned {
+namespace {
+
+using sdk::char_width;
+using sdk::is_space;
+
+bool is_digit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
+bool is_cn_numeral(char32_t c) { return std::u32string_view(U"一二三四五六七八九十百零〇").find(c) != std::u32string_view::npos; }
+bool is_dash(char32_t c) { return c == U'-' || c == U'=' || c == U'─' || c == U'━' || c == U'═' || c == U'_'; }
+bool is_junction(char32_t c) {
+  return std::u32string_view(U"+┼┬┴├┤┌┐└┘╔╗╚╝╠╣╦╩╬╞╡╪╤╧╟╢╫┏┓┗┛┣┫┳┻╋:").find(c) != std::u32string_view::npos;
+}
+bool is_vbar(char32_t c) { return c == U'│' || c == U'┃' || c == U'║'; }
+
+// Chinese-numeral or digit run used by an enumerator.
+size_t numeral_run(std::u32string_view w, size_t i, bool chinese, int *value) {
+  size_t j = i;
+  int v = 0;
+  while (j < w.size() && (chinese ? is_cn_numeral(w[j]) : is_digit(w[j]))) {
+    if (!chinese) v = v * 10 + static_cast<int>(w[j] >= U'０' ? w[j] - U'０' : w[j] - U'0');
+    ++j;
+  }
+  if (chinese) {
+    // 一..十, 十一..九十九: enough for table enumerators.
+    static constexpr std::u32string_view digits = U"零一二三四五六七八九";
+    int tens = 0, ones = 0;
+    for (size_t k = i; k < j; ++k) {
+      if (w[k] == U'十') {
+        tens = ones == 0 ? 1 : ones;
+        ones = 0;
+      } else if (auto p = digits.find(w[k]); p != std::u32string_view::npos) {
+        ones = static_cast<int>(p);
+      }
+    }
+    v = tens * 10 + ones;
+  }
+  if (value != nullptr) *value = v;
+  return j - i;
+}
+
+}  // namespace
+
+namespace detail {
+
+bool is_value_token(std::u32string_view w) {
+  static constexpr std::u32string_view markers[] = {U"-",  U"—",  U"–",  U"－", U"——", U"/",   U"／",
+                                                    U"N/A", U"n/a", U"NA", U"不适用", U"无", U"\\"};
+  for (auto m : markers)
+    if (w == m) return true;
+  size_t i = 0;
+  const size_t n = w.size();
+  if (i < n && (w[i] == U'+' || w[i] == U'-' || w[i] == U'−' || w[i] == U'－' || w[i] == U'＋')) ++i;
+  bool digit = false;
+  for (; i < n; ++i) {
+    const char32_t c = w[i];
+    if (is_digit(c)) {
+      digit = true;
+    } else if ((c == U',' || c == U'.' || c == U'，' || c == U'．') && digit && i + 1 < n && is_digit(w[i + 1])) {
+      continue;
+    } else {
+      break;
+    }
+  }
+  if (!digit) return false;
+  const std::u32string_view rest = w.substr(i);
+  return rest.empty() || rest == U"%" || rest == U"％" || rest == U"元" || rest == U"万元";
+}
+
+int enumerator_depth(std::u32string_view w, int *number) {
+  int v = 0;
+  if (w.empty()) return 0;
+  if (w[0] == U'（' || w[0] == U'(') {
+    // （一） is depth 2, (1) depth 4.
+    for (bool chinese : {true, false}) {
+      const size_t k = numeral_run(w, 1, chinese, &v);
+      if (k > 0 && k <= 3 && 1 + k < w.size() && (w[1 + k] == U'）' || w[1 + k] == U')')) {
+        if (number) *number = v;
+        return chinese ? 2 : 4;
+      }
+    }
+    return 0;
+  }
+  if (size_t k = numeral_run(w, 0, true, &v); k > 0 && k <= 3 && k < w.size() && (w[k] == U'、' || w[k] == U'．')) {
+    if (number) *number = v;
+    return 1;
+  }
+  if (size_t k = numeral_run(w, 0, false, &v); k > 0 && k <= 2 && k < w.size() &&
+      (w[k] == U'.' || w[k] == U'．' || w[k] == U'、') && !(k + 1 < w.size() && is_digit(w[k + 1]))) {
+    if (number) *number = v;
+    return 3;
+  }
+  return 0;
+}
+
+}  // namespace detail
+
+namespace {
+
+// Tokenises one physical line (form feeds and CRs already removed).
+Line make_line(const std::u32string &u, int no, int page, bool page_start) {
+  Line L;
+  L.no = no;
+  L.page = page;
+  L.page_start = page_start;
+
+  size_t dashes = 0, other = 0, pipes = 0;
+  for (char32_t c : u) {
+    if (is_space(c)) continue;
+    if (is_dash(c)) ++dashes;
+    else if (c == U'|') ++pipes;
+    else if (!is_junction(c) && !is_vbar(c)) ++other;
+  }
+  const bool pipe_is_bar = pipes >= 2;
+  int d = 0;
+  if (other == 0 && dashes >= 3) {
+    L.kind = LineKind::rule;
+    int start = -1, dstart = 0;
+    for (size_t i = 0; i <= u.size(); ++i) {
+      const char32_t c = i < u.size() ? u[i] : U' ';
+      if (i < u.size() && is_dash(c)) {
+        if (start < 0) start = static_cast<int>(i), dstart = d;
+      } else {
+        if (start >= 0) L.segments.push_back(Segment{{start, dstart}, {static_cast<int>(i), d}});
+        start = -1;
+        if (i < u.size() && (is_junction(c) || is_vbar(c) || c == U'|')) {
+          L.bounds[kChars].push_back(static_cast<int>(i));
+          L.bounds[kDisplay].push_back(d);
+        }
+      }
+      if (i < u.size()) d += char_width(c);
+    }
+    return L;
+  }
+
+  Word cur;
+  bool in_word = false;
+  for (size_t i = 0; i <= u.size(); ++i) {
+    const char32_t c = i < u.size() ? u[i] : U' ';
+    const bool bar = i < u.size() && (is_vbar(c) || (c == U'|' && pipe_is_bar));
+    if (bar) {
+      L.bounds[kChars].push_back(static_cast<int>(i));
+      L.bounds[kDisplay].push_back(d);
+    }
+    if (is_space(c) || bar || c == U'\t') {
+      if (in_word) {
+        cur.e[kChars] = static_cast<int>(i);
+        cur.e[kDisplay] = d;
+        L.words.push_back(std::move(cur));
+        cur = Word{};
+        in_word = false;
+      }
+    } else {
+      if (!in_word) {
+        cur.s[kChars] = static_cast<int>(i);
+        cur.s[kDisplay] = d;
+        in_word = true;
+      }
+      cur.text.push_back(c);
+    }
+    if (i < u.size()) d += c == U'\t' ? 1 : char_width(c);
+  }
+  if (L.words.empty()) {
+    L.kind = L.bounds[kChars].empty() ? LineKind::blank : LineKind::rule;
+    return L;
+  }
+  L.kind = LineKind::text;
+  for (Word &w : L.words) {
+    w.value = detail::is_value_token(w.text);
+    w.depth = detail::enumerator_depth(w.text, &w.number);
+  }
+  // Values are the tail of a line: a number followed by text is part of a label.
+  for (auto it = L.words.rbegin(); it != L.words.rend() && it->value; ++it) ++L.nvalues;
+  L.chunks = 1;
+  for (size_t i = 1; i < L.words.size(); ++i)
+    if (L.words[i].s[kChars] - L.words[i - 1].e[kChars] >= 2) ++L.chunks;
+  L.indent = L.words.front().s[kChars];
+  L.cps = L.words.back().e[kChars] - L.indent;
+  L.end_display = L.words.back().e[kDisplay];
+  std::u32string t(u.begin() + L.indent, u.begin() + L.words.back().e[kChars]);
+  L.text = sdk::to_utf8(t);
+  const char32_t last = t.back();
+  L.heading_candidate = L.words.front().depth == 1 && L.nvalues == 0 && L.chunks == 1 && L.cps <= 40 &&
+                        L.indent <= 2 && last != U'。' && last != U'；' && last != U'：' && last != U'，';
+  return L;
+}
+
+// Page numbers next to a page break ("- 3 -", "第3页", "3/7"): furniture,
+// recognised only when the number fits the page count.
+void mark_page_numbers(std::vector<Line> &lines) {
+  auto number_of = [](const Line &L) -> int {
+    if (L.kind != LineKind::text || L.cps > 12) return -1;
+    int v = -1;
+    for (const Word &w : L.words) {
+      for (char32_t c : w.text) {
+        if (c >= U'0' && c <= U'9') {
+          v = (v < 0 ? 0 : v * 10) + static_cast<int>(c - U'0');
+        } else if (c == U'/' ) {
+          return v;  // "3/7": the page is before the slash
+        } else if (std::u32string_view(U"-—–·第页Pagep").find(c) == std::u32string_view::npos) {
+          return -1;
+        }
+      }
+    }
+    return v;
+  };
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!lines[i].page_start || i == 0) continue;
+    const int page = lines[i].page;
+    // last text line of the previous page, first of this one
+    for (int dir : {-1, +1}) {
+      size_t j = dir < 0 ? i - 1 : i;
+      while (j < lines.size() && lines[j].kind == LineKind::blank && lines[j].page == (dir < 0 ? page - 1 : page)) {
+        if (dir < 0) {
+          if (j == 0) break;
+          --j;
+        } else {
+          ++j;
+        }
+      }
+      if (j >= lines.size()) continue;
+      const int n = number_of(lines[j]);
+      const int on_page = lines[j].page;  // 0-based
+      if (n >= 0 && (n == on_page + 1 || n == on_page)) lines[j].furniture = true;
+    }
+  }
+}
+
+// Running headers and footers: the same text first (or last) on two or
+// more pages.
+void mark_running_lines(std::vector<Line> &lines) {
+  std::map<std::string, int> firsts, lasts;
+  std::map<int, std::pair<int, int>> ends;  // page -> first, last text line
+  for (int i = 0; i < static_cast<int>(lines.size()); ++i) {
+    if (lines[i].kind != LineKind::text) continue;
+    auto [it, fresh] = ends.try_emplace(lines[i].page, std::make_pair(i, i));
+    if (!fresh) it->second.second = i;
+  }
+  if (ends.size() < 2) return;
+  for (auto &[page, fl] : ends) {
+    ++firsts[lines[fl.first].text];
+    ++lasts[lines[fl.second].text];
+  }
+  for (auto &[page, fl] : ends)
+    for (int i : {fl.first, fl.second}) {
+      Line &L = lines[i];
+      const int n = i == fl.first ? firsts[L.text] : lasts[L.text];
+      if (n >= 2 && L.cps <= 40 && L.nvalues < static_cast<int>(L.words.size())) L.furniture = true;
+    }
+}
+
+}  // namespace
+
+std::vector<Line> read_lines(std::string_view text) {
+  std::vector<Line> lines;
+  int page = 0;
+  bool next_starts_page = false;
+  int no = 0;
+  for (std::string_view raw : sdk::split_lines(text)) {
+    ++no;
+    std::u32string u;
+    bool page_start = next_starts_page;
+    next_starts_page = false;
+    for (char32_t c : sdk::to_u32(raw)) {
+      if (c == U'\r') continue;
+      if (c == U'\f') {
+        // A form feed before any text starts this line's page, after text the next line's.
+        bool only_space = std::all_of(u.begin(), u.end(), [](char32_t x) { return is_space(x); });
+        if (only_space) {
+          ++page;
+          page_start = true;
+          u.clear();
+        } else {
+          next_starts_page = true;
+        }
+        continue;
+      }
+      u.push_back(c);
+    }
+    lines.push_back(make_line(u, no, page, page_start));
+    if (next_starts_page) ++page;
+  }
+  mark_page_numbers(lines);
+  mark_running_lines(lines);
+  return lines;
+}
+
+}  // namespace docpipe::space_aligned

@@ -1,0 +1,875 @@
+// One table region -> sdk::Table. The steps, in order:
+//   1. sections: title lines (第…条第（…）项), header blocks, data lines;
+//   2. logical rows: blank lines, values and enumerators start rows, wrapped
+//      label lines continue them (see README.md for the exact rules);
+//   3. label cells: words chained to the cell above them, group labels moved
+//      to the first row they span;
+//   4. value columns: explicit rules, else per page evidence (full rows,
+//      header leaves), then a monotonic least-cost alignment per row.
+#include "table.hpp"
+
+#include <docpipe/sdk/text.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <string>
+
+namespace docpipe::space_aligned {
+namespace {
+
+struct Interval {
+  double s = 0, e = 0;
+  double mid() const { return (s + e) / 2; }
+};
+
+bool is_cjk(char32_t c) { return sdk::is_han(c) || sdk::is_cjk_punct(c) || sdk::char_width(c) == 2; }
+
+int overlap(const Word &a, const Word &b, int m) { return std::min(a.e[m], b.e[m]) - std::max(a.s[m], b.s[m]); }
+
+// Pieces of one cell, in reading order; no space where either side is CJK
+// (wrapped or letter-spaced Chinese), one space otherwise.
+std::string join_words(const std::vector<const Word *> &ws) {
+  std::u32string out;
+  for (const Word *w : ws) {
+    if (!out.empty() && !w->text.empty() && !is_cjk(out.back()) && !is_cjk(w->text.front())) out.push_back(U' ');
+    out += w->text;
+  }
+  return sdk::to_utf8(out);
+}
+
+std::string flat_text(const std::vector<Line> &lines, const Region &r) {
+  std::u32string all;
+  for (int i = r.first; i <= r.last; ++i)
+    for (const Word &w : lines[i].words) all += w.text;
+  return sdk::to_utf8(all);
+}
+
+TableKind classify(const std::vector<Line> &lines, const Region &r) {
+  const std::string t = flat_text(lines, r);
+  auto has = [&](const char *s) { return t.find(s) != std::string::npos; };
+  if (has("自然人") || has("申请人情况") || has("本年新收政府信息公开申请")) return TableKind::requests;
+  if (has("行政复议") && has("行政诉讼")) return TableKind::appeals;
+  if (has("信息内容") || has("第二十条")) return TableKind::active;
+  return TableKind::unknown;
+}
+
+bool is_title(const Line &L) {
+  if (!L.is_text() || L.nvalues != 0 || L.chunks != 1) return false;
+  return L.text.rfind("第", 0) == 0 && L.text.find("条") != std::string::npos;
+}
+
+struct Section {
+  std::vector<int> titles;
+  std::vector<int> header;
+  std::vector<int> data;  // with the blank and rule lines between data lines
+};
+
+struct RowB {
+  std::vector<int> lines;
+  int value_line = -1;
+  std::vector<int> cells;  // label cells shown in this row
+  int leaf = -1;
+  bool synthetic = false;  // a blank row the text leaves no trace of
+};
+
+struct CellB {
+  std::vector<const Word *> words;
+  int row = -1;
+  int xs = 0, xe = 0;
+  int depth = 0, number = 0;
+  int first_line = 0, last_line = 0;
+  int rowspan = 1;
+};
+
+// Least-cost monotonic assignment of a row's values (left to right) to value
+// columns; values beyond the columns are dropped at a high cost.
+struct Fit {
+  std::vector<int> column;
+  std::vector<double> margin;  // how much worse the best alternative column is
+};
+
+constexpr double kInf = 1e18;
+constexpr double kDrop = 100;
+
+double solve(const std::vector<std::vector<double>> &C, int K, std::vector<int> *assign) {
+  const int n = static_cast<int>(C.size());
+  std::vector<std::vector<double>> f(n + 1, std::vector<double>(K + 1, kInf));
+  std::vector<std::vector<char>> how(n + 1, std::vector<char>(K + 1, 0));
+  for (int k = 0; k <= K; ++k) f[0][k] = 0;
+  for (int i = 1; i <= n; ++i)
+    for (int k = 0; k <= K; ++k) {
+      double best = f[i - 1][k] + kDrop;
+      char h = 2;
+      if (k > 0 && f[i][k - 1] < best) best = f[i][k - 1], h = 0;
+      if (k > 0 && f[i - 1][k - 1] + C[i - 1][k - 1] < best) best = f[i - 1][k - 1] + C[i - 1][k - 1], h = 1;
+      f[i][k] = best;
+      how[i][k] = h;
+    }
+  if (assign != nullptr) {
+    assign->assign(n, -1);
+    int i = n, k = K;
+    while (i > 0) {
+      const char h = how[i][k];
+      if (h == 0) {
+        --k;
+      } else if (h == 1) {
+        (*assign)[i - 1] = k - 1;
+        --i;
+        --k;
+      } else {
+        --i;
+      }
+    }
+  }
+  return f[n][K];
+}
+
+Fit fit_row(const std::vector<const Word *> &vals, const std::vector<std::vector<Interval>> &ev, int K, int m) {
+  Fit out;
+  const int n = static_cast<int>(vals.size());
+  if (K == 0) {
+    out.column.assign(n, -1);
+    out.margin.assign(n, 0);
+    return out;
+  }
+  // Centres for columns without evidence: interpolated between neighbours.
+  std::vector<double> centre(K, std::numeric_limits<double>::quiet_NaN());
+  for (int k = 0; k < K; ++k) {
+    if (ev[k].empty()) continue;
+    std::vector<double> mids;
+    for (const Interval &iv : ev[k]) mids.push_back(iv.mid());
+    std::sort(mids.begin(), mids.end());
+    centre[k] = mids[mids.size() / 2];
+  }
+  std::vector<int> known;
+  for (int k = 0; k < K; ++k)
+    if (!std::isnan(centre[k])) known.push_back(k);
+  double spacing = 5;
+  if (known.size() >= 2) spacing = (centre[known.back()] - centre[known.front()]) / (known.back() - known.front());
+  for (int k = 0; k < K; ++k) {
+    if (!std::isnan(centre[k])) continue;
+    int lo = -1, hi = -1;
+    for (int j : known) {
+      if (j < k) lo = j;
+      if (j > k && hi < 0) hi = j;
+    }
+    if (lo >= 0 && hi >= 0) centre[k] = centre[lo] + (centre[hi] - centre[lo]) * (k - lo) / (hi - lo);
+    else if (lo >= 0) centre[k] = centre[lo] + spacing * (k - lo);
+    else if (hi >= 0) centre[k] = centre[hi] - spacing * (hi - k);
+    else centre[k] = k * spacing;
+  }
+  std::vector<std::vector<double>> C(n, std::vector<double>(K, 0));
+  for (int i = 0; i < n; ++i) {
+    const Interval v{static_cast<double>(vals[i]->s[m]), static_cast<double>(vals[i]->e[m])};
+    for (int k = 0; k < K; ++k) {
+      if (ev[k].empty()) {
+        C[i][k] = 0.5 + 0.5 * std::fabs(v.mid() - centre[k]);
+        continue;
+      }
+      double best = kInf;
+      for (const Interval &e : ev[k]) {
+        const double gap = std::max({0.0, e.s - v.e, v.s - e.e});
+        best = std::min(best, gap + 0.02 * std::fabs(v.mid() - e.mid()));
+      }
+      C[i][k] = best;
+    }
+  }
+  const double best = solve(C, K, &out.column);
+  out.margin.assign(n, kInf);
+  for (int i = 0; i < n; ++i) {
+    if (out.column[i] < 0) continue;
+    auto C2 = C;
+    C2[i][out.column[i]] = kInf / 4;
+    out.margin[i] = solve(C2, K, nullptr) - best;
+  }
+  return out;
+}
+
+class TableBuilder {
+ public:
+  TableBuilder(const std::vector<Line> &lines, const Region &r, int m, sdk::RawDocument &doc)
+      : lines_(lines), region_(r), m_(m), doc_(doc) {}
+
+  void run() {
+    kind_ = classify(lines_, region_);
+    split_sections();
+    blank_mode_ = detect_blank_mode();
+    segments_ = explicit_segments();
+    sdk::Table &t = doc_.add_table({lines_[region_.first].no, lines_[region_.last].no});
+    for (const Section &s : sections_) build_section(s, t);
+  }
+
+ private:
+  // --- sections -----------------------------------------------------------
+
+  void split_sections() {
+    value_left_ = std::numeric_limits<int>::max();
+    for (int i = region_.first; i <= region_.last; ++i)
+      if (lines_[i].is_text() && lines_[i].nvalues > 0)
+        value_left_ = std::min(value_left_, lines_[i].words[lines_[i].nlabel()].s[m_]);
+    sections_.emplace_back();
+    bool in_header = true;
+    for (int i = region_.first; i <= region_.last; ++i) {
+      const Line &L = lines_[i];
+      Section *s = &sections_.back();
+      if (!L.is_text()) {
+        if (!s->data.empty()) s->data.push_back(i);
+        continue;
+      }
+      if (is_title(L)) {
+        if (!s->data.empty() || !s->header.empty()) s = &sections_.emplace_back();
+        s->titles.push_back(i);
+        in_header = true;
+      } else if (L.nvalues > 0) {
+        s->data.push_back(i);
+        in_header = false;
+      } else if (in_header) {
+        // The header ends at the first row label: enumerated, or a label
+        // left of the value columns that does not continue a header label.
+        const bool label_only = value_left_ != std::numeric_limits<int>::max() &&
+                                std::all_of(L.words.begin(), L.words.end(),
+                                            [&](const Word &w) { return w.e[m_] <= value_left_; });
+        if (L.words.front().depth > 0 || (!s->header.empty() && label_only && !continues_header(L, s->header.back()))) {
+          s->data.push_back(i);
+          in_header = false;
+        } else {
+          s->header.push_back(i);
+        }
+      } else {
+        // Column labels after data rows: the next section's header.
+        const bool reaches_values = std::any_of(L.words.begin(), L.words.end(),
+                                                [&](const Word &w) { return w.s[m_] >= value_left_ - 1; });
+        if (reaches_values && L.words.front().depth == 0 && value_left_ != std::numeric_limits<int>::max()) {
+          s = &sections_.emplace_back();
+          s->header.push_back(i);
+          in_header = true;
+        } else {
+          s->data.push_back(i);
+        }
+      }
+    }
+  }
+
+  bool continues_header(const Line &L, int prev) const {
+    const Line &P = lines_[prev];
+    for (const Word &w : L.words) {
+      bool ok = false;
+      for (const Word &a : P.words) ok = ok || (overlap(w, a, m_) > 0 && w.width(m_) <= a.width(m_) + 1);
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  // w3m and pandoc put a blank line between rows; pdftotext and lynx do not.
+  bool detect_blank_mode() const {
+    int pairs = 0, separated = 0, prev = -1;
+    bool blank_since = false;
+    for (int i = region_.first; i <= region_.last; ++i) {
+      const Line &L = lines_[i];
+      if (L.kind == LineKind::blank) blank_since = true;
+      if (!L.is_text() || L.nvalues == 0) continue;
+      if (prev >= 0) {
+        ++pairs;
+        separated += blank_since ? 1 : 0;
+      }
+      prev = i;
+      blank_since = false;
+    }
+    return pairs > 0 && separated * 2 >= pairs;
+  }
+
+  // Column boundaries drawn by the producer: pandoc's dash segments, or the
+  // junctions and vertical bars of a box or +---+ frame.
+  std::vector<Interval> explicit_segments() const {
+    const Line *best = nullptr;
+    for (int i = region_.first; i <= region_.last; ++i) {
+      const Line &L = lines_[i];
+      if (L.kind == LineKind::rule && L.segments.size() >= 2 && (best == nullptr || L.segments.size() > best->segments.size()))
+        best = &L;
+    }
+    std::vector<Interval> out;
+    if (best != nullptr && best->bounds[m_].empty()) {
+      for (const Segment &s : best->segments) out.push_back({static_cast<double>(s.s[m_]), static_cast<double>(s.e[m_])});
+      return out;
+    }
+    std::vector<int> b;
+    for (int i = region_.first; i <= region_.last; ++i)
+      for (int x : lines_[i].bounds[m_]) b.push_back(x);
+    if (b.size() < 2) return out;
+    std::sort(b.begin(), b.end());
+    std::vector<int> cl;
+    for (int x : b)
+      if (cl.empty() || x - cl.back() > 1) cl.push_back(x);
+    for (size_t k = 0; k + 1 < cl.size(); ++k) out.push_back({cl[k] + 1.0, static_cast<double>(cl[k + 1])});
+    return out;
+  }
+
+  // --- rows -----------------------------------------------------------------
+
+  const Line &line(int i) const { return lines_[i]; }
+
+  // Widest label word near `w` (same centre, a few lines around): a line
+  // cut by the cell width is the widest piece of its cell.
+  int near_width(const Word &w, int line_index) const {
+    int best = 0;
+    for (int i : cur_->data) {
+      const Line &L = lines_[i];
+      if (!L.is_text() || std::abs(i - line_index) > 4) continue;
+      for (size_t k = 0; k < L.nlabel(); ++k)
+        if (std::fabs(L.words[k].mid(m_) - w.mid(m_)) <= 2) best = std::max(best, L.words[k].width(m_));
+    }
+    return best;
+  }
+
+  int link(const Word &w, int prev) const {
+    if (prev < 0) return -1;
+    const Line &P = lines_[prev];
+    int best = -1, ov = 0;
+    for (size_t k = 0; k < P.nlabel(); ++k) {
+      const int o = overlap(w, P.words[k], m_);
+      if (o > ov) ov = o, best = static_cast<int>(k);
+    }
+    return best;
+  }
+
+  // Every label word of L lies under a label word of the previous line and
+  // is not wider than it. Under an enumerated label (or its continuation)
+  // that is enough: a row's own label always starts with its enumerator.
+  // Under a plain label the line above must have been cut by the cell width
+  // (the widest piece around) and this one be narrower, else it is the label
+  // of a blank row.
+  bool continues(const Line &L, int prev, const std::map<int, std::vector<bool>> &enumerated) const {
+    if (L.nlabel() == 0) return false;
+    for (size_t k = 0; k < L.nlabel(); ++k) {
+      const Word &w = L.words[k];
+      const int j = link(w, prev);
+      if (j < 0) return false;
+      const Word &a = lines_[prev].words[j];
+      if (w.width(m_) > a.width(m_) + 1) return false;
+      if (enumerated.at(prev)[j]) continue;
+      if (w.width(m_) >= a.width(m_) || a.width(m_) < near_width(a, prev) - 1) return false;
+    }
+    return true;
+  }
+
+  std::vector<RowB> segment_rows(const Section &s) const {
+    std::vector<RowB> rows;
+    int cur = -1, prev = -1;
+    bool gap = true;
+    // Per line and label word: the word starts with an enumerator or
+    // continues one that does.
+    std::map<int, std::vector<bool>> enumerated;
+    for (int i : s.data) {
+      const Line &L = lines_[i];
+      if (!L.is_text()) {
+        gap = true;
+        continue;
+      }
+      auto &en = enumerated[i];
+      for (size_t k = 0; k < L.nlabel(); ++k) {
+        const int j = link(L.words[k], prev);
+        en.push_back(L.words[k].depth > 0 || (j >= 0 && enumerated[prev][j]));
+      }
+      const size_t nl = L.nlabel();
+      const bool has_vals = L.nvalues > 0;
+      bool start;
+      if (cur < 0 || gap) {
+        start = true;
+      } else if (nl > 0 && L.words[nl - 1].depth > 0) {
+        start = true;
+        // An enumerated group label on a continuation line, left of the
+        // row's own enumerated label: not a new row.
+        const Line &F = lines_[rows[cur].lines.front()];
+        if (!has_vals && F.nlabel() > 0) {
+          const Word &leaf = F.words[F.nlabel() - 1];
+          const Word &w = L.words[nl - 1];
+          if (leaf.depth > w.depth && w.e[m_] <= leaf.s[m_]) start = false;
+        }
+      } else if (has_vals) {
+        if (rows[cur].value_line >= 0) start = true;
+        else if (nl == 0 || blank_mode_) start = false;
+        else start = !continues(L, prev, enumerated);
+      } else {
+        start = blank_mode_ ? false : !continues(L, prev, enumerated);
+      }
+      if (start) {
+        rows.emplace_back();
+        cur = static_cast<int>(rows.size()) - 1;
+      }
+      rows[cur].lines.push_back(i);
+      if (has_vals) rows[cur].value_line = i;
+      gap = false;
+      prev = i;
+    }
+    return rows;
+  }
+
+  // --- label cells ------------------------------------------------------------
+
+  void build_cells(std::vector<RowB> &rows, std::vector<CellB> &cells) const {
+    std::map<std::pair<int, int>, int> cell_of;  // (line, word) -> cell
+    std::vector<bool> is_leaf;
+    int prev = -1;
+    for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
+      if (rows[r].synthetic) continue;
+      for (int li : rows[r].lines) {
+        const Line &L = lines_[li];
+        int prev_cell = -1;
+        const Word *prev_word = nullptr;
+        for (size_t wi = 0; wi < L.nlabel(); ++wi) {
+          const Word &w = L.words[wi];
+          int c = -1;
+          if (w.depth == 0) {
+            const int k = link(w, prev);
+            if (k >= 0) {
+              auto it = cell_of.find({prev, k});
+              if (it != cell_of.end() && (cells[it->second].row == r || !is_leaf[it->second])) c = it->second;
+            }
+            // Letter-spaced or single-space separated pieces of one cell.
+            if (c < 0 && prev_cell >= 0 && cells[prev_cell].row == r && prev_word != nullptr &&
+                (w.s[m_] - prev_word->e[m_] <= 2 || (w.text.size() == 1 && prev_word->text.size() == 1)))
+              c = prev_cell;
+          }
+          if (c < 0) {
+            CellB nc;
+            nc.row = r;
+            nc.xs = w.s[m_];
+            nc.xe = w.e[m_];
+            nc.depth = w.depth;
+            nc.number = w.number;
+            nc.first_line = L.no;
+            cells.push_back(nc);
+            is_leaf.push_back(false);
+            c = static_cast<int>(cells.size()) - 1;
+            rows[r].cells.push_back(c);
+          }
+          cells[c].words.push_back(&w);
+          cells[c].last_line = L.no;
+          if (cells[c].words.size() > 1 && L.no == cells[c].first_line) cells[c].xe = std::max(cells[c].xe, w.e[m_]);
+          cell_of[{li, static_cast<int>(wi)}] = c;
+          prev_cell = c;
+          prev_word = &w;
+        }
+        prev = li;
+      }
+      // The row's own label is its rightmost cell; cells left of it are
+      // group labels spanning several rows.
+      int leaf = -1;
+      for (int c : rows[r].cells)
+        if (leaf < 0 || cells[c].xs > cells[leaf].xs) leaf = c;
+      rows[r].leaf = leaf;
+      if (leaf >= 0) is_leaf[leaf] = true;
+    }
+  }
+
+  // A group label is printed on one of the rows it spans: the first (top
+  // aligned) or the middle (vertically centred, w3m). Its span reaches up
+  // and down over rows holding no label of its own depth or shallower; two
+  // neighbouring groups share the rows between them where the item
+  // numbering restarts. The cell then moves to the first row of its span.
+  void place_groups(std::vector<RowB> &rows, std::vector<CellB> &cells) const {
+    const int n = static_cast<int>(rows.size());
+    struct G {
+      int cell, lo, hi;
+    };
+    std::vector<G> groups;
+    auto blocks = [&](int r, int g) {
+      const CellB &G0 = cells[g];
+      for (int c : rows[r].cells) {
+        if (c == g) continue;
+        const CellB &x = cells[c];
+        if (G0.depth > 0 && x.depth > 0) {
+          // A row of this level or above, or another group of this level;
+          // a shallower group around both does not bound it.
+          if (c == rows[r].leaf ? x.depth <= G0.depth : x.depth == G0.depth) return true;
+        } else if (x.xs < G0.xe && x.xe > G0.xs) {
+          return true;
+        } else if (G0.depth == 0 && x.xs <= G0.xs) {
+          return true;
+        }
+      }
+      return false;
+    };
+    for (int r = 0; r < n; ++r)
+      for (int c : rows[r].cells) {
+        if (c == rows[r].leaf) continue;
+        G g{c, r, r};
+        while (g.lo > 0 && !blocks(g.lo - 1, c)) --g.lo;
+        while (g.hi + 1 < n && !blocks(g.hi + 1, c)) ++g.hi;
+        groups.push_back(g);
+      }
+    auto leaf_number = [&](int r) { return rows[r].leaf >= 0 ? cells[rows[r].leaf].number : 0; };
+    for (size_t a = 0; a < groups.size(); ++a)
+      for (size_t b = a + 1; b < groups.size(); ++b) {
+        G &x = groups[a], &y = groups[b];
+        if (cells[x.cell].depth != cells[y.cell].depth || cells[x.cell].row >= cells[y.cell].row || x.hi < y.lo) continue;
+        const int ax = cells[x.cell].row, ay = cells[y.cell].row;
+        int cut = -1;
+        for (int r = ax + 1; r <= ay; ++r) {
+          const int num = leaf_number(r), before = leaf_number(r - 1);
+          if (num > 0 && (num == 1 || (before > 0 && num <= before))) {
+            cut = r;
+            break;
+          }
+        }
+        if (cut < 0) cut = (ax + ay + 1) / 2;
+        x.hi = std::min(x.hi, cut - 1);
+        y.lo = std::max(y.lo, cut);
+      }
+    for (const G &g : groups) {
+      const int from = cells[g.cell].row;
+      cells[g.cell].rowspan = g.hi - g.lo + 1;
+      if (g.lo == from) continue;
+      auto &v = rows[from].cells;
+      v.erase(std::remove(v.begin(), v.end(), g.cell), v.end());
+      rows[g.lo].cells.push_back(g.cell);
+    }
+    for (RowB &r : rows)
+      std::sort(r.cells.begin(), r.cells.end(), [&](int a, int b) {
+        if (a == r.leaf) return false;
+        if (b == r.leaf) return true;
+        return cells[a].xs < cells[b].xs;
+      });
+  }
+
+  // --- value columns ----------------------------------------------------------
+
+  // Leaf column labels of a header block on one page: words with no header
+  // word below them, touching ones stacked into one column.
+  std::vector<Interval> header_leaves(const Section &s, int page, double label_right) const {
+    std::vector<std::pair<int, const Word *>> words;  // (order of line, word)
+    int order = 0;
+    for (int i : s.header) {
+      if (lines_[i].page == page)
+        for (const Word &w : lines_[i].words) words.push_back({order, &w});
+      ++order;
+    }
+    std::vector<int> leaf;
+    for (size_t a = 0; a < words.size(); ++a) {
+      bool below = false;
+      for (size_t b = 0; b < words.size() && !below; ++b)
+        below = words[b].first > words[a].first && overlap(*words[a].second, *words[b].second, m_) > 0;
+      if (!below && words[a].second->mid(m_) > label_right) leaf.push_back(static_cast<int>(a));
+    }
+    std::vector<int> parent(leaf.size());
+    std::iota(parent.begin(), parent.end(), 0);
+    std::function<int(int)> find = [&](int x) { return parent[x] == x ? x : parent[x] = find(parent[x]); };
+    for (size_t a = 0; a < leaf.size(); ++a)
+      for (size_t b = a + 1; b < leaf.size(); ++b) {
+        const auto &x = words[leaf[a]], &y = words[leaf[b]];
+        if (x.first != y.first && x.second->s[m_] <= y.second->e[m_] && y.second->s[m_] <= x.second->e[m_])
+          parent[find(static_cast<int>(a))] = find(static_cast<int>(b));
+      }
+    std::map<int, Interval> spans;
+    for (size_t a = 0; a < leaf.size(); ++a) {
+      const Word *w = words[leaf[a]].second;
+      auto [it, fresh] = spans.try_emplace(find(static_cast<int>(a)), Interval{double(w->s[m_]), double(w->e[m_])});
+      if (!fresh) it->second = {std::min(it->second.s, double(w->s[m_])), std::max(it->second.e, double(w->e[m_]))};
+    }
+    std::vector<Interval> out;
+    for (auto &[k, v] : spans) out.push_back(v);
+    std::sort(out.begin(), out.end(), [](const Interval &a, const Interval &b) { return a.s < b.s; });
+    // A label above exactly one column, about as wide, widens it (自然 over
+    // 人); a wider one is a spanning label that happens to touch one column.
+    for (const auto &[o, w] : words) {
+      if (w->mid(m_) <= label_right) continue;
+      int hit = -1, hits = 0;
+      for (size_t k = 0; k < out.size(); ++k)
+        if (std::min(double(w->e[m_]), out[k].e) - std::max(double(w->s[m_]), out[k].s) > 0) hit = static_cast<int>(k), ++hits;
+      if (hits == 1 && w->width(m_) <= out[hit].e - out[hit].s + 2) out[hit] = {std::min(out[hit].s, double(w->s[m_])), std::max(out[hit].e, double(w->e[m_]))};
+    }
+    return out;
+  }
+
+  std::vector<const Word *> values_of(const RowB &r) const {
+    std::vector<const Word *> v;
+    if (r.value_line < 0) return v;
+    const Line &L = lines_[r.value_line];
+    for (size_t k = L.nlabel(); k < L.words.size(); ++k) v.push_back(&L.words[k]);
+    return v;
+  }
+
+  void assign_values(const Section &s, const std::vector<RowB> &rows, int &K, std::vector<std::vector<int>> &col) {
+    double label_right = -1e9;
+    int maxv = 0;
+    for (int i : s.data) {
+      const Line &L = lines_[i];
+      if (!L.is_text()) continue;
+      if (L.nlabel() > 0) label_right = std::max(label_right, double(L.words[L.nlabel() - 1].e[m_]));
+      maxv = std::max(maxv, L.nvalues);
+    }
+    const int kfixed = kind_ == TableKind::requests ? 7 : kind_ == TableKind::appeals ? 15 : 0;
+    const int kmax = kind_ == TableKind::active ? 3 : kfixed > 0 ? kfixed : 64;
+
+    // Explicit boundaries: the segments right of the last one holding a label.
+    std::vector<Interval> seg;
+    if (!segments_.empty()) {
+      size_t first_value = 0;
+      for (size_t k = 0; k < segments_.size(); ++k)
+        for (int i : s.data) {
+          const Line &L = lines_[i];
+          if (!L.is_text()) continue;
+          for (size_t w = 0; w < L.nlabel(); ++w)
+            if (L.words[w].s[m_] >= segments_[k].s && L.words[w].s[m_] < segments_[k].e) first_value = k + 1;
+        }
+      seg.assign(segments_.begin() + static_cast<long>(std::min(first_value, segments_.size())), segments_.end());
+    }
+    const int segk = static_cast<int>(seg.size());
+    const bool use_segments = segk > 0 && (kfixed ? segk == kfixed : (segk >= maxv && segk <= kmax));
+
+    std::map<int, std::vector<Interval>> leaves;  // page -> header leaf columns
+    for (int i : s.header) leaves.try_emplace(lines_[i].page, std::vector<Interval>{});
+    for (auto &[page, v] : leaves) v = header_leaves(s, page, label_right);
+    int hk = 0;
+    for (auto &[page, v] : leaves) hk = std::max(hk, static_cast<int>(v.size()));
+
+    if (use_segments) K = segk;
+    else if (kfixed) K = kfixed;
+    else if (hk >= std::max(1, maxv) && hk <= kmax) K = hk;
+    else K = maxv;
+
+    col.assign(rows.size(), {});
+    if (K == 0) return;
+
+    using Evidence = std::vector<std::vector<Interval>>;
+    std::map<int, Evidence> ev;  // page -> per column
+    auto page_of = [&](const RowB &r) { return lines_[r.value_line].page; };
+    if (use_segments) {
+      Evidence e(K);
+      for (int k = 0; k < K; ++k) e[k].push_back(seg[k]);
+      for (const RowB &r : rows)
+        if (r.value_line >= 0) ev[page_of(r)] = e;
+    } else {
+      for (const RowB &r : rows) {
+        if (r.value_line < 0) continue;
+        Evidence &e = ev[page_of(r)];
+        e.resize(K);
+        const auto v = values_of(r);
+        if (static_cast<int>(v.size()) == K)
+          for (int k = 0; k < K; ++k) e[k].push_back({double(v[k]->s[m_]), double(v[k]->e[m_])});
+      }
+      for (auto &[page, e] : ev) {
+        auto it = leaves.find(page);
+        if (it != leaves.end() && static_cast<int>(it->second.size()) == K)
+          for (int k = 0; k < K; ++k) e[k].push_back(it->second[k]);
+      }
+      // A page with no evidence of its own borrows the others'.
+      Evidence all(K);
+      for (auto &[page, e] : ev)
+        for (int k = 0; k < K; ++k) all[k].insert(all[k].end(), e[k].begin(), e[k].end());
+      if (leaves.size() == 1 && static_cast<int>(leaves.begin()->second.size()) == K)
+        for (int k = 0; k < K; ++k) all[k].push_back(leaves.begin()->second[k]);
+      for (auto &[page, e] : ev) {
+        bool any = false;
+        for (auto &c : e) any = any || !c.empty();
+        if (!any) e = all;
+      }
+    }
+
+    std::vector<Fit> fits(rows.size());
+    auto fit_all = [&] {
+      for (size_t r = 0; r < rows.size(); ++r) {
+        if (rows[r].value_line < 0) continue;
+        fits[r] = fit_row(values_of(rows[r]), ev[page_of(rows[r])], K, m_);
+      }
+    };
+    fit_all();
+    if (!use_segments) {
+      // Values placed without doubt are evidence for the rest of their page.
+      bool added = false;
+      for (size_t r = 0; r < rows.size(); ++r) {
+        if (rows[r].value_line < 0) continue;
+        const auto v = values_of(rows[r]);
+        if (static_cast<int>(v.size()) == K) continue;
+        bool sure = !v.empty();
+        for (size_t i = 0; i < v.size(); ++i) sure = sure && fits[r].column[i] >= 0 && fits[r].margin[i] >= 2;
+        if (!sure) continue;
+        for (size_t i = 0; i < v.size(); ++i)
+          ev[page_of(rows[r])][fits[r].column[i]].push_back({double(v[i]->s[m_]), double(v[i]->e[m_])});
+        added = true;
+      }
+      if (added) fit_all();
+    }
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (rows[r].value_line < 0) continue;
+      const auto v = values_of(rows[r]);
+      col[r] = fits[r].column;
+      const int no = lines_[rows[r].value_line].no;
+      for (size_t i = 0; i < v.size(); ++i) {
+        const std::string txt = sdk::to_utf8(v[i]->text);
+        if (fits[r].column[i] < 0) {
+          doc_.diagnose(sdk::Severity::warning, no, "extra-value",
+                        "value '" + txt + "' fits no column of this table (" + std::to_string(K) + " value columns)");
+        } else if (!use_segments && static_cast<int>(v.size()) < K && fits[r].margin[i] < 0.75) {
+          doc_.diagnose(sdk::Severity::warning, no, "ambiguous-column",
+                        "value '" + txt + "' lies between columns; placed in value column " +
+                            std::to_string(fits[r].column[i] + 1) + " of " + std::to_string(K));
+        }
+      }
+    }
+  }
+
+  // --- output -------------------------------------------------------------------
+
+  sdk::Cell make_cell(const std::vector<const Word *> &ws, int first, int last) const {
+    sdk::Cell c;
+    c.text = join_words(ws);
+    c.lines = {first, last};
+    return c;
+  }
+
+  // Header cells: words stacked over consecutive lines form one cell; rows
+  // by nesting depth (a cell under another one goes one row lower).
+  void emit_header(const Section &s, sdk::Table &t) const {
+    if (s.header.empty()) return;
+    struct Stack {
+      std::vector<const Word *> words;
+      int first = 0, last = 0, last_idx = -1;
+      double s = 0, e = 0;
+    };
+    std::vector<Stack> stacks;
+    std::vector<std::vector<int>> stack_of;  // per header line, per word
+    for (size_t h = 0; h < s.header.size(); ++h) {
+      const Line &L = lines_[s.header[h]];
+      stack_of.emplace_back(L.words.size(), -1);
+      for (size_t w = 0; w < L.words.size(); ++w) {
+        int join = -1;
+        if (h > 0) {
+          const Line &P = lines_[s.header[h - 1]];
+          int hits = 0, k = -1;
+          for (size_t a = 0; a < P.words.size(); ++a)
+            if (overlap(L.words[w], P.words[a], m_) > 0) ++hits, k = static_cast<int>(a);
+          if (hits == 1 && L.words[w].width(m_) <= P.words[k].width(m_) + 1) {
+            int back = 0;
+            for (const Word &x : L.words) back += overlap(x, P.words[k], m_) > 0 ? 1 : 0;
+            if (back == 1) join = stack_of[h - 1][k];
+          }
+        }
+        const Word &W = L.words[w];
+        if (join < 0) {
+          stacks.push_back(Stack{{}, L.no, L.no, static_cast<int>(h), double(W.s[m_]), double(W.e[m_])});
+          join = static_cast<int>(stacks.size()) - 1;
+        }
+        Stack &st = stacks[join];
+        st.words.push_back(&W);
+        st.last = L.no;
+        st.s = std::min(st.s, double(W.s[m_]));
+        st.e = std::max(st.e, double(W.e[m_]));
+        stack_of[h][w] = join;
+      }
+    }
+    // Height above the leaves: a stack with nothing under it is a leaf (0),
+    // a spanning label sits one above the highest stack under it.
+    std::vector<int> height(stacks.size(), -1);
+    std::function<int(size_t)> h_of = [&](size_t a) -> int {
+      if (height[a] >= 0) return height[a];
+      int h = 0;
+      for (size_t b = 0; b < stacks.size(); ++b)
+        if (b != a && stacks[b].first > stacks[a].last &&
+            std::min(stacks[a].e, stacks[b].e) > std::max(stacks[a].s, stacks[b].s))
+          h = std::max(h, 1 + h_of(b));
+      return height[a] = h;
+    };
+    int top = 0;
+    for (size_t a = 0; a < stacks.size(); ++a) top = std::max(top, h_of(a));
+    std::vector<int> level(stacks.size());
+    for (size_t a = 0; a < stacks.size(); ++a) level[a] = top - height[a];
+    for (int l = 0; l <= top; ++l) {
+      std::vector<int> in;
+      for (size_t a = 0; a < stacks.size(); ++a)
+        if (level[a] == l) in.push_back(static_cast<int>(a));
+      if (in.empty()) continue;
+      std::sort(in.begin(), in.end(), [&](int a, int b) { return stacks[a].s < stacks[b].s; });
+      int first = stacks[in.front()].first, last = stacks[in.front()].last;
+      for (int a : in) first = std::min(first, stacks[a].first), last = std::max(last, stacks[a].last);
+      sdk::Row &row = t.add_row({first, last});
+      for (int a : in) {
+        sdk::Cell c = make_cell(stacks[a].words, stacks[a].first, stacks[a].last);
+        c.header = true;
+        row.cells.push_back(std::move(c));
+      }
+    }
+  }
+
+  void build_section(const Section &s, sdk::Table &t) {
+    cur_ = &s;
+    for (int i : s.titles) {
+      const Line &L = lines_[i];
+      sdk::Row &row = t.add_row({L.no, L.no});
+      std::vector<const Word *> ws;
+      for (const Word &w : L.words) ws.push_back(&w);
+      sdk::Cell c = make_cell(ws, L.no, L.no);
+      c.header = true;
+      row.cells.push_back(std::move(c));
+    }
+    emit_header(s, t);
+
+    std::vector<RowB> rows = segment_rows(s);
+    // The 复议/诉讼 table has one unlabelled data row; blank cells leave
+    // nothing in the text, so a header without it means a blank row.
+    if (rows.empty() && !s.header.empty() && kind_ == TableKind::appeals) {
+      rows.emplace_back();
+      rows.back().lines.push_back(s.header.back());
+      rows.back().synthetic = true;
+      doc_.diagnose(sdk::Severity::info, lines_[s.header.back()].no, "blank-row",
+                    "no data row under this header: its cells are taken as blank");
+    }
+    std::vector<CellB> cells;
+    build_cells(rows, cells);
+    place_groups(rows, cells);
+    int K = 0;
+    std::vector<std::vector<int>> col;
+    assign_values(s, rows, K, col);
+
+    size_t label_cols = 1;
+    for (const RowB &r : rows) label_cols = std::max(label_cols, r.cells.size());
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const RowB &R = rows[r];
+      const int first = lines_[R.lines.front()].no, last = lines_[R.lines.back()].no;
+      sdk::Row &row = t.add_row({first, last});
+      for (int c : R.cells) {
+        sdk::Cell cell = make_cell(cells[c].words, cells[c].first_line, cells[c].last_line);
+        cell.rowspan = cells[c].rowspan;
+        row.cells.push_back(std::move(cell));
+      }
+      const auto v = values_of(R);
+      std::vector<sdk::Cell> out(K);
+      for (int k = 0; k < K; ++k) {
+        out[k].lines = {first, last};
+        out[k].column = static_cast<int>(label_cols) + k;
+      }
+      for (size_t i = 0; i < v.size(); ++i) {
+        const int k = col[r].empty() ? -1 : col[r][i];
+        if (k < 0) continue;
+        const int no = lines_[R.value_line].no;
+        out[k].text = sdk::to_utf8(v[i]->text);
+        out[k].lines = {no, no};
+      }
+      for (sdk::Cell &c : out) row.cells.push_back(std::move(c));
+    }
+    cur_ = nullptr;
+  }
+
+  const std::vector<Line> &lines_;
+  Region region_;
+  int m_;
+  sdk::RawDocument &doc_;
+  TableKind kind_ = TableKind::unknown;
+  std::vector<Section> sections_;
+  bool blank_mode_ = false;
+  std::vector<Interval> segments_;
+  int value_left_ = 0;
+  const Section *cur_ = nullptr;
+};
+
+}  // namespace
+
+void build_table(const std::vector<Line> &lines, const Region &region, int metric, sdk::RawDocument &doc) {
+  TableBuilder(lines, region, metric, doc).run();
+}
+
+}  // namespace docpipe::space_aligned

@@ -1,0 +1,227 @@
+// One fixture per pattern of issue 5, named after the defect it guards.
+#include "support.hpp"
+
+#include <layout.hpp>
+
+#include <catch2/catch.hpp>
+
+using docpipe::space_aligned::detail::enumerator_depth;
+using docpipe::space_aligned::detail::is_value_token;
+using Strings = std::vector<std::string>;
+
+namespace {
+
+// The 7 applicant columns of 收到和处理 (the last 7 cells) of the row labelled `label`.
+Strings applicants(const docpipe::sdk::RawDocument &doc, const char *label) {
+  auto f = sa_test::find_row(doc, label);
+  REQUIRE(f.has_value());
+  return sa_test::last_cells(*f->row, 7);
+}
+
+Strings labels(const docpipe::sdk::RawDocument &doc, const char *label) {
+  auto f = sa_test::find_row(doc, label);
+  REQUIRE(f.has_value());
+  return f->labels;
+}
+
+}  // namespace
+
+TEST_CASE("value tokens: numbers and blank markers, not labels", "[space-aligned]") {
+  for (auto v : {U"0", U"-2", U"+3", U"1,234", U"452.8339", U"１２", U"—", U"/", U"12.5万元", U"不适用"})
+    CHECK(is_value_token(v));
+  for (auto v : {U"1.属于国家秘密", U"年", U"2020年", U"（一）", U"-a"}) CHECK_FALSE(is_value_token(v));
+}
+
+TEST_CASE("enumerators and their depth", "[space-aligned]") {
+  int n = 0;
+  CHECK(enumerator_depth(U"三、本年度办理结果", &n) == 1);
+  CHECK(n == 3);
+  CHECK(enumerator_depth(U"（十二）其他", &n) == 2);
+  CHECK(n == 12);
+  CHECK(enumerator_depth(U"(一)予以公开") == 2);
+  CHECK(enumerator_depth(U"5.要求行政机关确", &n) == 3);
+  CHECK(n == 5);
+  CHECK(enumerator_depth(U"1、 重复申请") == 3);
+  CHECK(enumerator_depth(U"(1)xx") == 4);
+  CHECK(enumerator_depth(U"12.5") == 0);
+  CHECK(enumerator_depth(U"（本列数据的勾稽关系为") == 0);
+  CHECK(enumerator_depth(U"稳定”") == 0);
+}
+
+TEST_CASE("label wrapped over lines is joined into its row (pdftotext, character count)", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("label_wrapped_over_lines.txt"));
+  CHECK(labels(doc, "3.危及“三安全一稳定”") == Strings{"3.危及“三安全一稳定”"});
+  CHECK(applicants(doc, "3.危及“三安全一稳定”") == Strings{"1", "", "", "", "", "", "1"});
+  CHECK(applicants(doc, "2.其他法律行政法规禁止公开") == Strings{"", "", "", "", "", "", "0"});
+  // the row-spanning group label: whole, in the first row it spans
+  CHECK(labels(doc, "（一）予以公开") == Strings{"三、本年度办理结果", "（一）予以公开"});
+  CHECK(labels(doc, "1.属于国家秘密") == Strings{"（三）不予公开", "1.属于国家秘密"});
+  // the wrapped group label does not leak into the row beside it
+  CHECK(labels(doc, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") ==
+        Strings{"（二）部分公开（区分处理的，只计这一情形，不计其他情形）"});
+  CHECK(applicants(doc, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") == Strings{"", "", "", "", "1", "", "1"});
+  CHECK(applicants(doc, "（七）总计") == Strings{"10", "", "", "", "3", "4", "17"});
+  CHECK(applicants(doc, "四、结转下年度继续办理") == Strings{"", "", "", "", "", "", "0"});
+  CHECK(sa_test::count_diagnostics(doc, "ambiguous-column") == 0);
+}
+
+TEST_CASE("header labels spread over lines become header cells", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("label_wrapped_over_lines.txt"));
+  Strings leaves;
+  for (const auto &b : doc.blocks())
+    if (b.kind == docpipe::sdk::Block::Kind::table)
+      for (const auto &r : b.table.rows)
+        for (const auto &c : r.cells)
+          if (c.header) leaves.push_back(c.text);
+  for (const char *h : {"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计", "法人或其他组织",
+                        "申请人情况", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"})
+    CHECK(std::find(leaves.begin(), leaves.end(), h) != leaves.end());
+}
+
+TEST_CASE("blank line between rows, display-width columns (w3m)", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("blank_line_between_rows.txt"));
+  CHECK(applicants(doc, "二、上年结转政府信息公开申请数量") == Strings{"", "", "2", "", "", "3", "5"});
+  CHECK(applicants(doc, "2.其他法律行政法规禁止公开") == Strings{"", "2", "", "", "", "", "2"});
+  CHECK(labels(doc, "1.属于国家秘密") == Strings{"（三）不予公开", "1.属于国家秘密"});
+  CHECK(labels(doc, "（一）予以公开") == Strings{"三、本年度办理结果", "（一）予以公开"});
+  CHECK(applicants(doc, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") == Strings{"", "", "", "", "1", "", "1"});
+  CHECK(applicants(doc, "（七）总计") == Strings{"9", "2", "2", "", "3", "4", "20"});
+}
+
+TEST_CASE("page break inside a table shifts the columns of the next page", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("page_break_inside_table.txt"));
+  CHECK(applicants(doc, "二、上年结转政府信息公开申请数量") == Strings{"", "", "", "", "2", "", "2"});
+  // page 2: every column 3 characters further right
+  CHECK(applicants(doc, "（二）部分公开") == Strings{"", "", "", "4", "", "", "4"});
+  CHECK(applicants(doc, "（七）总计") == Strings{"", "5", "", "", "", "", "5"});
+  CHECK(sa_test::count_diagnostics(doc, "page-furniture") == 1);  // "- 1 -"
+}
+
+TEST_CASE("header repeated after a page break starts a section of the same table", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("header_repeated_after_page_break.txt"));
+  CHECK(applicants(doc, "一、本年新收政府信息公开申请数量") == Strings{"6", "1", "2", "3", "4", "5", "21"});
+  CHECK(applicants(doc, "二、上年结转政府信息公开申请数量") == Strings{"", "", "", "", "2", "", "2"});
+  CHECK(applicants(doc, "四、结转下年度继续办理") == Strings{"", "1", "", "", "", "", "1"});
+}
+
+TEST_CASE("running page header inside a table is dropped", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("running_header_inside_table.txt"));
+  CHECK(labels(doc, "一、本年新收政府信息公开申请数量") == Strings{"一、本年新收政府信息公开申请数量"});
+  CHECK(applicants(doc, "二、上年结转政府信息公开申请数量") == Strings{"", "", "", "", "2", "", "2"});
+  CHECK(sa_test::count_diagnostics(doc, "page-furniture") == 2);
+}
+
+TEST_CASE("box-drawing frame: bars and junctions are the column boundaries", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("box_drawing_frame.txt"));
+  CHECK(applicants(doc, "一、本年新收政府信息公开申请数量") == Strings{"5", "", "1", "", "", "", "6"});
+  CHECK(applicants(doc, "二、上年结转政府信息公开申请数量") == Strings{"", "", "", "", "", "2", "2"});
+}
+
+TEST_CASE("+---+ grid with a blank cell (主动公开, start-aligned)", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("plus_grid_table.txt"));
+  auto a = sa_test::find_row(doc, "行政许可");
+  REQUIRE(a);
+  CHECK(a->values == Strings{"12", "", "119"});
+  auto b = sa_test::find_row(doc, "其他对外管理服务事项");
+  REQUIRE(b);
+  CHECK(b->values == Strings{"", "0", "3"});
+}
+
+TEST_CASE("pandoc dash rules give the columns; a blank cell stays in place", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("pandoc_dash_rules.txt"));
+  auto a = sa_test::find_row(doc, "规章");
+  REQUIRE(a);
+  CHECK(a->values == Strings{"3", "", "7"});
+  auto b = sa_test::find_row(doc, "规范性文件");
+  REQUIRE(b);
+  CHECK(b->values == Strings{"1", "1", "11"});
+}
+
+TEST_CASE("cells separated by a single space, character count (lynx)", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("single_space_separated_cells.txt"));
+  CHECK(applicants(doc, "一、本年新收政府信息公开申请数量") == Strings{"1751", "271", "22", "34", "96", "148", "2322"});
+  CHECK(labels(doc, "（一）予以公开") == Strings{"三、本年度办理结果", "（一）予以公开"});
+  CHECK(labels(doc, "1.属于国家秘密") == Strings{"（三）不予公开", "1.属于国家秘密"});
+  CHECK(applicants(doc, "5.要求行政机关确认或重新出具已获取信息") == Strings{"17", "4", "0", "0", "0", "1", "22"});
+}
+
+TEST_CASE("vertically centred group labels move to the first row they span (w3m)", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("centred_group_labels.txt"));
+  CHECK(labels(doc, "（一）予以公开") == Strings{"三、本年度办理结果", "（一）予以公开"});
+  CHECK(labels(doc, "1.属于国家秘密") == Strings{"（三）不予公开", "1.属于国家秘密"});
+  CHECK(labels(doc, "2.其他法律行政法规禁止公开") == Strings{"2.其他法律行政法规禁止公开"});
+  CHECK(labels(doc, "3.危及“三安全一稳定”") == Strings{"3.危及“三安全一稳定”"});
+  CHECK(labels(doc, "1.本机关不掌握相关政府信息") == Strings{"（四）无法提供", "1.本机关不掌握相关政府信息"});
+  CHECK(applicants(doc, "1.本机关不掌握相关政府信息") == Strings{"", "", "", "4", "", "", "4"});
+  CHECK(applicants(doc, "2.其他法律行政法规禁止公开") == Strings{"", "", "", "", "", "", ""});
+  CHECK(applicants(doc, "（七）总计") == Strings{"8", "3", "", "4", "", "", "15"});
+}
+
+TEST_CASE("a value alone on the middle line of a wrapped label", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("value_alone_on_line.txt"));
+  CHECK(labels(doc, "5.要求行政机关确认或重新出具已获取信息") == Strings{"5.要求行政机关确认或重新出具已获取信息"});
+  CHECK(applicants(doc, "5.要求行政机关确认或重新出具已获取信息") == Strings{"", "", "", "", "", "4", "4"});
+  CHECK(applicants(doc, "（七）总计") == Strings{"2", "", "", "", "", "4", "6"});
+}
+
+TEST_CASE("a value between two columns is reported, not guessed silently", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("value_between_columns.txt"));
+  CHECK(applicants(doc, "一、本年新收政府信息公开申请数量") == Strings{"6", "", "", "", "", "", "6"});
+  CHECK(sa_test::last_cells(*sa_test::find_row(doc, "二、上年结转政府信息公开申请数量")->row, 1) == Strings{"3"});
+  bool found = false;
+  for (const auto &d : doc.diagnostics()) found = found || (d.code == "ambiguous-column" && d.line == 8);
+  CHECK(found);
+}
+
+TEST_CASE("header stacked one character per line over five lines (复议/诉讼)", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("stacked_header_five_lines.txt"));
+  const docpipe::sdk::Row *data = nullptr;
+  for (const auto &b : doc.blocks())
+    if (b.kind == docpipe::sdk::Block::Kind::table)
+      for (const auto &r : b.table.rows)
+        if (!r.cells.empty() && !r.cells.front().header) data = &r;
+  REQUIRE(data != nullptr);
+  CHECK(sa_test::last_cells(*data, 15) ==
+        Strings{"", "2", "0", "1", "3", "1", "0", "0", "0", "1", "0", "0", "0", "0", "0"});
+}
+
+TEST_CASE("narrative: hard-wrapped lines joined, no space between Han characters", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("narrative_hard_wrapped.txt"));
+  const auto &b = doc.blocks();
+  REQUIRE(b.size() == 3);
+  CHECK(b[0].kind == docpipe::sdk::Block::Kind::heading);
+  CHECK(b[0].text == "一、总体情况");
+  CHECK(b[1].kind == docpipe::sdk::Block::Kind::paragraph);
+  CHECK(b[1].text.find("政府信息公开条例》") != std::string::npos);
+  CHECK(b[1].text.find("工作取得了明显成效。") != std::string::npos);
+  CHECK(b[1].lines.first == 2);
+  CHECK(b[1].lines.last == 4);
+  CHECK(b[2].text.rfind("（一）主动公开情况。", 0) == 0);
+  CHECK(b[2].text.find("其中机构职能类信息 6 条。") != std::string::npos);
+}
+
+TEST_CASE("probe: high for space-aligned tables, low for TAB-separated and Tika text", "[space-aligned]") {
+  using docpipe::space_aligned::probe;
+  CHECK(probe(sa_test::fixture("label_wrapped_over_lines.txt")) >= 0.6);
+  CHECK(probe(sa_test::fixture("pandoc_dash_rules.txt")) >= 0.6);
+  CHECK(probe(sa_test::fixture("box_drawing_frame.txt")) >= 0.6);
+  CHECK(probe("信息内容\t本年新制作数量\t本年新公开数量\n规章\t0\t0\n规范性文件\t1\t1\n行政许可\t2\t3\n") < 0.2);
+  CHECK(probe("\t一、本年新收政府信息公开申请数量\n\n\t6\n\n\t0\n\n\t1\n\n") < 0.2);
+  CHECK(probe("一、总体情况\n本年度我局认真贯彻落实条例。\n") < 0.3);
+}
+
+TEST_CASE("stray carriage returns and an empty input", "[space-aligned]") {
+  std::string t = sa_test::fixture("plus_grid_table.txt");
+  std::string crlf;
+  for (char c : t) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  const auto doc = sa_test::parse(crlf);
+  auto a = sa_test::find_row(doc, "行政许可");
+  REQUIRE(a);
+  CHECK(a->values == Strings{"12", "", "119"});
+  const auto empty = sa_test::parse("");
+  CHECK(empty.blocks().empty());
+  CHECK(sa_test::count_diagnostics(empty, "no-table") == 1);
+}
