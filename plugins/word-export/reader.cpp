@@ -57,7 +57,7 @@ class Reader {
     size_t i = 0;
     while (i < lines_.size()) {
       if (is_cell_line(lines_[i])) {
-        i = read_table(i);
+        i = row_per_line(i) ? read_row_table(i) : read_table(i);
       } else {
         add_narrative(i);
         ++i;
@@ -128,6 +128,77 @@ class Reader {
     return last_content + 1;
   }
 
+  // Tika 4 (and Tika's SAX path) prints a table row per line: "\tA\tB\tC",
+  // a cell's further paragraphs on the following lines. A table is in that
+  // form when most of its first TAB-led lines hold further TABs.
+  bool row_per_line(size_t i) const {
+    size_t cells = 0, rows = 0;
+    for (; i < lines_.size() && cells + rows < 10; ++i)
+      if (is_cell_line(lines_[i])) (lines_[i].find('\t', 1) != std::string_view::npos ? rows : cells)++;
+    return rows > cells;
+  }
+
+  size_t read_row_table(size_t i) {
+    sdk::Table &table = doc_.add_table({line_no(i), line_no(i)});
+    sdk::Row *row = nullptr;
+    size_t last_content = i;
+    while (i < lines_.size()) {
+      if (is_cell_line(lines_[i])) {
+        row = &table.add_row({line_no(i), line_no(i)});
+        std::string_view rest = lines_[i].substr(1);
+        while (true) {
+          const size_t tab = rest.find('\t');
+          row->add_cell(cell_text(rest.substr(0, tab)), {line_no(i), line_no(i)});
+          if (tab == std::string_view::npos) break;
+          rest.remove_prefix(tab + 1);
+        }
+        last_content = i++;
+        continue;
+      }
+      if (!blank(i) && row != nullptr && last_content + 1 == i) {
+        // A further paragraph of the row's last cell; the row may go on
+        // after it ("\tA\tB1" / "B2\tC": cell B has two paragraphs).
+        continue_row(*row, i, false);
+        last_content = i++;
+        continue;
+      }
+      size_t next = i;
+      while (next < lines_.size() && blank(next)) ++next;
+      if (next < lines_.size() && next > i && is_cell_line(lines_[next])) {
+        i = next;
+        continue;
+      }
+      // "\t（四）无法" / "" / "提供\t1.本机关…": an empty paragraph inside the
+      // cell; the line after it holds a TAB (the row goes on) or a row follows.
+      if (row != nullptr && next == i + 1 && next < lines_.size() && !blank(next) &&
+          (lines_[next].find('\t') != std::string_view::npos ||
+           (next + 1 < lines_.size() && is_cell_line(lines_[next + 1])))) {
+        continue_row(*row, next, true);
+        last_content = next;
+        i = next + 1;
+        continue;
+      }
+      break;
+    }
+    table.lines.last = line_no(last_content);
+    return last_content + 1;
+  }
+
+  // A line that continues a row: its text up to the first TAB is a further
+  // paragraph of the row's last cell, each TAB starts a new cell of the row.
+  void continue_row(sdk::Row &row, size_t index, bool after_empty_paragraph) {
+    std::string_view rest = lines_[index];
+    const std::string more = cell_text(rest.substr(0, rest.find('\t')));
+    sdk::Cell &cell = row.cells.back();
+    if (!more.empty()) cell.text += (cell.text.empty() ? "" : after_empty_paragraph ? "\n\n" : "\n") + more;
+    cell.lines.last = line_no(index);
+    while (rest.find('\t') != std::string_view::npos) {
+      rest.remove_prefix(rest.find('\t') + 1);
+      row.add_cell(cell_text(rest.substr(0, rest.find('\t'))), {line_no(index), line_no(index)});
+    }
+    row.lines.last = line_no(index);
+  }
+
   void append_paragraph(sdk::Cell &cell, size_t index, bool after_empty_paragraph) {
     const std::string more = cell_text(lines_[index]);
     if (!more.empty()) {
@@ -145,20 +216,27 @@ class Reader {
 
 double probe(std::string_view text) {
   // Cheap: look at a prefix only. Tika's Word text has many lines that start
-  // with a TAB and hold no other TAB; a TAB inside a line means another form.
+  // with a TAB and hold no other TAB; a TAB inside a line means another form,
+  // unless every TAB-holding line starts with one (Tika 4's row per line; a
+  // TAB-separated export has rows whose first field is not empty).
   const std::string_view prefix = text.substr(0, 64 * 1024);
-  size_t cell_lines = 0, inner_tab_lines = 0, blank_then_cell = 0;
-  bool prev_blank = false;
+  size_t cell_lines = 0, inner_tab_lines = 0, blank_then_cell = 0, row_lines = 0, other_tab_lines = 0;
+  bool prev_blank = false, prev_in_row = false;
   for (std::string_view line : sdk::split_lines(prefix)) {
     const size_t tab = line.find('\t', 1);
+    // the rest of a row may follow a cell's line break, even after one empty paragraph
+    const bool in_row = is_cell_line(line) || (prev_in_row && (!line.empty() || !prev_blank));
     if (is_cell_line(line)) {
-      if (tab == std::string_view::npos) ++cell_lines; else ++inner_tab_lines;
+      if (tab == std::string_view::npos) ++cell_lines; else ++inner_tab_lines, ++row_lines;
       if (prev_blank) ++blank_then_cell;
     } else if (line.find('\t') != std::string_view::npos) {
       ++inner_tab_lines;
+      if (!prev_in_row) ++other_tab_lines;  // not the rest of a row after a cell's line break
     }
     prev_blank = line.empty();
+    prev_in_row = in_row;
   }
+  if (row_lines >= 8 && other_tab_lines == 0 && row_lines >= cell_lines) return 0.9;
   if (cell_lines < 8) return 0.0;
   const double purity = static_cast<double>(cell_lines) / static_cast<double>(cell_lines + inner_tab_lines * 4);
   const double rows = blank_then_cell >= 4 ? 1.0 : 0.6;
