@@ -107,7 +107,15 @@ class Matcher {
     if (keys.empty() && !values.empty() && any_value) {
       if (auto hit = unlabelled_row(values.size())) return place(*hit, values, row);
     }
-    if (keys.empty() && !any_value) return;  // an empty row
+    if (keys.empty() && !any_value) {
+      // An all-blank row is the unlabelled data row when it has that row's
+      // width in the current table (a blank 行政复议 table); else it is spacing.
+      if (auto hit = unlabelled_row(values.size());
+          hit && static_cast<int>(hit->table) == current_table_ &&
+          t_.tables[hit->table].sections[hit->section].columns.size() == values.size())
+        place(*hit, values, row);
+      return;
+    }
     // Nothing in the template: keep it in the report, never drop it silently.
     std::string text;
     for (const auto &c : row.cells)
