@@ -9,7 +9,11 @@
  *
  * Versioning: a plugin is accepted when its abi_major equals the host's and
  * its abi_minor is <= the host's. Minor versions only append fields at the end
- * of docpipe_plugin; `struct_size` tells the host which fields exist.
+ * of docpipe_plugin; `struct_size` tells the host which fields exist
+ * (DOCPIPE_PLUGIN_HAS), so a host reads a field only when the plugin has it.
+ *
+ * History: 1.0 the first ABI. 1.1 appends `input_form` (input plugins of
+ * binary forms, such as .docx, receive the file's bytes undecoded).
  */
 #ifndef DOCPIPE_ABI_H
 #define DOCPIPE_ABI_H
@@ -22,7 +26,7 @@ extern "C" {
 #endif
 
 #define DOCPIPE_ABI_MAJOR 1
-#define DOCPIPE_ABI_MINOR 0
+#define DOCPIPE_ABI_MINOR 1
 
 /* The one exported symbol of every plugin. */
 #define DOCPIPE_PLUGIN_ENTRY_SYMBOL "docpipe_plugin_entry"
@@ -72,8 +76,22 @@ typedef struct docpipe_options {
   const char *const *values;
 } docpipe_options;
 
+/* What an input plugin's probe and parse receive (ABI 1.1; a 1.0 plugin is
+ * DOCPIPE_INPUT_TEXT). */
+typedef enum docpipe_input_form {
+  /* The text the core decoded: valid UTF-8, LF line ends, no BOM. */
+  DOCPIPE_INPUT_TEXT = 0,
+  /* The file's bytes exactly as read, never decoded (a binary form: a ZIP,
+   * an OLE file). In automatic detection such plugins are probed on the bytes
+   * first; when one claims the file (score >= the host's threshold) it is
+   * not decoded as text at all. Line numbers in the model are then the
+   * plugin's own unit (stated in its documentation). */
+  DOCPIPE_INPUT_BYTES = 1
+} docpipe_input_form;
+
 /* Input plugins.
- * probe: how likely `text` (valid UTF-8, LF line ends) is this plugin's form,
+ * probe: how likely `text` (valid UTF-8, LF line ends; raw bytes for
+ *   DOCPIPE_INPUT_BYTES) is this plugin's form,
  *   0.0 (surely not) to 1.0 (surely). Must be cheap: only a prefix may be read.
  * parse: writes the raw model body (<body> element of formats/model.rng) to
  *   `out`. Diagnostics about the input go inside that XML; `err` gets the
@@ -103,7 +121,17 @@ typedef struct docpipe_plugin {
   docpipe_probe_fn probe; /* input only, else NULL */
   docpipe_parse_fn parse; /* input only, else NULL */
   docpipe_write_fn write; /* output only, else NULL */
+  /* ---- ABI 1.1 ---- */
+  uint32_t input_form;    /* docpipe_input_form; input only (0 for outputs) */
 } docpipe_plugin;
+
+/* True when the descriptor `p` (a const docpipe_plugin *) is large enough to
+ * hold `field`: fields of a newer minor than the plugin's are not read. */
+#define DOCPIPE_PLUGIN_HAS(p, field) \
+  ((p)->struct_size >= offsetof(docpipe_plugin, field) + sizeof(((const docpipe_plugin *)0)->field))
+
+/* sizeof(docpipe_plugin) in ABI 1.0: the smallest descriptor a host accepts. */
+#define DOCPIPE_PLUGIN_SIZE_1_0 offsetof(docpipe_plugin, input_form)
 
 typedef const docpipe_plugin *(*docpipe_plugin_entry_fn)(void);
 

@@ -111,7 +111,10 @@ int run_inspect(const Engine &engine, const std::string &input, const std::strin
     std::cout << "  probe scores:";
     std::ifstream in(input, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    for (const auto &s : engine.probe(docpipe::decode_text(bytes).text)) std::cout << " " << s.plugin << "=" << s.score;
+    if (std::string(meta.child("encoding").attribute("name").as_string()) == "none")
+      std::cout << " (the input plugin reads the bytes; text plugins not probed)";
+    else
+      for (const auto &s : engine.probe(docpipe::decode_text(bytes).text)) std::cout << " " << s.plugin << "=" << s.score;
     std::cout << "\n";
     int n = 0;
     for (auto t : root.child("body").children("table")) {
@@ -231,12 +234,13 @@ int main(int argc, char **argv) {
   docpipe::runner::WorkerArgs wargs;
   auto *worker = app.add_subcommand("worker", "");
   worker->group("");
-  worker->add_option("--input", wargs.input)->required();
-  worker->add_option("--name", wargs.name)->required();
+  worker->add_option("--input", wargs.input);
+  worker->add_option("--name", wargs.name);
   worker->add_option("--format", wargs.format)->default_val("auto");
   worker->add_option("--target", wargs.targets);
   worker->add_option("--option", wargs.options);
   worker->add_option("--memory-mb", wargs.memory_mb);
+  worker->add_flag("--serve", wargs.serve);
 
   try {
     app.parse(argc, argv);

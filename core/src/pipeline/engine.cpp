@@ -1,6 +1,5 @@
 #include "pipeline/engine.hpp"
 
-#define BOOST_DLL_USE_STD_FS
 #include <boost/dll/runtime_symbol_info.hpp>
 
 #include <unistd.h>
@@ -141,17 +140,50 @@ std::vector<ProbeScore> Engine::probe(std::string_view text) const {
 pugi::xml_document Engine::build_model(const fs::path &input, const std::string &name,
                                        const std::string &input_format) const {
   const std::string bytes = read_file(input);
-  DecodedText text;
-  try {
-    text = decode_text(bytes);
-  } catch (const Error &e) {
-    throw Error(e.code(), input.string() + ": " + e.what());
-  }
-
+  // Plugins of binary forms (ABI 1.1, input_form DOCPIPE_INPUT_BYTES) see the
+  // bytes as read: they are probed on them first, and a file one of them
+  // claims (or that -f gives to one of them) is never decoded as text.
+  auto takes_bytes = [](const PluginInfo &p) {
+    return DOCPIPE_PLUGIN_HAS(p.api, input_form) && p.api->input_form == DOCPIPE_INPUT_BYTES;
+  };
+  const bool automatic = input_format.empty() || input_format == "auto";
   const PluginInfo *plugin = nullptr;
   double confidence = 1.0;
-  if (input_format.empty() || input_format == "auto") {
-    const auto scores = probe(text.text);
+  if (automatic) {
+    double best = 0.0;
+    for (const PluginInfo *p : registry_.of_kind(DOCPIPE_KIND_INPUT)) {
+      if (!takes_bytes(*p)) continue;
+      const double s = p->api->probe(bytes.data(), bytes.size());
+      if (s >= kMinProbeScore && s > best) {
+        best = std::min(s, 1.0);
+        plugin = p;
+      }
+    }
+    if (plugin != nullptr) confidence = best;
+  } else {
+    plugin = registry_.find(input_format, DOCPIPE_KIND_INPUT);
+    if (plugin == nullptr) throw Error(ExitCode::plugin_unavailable, "no input plugin named '" + input_format + "'");
+  }
+
+  DecodedText text;
+  if (plugin != nullptr && takes_bytes(*plugin)) {
+    text.encoding = "none";  // not decoded: the plugin reads the bytes
+    text.line_endings = "none";
+    text.decision = "not decoded as text: input plugin '" + plugin->name() + "' reads the file's bytes";
+  } else {
+    try {
+      text = decode_text(bytes);
+    } catch (const Error &e) {
+      throw Error(e.code(), input.string() + ": " + e.what());
+    }
+  }
+
+  if (plugin == nullptr) {
+    auto scores = probe(text.text);
+    std::erase_if(scores, [&](const ProbeScore &s) {
+      const PluginInfo *p = registry_.find(s.plugin, DOCPIPE_KIND_INPUT);
+      return p == nullptr || takes_bytes(*p);
+    });
     if (scores.empty() || scores.front().score < kMinProbeScore) {
       std::string best = scores.empty() ? "no input plugin loaded"
                                         : "best: " + scores.front().plugin + " " + std::to_string(scores.front().score);
@@ -159,17 +191,15 @@ pugi::xml_document Engine::build_model(const fs::path &input, const std::string 
     }
     plugin = registry_.find(scores.front().plugin, DOCPIPE_KIND_INPUT);
     confidence = scores.front().score;
-  } else {
-    plugin = registry_.find(input_format, DOCPIPE_KIND_INPUT);
-    if (plugin == nullptr) throw Error(ExitCode::plugin_unavailable, "no input plugin named '" + input_format + "'");
   }
+  const std::string_view data = takes_bytes(*plugin) ? std::string_view(bytes) : std::string_view(text.text);
 
   StringSink sink;
   ErrorText err;
   const docpipe_sink out{&sink, &StringSink::write};
   const docpipe_error_sink errs{&err, &ErrorText::report};
   const docpipe_options none{0, nullptr, nullptr};
-  const int status = plugin->api->parse(text.text.data(), text.text.size(), &none, &out, &errs);
+  const int status = plugin->api->parse(data.data(), data.size(), &none, &out, &errs);
   if (status != DOCPIPE_OK)
     throw Error(status == DOCPIPE_ERR_INPUT ? ExitCode::bad_input : ExitCode::plugin_unavailable,
                 input.string() + ": " + plugin->name() + ": " + (err.text.empty() ? "parse failed" : err.text));

@@ -1,6 +1,5 @@
 #include "plugin_host/registry.hpp"
 
-#define BOOST_DLL_USE_STD_FS
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
@@ -70,10 +69,16 @@ PluginInfo PluginRegistry::load_file(const fs::path &file, const std::string &or
   if (api->abi_major != DOCPIPE_ABI_MAJOR || api->abi_minor > DOCPIPE_ABI_MINOR)
     return fail("plugin ABI " + version_text(api->abi_major, api->abi_minor) + " is not compatible with host ABI " +
                 version_text(DOCPIPE_ABI_MAJOR, DOCPIPE_ABI_MINOR) + " (same major, minor <= host's needed)");
-  if (api->struct_size < sizeof(docpipe_plugin)) return fail("descriptor too small for its ABI version");
+  // struct_size says which fields exist: at least those of ABI 1.0, and those
+  // of the plugin's own minor; fields of newer minors are never read.
+  if (api->struct_size < DOCPIPE_PLUGIN_SIZE_1_0 || (api->abi_minor >= 1 && !DOCPIPE_PLUGIN_HAS(api, input_form)))
+    return fail("descriptor too small for its ABI version");
   if (api->name == nullptr || *api->name == '\0' || api->version == nullptr) return fail("descriptor has no name");
   if (api->kind == DOCPIPE_KIND_INPUT) {
     if (api->probe == nullptr || api->parse == nullptr) return fail("input plugin without probe/parse");
+    if (DOCPIPE_PLUGIN_HAS(api, input_form) && api->input_form != DOCPIPE_INPUT_TEXT &&
+        api->input_form != DOCPIPE_INPUT_BYTES)
+      return fail("unknown input form " + std::to_string(api->input_form));
   } else if (api->kind == DOCPIPE_KIND_OUTPUT) {
     if (api->write == nullptr) return fail("output plugin without write");
   } else {

@@ -1,6 +1,5 @@
 #include "runner/runner.hpp"
 
-#define BOOST_DLL_USE_STD_FS
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <fcntl.h>
 #include <poll.h>
@@ -42,7 +41,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char *kResultMarker = "\x1e" "docpipe-result ";
 
 std::string read_all(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);
@@ -107,31 +105,13 @@ struct Candidate {
   std::string reason;  // why it runs, or "" when it is skipped
 };
 
-// What a worker reported (or why it did not).
-InputRecord worker_result(const Candidate &c, const std::string &output, int wait_status, bool timed_out, int seconds,
-                          const fs::path &out_dir) {
+// Reads a worker's result record (an XML <result>) into a ledger row.
+InputRecord parse_result(const Candidate &c, const std::string &xml, const fs::path &out_dir) {
   InputRecord r;
   r.relpath = c.relpath;
   r.content_hash = c.hash;
   r.status = "failed";
-  const size_t at = output.rfind(kResultMarker);
-  if (timed_out) {
-    r.error = "time limit of " + std::to_string(seconds) + " s exceeded; the worker was killed";
-    return r;
-  }
-  if (at == std::string::npos) {
-    if (WIFSIGNALED(wait_status))
-      r.error = std::string("the parser crashed (") + strsignal(WTERMSIG(wait_status)) + ")";
-    else
-      r.error = "the worker exited with code " + std::to_string(WEXITSTATUS(wait_status)) + " without a result";
-    std::string tail = output.substr(output.size() > 300 ? output.size() - 300 : 0);
-    for (auto &ch : tail)
-      if (ch == '\n') ch = ' ';
-    if (!tail.empty()) r.error += ": " + tail;
-    return r;
-  }
   pugi::xml_document doc;
-  const std::string xml = output.substr(at + std::strlen(kResultMarker));
   if (!doc.load_buffer(xml.data(), xml.size())) {
     r.error = "the worker's result is unreadable";
     return r;
@@ -146,7 +126,8 @@ InputRecord worker_result(const Candidate &c, const std::string &output, int wai
   r.title = res.attribute("title").as_string();
   r.agency = res.attribute("agency").as_string();
   r.year = res.attribute("year").as_string();
-  for (auto o : res.children("output")) r.outputs.push_back(fs::path(o.text().as_string()).lexically_relative(out_dir).generic_string());
+  for (auto o : res.children("output"))
+    r.outputs.push_back(fs::path(o.text().as_string()).lexically_relative(out_dir).generic_string());
   std::sort(r.outputs.begin(), r.outputs.end());
   for (auto v : res.children("violation"))
     r.violations.push_back({v.attribute("identity").as_string(), v.attribute("table").as_string(),
@@ -155,52 +136,183 @@ InputRecord worker_result(const Candidate &c, const std::string &output, int wai
   return r;
 }
 
-// Runs one worker process and waits for it, at most `seconds` when limited.
-InputRecord convert_in_worker(const std::vector<std::string> &argv, const Candidate &c, int seconds,
-                              const fs::path &out_dir) {
-  int pipefd[2];
-  if (pipe2(pipefd, O_CLOEXEC) != 0) throw Error(ExitCode::internal, "pipe: " + std::string(std::strerror(errno)));
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  std::vector<char *> args;
-  for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  ::close(pipefd[1]);
-  if (rc != 0) {
-    ::close(pipefd[0]);
-    throw Error(ExitCode::internal, "cannot start a worker: " + std::string(std::strerror(rc)));
-  }
-  std::string output;
-  bool timed_out = false;
-  const auto deadline = Clock::now() + std::chrono::seconds(seconds > 0 ? seconds : 1000000);
-  char buf[65536];
-  while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) {
-      timed_out = true;
-      break;
+// One worker process (`docpipe worker --serve`): it takes jobs on stdin, a
+// line each, and answers each with a frame "\x1e<length>\n<result XML>" on
+// stdout. It is started once and serves many inputs (process start-up and
+// plugin loading are paid once), and replaced when it crashes, overruns the
+// time limit (it is killed) or has served its quota.
+class Worker {
+ public:
+  explicit Worker(std::vector<std::string> argv) : argv_(std::move(argv)) {}
+  ~Worker() { stop(); }
+
+  // Converts one input; never throws for what the input does to the worker.
+  InputRecord convert(const Candidate &c, const std::string &job, int seconds, const fs::path &out_dir) {
+    if (pid_ <= 0 || served_ >= kJobsPerWorker) restart();
+    ++served_;
+    log_.clear();
+    const std::string line = job + "\n";
+    if (!write_all(line)) {  // the worker died between jobs
+      restart();
+      if (!write_all(line)) return failure(c, "cannot start a worker");
     }
-    pollfd p{pipefd[0], POLLIN, 0};
-    const int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) continue;
-    const ssize_t got = ::read(pipefd[0], buf, sizeof buf);
-    if (got <= 0) break;
-    if (output.size() < (16u << 20)) output.append(buf, static_cast<size_t>(got));
+    std::string frame;
+    const Outcome o = read_frame(frame, seconds);
+    if (o == Outcome::result) return parse_result(c, frame, out_dir);
+    std::string why;
+    if (o == Outcome::timeout) {
+      ::kill(pid_, SIGKILL);
+      why = "time limit of " + std::to_string(seconds) + " s exceeded; the worker was killed";
+    }
+    const int status = reap();
+    if (o != Outcome::timeout) {
+      if (WIFSIGNALED(status))
+        why = std::string("the parser crashed (") + strsignal(WTERMSIG(status)) + ")";
+      else
+        why = "the worker exited with code " + std::to_string(WEXITSTATUS(status)) + " without a result";
+      std::string tail = log_.substr(log_.size() > 300 ? log_.size() - 300 : 0);
+      for (auto &ch : tail)
+        if (ch == '\n') ch = ' ';
+      if (!tail.empty()) why += ": " + tail;
+    }
+    return failure(c, why);
   }
-  if (timed_out) ::kill(pid, SIGKILL);
-  ::close(pipefd[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+
+  void stop() {
+    if (pid_ <= 0) return;
+    ::close(in_);
+    in_ = -1;
+    reap();
   }
-  return worker_result(c, output, status, timed_out, seconds, out_dir);
-}
+
+ private:
+  static constexpr int kJobsPerWorker = 2000;  // bounds heap growth and fragmentation
+  enum class Outcome { result, timeout, died };
+
+  static InputRecord failure(const Candidate &c, std::string why) {
+    InputRecord r;
+    r.relpath = c.relpath;
+    r.content_hash = c.hash;
+    r.status = "failed";
+    r.error = std::move(why);
+    return r;
+  }
+
+  void restart() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      reap();
+    }
+    int in[2], out[2], err[2];
+    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
+      throw Error(ExitCode::internal, std::string("pipe: ") + std::strerror(errno));
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+    std::vector<char *> args;
+    for (const auto &a : argv_) args.push_back(const_cast<char *>(a.c_str()));
+    args.push_back(nullptr);
+    const int rc = posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(in[0]);
+    ::close(out[1]);
+    ::close(err[1]);
+    if (rc != 0) {
+      pid_ = -1;
+      ::close(in[1]);
+      ::close(out[0]);
+      ::close(err[0]);
+      throw Error(ExitCode::internal, "cannot start a worker: " + std::string(std::strerror(rc)));
+    }
+    in_ = in[1];
+    out_ = out[0];
+    err_ = err[0];
+    buffer_.clear();
+    served_ = 0;
+  }
+
+  int reap() {
+    int status = 0;
+    if (pid_ > 0)
+      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
+    pid_ = -1;
+    for (int *fd : {&in_, &out_, &err_})
+      if (*fd >= 0) {
+        ::close(*fd);
+        *fd = -1;
+      }
+    return status;
+  }
+
+  bool write_all(const std::string &s) {
+    size_t done = 0;
+    while (done < s.size()) {
+      const ssize_t n = ::write(in_, s.data() + done, s.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  Outcome read_frame(std::string &frame, int seconds) {
+    const auto deadline = Clock::now() + std::chrono::seconds(seconds > 0 ? seconds : 100000000);
+    char buf[65536];
+    while (true) {
+      // A complete frame in the buffer?
+      const size_t start = buffer_.find('\x1e');
+      if (start != std::string::npos) {
+        const size_t nl = buffer_.find('\n', start);
+        if (nl != std::string::npos) {
+          const size_t len = std::strtoul(buffer_.c_str() + start + 1, nullptr, 10);
+          if (buffer_.size() >= nl + 1 + len) {
+            frame = buffer_.substr(nl + 1, len);
+            buffer_.erase(0, nl + 1 + len);
+            return Outcome::result;
+          }
+        }
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) return Outcome::timeout;
+      pollfd p[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
+      const int n = ::poll(p, err_ >= 0 ? 2 : 1, static_cast<int>(std::min<long long>(left, 1000)));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) continue;
+      if (p[1].revents != 0 && err_ >= 0) {
+        const ssize_t got = ::read(err_, buf, sizeof buf);
+        if (got > 0) {
+          log_.append(buf, static_cast<size_t>(got));
+          if (log_.size() > 8192) log_.erase(0, log_.size() - 4096);
+        } else {
+          ::close(err_);
+          err_ = -1;
+        }
+      }
+      if (p[0].revents != 0) {
+        const ssize_t got = ::read(out_, buf, sizeof buf);
+        if (got <= 0) {
+          // drain what the dying worker said on stderr
+          while (err_ >= 0) {
+            const ssize_t e = ::read(err_, buf, sizeof buf);
+            if (e <= 0) break;
+            log_.append(buf, static_cast<size_t>(e));
+          }
+          return Outcome::died;
+        }
+        buffer_.append(buf, static_cast<size_t>(got));
+      }
+    }
+  }
+
+  std::vector<std::string> argv_;
+  pid_t pid_ = -1;
+  int in_ = -1, out_ = -1, err_ = -1;
+  std::string buffer_, log_;
+  int served_ = 0;
+};
 
 class Progress {
  public:
@@ -321,6 +433,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   std::vector<std::string> base{self};
   for (const auto &a : o.forwarded_args) base.push_back(a);
   base.push_back("worker");
+  base.push_back("--serve");
   base.push_back("--format=" + p.input_plugin);
   const bool limited = p.limits.enabled && !o.no_limits;
   if (limited) base.push_back("--memory-mb=" + std::to_string(p.limits.memory_mb));
@@ -360,26 +473,33 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   std::vector<std::thread> workers;
   for (unsigned w = 0; w < jobs; ++w)
     workers.emplace_back([&] {
+      Worker worker(base);
       while (true) {
         const size_t i = next.fetch_add(1);
         if (i >= todo.size()) break;
         const Candidate &c = *todo[i];
-        std::vector<std::string> argv = base;
-        argv.push_back("--input=" + c.path.string());
-        argv.push_back("--name=" + c.relpath);
+        // A job line: input, name, then one PLUGIN|DIR|STEM per output.
+        std::string job = c.path.string() + "\t" + c.relpath;
         for (const auto &out : p.outputs) {
           const fs::path target = out_dir / expand_pattern(out.pattern, c.relpath);
-          argv.push_back("--target=" + out.plugin + "|" + target.parent_path().string() + "|" + target.filename().string());
+          job += "\t" + out.plugin + "|" + target.parent_path().string() + "|" + target.filename().string();
         }
         const auto t0 = Clock::now();
         InputRecord r;
-        try {
-          r = convert_in_worker(argv, c, limited ? p.limits.seconds : 0, out_dir);
-        } catch (const std::exception &e) {
+        if (job.find('\n') != std::string::npos || c.relpath.find('\t') != std::string::npos) {
           r.relpath = c.relpath;
           r.content_hash = c.hash;
           r.status = "failed";
-          r.error = e.what();
+          r.error = "the file name holds a TAB or a line break";
+        } else {
+          try {
+            r = worker.convert(c, job, limited ? p.limits.seconds : 0, out_dir);
+          } catch (const std::exception &e) {
+            r.relpath = c.relpath;
+            r.content_hash = c.hash;
+            r.status = "failed";
+            r.error = e.what();
+          }
         }
         r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
         r.finished_at = now_utc();
@@ -390,6 +510,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
         pending.push_back(std::move(r));
         cv.notify_all();
       }
+      worker.stop();
       std::lock_guard<std::mutex> lk(mu);
       ++finished_workers;
       cv.notify_all();
@@ -426,24 +547,23 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   return failed > 0 ? static_cast<int>(ExitCode::some_failed) : 0;
 }
 
-int run_worker(const Engine &engine, const WorkerArgs &a) {
-#ifndef DOCPIPE_SANITIZED  // sanitizers reserve far more address space than any limit allows
-  if (a.memory_mb > 0) {
-    rlimit lim{static_cast<rlim_t>(a.memory_mb) << 20, static_cast<rlim_t>(a.memory_mb) << 20};
-    setrlimit(RLIMIT_AS, &lim);
-  }
-#endif
+namespace {
+
+// Converts one input in the worker and returns its result record (XML).
+std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::string &input, const std::string &name,
+                        const std::vector<std::string> &targets) {
   pugi::xml_document out;
   auto res = out.append_child("result");
   try {
-    const pugi::xml_document model = engine.build_model(a.input, a.name, a.format);
+    const pugi::xml_document model = engine.build_model(input, name, a.format);
     const auto root = model.child("document");
     res.append_attribute("status") = "done";
     res.append_attribute("plugin") = root.child("metadata").child("input").attribute("plugin").as_string();
     res.append_attribute("template") = root.child("template").attribute("id").as_string();
     res.append_attribute("verdict") = root.child("verdict").attribute("status").as_string();
     std::string reasons;
-    for (auto r : root.child("verdict").children("reason")) reasons += (reasons.empty() ? "" : "; ") + std::string(r.text().as_string());
+    for (auto r : root.child("verdict").children("reason"))
+      reasons += (reasons.empty() ? "" : "; ") + std::string(r.text().as_string());
     res.append_attribute("reasons") = reasons.c_str();
     const auto rep = root.child("metadata").child("report");
     for (const char *k : {"title", "agency", "year"}) res.append_attribute(k) = rep.attribute(k).as_string();
@@ -453,13 +573,14 @@ int run_worker(const Engine &engine, const WorkerArgs &a) {
       for (const char *k : {"identity", "table", "row", "column", "expected", "actual"})
         v.append_attribute(k) = c.attribute(k).as_string();
     }
-    for (const auto &t : a.targets) {
+    for (const auto &t : targets) {
       const size_t b1 = t.find('|'), b2 = t.find('|', b1 + 1);
       OutputRequest req;
       req.plugins = {t.substr(0, b1)};
       for (const auto &opt : a.options) {
         const size_t colon = opt.find(':'), eq = opt.find('=');
-        if (opt.substr(0, colon) == req.plugins[0]) req.options[req.plugins[0]][opt.substr(colon + 1, eq - colon - 1)] = opt.substr(eq + 1);
+        if (opt.substr(0, colon) == req.plugins[0])
+          req.options[req.plugins[0]][opt.substr(colon + 1, eq - colon - 1)] = opt.substr(eq + 1);
       }
       for (const auto &f : engine.write_outputs(model, t.substr(b1 + 1, b2 - b1 - 1), t.substr(b2 + 1), req))
         res.append_child("output").text() = f.string().c_str();
@@ -468,7 +589,8 @@ int run_worker(const Engine &engine, const WorkerArgs &a) {
     res.remove_attributes();
     res.remove_children();
     res.append_attribute("status") = "failed";
-    res.append_child("error").text() = (a.input + ": memory limit of " + std::to_string(a.memory_mb) + " MiB exceeded").c_str();
+    res.append_child("error").text() =
+        (input + ": memory limit of " + std::to_string(a.memory_mb) + " MiB exceeded").c_str();
   } catch (const std::exception &e) {
     res.remove_attributes();
     res.remove_children();
@@ -477,7 +599,44 @@ int run_worker(const Engine &engine, const WorkerArgs &a) {
   }
   std::ostringstream ss;
   out.save(ss, "", pugi::format_raw);
-  std::cout << kResultMarker << ss.str() << std::endl;
+  return ss.str();
+}
+
+std::vector<std::string> split_tabs(const std::string &line) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const size_t tab = line.find('\t', start);
+    out.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+    if (tab == std::string::npos) break;
+    start = tab + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+int run_worker(const Engine &engine, const WorkerArgs &a) {
+#ifndef DOCPIPE_SANITIZED  // sanitizers reserve far more address space than any limit allows
+  if (a.memory_mb > 0) {
+    rlimit lim{static_cast<rlim_t>(a.memory_mb) << 20, static_cast<rlim_t>(a.memory_mb) << 20};
+    setrlimit(RLIMIT_AS, &lim);
+  }
+#endif
+  if (!a.serve) {
+    const std::string xml = convert_job(engine, a, a.input, a.name, a.targets);
+    std::cout << "\x1e" << xml.size() << "\n" << xml << std::flush;
+    return 0;
+  }
+  // Serve: a job per stdin line "INPUT\tNAME\tTARGET...", a frame per result.
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    auto fields = split_tabs(line);
+    if (fields.size() < 2) continue;
+    const std::vector<std::string> targets(fields.begin() + 2, fields.end());
+    const std::string xml = convert_job(engine, a, fields[0], fields[1], targets);
+    std::cout << "\x1e" << xml.size() << "\n" << xml << std::flush;
+  }
   return 0;
 }
 

@@ -1,8 +1,9 @@
 // Bulk conversion: `docpipe run PIPELINE` drives the data path over many
 // inputs with parallel workers, an SQLite ledger, a lock, and combined
-// outputs. Each input is parsed in its own worker process (the docpipe
-// executable itself, `docpipe worker`), with a time and memory limit, so an
-// input that crashes a parser, hangs or is enormous costs only that input.
+// outputs. Inputs are parsed in worker processes (the docpipe executable
+// itself, `docpipe worker --serve`, each serving many inputs) with a time
+// limit per input and a memory limit per worker, so an input that crashes a
+// parser, hangs or is enormous costs only that input: its worker is replaced.
 #pragma once
 
 #include <filesystem>
@@ -32,6 +33,7 @@ struct WorkerArgs {
   std::vector<std::string> targets;  // "PLUGIN|DIR|STEM"
   std::vector<std::string> options;  // "PLUGIN:KEY=VALUE"
   int memory_mb = 0;
+  bool serve = false;  // take jobs on stdin until it closes
 };
 
 // The worker side: converts one input and prints one result record on stdout.

@@ -57,6 +57,13 @@ inline Grid layout_table(pugi::xml_node table) {
     int c = 0;
     for (pugi::xml_node cell = row.child("cell"); cell; cell = cell.next_sibling("cell")) {
       if (pugi::xml_attribute col = cell.attribute("column")) c = std::max(0, col.as_int());
+      // An empty cell where a rowspan from above reaches is that merge's
+      // continuation (the model may keep it so the row has its full width).
+      if (is_taken(r, c) && text_of(cell).empty() && cell.attribute("rowspan").as_int(1) <= 1 &&
+          cell.attribute("colspan").as_int(1) <= 1) {
+        ++c;
+        continue;
+      }
       while (is_taken(r, c)) ++c;
       // as_int() gives 0 for a missing or malformed span; a span is at least 1.
       int colspan = std::max(1, cell.attribute("colspan").as_int(1));

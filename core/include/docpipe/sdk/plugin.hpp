@@ -13,6 +13,10 @@
 //   };
 //   DOCPIPE_INPUT_PLUGIN(MyReader)
 //
+// A reader of a binary form (.docx: a ZIP) adds
+//     static constexpr docpipe_input_form input_form = DOCPIPE_INPUT_BYTES;
+// and then receives the file's bytes, undecoded, in probe and parse (ABI 1.1).
+//
 // Plugins hold no mutable global state: the bulk runner calls them from
 // several threads at once.
 #pragma once
@@ -116,16 +120,27 @@ int write(const char *model, size_t len, const docpipe_options *options, const d
   });
 }
 
+// DOCPIPE_INPUT_TEXT unless the class declares `input_form`.
+template <class P>
+constexpr uint32_t input_form() {
+  if constexpr (requires { P::input_form; })
+    return static_cast<uint32_t>(P::input_form);
+  else
+    return DOCPIPE_INPUT_TEXT;
+}
+
 template <class P>
 constexpr docpipe_plugin input_descriptor() {
   return docpipe_plugin{DOCPIPE_ABI_MAJOR, DOCPIPE_ABI_MINOR, sizeof(docpipe_plugin), DOCPIPE_KIND_INPUT,
-                        P::name, P::version, P::description, P::options, &probe<P>, &parse<P>, nullptr};
+                        P::name, P::version, P::description, P::options, &probe<P>, &parse<P>, nullptr,
+                        input_form<P>()};
 }
 
 template <class P>
 constexpr docpipe_plugin output_descriptor() {
   return docpipe_plugin{DOCPIPE_ABI_MAJOR, DOCPIPE_ABI_MINOR, sizeof(docpipe_plugin), DOCPIPE_KIND_OUTPUT,
-                        P::name, P::version, P::description, P::options, nullptr, nullptr, &write<P>};
+                        P::name, P::version, P::description, P::options, nullptr, nullptr, &write<P>,
+                        DOCPIPE_INPUT_TEXT};
 }
 
 }  // namespace detail

@@ -1,0 +1,38 @@
+// Read-only access to the members of a ZIP archive held in memory, with
+// minizip (unzOpen2_64 over callbacks that read from the buffer). Each
+// Archive owns its state: nothing is shared between calls or threads.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace docpipe::docx {
+
+// True when the bytes start like a ZIP archive (a local file header).
+bool looks_like_zip(std::string_view bytes);
+
+class Archive {
+ public:
+  // Throws std::runtime_error when the bytes are not a readable ZIP archive.
+  explicit Archive(std::string_view bytes);
+  ~Archive();
+  Archive(const Archive &) = delete;
+  Archive &operator=(const Archive &) = delete;
+
+  bool has(const std::string &member);
+  // The member's uncompressed bytes; nullopt when absent. Throws
+  // std::runtime_error when it is corrupt, encrypted or larger than max_size.
+  std::optional<std::string> read(const std::string &member, size_t max_size);
+
+ private:
+  struct Buffer {
+    const char *data;
+    size_t size;
+  };
+  Buffer buffer_;
+  void *handle_ = nullptr;  // unzFile
+};
+
+}  // namespace docpipe::docx

@@ -1,0 +1,250 @@
+#!/usr/bin/python3
+"""The installable SDK, end to end:
+
+1. `cmake --install BUILD --prefix WORK/prefix`: the executable, the core and
+   SDK libraries, the in-tree plugins, the headers, the formats and the CMake
+   package land where they should, and the installed docpipe finds its
+   libraries (RPATH), plugins and templates relative to itself.
+2. plugins/docx is configured and built on its own against that prefix
+   (find_package(docpipe CONFIG)), like a third-party plugin.
+3. The plugin guide's minimal example (plugins/README.md) is extracted from
+   the README's ```cpp title=... / ```cmake title=... blocks exactly as
+   printed, built the same way, run with `docpipe inspect --model`, and its
+   model validated against the installed model.rng.
+4. make_docx.py writes a .docx of each seed's tables (real merged cells); the
+   installed docpipe, with DOCPIPE_PLUGIN_PATH at the out-of-tree docx build,
+   lists the plugin with its origin and version, and converts them: every
+   values.csv cell equals the seed's truth, the model validates.
+5. A plugin built for ABI 1.0 still loads in the ABI 1.1 host; installing
+   the docx plugin with CMake's default prefix puts it into docpipe's prefix,
+   where docpipe finds it without options.
+"""
+import argparse, csv, glob, json, os, re, shutil, subprocess, sys, zipfile
+import xml.etree.ElementTree as ET
+
+ap = argparse.ArgumentParser()
+for a in ('cmake', 'generator', 'launcher', 'build', 'source', 'work', 'legacy'):
+    ap.add_argument('--' + a, default='')
+args = ap.parse_args()
+src, work = args.source, args.work
+prefix = os.path.join(work, 'prefix')
+failures = []
+
+
+def check(cond, msg):
+    if not cond:
+        failures.append(msg)
+    return cond
+
+
+def run(cmd, env=None, ok=(0,), **kw):
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env, **kw)
+    if r.returncode not in ok:
+        print(f'$ {" ".join(cmd)}\nexit {r.returncode}\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}')
+        sys.exit(1)
+    return r
+
+
+def finish():
+    if failures:
+        print('\n'.join(failures[:60]))
+        print(f'{len(failures)} failed')
+        sys.exit(1)
+    print('install, out-of-tree docx and guide example: all checks passed')
+    sys.exit(0)
+
+
+def clean_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith('DOCPIPE_') and k != 'LD_LIBRARY_PATH'}
+    env.update(extra)
+    return env
+
+
+def configure_and_build(source_dir, build_dir):
+    cmd = [args.cmake, '-S', source_dir, '-B', build_dir, '-DCMAKE_PREFIX_PATH=' + prefix,
+           '-DCMAKE_BUILD_TYPE=Release']
+    if args.generator:
+        cmd += ['-G', args.generator]
+    if args.launcher:
+        cmd += ['-DCMAKE_CXX_COMPILER_LAUNCHER=' + args.launcher, '-DCMAKE_C_COMPILER_LAUNCHER=' + args.launcher]
+    run(cmd, env=clean_env())
+    run([args.cmake, '--build', build_dir, '-j2'], env=clean_env())
+
+
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+
+# 1. install ------------------------------------------------------------------
+run([args.cmake, '--install', args.build, '--prefix', prefix])
+exe = os.path.join(prefix, 'bin', 'docpipe')
+for rel in ['bin/docpipe', 'include/docpipe/abi.h', 'include/docpipe/sdk/plugin.hpp',
+            'include/docpipe/sdk/raw_document.hpp', 'include/docpipe/sdk/text.hpp',
+            'share/docpipe/formats/model.rng', 'share/docpipe/formats/templates/ogi-2019.xml',
+            'lib/cmake/docpipe/docpipeConfig.cmake', 'lib/cmake/docpipe/docpipeConfigVersion.cmake',
+            'lib/cmake/docpipe/docpipeTargets.cmake', 'lib/cmake/docpipe/DocpipePlugin.cmake',
+            'lib/docpipe/plugins/docpipe-word-export.so']:
+    check(os.path.exists(os.path.join(prefix, rel)), f'install: missing {rel}')
+for lib in ('libdocpipe_core.so', 'libdocpipe_sdk.so'):
+    check(glob.glob(os.path.join(prefix, 'lib', lib + '*')), f'install: missing lib/{lib}*')
+check(not os.path.exists(os.path.join(prefix, 'lib/docpipe/plugins/docpipe-docx.so')),
+      'install: docx must not be part of the in-tree install')
+# The installed binaries resolve the libraries of the prefix, not of the build.
+for binary in [exe] + glob.glob(os.path.join(prefix, 'lib/docpipe/plugins/*.so')):
+    ldd = run(['ldd', binary], env=clean_env()).stdout
+    for line in ldd.splitlines():
+        m = re.match(r'\s*(libdocpipe_\w+\.so[.\d]*) => (\S+)', line)
+        if m:
+            check(os.path.realpath(m.group(2)).startswith(os.path.realpath(prefix) + os.sep),
+                  f'RPATH: {os.path.basename(binary)} loads {m.group(1)} from {m.group(2)}')
+    check('not found' not in ldd, f'RPATH: {os.path.basename(binary)}: {ldd}')
+
+formats = run([exe, 'formats'], env=clean_env()).stdout
+check(os.path.join(prefix, 'bin', '..', 'lib', 'docpipe', 'plugins', 'docpipe-word-export.so') in formats,
+      f'installed docpipe does not load its plugins from the prefix:\n{formats}')
+check(os.path.join(prefix, 'bin', '..', 'share', 'docpipe', 'formats') in formats,
+      f'installed docpipe does not load its templates from the prefix:\n{formats}')
+
+# 2. the docx plugin, out of tree ---------------------------------------------
+docx_build = os.path.join(work, 'docx-build')
+configure_and_build(os.path.join(src, 'plugins', 'docx'), docx_build)
+docx_dir = os.path.join(docx_build, 'lib', 'docpipe', 'plugins')
+check(os.path.exists(os.path.join(docx_dir, 'docpipe-docx.so')), 'docx: no docpipe-docx.so in the build folder')
+syms = run(['nm', '-D', '--defined-only', os.path.join(docx_dir, 'docpipe-docx.so')]).stdout
+exported = [l.split()[-1] for l in syms.splitlines() if l.split() and l.split()[-2] in ('T', 'D', 'B', 'W', 'V')]
+# Only the entry point is the plugin's own; libstdc++'s templates keep their default visibility.
+own = [x for x in exported if x != 'docpipe_plugin_entry' and not x.startswith(('_ZNSt', '_ZSt', '_ZNKSt'))]
+check('docpipe_plugin_entry' in exported and not own, f'docx: hidden visibility: exports {own[:10]}')
+
+# 3. the guide's minimal example, exactly as printed --------------------------
+readme = open(os.path.join(src, 'plugins', 'README.md'), encoding='utf-8').read()
+blocks = re.findall(r'^```(\w+) title=(\S+)[^\n]*\n(.*?)^```\s*$', readme, flags=re.S | re.M)
+example = os.path.join(work, 'example-src')
+written, samples = [], []
+for lang, title, body in blocks:
+    path = os.path.normpath(os.path.join(example, title))
+    check(path.startswith(example + os.sep), f'README block title escapes: {title}')
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    open(path, 'w', encoding='utf-8').write(body)
+    written.append(title)
+    if lang == 'text':
+        samples.append(title)
+check('CMakeLists.txt' in written and any(t.endswith('.cpp') for t in written),
+      f'README: the example blocks (```cpp title=… / ```cmake title=…) are missing: {written}')
+if failures:
+    finish()
+example_build = os.path.join(work, 'example-build')
+configure_and_build(example, example_build)
+example_dir = os.path.join(example_build, 'lib', 'docpipe', 'plugins')
+plugins = glob.glob(os.path.join(example_dir, 'docpipe-*.so'))
+check(len(plugins) == 1, f'example: expected one plugin in {example_dir}: {plugins}')
+check(samples, 'README: no sample input block (```text title=….txt)')
+env = clean_env(DOCPIPE_PLUGIN_PATH=example_dir)
+m = re.search(r'name = "([^"]+)"', open(os.path.join(example, [t for t in written if t.endswith('.cpp')][0]),
+                                        encoding='utf-8').read())
+example_name = m.group(1) if m else '?'
+listing = run([exe, 'formats'], env=env).stdout
+check(f'  {example_name} ' in listing and '[DOCPIPE_PLUGIN_PATH]' in listing,
+      f'example: docpipe formats does not list {example_name} from DOCPIPE_PLUGIN_PATH:\n{listing}')
+for s in samples:
+    model = run([exe, 'inspect', os.path.join(example, s), '--model', '-f', example_name], env=env).stdout
+    mpath = os.path.join(work, 'example-model.xml')
+    open(mpath, 'w', encoding='utf-8').write(model)
+    v = subprocess.run(['xmllint', '--noout', '--relaxng', os.path.join(prefix, 'share/docpipe/formats/model.rng'),
+                        mpath], capture_output=True, text=True)
+    check(v.returncode == 0, f'example: model of {s} does not validate: {v.stderr[-800:]}')
+    root = ET.fromstring(model.encode('utf-8'))
+    check(root.find('body/table') is not None, f'example: no table in the model of {s}')
+
+# 4. docx fixtures of the seeds, converted by the installed docpipe -----------
+fixtures = os.path.join(work, 'docx')
+run(['/usr/bin/python3', os.path.join(src, 'tests', 'install', 'make_docx.py'), src, fixtures])
+docs = sorted(glob.glob(os.path.join(fixtures, '*.docx')))
+check(len(docs) == 4, f'fixtures: {docs}')
+for d in docs:
+    with zipfile.ZipFile(d) as z:
+        xml = z.read('word/document.xml').decode('utf-8')
+    check('w:gridSpan' in xml and 'w:vMerge w:val="restart"' in xml and '<w:vMerge/>' in xml,
+          f'{d}: the fixture has no merged cells')
+env = clean_env(DOCPIPE_PLUGIN_PATH=docx_dir)
+listing = run([exe, 'formats'], env=env).stdout
+check(re.search(r'^  docx 1\.0\.0  \(input\)', listing, re.M) is not None,
+      f'docpipe formats: no "docx 1.0.0 (input)":\n{listing}')
+check(os.path.join(docx_dir, 'docpipe-docx.so') + ' [DOCPIPE_PLUGIN_PATH]' in listing,
+      f'docpipe formats: docx not listed with its file and origin DOCPIPE_PLUGIN_PATH:\n{listing}')
+
+out = os.path.join(work, 'out')
+r = run([exe, 'convert', *docs, '-o', out, '-t', 'values,xml,csv'], env=env, ok=(0, 1))
+check(r.returncode == 0, f'convert exit {r.returncode}: {r.stderr}')
+for d in docs:
+    stem = os.path.splitext(os.path.basename(d))[0]
+    truth = json.load(open(os.path.join(src, 'tests/e2e/seeds', stem + '.truth.json'), encoding='utf-8'))
+    mpath = os.path.join(out, stem + '.xml')
+    if not check(os.path.exists(mpath), f'{stem}: no model written'):
+        continue
+    v = subprocess.run(['xmllint', '--noout', '--relaxng', os.path.join(prefix, 'share/docpipe/formats/model.rng'),
+                        mpath], capture_output=True, text=True)
+    check(v.returncode == 0, f'{stem}: model does not validate: {v.stderr[-800:]}')
+    model = ET.parse(mpath).getroot()
+    inp = model.find('metadata/input')
+    check(inp.get('plugin') == 'docx' and inp.get('version') == '1.0.0', f'{stem}: input {inp.attrib}')
+    check('not decoded' in model.find('metadata/encoding').get('decision'), f'{stem}: encoding decision')
+    check(model.find('template').get('id') == truth['template'], f'{stem}: template {model.find("template").attrib}')
+    check(model.find('metadata/report').get('title') == truth['title'],
+          f'{stem}: title {model.find("metadata/report").get("title")!r}')
+    heads = [h.text for h in model.findall('body/heading')]
+    check('一、总体情况' in heads, f'{stem}: headings {heads}')
+    check(not any('bookmark' in (e.text or '') or '_GoBack' in (e.text or '') for e in model.iter()),
+          f'{stem}: a bookmark leaked into the model')
+    tables = model.findall('body/table')
+    check(len(tables) == 3, f'{stem}: {len(tables)} tables')
+    spans = [c for t in tables for c in t.iter('cell') if c.get('rowspan') or c.get('colspan')]
+    check(any(c.get('rowspan') for c in spans) and any(c.get('colspan') for c in spans),
+          f'{stem}: no rowspan/colspan in the model')
+    # every row of a table keeps the full grid width (a merge continuation is a blank cell)
+    for t in tables:
+        widths = {sum(int(c.get('colspan', '1')) for c in row.findall('cell')) for row in t.findall('row')}
+        check(len(widths) == 1, f'{stem}: ragged table rows {widths}')
+    with open(os.path.join(out, stem + '.values.csv'), encoding='utf-8-sig', newline='') as f:
+        rows = list(csv.reader(f))
+    got = {(x[2], x[3], x[4]): (x[5], x[10] if len(x) > 10 else '') for x in rows[1:]}
+    check(len(rows) - 1 == len(truth['cells']), f'{stem}: {len(rows) - 1} value lines, {len(truth["cells"])} truth cells')
+    for c in truth['cells']:
+        key = (c['table'], c['row'], c['column'])
+        want = c['value'] if c['value'] is not None else ''
+        check(got.get(key, (None,))[0] == want, f'{stem}: {key}: got {got.get(key)!r}, want {want!r}')
+        check(got.get(key, ('', ''))[1] == 'direct', f'{stem}: {key}: placement {got.get(key)!r}')
+    verdict = model.find('verdict').get('status')
+    check(verdict == 'ok', f'{stem}: verdict {verdict}: {[x.text for x in model.findall("verdict/reason")]}')
+
+# Not a .docx: a ZIP without word/document.xml, a truncated .docx, text given to -f docx.
+other = os.path.join(work, 'bad')
+os.makedirs(other)
+with zipfile.ZipFile(os.path.join(other, 'other.zip'), 'w') as z:
+    z.writestr('readme.txt', 'hello')
+open(os.path.join(other, 'cut.docx'), 'wb').write(open(docs[0], 'rb').read()[:2000])
+for name in ('other.zip', 'cut.docx'):
+    r = run([exe, 'convert', os.path.join(other, name), '-o', os.path.join(work, 'out-bad')], env=env, ok=(65,))
+    check('binary' in r.stderr or 'claims' in r.stderr, f'{name}: {r.stderr}')
+seed_txt = sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds/*.txt')))[0]
+r = run([exe, 'inspect', seed_txt, '-f', 'docx'], env=env, ok=(65,))
+check('docx' in r.stderr and 'ZIP' in r.stderr, f'-f docx on text: {r.stderr}')
+# Text inputs still go to the text plugins when the docx plugin is loaded.
+r = run([exe, 'inspect', seed_txt], env=env)
+check('input plugin: word-export' in r.stdout, f'text input with docx loaded: {r.stdout}')
+
+# 5. ABI 1.0 plugin; installing into docpipe's prefix -------------------------
+if args.legacy:
+    env = clean_env(DOCPIPE_PLUGIN_PATH=args.legacy)
+    listing = run([exe, 'formats'], env=env).stdout
+    check(re.search(r'^  legacy-1-0 1\.0\.0  \(input\)', listing, re.M) is not None,
+          f'the ABI 1.0 plugin is not loaded:\n{listing}')
+    model = run([exe, 'inspect', seed_txt, '--model', '-f', 'legacy-1-0'], env=env).stdout
+    check('>legacy</paragraph>' in model, f'the ABI 1.0 plugin did not parse: {model[:500]}')
+run([args.cmake, '--install', docx_build], env=clean_env())  # CMake's default prefix: docpipe's own
+listing = run([exe, 'formats'], env=clean_env()).stdout
+check(os.path.join(prefix, 'bin', '..', 'lib', 'docpipe', 'plugins', 'docpipe-docx.so') in listing,
+      f'the docx plugin installed with the default prefix is not found by docpipe:\n{listing}')
+r = run([exe, 'convert', docs[0], '-o', os.path.join(work, 'out-installed'), '-t', 'values'], env=clean_env())
+check(r.returncode == 0, f'convert with the installed docx plugin: {r.stderr}')
+
+finish()
