@@ -37,7 +37,8 @@ with tempfile.TemporaryDirectory() as tmp:
     shutil.copy(seeds[0], os.path.join(inp, 'b', 'c'))  # the same name in another folder
     open(os.path.join(inp, 'b', 'broken.txt'), 'wb').write(b'\x00\x01\x02binary' * 10)
     open(os.path.join(inp, 'b', 'notes.md'), 'w').write('not an input: excluded by the glob')
-    n_inputs = len(seeds) + 2
+    shutil.copy(seeds[1], inp)  # an input at the top: its outputs go to the top of the output folder
+    n_inputs = len(seeds) + 3
 
     # 1. a first run; bad inputs fail alone; outputs mirror the tree
     out1 = os.path.join(tmp, 'out1')
@@ -45,7 +46,9 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 1, f'first run: exit {r.returncode} (want 1: an input failed): {r.stderr[-300:]}')
     check(s and s['inputs'] == n_inputs and s['converted'] == n_inputs - 1 and s['failed'] == 1, f'summary {s}')
     stem = os.path.splitext(os.path.basename(seeds[0]))[0]
-    for rel in [f'a/{stem}.xlsx', f'a/{stem}.xml', f'a/{stem}.values.csv', f'b/c/{stem}.values.csv']:
+    top = os.path.splitext(os.path.basename(seeds[1]))[0]
+    check(not os.path.exists(f'/{top}.xml'), 'an output was written to the file system root')
+    for rel in [f'a/{stem}.xlsx', f'a/{stem}.xml', f'a/{stem}.values.csv', f'b/c/{stem}.values.csv', f'{top}.xml']:
         check(os.path.exists(os.path.join(out1, rel)), f'missing {rel}')
     check('"event":"input"' in r.stderr, 'no JSON-lines progress on a non-terminal stderr')
     rows = values(os.path.join(out1, 'values.csv'))

@@ -102,7 +102,9 @@ fs::path expand_pattern(const std::string &pattern, const fs::path &relpath) {
   const std::string stem = relpath.stem().string();
   for (size_t at; (at = out.find("{relpath}")) != std::string::npos;) out.replace(at, 9, dir);
   for (size_t at; (at = out.find("{stem}")) != std::string::npos;) out.replace(at, 6, stem);
-  return fs::path(out).lexically_normal();
+  // An input at the top of the input folder has an empty {relpath}: "/{stem}"
+  // is then relative to the output folder, never the file system's root.
+  return fs::path(out).lexically_normal().relative_path();
 }
 
 Pipeline load_pipeline(const fs::path &file, const PluginRegistry &plugins, const fs::path &input_override) {

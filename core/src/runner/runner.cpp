@@ -482,6 +482,8 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
         std::string job = c.path.string() + "\t" + c.relpath;
         for (const auto &out : p.outputs) {
           const fs::path target = out_dir / expand_pattern(out.pattern, c.relpath);
+          if (target.lexically_relative(out_dir).empty() || *target.lexically_relative(out_dir).begin() == "..")
+            throw Error(ExitCode::internal, c.relpath + ": output path " + target.string() + " leaves the output folder");
           job += "\t" + out.plugin + "|" + target.parent_path().string() + "|" + target.filename().string();
         }
         const auto t0 = Clock::now();
