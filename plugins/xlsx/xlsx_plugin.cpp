@@ -343,6 +343,8 @@ void write_checks(Workbook &wb, pugi::xml_node root) {
   for (const char *h : {"identity", "table", "row", "column", "result", "expected", "actual", "tie-break", "terms"}) {
     sheet.text(0, c++, h, f.bold);
   }
+  std::map<std::string, pugi::xml_node, std::less<>> records;  // record id -> record
+  for (pugi::xml_node rec : root.child("records").children("record")) records.emplace(attr(rec, "id"), rec);
   int r = 1;
   for (pugi::xml_node ch = root.child("checks").child("check"); ch; ch = ch.next_sibling("check"), ++r) {
     sheet.text(r, 0, attr(ch, "identity"), nullptr);
@@ -359,17 +361,26 @@ void write_checks(Workbook &wb, pugi::xml_node root) {
         sheet.text(r, k, v, nullptr);
     }
     sheet.text(r, 7, attr(ch, "tie-break"), nullptr);
-    // One line per term: "expected: <row> | <column> = <value>".
+    // One line per cell involved: "expected: <row> | <column> = <value>".
     std::string terms;
-    for (pugi::xml_node t = ch.child("term"); t; t = t.next_sibling("term")) {
-      if (!terms.empty()) terms += '\n';
-      terms += attr(t, "side") + ": ";
-      if (!t.attribute("column")) {  // the template cell has no record (its table is missing)
-        terms += "(no cell)";
-        continue;
+    for (const char *side : {"expected", "actual"}) {
+      std::string_view ids = ch.attribute(side == std::string_view("expected") ? "expected-cells" : "actual-cells").as_string();
+      while (!ids.empty()) {
+        const size_t sp = ids.find(' ');
+        const std::string id(ids.substr(0, sp));
+        ids = sp == std::string_view::npos ? std::string_view() : ids.substr(sp + 1);
+        if (id.empty()) continue;
+        if (!terms.empty()) terms += '\n';
+        terms += std::string(side) + ": ";
+        const auto it = records.find(id);
+        if (it == records.end()) {
+          terms += "(no cell " + id + ")";
+          continue;
+        }
+        const pugi::xml_node rec = it->second;
+        const std::string value = attr(rec, "value");
+        terms += attr(rec, "row") + " | " + attr(rec, "column") + " = " + (value.empty() ? "(blank)" : value);
       }
-      const std::string value = attr(t, "value");
-      terms += attr(t, "row") + " | " + attr(t, "column") + " = " + (value.empty() ? "(blank)" : value);
     }
     sheet.text(r, 8, terms, f.wrap);
   }

@@ -3,6 +3,7 @@
 #include <docpipe/sdk/text.hpp>
 
 #include <cstdio>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -139,10 +140,14 @@ void add_template_results(pugi::xml_document &doc, const templates::Mapping &m,
   auto records = root.append_child("records");
   std::vector<size_t> absent(m.tmpl ? m.tmpl->tables.size() : 0, 0);
   size_t aligned_with_data = 0;
+  std::map<const Record *, std::string> record_id;
   for (const Record &r : m.records) {
     const Table &tab = m.tmpl->tables[r.cell.table];
     const Section &sec = tab.sections[r.cell.section];
     auto n = records.append_child("record");
+    const std::string id = "c" + std::to_string(record_id.size() + 1);
+    record_id[&r] = id;
+    n.append_attribute("id") = id.c_str();
     n.append_attribute("table") = tab.name.c_str();
     n.append_attribute("row") = sec.rows[r.cell.row].path.c_str();
     n.append_attribute("column") = sec.columns[r.cell.column].path.c_str();
@@ -192,16 +197,15 @@ void add_template_results(pugi::xml_document &doc, const templates::Mapping &m,
     n.append_attribute("expected") = format_number(c.expected).c_str();
     n.append_attribute("actual") = format_number(c.actual).c_str();
     n.append_attribute("tie-break") = c.tie_break;
+    // The cells involved, by record id: compact, and each cell's text is in its record.
+    std::string expected_cells, actual_cells;
     for (const CheckTerm &t : c.terms) {
-      auto tn = n.append_child("term");
-      tn.append_attribute("side") = t.expected_side ? "expected" : "actual";
-      if (t.record != nullptr) {
-        const Section &sec = m.tmpl->tables[t.record->cell.table].sections[t.record->cell.section];
-        tn.append_attribute("row") = sec.rows[t.record->cell.row].path.c_str();
-        tn.append_attribute("column") = sec.columns[t.record->cell.column].path.c_str();
-        tn.append_attribute("value") = t.record->value.raw.c_str();
-      }
+      if (t.record == nullptr) continue;
+      std::string &list = t.expected_side ? expected_cells : actual_cells;
+      list += (list.empty() ? "" : " ") + record_id[t.record];
     }
+    n.append_attribute("expected-cells") = expected_cells.c_str();
+    n.append_attribute("actual-cells") = actual_cells.c_str();
     failed += c.result == CheckResult::fail;
     tie_breaks += c.tie_break;
   }
