@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <map>
+#include <unordered_map>
 #include <sstream>
 
 #include "error.hpp"
@@ -35,17 +36,10 @@ void commit(const fs::path &tmp, const fs::path &file) {
   }
 }
 
-// The tidy rows of one report, from its values output.
-std::vector<std::vector<std::string>> values_of(const InputRecord &r, const fs::path &out_dir,
-                                                std::vector<std::string> *header) {
+// The values output of one report ("" when it has none).
+fs::path values_file(const InputRecord &r, const fs::path &out_dir) {
   for (const auto &o : r.outputs)
-    if (o.size() > 11 && o.compare(o.size() - 11, 11, ".values.csv") == 0) {
-      auto rows = read_csv(read_all(out_dir / o));
-      if (rows.empty()) return {};
-      if (header != nullptr && header->empty()) *header = rows.front();
-      rows.erase(rows.begin());
-      return rows;
-    }
+    if (o.size() > 11 && o.compare(o.size() - 11, 11, ".values.csv") == 0) return out_dir / o;
   return {};
 }
 
@@ -108,24 +102,31 @@ class Book {
 }  // namespace
 
 fs::path write_combined_values(const std::vector<InputRecord> &records, const fs::path &out_dir, const fs::path &file) {
-  std::vector<std::string> header;
-  std::string body;
+  // Each report's values file already holds its lines with `file` = the path
+  // relative to the input folder: the combined file is their concatenation
+  // under one header, copied without parsing.
+  const fs::path tmp = temp_for(file);
+  std::ofstream o(tmp, std::ios::binary);
+  bool header_written = false;
   for (const auto &r : records) {
     if (r.status != "done") continue;
-    for (const auto &row : values_of(r, out_dir, &header)) {
-      for (size_t i = 0; i < row.size(); ++i) body += (i ? "," : "") + csv_field(row[i]);
-      body += "\r\n";
+    const fs::path vf = values_file(r, out_dir);
+    if (vf.empty()) continue;
+    std::string text = read_all(vf);
+    std::string_view t(text);
+    if (t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);
+    const size_t nl = t.find('\n');
+    if (nl == std::string_view::npos) continue;
+    if (!header_written) {
+      o << "\xEF\xBB\xBF" << t.substr(0, nl + 1);
+      header_written = true;
     }
+    t.remove_prefix(nl + 1);
+    o << t;
   }
-  if (header.empty()) header = {"file", "template", "table", "row", "column", "value"};
-  std::string head;
-  for (size_t i = 0; i < header.size(); ++i) head += (i ? "," : "") + csv_field(header[i]);
-  const fs::path tmp = temp_for(file);
-  {
-    std::ofstream o(tmp, std::ios::binary);
-    o << "\xEF\xBB\xBF" << head << "\r\n" << body;
-    if (!o) throw Error(ExitCode::cant_create, file.string() + ": cannot be written");
-  }
+  if (!header_written) o << "\xEF\xBB\xBF" << "file,template,table,row,column,value\r\n";
+  o.close();
+  if (!o) throw Error(ExitCode::cant_create, file.string() + ": cannot be written");
   commit(tmp, file);
   return file;
 }
@@ -143,7 +144,7 @@ fs::path write_summary_xlsx(const std::vector<InputRecord> &records, const std::
     // One sheet per template: a row per report, a column per template cell.
     for (const auto &t : templates) {
       std::vector<std::string> header = meta;
-      std::map<std::string, size_t> column_of;
+      std::unordered_map<std::string, size_t> column_of;
       for (const auto &tab : t.tables)
         for (const auto &s : tab.sections)
           for (const auto &row : s.rows)
@@ -157,9 +158,19 @@ fs::path write_summary_xlsx(const std::vector<InputRecord> &records, const std::
       for (const auto &r : records) {
         if (r.status != "done" || r.template_id != t.id) continue;
         std::vector<std::string> cells(header.size());
-        for (const auto &v : values_of(r, out_dir, nullptr))
-          if (v.size() >= 6)
-            if (auto it = column_of.find(v[2] + "\x1f" + v[3] + "\x1f" + v[4]); it != column_of.end()) cells[it->second] = v[5];
+        if (const fs::path vf = values_file(r, out_dir); !vf.empty()) {
+          const std::string text = read_all(vf);
+          std::string key;
+          bool first = true;
+          for_each_csv_record(text, [&](const std::vector<std::string_view> &v) {
+            if (first || v.size() < 6) {  // the header
+              first = false;
+              return;
+            }
+            key.assign(v[2]).append("\x1f").append(v[3]).append("\x1f").append(v[4]);
+            if (auto it = column_of.find(key); it != column_of.end()) cells[it->second] = v[5];
+          });
+        }
         write_meta(ws, n, r);  // constant memory: each row written whole, in order
         for (size_t c = meta.size(); c < cells.size(); ++c) book.cell(ws, n, c, cells[c], true);
         ++n;
