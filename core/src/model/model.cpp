@@ -241,10 +241,18 @@ void add_template_results(pugi::xml_document &doc, const templates::Mapping &m,
   }
 }
 
+namespace {
+struct StringWriter : pugi::xml_writer {
+  std::string out;
+  void write(const void *data, size_t size) override { out.append(static_cast<const char *>(data), size); }
+};
+}  // namespace
+
 std::string to_string(const pugi::xml_document &doc) {
-  std::ostringstream out;
-  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
-  return out.str();
+  StringWriter w;
+  w.out.reserve(128 * 1024);
+  doc.save(w, "  ", pugi::format_default, pugi::encoding_utf8);
+  return std::move(w.out);
 }
 
 }  // namespace docpipe::model

@@ -14,9 +14,19 @@
 namespace docpipe::templates {
 namespace {
 
+// A raw cell with what the template stage needs of it, computed once for
+// all templates: its parsed value, and the label key of a text cell.
 struct SourceCell {
   std::string text;
   int first = 0, last = 0;
+  CellValue value;
+  bool value_like = true;  // blank, number or placeholder: not a label
+  std::string key;         // label_key(text) when it is a label
+
+  SourceCell(std::string t, int f, int l) : text(std::move(t)), first(f), last(l), value(parse_cell(text)) {
+    value_like = value.state != CellState::text;
+    if (!value_like) key = label_key(text);
+  }
 };
 
 struct SourceRow {
@@ -33,12 +43,12 @@ std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
     for (auto row : table.children("row")) {
       SourceRow r{{}, row.attribute("first-line").as_int(), row.attribute("last-line").as_int()};
       for (auto cell : row.children("cell")) {
-        SourceCell c{cell.text().as_string(), cell.attribute("first-line").as_int(),
-                     cell.attribute("last-line").as_int()};
+        SourceCell c(cell.text().as_string(), cell.attribute("first-line").as_int(),
+                     cell.attribute("last-line").as_int());
         const int span = std::max(1, cell.attribute("colspan").as_int(1));
         r.cells.push_back(std::move(c));
         // A merged cell occupies its columns: the extra ones are empty.
-        for (int k = 1; k < span; ++k) r.cells.push_back(SourceCell{"", r.cells.back().first, r.cells.back().last});
+        for (int k = 1; k < span; ++k) r.cells.push_back(SourceCell("", r.cells.back().first, r.cells.back().last));
       }
       rows.push_back(std::move(r));
     }
@@ -88,15 +98,13 @@ class Matcher {
     // Label cells: everything up to the last cell that is not a value.
     size_t label_end = 0;
     for (size_t i = 0; i < row.cells.size(); ++i)
-      if (!is_value_like(row.cells[i].text)) label_end = i + 1;
+      if (!row.cells[i].value_like) label_end = i + 1;
     std::vector<std::string> keys;
-    for (size_t i = 0; i < label_end; ++i) {
-      std::string k = label_key(row.cells[i].text);
-      if (!k.empty()) keys.push_back(std::move(k));
-    }
+    for (size_t i = 0; i < label_end; ++i)
+      if (!row.cells[i].key.empty()) keys.push_back(row.cells[i].key);
     const std::vector<SourceCell> values(row.cells.begin() + static_cast<long>(label_end), row.cells.end());
     bool any_value = false;
-    for (const auto &v : values) any_value |= !sdk::is_blank(v.text);
+    for (const auto &v : values) any_value |= v.value.state != CellState::blank;
 
     if (!keys.empty() && all_header(keys) && (keys.size() >= 2 || values.empty())) return header(keys);
     if (!keys.empty() && section(keys)) return;
@@ -246,7 +254,7 @@ class Matcher {
     const RowKey key{hit.table, hit.section, hit.row};
     if (auto it = filled_.find(key); it != filled_.end()) {
       bool any = false;
-      for (const auto &v : values) any |= !sdk::is_blank(v.text);
+      for (const auto &v : values) any |= v.value.state != CellState::blank;
       if (any)
         m_.unmapped.push_back({row.first, row.last, sec.rows[hit.row].path,
                                "the row appears again (first at line " + std::to_string(it->second) + ")", true});
@@ -268,7 +276,7 @@ class Matcher {
       }
     }
     for (size_t i : extra)
-      if (!sdk::is_blank(values[i].text))
+      if (values[i].value.state != CellState::blank)
         m_.unmapped.push_back({values[i].first, values[i].last, sdk::trim(values[i].text),
                                "a surplus cell in row " + sec.rows[hit.row].path, true});
     const bool short_row = values.size() < n;
@@ -287,7 +295,7 @@ class Matcher {
         r.last_line = row.last;
       } else {
         const SourceCell &sc = values[static_cast<size_t>(src)];
-        r.value = parse_cell(sc.text);
+        r.value = sc.value;
         r.first_line = sc.first;
         r.last_line = sc.last;
         r.placement = short_row ? Placement::aligned : Placement::direct;

@@ -23,8 +23,9 @@ using sdk::Error;
 // well-formed, or is not a docpipe model of a major version we know, is bad
 // input: the message carries pugixml's description and byte offset so the
 // producer of the bytes can be found.
-inline pugi::xml_node load_model(pugi::xml_document &doc, std::string_view xml) {
-  const pugi::xml_parse_result r = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
+inline pugi::xml_node load_model(pugi::xml_document &doc, std::string_view xml,
+                                 unsigned int options = pugi::parse_default) {
+  const pugi::xml_parse_result r = doc.load_buffer(xml.data(), xml.size(), options, pugi::encoding_utf8);
   if (!r) {
     throw Error(DOCPIPE_ERR_INPUT,
                 std::string("malformed model XML: ") + r.description() + " at offset " + std::to_string(r.offset));
