@@ -166,6 +166,11 @@ class Workbook {
     write_file(path, "");
     lxw_workbook_options options{};
     options.constant_memory = LXW_FALSE;  // merges and free write order need the full model
+    // libxlsxwriter stages every part of the package in a temporary file;
+    // beside the output (the same file system, often tmpfs in bulk runs)
+    // rather than in /tmp, which may be a slow disk.
+    tmpdir_ = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
+    if (!tmpdir_.empty()) options.tmpdir = tmpdir_.data();
     wb_.reset(workbook_new_opt(path.c_str(), &options));
     if (!wb_) throw Error(DOCPIPE_ERR_OUTPUT, "xlsx: cannot create workbook " + path);
 
@@ -238,6 +243,7 @@ class Workbook {
   };
 
   std::string path_;
+  std::string tmpdir_;
   std::unique_ptr<lxw_workbook, Free> wb_;
   SheetNames names_;
   Formats formats_{};
