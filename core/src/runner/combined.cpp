@@ -101,29 +101,29 @@ class Book {
 
 }  // namespace
 
-fs::path write_combined_values(const std::vector<InputRecord> &records, const fs::path &out_dir, const fs::path &file) {
+fs::path write_combined_values(const Ledger &ledger, const fs::path &out_dir, const fs::path &file) {
   // Each report's values file already holds its lines with `file` = the path
   // relative to the input folder: the combined file is their concatenation
   // under one header, copied without parsing.
   const fs::path tmp = temp_for(file);
   std::ofstream o(tmp, std::ios::binary);
   bool header_written = false;
-  for (const auto &r : records) {
-    if (r.status != "done") continue;
+  ledger.for_each([&](const InputRecord &r) {
+    if (r.status != "done") return;
     const fs::path vf = values_file(r, out_dir);
-    if (vf.empty()) continue;
+    if (vf.empty()) return;
     std::string text = read_all(vf);
     std::string_view t(text);
     if (t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);
     const size_t nl = t.find('\n');
-    if (nl == std::string_view::npos) continue;
+    if (nl == std::string_view::npos) return;
     if (!header_written) {
       o << "\xEF\xBB\xBF" << t.substr(0, nl + 1);
       header_written = true;
     }
     t.remove_prefix(nl + 1);
     o << t;
-  }
+  });
   if (!header_written) o << "\xEF\xBB\xBF" << "file,template,table,row,column,value\r\n";
   o.close();
   if (!o) throw Error(ExitCode::cant_create, file.string() + ": cannot be written");
@@ -131,7 +131,7 @@ fs::path write_combined_values(const std::vector<InputRecord> &records, const fs
   return file;
 }
 
-fs::path write_summary_xlsx(const std::vector<InputRecord> &records, const std::vector<templates::Template> &templates,
+fs::path write_summary_xlsx(const Ledger &ledger, const std::vector<templates::Template> &templates,
                             const fs::path &out_dir, const fs::path &file) {
   const fs::path tmp = temp_for(file);
   {
@@ -155,8 +155,8 @@ fs::path write_summary_xlsx(const std::vector<InputRecord> &records, const std::
             }
       lxw_worksheet *ws = book.sheet(t.id, header);
       lxw_row_t n = 1;
-      for (const auto &r : records) {
-        if (r.status != "done" || r.template_id != t.id) continue;
+      ledger.for_each([&](const InputRecord &r) {
+        if (r.status != "done" || r.template_id != t.id) return;
         std::vector<std::string> cells(header.size());
         if (const fs::path vf = values_file(r, out_dir); !vf.empty()) {
           const std::string text = read_all(vf);
@@ -174,29 +174,32 @@ fs::path write_summary_xlsx(const std::vector<InputRecord> &records, const std::
         write_meta(ws, n, r);  // constant memory: each row written whole, in order
         for (size_t c = meta.size(); c < cells.size(); ++c) book.cell(ws, n, c, cells[c], true);
         ++n;
-      }
+      });
     }
     lxw_worksheet *none = book.sheet("no template", meta);
     lxw_row_t n = 1;
-    for (const auto &r : records)
+    ledger.for_each([&](const InputRecord &r) {
       if (r.status == "done" && r.template_id.empty()) write_meta(none, n++, r);
+    });
     lxw_worksheet *checks = book.sheet("checks", {"file", "identity", "table", "row", "column", "expected", "actual"});
     n = 1;
-    for (const auto &r : records)
+    ledger.for_each([&](const InputRecord &r) {
       for (const auto &v : r.violations) {
         const std::string f[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};
         for (size_t i = 0; i < std::size(f); ++i) book.cell(checks, n, i, f[i], i >= 5);
         ++n;
       }
+    });
     // No timings here: the summary is the same bytes whatever --jobs is.
     lxw_worksheet *failures = book.sheet("failures", {"file", "error"});
     n = 1;
-    for (const auto &r : records)
+    ledger.for_each([&](const InputRecord &r) {
       if (r.status != "done") {
         book.cell(failures, n, 0, r.relpath, false);
         book.cell(failures, n, 1, r.error, false);
         ++n;
       }
+    });
     book.close(file);
   }
   commit(tmp, file);

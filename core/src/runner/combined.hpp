@@ -13,11 +13,12 @@
 
 namespace docpipe::runner {
 
-std::filesystem::path write_combined_values(const std::vector<InputRecord> &records,
-                                            const std::filesystem::path &out_dir, const std::filesystem::path &file);
+// Both read the ledger one input at a time (several passes), so memory stays
+// flat whatever the number of inputs.
+std::filesystem::path write_combined_values(const Ledger &ledger, const std::filesystem::path &out_dir,
+                                            const std::filesystem::path &file);
 
-std::filesystem::path write_summary_xlsx(const std::vector<InputRecord> &records,
-                                         const std::vector<templates::Template> &templates,
+std::filesystem::path write_summary_xlsx(const Ledger &ledger, const std::vector<templates::Template> &templates,
                                          const std::filesystem::path &out_dir, const std::filesystem::path &file);
 
 }  // namespace docpipe::runner

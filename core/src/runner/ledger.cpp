@@ -134,6 +134,41 @@ std::vector<InputRecord> Ledger::all() const {
   return out;
 }
 
+void Ledger::for_each(const std::function<void(const InputRecord &)> &f) const {
+  Stmt q(db_, (std::string("SELECT ") + kColumns + " FROM inputs ORDER BY relpath").c_str());
+  Stmt v(db_, "SELECT identity, tbl, row, col, expected, actual FROM violations WHERE relpath = ? ORDER BY rowid");
+  while (sqlite3_step(q.s) == SQLITE_ROW) {
+    InputRecord r = read_row(q);
+    sqlite3_reset(v.s);
+    v.bind(1, r.relpath);
+    while (sqlite3_step(v.s) == SQLITE_ROW)
+      r.violations.push_back({v.text(0), v.text(1), v.text(2), v.text(3), v.text(4), v.text(5)});
+    f(r);
+  }
+}
+
+void Ledger::keep_only(const std::vector<std::string> &present) {
+  std::vector<std::string> gone;
+  {
+    Stmt q(db_, "SELECT relpath FROM inputs ORDER BY relpath");
+    size_t k = 0;
+    while (sqlite3_step(q.s) == SQLITE_ROW) {
+      const std::string rel = q.text(0);
+      while (k < present.size() && present[k] < rel) ++k;
+      if (k == present.size() || present[k] != rel) gone.push_back(rel);
+    }
+  }
+  if (gone.empty()) return;
+  exec("BEGIN IMMEDIATE");
+  Stmt del(db_, "DELETE FROM inputs WHERE relpath = ?");
+  for (const auto &rel : gone) {
+    sqlite3_reset(del.s);
+    del.bind(1, rel);
+    sqlite3_step(del.s);
+  }
+  exec("COMMIT");
+}
+
 void Ledger::put(const std::vector<InputRecord> &records) {
   if (records.empty()) return;
   exec("BEGIN IMMEDIATE");

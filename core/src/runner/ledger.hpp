@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,14 @@ class Ledger {
 
   std::optional<InputRecord> find(const std::string &relpath) const;
   std::vector<InputRecord> all() const;  // ordered by relpath
+
+  // Calls f(record) for every input in relpath order, one at a time, so a
+  // pass over 100,000 inputs holds one of them in memory.
+  void for_each(const std::function<void(const InputRecord &)> &f) const;
+
+  // Forgets the inputs that are no longer in the input folder: the ledger
+  // describes the inputs present at the last run. `present` is sorted.
+  void keep_only(const std::vector<std::string> &present);
 
   // Writes records in one transaction (BEGIN IMMEDIATE … COMMIT).
   void put(const std::vector<InputRecord> &records);

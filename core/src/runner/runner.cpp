@@ -525,26 +525,27 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
 
   // Combined outputs over every input that is present now, converted in this
   // run or before, in relpath order: the same bytes whatever --jobs is.
-  std::vector<InputRecord> records;
+  const size_t n_inputs = all.size();
   {
-    std::map<std::string, InputRecord> by_rel;
-    for (auto &r : ledger.all()) by_rel.emplace(r.relpath, std::move(r));
-    for (const auto &c : all)
-      if (auto it = by_rel.find(c.relpath); it != by_rel.end()) records.push_back(std::move(it->second));
+    std::vector<std::string> present;
+    present.reserve(all.size());
+    for (const auto &c : all) present.push_back(c.relpath);
+    std::vector<Candidate>().swap(all);
+    ledger.keep_only(present);
   }
-  std::vector<fs::path> combined;
-  if (!p.combined_values.empty()) combined.push_back(write_combined_values(records, out_dir, out_dir / p.combined_values));
-  if (!p.combined_summary.empty())
-    combined.push_back(write_summary_xlsx(records, engine.templates(), out_dir, out_dir / p.combined_summary));
+  // Combined outputs over every input present now, converted in this run or
+  // before, in relpath order: the same bytes whatever --jobs is.
+  if (!p.combined_values.empty()) write_combined_values(ledger, out_dir, out_dir / p.combined_values);
+  if (!p.combined_summary.empty()) write_summary_xlsx(ledger, engine.templates(), out_dir, out_dir / p.combined_summary);
 
   size_t failed = 0, review = 0;
-  for (const auto &r : records) {
+  ledger.for_each([&](const InputRecord &r) {
     failed += r.status != "done";
     review += r.status == "done" && r.verdict != "ok";
-  }
+  });
   const double secs = std::chrono::duration<double>(Clock::now() - started).count();
-  std::cout << "{\"pipeline\":\"" << json_escape(p.name) << "\",\"inputs\":" << all.size()
-            << ",\"converted\":" << counts["done"] << ",\"skipped\":" << all.size() - todo.size()
+  std::cout << "{\"pipeline\":\"" << json_escape(p.name) << "\",\"inputs\":" << n_inputs
+            << ",\"converted\":" << counts["done"] << ",\"skipped\":" << n_inputs - todo.size()
             << ",\"failed_now\":" << counts["failed"] << ",\"failed\":" << failed << ",\"review\":" << review
             << ",\"seconds\":" << secs << ",\"output\":\"" << json_escape(out_dir.string()) << "\"}\n";
   return failed > 0 ? static_cast<int>(ExitCode::some_failed) : 0;
