@@ -10,17 +10,17 @@ namespace docpipe {
 
 enum class ExitCode : int {
   ok = 0,
-  some_failed = 1,      // several inputs, at least one failed
-  validation_failed = 2,// `validate`: an accounting identity fails
-  usage = 64,           // bad command line
-  bad_input = 65,       // binary, undecodable, empty, or no plugin claims it
-  no_input = 66,        // missing or unreadable input file
+  some_failed = 1,          // several inputs, at least one failed
+  validation_failed = 2,    // `validate`: an accounting identity fails
+  usage = 64,               // bad command line
+  bad_input = 65,           // binary, undecodable, empty, or no plugin claims it
+  no_input = 66,            // missing or unreadable input file
   plugin_unavailable = 69,  // plugin not found, refused ABI, plugin failure
-  internal = 70,        // a bug
-  cant_create = 73,     // output not writable
+  internal = 70,            // a bug
+  cant_create = 73,         // output not writable
   io_error = 74,
-  temp_failure = 75,    // retry later (lock held)
-  config = 78           // bad pipeline or template data
+  temp_failure = 75,  // retry later (lock held)
+  config = 78         // bad pipeline or template data
 };
 
 class Error : public std::runtime_error {

@@ -1,14 +1,12 @@
 #include "reader.hpp"
 
-#include <docpipe/sdk/plugin.hpp>
-#include <docpipe/sdk/text.hpp>
-
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <cctype>
+#include <docpipe/sdk/plugin.hpp>
+#include <docpipe/sdk/text.hpp>
 #include <map>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <vector>
 
@@ -31,8 +29,10 @@ class Names {
     for (pugi::xml_attribute a : root.attributes()) {
       const std::string_view n = a.name(), v = a.value();
       if (v != kWordNs && v != kWordNsStrict) continue;
-      if (n == "xmlns") prefix_.clear();
-      else if (n.substr(0, 6) == "xmlns:") prefix_ = std::string(n.substr(6)) + ":";
+      if (n == "xmlns")
+        prefix_.clear();
+      else if (n.substr(0, 6) == "xmlns:")
+        prefix_ = std::string(n.substr(6)) + ":";
       return;
     }
   }
@@ -43,7 +43,9 @@ class Names {
     const std::string_view rest = name.substr(prefix_.size());
     return rest.find(':') == std::string_view::npos ? rest : std::string_view{};
   }
-  bool is(pugi::xml_node n, std::string_view local_name) const { return n.type() == pugi::node_element && local(n) == local_name; }
+  bool is(pugi::xml_node n, std::string_view local_name) const {
+    return n.type() == pugi::node_element && local(n) == local_name;
+  }
   pugi::xml_node child(pugi::xml_node n, std::string_view local_name) const {
     for (pugi::xml_node c : n.children())
       if (is(c, local_name)) return c;
@@ -64,9 +66,7 @@ class Names {
 };
 
 // A boolean property (<w:tblHeader/>, <w:tblHeader w:val="false"/>).
-bool on_off(const std::optional<std::string> &v) {
-  return v && *v != "0" && *v != "false" && *v != "off";
-}
+bool on_off(const std::optional<std::string> &v) { return v && *v != "0" && *v != "false" && *v != "off"; }
 
 std::string lower_ascii(std::string s) {
   for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -304,7 +304,8 @@ class Reader {
         const sdk::LineRange where{first, std::max(first, line_)};
         std::string text = join_paragraphs(std::move(paras));
         if (nested)
-          doc_.diagnose(sdk::Severity::info, first, "nested-table", "a table inside a table cell is read as the cell's text");
+          doc_.diagnose(sdk::Severity::info, first, "nested-table",
+                        "a table inside a table cell is read as the cell's text");
         // Legacy horizontal merge: the cell widens the one before it.
         if (hmerge && *hmerge != "restart" && !row.cells.empty()) {
           row.cells.back().colspan += span;
@@ -364,7 +365,8 @@ std::string main_part(Archive &zip) {
 pugi::xml_document parse_xml(const std::string &name, const std::string &bytes) {
   pugi::xml_document d;
   // Keep w:t elements holding only spaces (xml:space="preserve").
-  const pugi::xml_parse_result r = d.load_buffer(bytes.data(), bytes.size(), pugi::parse_default | pugi::parse_ws_pcdata_single);
+  const pugi::xml_parse_result r =
+      d.load_buffer(bytes.data(), bytes.size(), pugi::parse_default | pugi::parse_ws_pcdata_single);
   if (!r) bad_input(name + ": malformed XML: " + r.description() + " at byte " + std::to_string(r.offset));
   return d;
 }
@@ -376,7 +378,8 @@ double probe(std::string_view bytes) {
   try {
     Archive zip(bytes);
     if (zip.has("word/document.xml")) return 0.99;
-    return zip.has("[Content_Types].xml") && zip.has(main_part(zip)) && main_part(zip).rfind("word/", 0) == 0 ? 0.9 : 0.0;
+    return zip.has("[Content_Types].xml") && zip.has(main_part(zip)) && main_part(zip).rfind("word/", 0) == 0 ? 0.9
+                                                                                                              : 0.0;
   } catch (...) {
     return 0.0;
   }
@@ -408,7 +411,8 @@ void read(std::string_view bytes, sdk::RawDocument &doc) {
       if (sd.load_buffer(s->data(), s->size()))
         styles = Styles(sd);
       else
-        doc.diagnose(sdk::Severity::warning, 0, "bad-styles", "styles.xml is malformed; headings by style are not recognised");
+        doc.diagnose(sdk::Severity::warning, 0, "bad-styles",
+                     "styles.xml is malformed; headings by style are not recognised");
     }
     Reader(w, styles, doc).blocks(body);
   } catch (const sdk::Error &) {

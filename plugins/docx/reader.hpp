@@ -11,7 +11,6 @@
 #pragma once
 
 #include <docpipe/sdk/raw_document.hpp>
-
 #include <string_view>
 
 namespace docpipe::docx {

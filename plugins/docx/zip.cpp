@@ -43,10 +43,17 @@ long ZCALLBACK mem_seek(voidpf, voidpf stream, ZPOS64_T offset, int origin) {
   auto *s = static_cast<Stream *>(stream);
   ZPOS64_T base = 0;
   switch (origin) {
-    case ZLIB_FILEFUNC_SEEK_SET: base = 0; break;
-    case ZLIB_FILEFUNC_SEEK_CUR: base = s->pos; break;
-    case ZLIB_FILEFUNC_SEEK_END: base = s->size; break;
-    default: return -1;
+    case ZLIB_FILEFUNC_SEEK_SET:
+      base = 0;
+      break;
+    case ZLIB_FILEFUNC_SEEK_CUR:
+      base = s->pos;
+      break;
+    case ZLIB_FILEFUNC_SEEK_END:
+      base = s->size;
+      break;
+    default:
+      return -1;
   }
   if (offset > s->size || base > s->size - offset) return -1;
   s->pos = static_cast<size_t>(base + offset);
@@ -62,7 +69,9 @@ int ZCALLBACK mem_error(voidpf, voidpf) { return 0; }
 
 }  // namespace
 
-bool looks_like_zip(std::string_view bytes) { return bytes.size() >= 30 && bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4); }
+bool looks_like_zip(std::string_view bytes) {
+  return bytes.size() >= 30 && bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4);
+}
 
 Archive::Archive(std::string_view bytes) : buffer_{bytes.data(), bytes.size()} {
   zlib_filefunc64_def io{};
@@ -97,8 +106,8 @@ std::optional<std::string> Archive::read(const std::string &member, size_t max_s
     throw std::runtime_error(member + ": unreadable ZIP entry");
   if ((info.flag & 1u) != 0) throw std::runtime_error(member + ": the document is encrypted");
   if (info.uncompressed_size > max_size)
-    throw std::runtime_error(member + ": " + std::to_string(info.uncompressed_size) + " bytes, more than the limit of " +
-                             std::to_string(max_size));
+    throw std::runtime_error(member + ": " + std::to_string(info.uncompressed_size) +
+                             " bytes, more than the limit of " + std::to_string(max_size));
   if (unzOpenCurrentFile(zf) != UNZ_OK) throw std::runtime_error(member + ": cannot open the ZIP entry");
   std::string out;
   out.reserve(static_cast<size_t>(info.uncompressed_size));

@@ -6,11 +6,10 @@
 // into logical rows (wrapped labels, page-split rows, header fragments).
 #include "tsv_parser.hpp"
 
-#include <docpipe/sdk/plugin.hpp>
-#include <docpipe/sdk/text.hpp>
-
 #include <algorithm>
 #include <deque>
+#include <docpipe/sdk/plugin.hpp>
+#include <docpipe/sdk/text.hpp>
 #include <map>
 #include <optional>
 #include <set>
@@ -157,10 +156,10 @@ bool is_rule_text(std::string_view text) {
 // line breaks (spreadsheet exports).
 struct Record {
   std::vector<std::string> fields;  // raw field text, quotes resolved, \f and \r removed
-  int first = 0, last = 0;           // physical lines
-  bool form_feed = false;            // a page break was on this line
-  bool blank = false;                // no field holds text
-  bool rule = false;                 // a dash rule line
+  int first = 0, last = 0;          // physical lines
+  bool form_feed = false;           // a page break was on this line
+  bool blank = false;               // no field holds text
+  bool rule = false;                // a dash rule line
   int nonempty = 0;
 };
 
@@ -315,9 +314,9 @@ struct Value {
 struct LogicalRow {
   enum class Kind { data, header, title } kind = Kind::data;
   LineRange lines;
-  std::vector<Label> labels;  // left to right
+  std::vector<Label> labels;     // left to right
   int leading_blank_labels = 0;  // inherited (vertically merged) label slots
-  std::vector<int> label_cols;    // grid: the columns that hold labels in this part of the table
+  std::vector<int> label_cols;   // grid: the columns that hold labels in this part of the table
   std::vector<Value> values;
   bool has_values() const {
     return std::any_of(values.begin(), values.end(), [](const Value &v) { return !v.text.empty(); });
@@ -365,10 +364,10 @@ struct Line {
   const Record *rec = nullptr;
   bool page_break = false;  // blank line or form feed before it (inside the table)
   enum class Kind { header, title, data, fragment } kind = Kind::data;
-  std::vector<Frag> frags;    // label fragments
-  std::vector<Value> values;  // fixed grid: one per value column; ragged: trailing values
+  std::vector<Frag> frags;                         // label fragments
+  std::vector<Value> values;                       // fixed grid: one per value column; ragged: trailing values
   std::vector<std::pair<int, std::string>> texts;  // header: (column, text)
-  std::vector<int> label_cols;  // grid: label columns of the line's segment
+  std::vector<int> label_cols;                     // grid: label columns of the line's segment
 };
 
 // Folds analysed lines into logical rows.
@@ -563,7 +562,8 @@ std::vector<int> leaf_columns(const std::vector<const Record *> &rows, size_t wi
       bool child = false;
       for (size_t r2 = r + 1; r2 < rows.size() && !child; ++r2)
         for (int c = lo; c <= hi && !child; ++c)
-          child = static_cast<size_t>(c) < rows[r2]->fields.size() && !sdk::is_blank(rows[r2]->fields[static_cast<size_t>(c)]);
+          child = static_cast<size_t>(c) < rows[r2]->fields.size() &&
+                  !sdk::is_blank(rows[r2]->fields[static_cast<size_t>(c)]);
       if (!child) leaves.insert(lo);
     }
   }
@@ -648,7 +648,8 @@ class TableBuilder {
       if (header && seen_data && !value_cols.empty()) {
         bool reaches = false;
         for (int c : value_cols)
-          reaches = reaches || (static_cast<size_t>(c) < r.fields.size() && !sdk::is_blank(r.fields[static_cast<size_t>(c)]));
+          reaches =
+              reaches || (static_cast<size_t>(c) < r.fields.size() && !sdk::is_blank(r.fields[static_cast<size_t>(c)]));
         header = reaches;
       }
       if (header) {
@@ -682,9 +683,7 @@ class TableBuilder {
     }
   }
 
-  bool next_is_header(size_t i) const {
-    return i + 1 < lines_.size() && lines_[i + 1].kind == Line::Kind::header;
-  }
+  bool next_is_header(size_t i) const { return i + 1 < lines_.size() && lines_[i + 1].kind == Line::Kind::header; }
 
   struct Segment {
     std::vector<size_t> head;
@@ -707,8 +706,7 @@ class TableBuilder {
         for (size_t d : seg.data) {
           const Record &r = *lines_[d].rec;
           if (r.fields.size() < width_) continue;
-          for (int c = cols[0]; c <= hi && !stub; ++c)
-            stub = is_label_like(r.fields[static_cast<size_t>(c)]);
+          for (int c = cols[0]; c <= hi && !stub; ++c) stub = is_label_like(r.fields[static_cast<size_t>(c)]);
         }
         if (stub) cols.erase(cols.begin());
       }
@@ -1211,9 +1209,9 @@ class DocumentBuilder {
 bool is_value_like(std::string_view text) {
   std::u32string u = sdk::to_u32(sdk::trim(text));
   if (u.empty()) return false;
-  static constexpr std::u32string_view kPlaceholders[] = {U"-",  U"—",   U"——", U"--",    U"－", U"/",  U"／",
-                                                          U"\\", U"N/A", U"n/a", U"NA",   U"无", U"不适用", U"×",
-                                                          U"–",  U"空",  U"～",  U"~",    U"*"};
+  static constexpr std::u32string_view kPlaceholders[] = {U"-",  U"—",   U"——",  U"--", U"－", U"/",      U"／",
+                                                          U"\\", U"N/A", U"n/a", U"NA", U"无", U"不适用", U"×",
+                                                          U"–",  U"空",  U"～",  U"~",  U"*"};
   for (std::u32string_view p : kPlaceholders)
     if (u == p) return true;
   // A trailing unit or percent sign.

@@ -15,7 +15,6 @@
 #pragma once
 
 #include <docpipe/sdk/raw_document.hpp>
-
 #include <string>
 #include <string_view>
 

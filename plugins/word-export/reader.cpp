@@ -1,7 +1,6 @@
 #include "reader.hpp"
 
 #include <docpipe/sdk/text.hpp>
-
 #include <string>
 #include <vector>
 
@@ -227,7 +226,10 @@ double probe(std::string_view text) {
     // the rest of a row may follow a cell's line break, even after one empty paragraph
     const bool in_row = is_cell_line(line) || (prev_in_row && (!line.empty() || !prev_blank));
     if (is_cell_line(line)) {
-      if (tab == std::string_view::npos) ++cell_lines; else ++inner_tab_lines, ++row_lines;
+      if (tab == std::string_view::npos)
+        ++cell_lines;
+      else
+        ++inner_tab_lines, ++row_lines;
       if (prev_blank) ++blank_then_cell;
     } else if (line.find('\t') != std::string_view::npos) {
       ++inner_tab_lines;

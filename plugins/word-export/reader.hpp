@@ -6,7 +6,6 @@
 #pragma once
 
 #include <docpipe/sdk/raw_document.hpp>
-
 #include <string_view>
 
 namespace docpipe::word_export {

@@ -364,7 +364,8 @@ void write_checks(Workbook &wb, pugi::xml_node root) {
     // One line per cell involved: "expected: <row> | <column> = <value>".
     std::string terms;
     for (const char *side : {"expected", "actual"}) {
-      std::string_view ids = ch.attribute(side == std::string_view("expected") ? "expected-cells" : "actual-cells").as_string();
+      std::string_view ids =
+          ch.attribute(side == std::string_view("expected") ? "expected-cells" : "actual-cells").as_string();
       while (!ids.empty()) {
         const size_t sp = ids.find(' ');
         const std::string id(ids.substr(0, sp));

@@ -3,7 +3,17 @@
 #include <docpipe/abi.h>
 
 extern "C" __attribute__((visibility("default"))) const docpipe_plugin *docpipe_plugin_entry(void) {
-  static const docpipe_plugin d = {DOCPIPE_ABI_MAJOR + 98, 0, sizeof(docpipe_plugin), DOCPIPE_KIND_INPUT,
-                                   "from-the-future", "9.0.0", "built for ABI 99", "", nullptr, nullptr, nullptr, 0};
+  static const docpipe_plugin d = {DOCPIPE_ABI_MAJOR + 98,
+                                   0,
+                                   sizeof(docpipe_plugin),
+                                   DOCPIPE_KIND_INPUT,
+                                   "from-the-future",
+                                   "9.0.0",
+                                   "built for ABI 99",
+                                   "",
+                                   nullptr,
+                                   nullptr,
+                                   nullptr,
+                                   0};
   return &d;
 }

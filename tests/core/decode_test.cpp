@@ -1,8 +1,9 @@
-#include <catch2/catch.hpp>
+#include "decode/decode.hpp"
 
 #include <unicode/ucnv.h>
 
-#include "decode/decode.hpp"
+#include <catch2/catch.hpp>
+
 #include "error.hpp"
 
 using namespace docpipe;
@@ -41,7 +42,9 @@ TEST_CASE("valid UTF-8 is taken as it is") {
 }
 
 TEST_CASE("a UTF-8 BOM is recorded and removed, CRLF becomes LF") {
-  const auto d = decode_text("\xEF\xBB\xBF" "一\r\n二\r\n");
+  const auto d = decode_text(
+      "\xEF\xBB\xBF"
+      "一\r\n二\r\n");
   CHECK(d.bom);
   CHECK(d.text == "一\n二\n");
   CHECK(d.line_endings == "crlf");

@@ -1,10 +1,9 @@
 // An input plugin that misbehaves on purpose, to test that a bulk run
 // survives it: text starting with "CRASH" makes it segfault, "HANG" makes it
 // sleep forever, "HOG" makes it allocate without bound. It claims nothing else.
-#include <docpipe/sdk/plugin.hpp>
-
 #include <csignal>
 #include <cstring>
+#include <docpipe/sdk/plugin.hpp>
 #include <thread>
 #include <vector>
 

@@ -45,7 +45,8 @@ TEST_CASE("load failures are listed per plugin and do not stop the others") {
   bool abi = false, not_plugin = false;
   for (const auto &f : reg.failures()) {
     abi |= f.file.filename() == "docpipe-abi-mismatch.so" && f.reason.find("not compatible") != std::string::npos;
-    not_plugin |= f.file.filename() == "docpipe-not-a-plugin.so" && f.reason.find("not a docpipe plugin") != std::string::npos;
+    not_plugin |=
+        f.file.filename() == "docpipe-not-a-plugin.so" && f.reason.find("not a docpipe plugin") != std::string::npos;
   }
   CHECK(abi);
   CHECK(not_plugin);

@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 #include <docpipe/sdk/raw_document.hpp>
-
 #include <fstream>
 #include <regex>
 #include <set>
@@ -50,13 +49,13 @@ const Record *find(const Mapping &m, const std::string &row, const std::string &
   return nullptr;
 }
 
-std::vector<std::string> seven(const std::string &v) { return std::vector<std::string>(7, v); }
 std::vector<std::string> row(std::vector<std::string> labels, std::vector<std::string> values) {
   labels.insert(labels.end(), values.begin(), values.end());
   return labels;
 }
 
-const std::vector<std::string> kHeader = {"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"};
+const std::vector<std::string> kHeader = {"自然人",       "商业企业", "科研机构", "社会公益组织",
+                                          "法律服务机构", "其他",     "总计"};
 
 }  // namespace
 
@@ -182,7 +181,8 @@ TEST_CASE("rows map by label whatever the spelling, values by the template's ali
   REQUIRE(t);
   CHECK(t->value.raw == "0");
   CHECK(t->placement == Placement::direct);
-  CHECK(find(m, "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "总计")->value.raw == "2");
+  CHECK(find(m, "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "总计")->value.raw ==
+        "2");
   // Rows that are not in the source are absent: blank, never 0.
   const Record *absent = find(m, "二、上年结转政府信息公开申请数量", "总计");
   REQUIRE(absent);
@@ -217,7 +217,8 @@ TEST_CASE("a 2021 report with label variants maps under ogi-2021") {
   CHECK(find(m, "第二十条第（八）项/行政事业性收费", "本年收费金额（单位：万元）")->value.raw == "0.35");
   CHECK(find(m, "三、本年度办理结果/（六）其他处理/3.其他", "法人或其他组织/其他")->value.raw == "2");
   CHECK(find(m, "三、本年度办理结果/（六）其他处理/1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-             "自然人")->value.raw == "1");
+             "自然人")
+            ->value.raw == "1");
   CHECK(find(m, "第二十条第（一）项/规范性文件", "本年新制作数量") == nullptr);  // a 2019 label
 }
 

@@ -2,7 +2,6 @@
  * ABI 1.1 appended (input_form): the host must accept it, read none of the
  * newer fields, and give it the decoded text. Written in C on purpose. */
 #include <docpipe/abi.h>
-
 #include <string.h>
 
 typedef struct plugin_1_0 {
@@ -31,9 +30,8 @@ static int parse(const char *text, size_t len, const docpipe_options *options, c
   return out->write(out->ctx, body, sizeof body - 1) == 0 ? DOCPIPE_OK : DOCPIPE_ERR_INTERNAL;
 }
 
-static const plugin_1_0 descriptor = {1, 0, sizeof(plugin_1_0), DOCPIPE_KIND_INPUT,
-                                      "legacy-1-0", "1.0.0", "built for ABI 1.0", "",
-                                      probe, parse, NULL};
+static const plugin_1_0 descriptor = {
+    1, 0, sizeof(plugin_1_0), DOCPIPE_KIND_INPUT, "legacy-1-0", "1.0.0", "built for ABI 1.0", "", probe, parse, NULL};
 
 __attribute__((visibility("default"))) const docpipe_plugin *docpipe_plugin_entry(void) {
   return (const docpipe_plugin *)(const void *)&descriptor;

@@ -31,17 +31,14 @@ extern "C" {
 /* The one exported symbol of every plugin. */
 #define DOCPIPE_PLUGIN_ENTRY_SYMBOL "docpipe_plugin_entry"
 
-typedef enum docpipe_plugin_kind {
-  DOCPIPE_KIND_INPUT = 1,
-  DOCPIPE_KIND_OUTPUT = 2
-} docpipe_plugin_kind;
+typedef enum docpipe_plugin_kind { DOCPIPE_KIND_INPUT = 1, DOCPIPE_KIND_OUTPUT = 2 } docpipe_plugin_kind;
 
 typedef enum docpipe_status {
   DOCPIPE_OK = 0,
-  DOCPIPE_ERR_INPUT = 1,    /* the input cannot be made sense of */
-  DOCPIPE_ERR_OUTPUT = 2,   /* an output could not be written */
-  DOCPIPE_ERR_OPTION = 3,   /* an unknown or invalid option */
-  DOCPIPE_ERR_INTERNAL = 4  /* a bug: an exception caught at the boundary */
+  DOCPIPE_ERR_INPUT = 1,   /* the input cannot be made sense of */
+  DOCPIPE_ERR_OUTPUT = 2,  /* an output could not be written */
+  DOCPIPE_ERR_OPTION = 3,  /* an unknown or invalid option */
+  DOCPIPE_ERR_INTERNAL = 4 /* a bug: an exception caught at the boundary */
 } docpipe_status;
 
 /* Host-owned byte sink. `write` may be called any number of times; the bytes
@@ -97,19 +94,15 @@ typedef enum docpipe_input_form {
  *   `out`. Diagnostics about the input go inside that XML; `err` gets the
  *   reason when the status is not DOCPIPE_OK. */
 typedef double (*docpipe_probe_fn)(const char *text, size_t len);
-typedef int (*docpipe_parse_fn)(const char *text, size_t len,
-                                const docpipe_options *options,
-                                const docpipe_sink *out,
+typedef int (*docpipe_parse_fn)(const char *text, size_t len, const docpipe_options *options, const docpipe_sink *out,
                                 const docpipe_error_sink *err);
 
 /* Output plugins: `model_xml` is the complete model document. */
-typedef int (*docpipe_write_fn)(const char *model_xml, size_t len,
-                                const docpipe_options *options,
-                                const docpipe_output_target *target,
-                                const docpipe_error_sink *err);
+typedef int (*docpipe_write_fn)(const char *model_xml, size_t len, const docpipe_options *options,
+                                const docpipe_output_target *target, const docpipe_error_sink *err);
 
 typedef struct docpipe_plugin {
-  uint32_t abi_major;   /* first, so a host of any version can read it */
+  uint32_t abi_major; /* first, so a host of any version can read it */
   uint32_t abi_minor;
   uint32_t struct_size; /* sizeof(docpipe_plugin) as the plugin saw it */
   uint32_t kind;        /* docpipe_plugin_kind */
@@ -122,7 +115,7 @@ typedef struct docpipe_plugin {
   docpipe_parse_fn parse; /* input only, else NULL */
   docpipe_write_fn write; /* output only, else NULL */
   /* ---- ABI 1.1 ---- */
-  uint32_t input_form;    /* docpipe_input_form; input only (0 for outputs) */
+  uint32_t input_form; /* docpipe_input_form; input only (0 for outputs) */
 } docpipe_plugin;
 
 /* True when the descriptor `p` (a const docpipe_plugin *) is large enough to

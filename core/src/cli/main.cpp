@@ -1,7 +1,6 @@
 // docpipe: a thin command line over the engine. Logs go to stderr; results
 // that a script reads (summaries) to stdout. Exit codes: see README.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <set>
 
@@ -71,7 +70,8 @@ int run_convert(const Engine &engine, const std::vector<std::string> &inputs, co
     if (o.failed_checks) std::cerr << ", " << o.failed_checks << " identities fail";
     std::cerr << ", " << o.files.size() << " files\n";
   }
-  if (inputs.size() > 1) std::cerr << "docpipe: " << inputs.size() - failed << " of " << inputs.size() << " inputs converted\n";
+  if (inputs.size() > 1)
+    std::cerr << "docpipe: " << inputs.size() - failed << " of " << inputs.size() << " inputs converted\n";
   if (failed == 0) return 0;
   return inputs.size() == 1 ? code(last) : code(ExitCode::some_failed);
 }
@@ -79,8 +79,8 @@ int run_convert(const Engine &engine, const std::vector<std::string> &inputs, co
 int run_formats(const Engine &engine) {
   std::cout << "Plugins:\n";
   for (const auto &p : engine.plugins().plugins()) {
-    std::cout << "  " << p.name() << " " << p.api->version << "  ("
-              << (p.is_input() ? "input" : "output") << ")  " << p.api->description << "\n"
+    std::cout << "  " << p.name() << " " << p.api->version << "  (" << (p.is_input() ? "input" : "output") << ")  "
+              << p.api->description << "\n"
               << "      " << p.file.string() << " [" << p.origin << "]\n";
   }
   if (!engine.plugins().failures().empty()) {
@@ -114,7 +114,8 @@ int run_inspect(const Engine &engine, const std::string &input, const std::strin
     if (std::string(meta.child("encoding").attribute("name").as_string()) == "none")
       std::cout << " (the input plugin reads the bytes; text plugins not probed)";
     else
-      for (const auto &s : engine.probe(docpipe::decode_text(bytes).text)) std::cout << " " << s.plugin << "=" << s.score;
+      for (const auto &s : engine.probe(docpipe::decode_text(bytes).text))
+        std::cout << " " << s.plugin << "=" << s.score;
     std::cout << "\n";
     int n = 0;
     for (auto t : root.child("body").children("table")) {
@@ -162,9 +163,8 @@ int run_validate(const Engine &engine, const std::vector<std::string> &inputs, c
           ++fail;
           const std::string row = c.attribute("row").as_string(), col = c.attribute("column").as_string();
           std::cout << in << ": FAIL " << c.attribute("identity").as_string() << " " << c.attribute("table").as_string()
-                    << (row.empty() ? "" : " row " + row) << (col.empty() ? "" : " column " + col)
-                    << ": expected " << c.attribute("expected").as_string() << ", actual "
-                    << c.attribute("actual").as_string() << "\n";
+                    << (row.empty() ? "" : " row " + row) << (col.empty() ? "" : " column " + col) << ": expected "
+                    << c.attribute("expected").as_string() << ", actual " << c.attribute("actual").as_string() << "\n";
         } else {
           (r == "pass" ? pass : blank)++;
         }
@@ -269,7 +269,8 @@ int main(int argc, char **argv) {
       run_opts.input_override = run_input;
       run_opts.output_dir = run_output;
       for (const auto &d : plugin_dirs) run_opts.forwarded_args.push_back("--plugin-dir=" + fs::absolute(d).string());
-      if (!formats_dir.empty()) run_opts.forwarded_args.push_back("--formats-dir=" + fs::absolute(formats_dir).string());
+      if (!formats_dir.empty())
+        run_opts.forwarded_args.push_back("--formats-dir=" + fs::absolute(formats_dir).string());
       return docpipe::runner::run_pipeline(engine, run_opts);
     }
     if (*worker) return docpipe::runner::run_worker(engine, wargs);

@@ -40,26 +40,16 @@ size_t control_byte_offset(std::string_view s) {
 
 // Strict conversion with ICU's STOP callback: the default callback would
 // silently substitute U+FFFD.
-bool convert_strict(const char *charset, std::string_view in, std::string &out, size_t &error_offset) {
+bool convert_strict(const char *charset, std::string_view in, std::string &out) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<UConverter, decltype(&ucnv_close)> conv(ucnv_open(charset, &status), &ucnv_close);
   if (U_FAILURE(status)) throw Error(ExitCode::internal, std::string("ICU has no converter for ") + charset);
   ucnv_setToUCallBack(conv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
   std::u16string u16(in.size() + 1, u'\0');
   status = U_ZERO_ERROR;
-  const int32_t len = ucnv_toUChars(conv.get(), reinterpret_cast<UChar *>(u16.data()),
-                                    static_cast<int32_t>(u16.size()), in.data(), static_cast<int32_t>(in.size()),
-                                    &status);
-  if (U_FAILURE(status)) {
-    // Find the offset by converting incrementally is costly; report where the
-    // converter stopped as far as ICU tells us.
-    char errbytes[32];
-    int8_t errlen = sizeof errbytes;
-    UErrorCode s2 = U_ZERO_ERROR;
-    ucnv_getInvalidChars(conv.get(), errbytes, &errlen, &s2);
-    error_offset = std::string_view::npos;
-    return false;
-  }
+  const int32_t len = ucnv_toUChars(conv.get(), reinterpret_cast<UChar *>(u16.data()), static_cast<int32_t>(u16.size()),
+                                    in.data(), static_cast<int32_t>(in.size()), &status);
+  if (U_FAILURE(status)) return false;
   u16.resize(static_cast<size_t>(len));
   out.clear();
   out.reserve(u16.size() * 3);
@@ -69,7 +59,7 @@ bool convert_strict(const char *charset, std::string_view in, std::string &out, 
     if (U_IS_SURROGATE(c)) return false;  // unpaired surrogate: not text
     uint8_t buf[4];
     int32_t k = 0;
-    UBool err = false;
+    [[maybe_unused]] UBool err = false;
     U8_APPEND(buf, k, 4, c, err);
     out.append(reinterpret_cast<char *>(buf), static_cast<size_t>(k));
   }
@@ -107,12 +97,11 @@ bool plausible_chinese(std::string_view utf8, std::string &why) {
       ++han;
       continue;
     }
-    const bool ok_punct = (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) ||
-                          (c >= 0x2000 && c <= 0x206F) || (c >= 0x00A0 && c <= 0x00FF) ||
-                          (c >= 0x2460 && c <= 0x24FF) || (c >= 0x2500 && c <= 0x257F) ||
-                          (c >= 0x25A0 && c <= 0x26FF) || (c >= 0x2150 && c <= 0x218F) ||
-                          (c >= 0x0391 && c <= 0x03C9) || (c >= 0x0410 && c <= 0x044F) ||
-                          (c >= 0x3400 && c <= 0x4DBF && false);
+    const bool ok_punct =
+        (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2000 && c <= 0x206F) ||
+        (c >= 0x00A0 && c <= 0x00FF) || (c >= 0x2460 && c <= 0x24FF) || (c >= 0x2500 && c <= 0x257F) ||
+        (c >= 0x25A0 && c <= 0x26FF) || (c >= 0x2150 && c <= 0x218F) || (c >= 0x0391 && c <= 0x03C9) ||
+        (c >= 0x0410 && c <= 0x044F) || (c >= 0x3400 && c <= 0x4DBF && false);
     if (!ok_punct) ++odd;
   }
   if (total == 0) return true;
@@ -177,8 +166,7 @@ DecodedText decode_text(std::string_view bytes) {
     // Only a guess: taken when the bytes decode strictly to text without
     // control characters, else they go on to the binary check below.
     std::string trial;
-    size_t off = 0;
-    if (convert_strict(guess, bytes, trial, off) && control_byte_offset(trial) == std::string_view::npos) {
+    if (convert_strict(guess, bytes, trial) && control_byte_offset(trial) == std::string_view::npos) {
       utf16 = guess;
       d.decision = std::string("no BOM; NUL-byte pattern of ") + utf16;
     }
@@ -186,8 +174,7 @@ DecodedText decode_text(std::string_view bytes) {
 
   if (utf16 != nullptr) {
     if (body.size() % 2 != 0) reject(std::string(utf16) + " text with an odd number of bytes (truncated?)");
-    size_t off = 0;
-    if (!convert_strict(utf16, body, utf8, off)) reject(std::string("invalid ") + utf16 + " (unpaired surrogate)");
+    if (!convert_strict(utf16, body, utf8)) reject(std::string("invalid ") + utf16 + " (unpaired surrogate)");
     d.encoding = utf16[6] == 'L' ? "utf-16le" : "utf-16be";
     if (!utf8.empty() && utf8.compare(0, 3, "\xEF\xBB\xBF") == 0) utf8.erase(0, 3);
     const size_t ctl = control_byte_offset(utf8);
@@ -205,8 +192,7 @@ DecodedText decode_text(std::string_view bytes) {
       d.decision = "valid UTF-8";
       utf8.assign(bytes);
     } else {
-      size_t off = 0;
-      if (!convert_strict("GB18030", bytes, utf8, off))
+      if (!convert_strict("GB18030", bytes, utf8))
         reject("neither UTF-8 (invalid at " + offset_text(bad) + ") nor GB18030");
       std::string why;
       if (!plausible_chinese(utf8, why))

@@ -12,8 +12,8 @@
 namespace docpipe {
 
 struct DecodedText {
-  std::string text;          // valid UTF-8, LF line ends, no BOM
-  std::string encoding;      // utf-8 | gb18030 | utf-16le | utf-16be
+  std::string text;      // valid UTF-8, LF line ends, no BOM
+  std::string encoding;  // utf-8 | gb18030 | utf-16le | utf-16be
   bool bom = false;
   std::string line_endings;  // lf | crlf | cr | mixed | none
   std::string decision;      // why, for people

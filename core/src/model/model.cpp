@@ -1,8 +1,7 @@
 #include "model/model.hpp"
 
-#include <docpipe/sdk/text.hpp>
-
 #include <cstdio>
+#include <docpipe/sdk/text.hpp>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -183,7 +182,8 @@ void add_template_results(pugi::xml_document &doc, const templates::Mapping &m,
     data_unmapped += u.holds_data;
   }
   if (data_unmapped > 0)
-    reasons.push_back({"unmapped-cells", std::to_string(data_unmapped) + " source rows or cells with values fit no template cell"});
+    reasons.push_back(
+        {"unmapped-cells", std::to_string(data_unmapped) + " source rows or cells with values fit no template cell"});
 
   auto checks_node = root.append_child("checks");
   size_t failed = 0, tie_breaks = 0;
@@ -211,7 +211,8 @@ void add_template_results(pugi::xml_document &doc, const templates::Mapping &m,
   }
   if (failed > 0) reasons.push_back({"failed-identity", std::to_string(failed) + " accounting identities fail"});
   if (tie_breaks > 0)
-    reasons.push_back({"tie-break", std::to_string(tie_breaks) + " identities were used to place values and are not independent checks"});
+    reasons.push_back({"tie-break", std::to_string(tie_breaks) +
+                                        " identities were used to place values and are not independent checks"});
 
   // Input diagnostics that put the data in doubt.
   size_t doubtful = 0;
@@ -222,7 +223,8 @@ void add_template_results(pugi::xml_document &doc, const templates::Mapping &m,
   for (const Finding &f : m.findings)
     if (f.code == "ambiguous-row") ++doubtful;
   if (doubtful > 0)
-    reasons.push_back({"input-doubts", std::to_string(doubtful) + " ambiguous or failed parts of the input (see diagnostics)"});
+    reasons.push_back(
+        {"input-doubts", std::to_string(doubtful) + " ambiguous or failed parts of the input (see diagnostics)"});
 
   auto verdict = root.append_child("verdict");
   verdict.append_attribute("status") = reasons.empty() ? "ok" : "review";

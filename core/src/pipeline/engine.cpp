@@ -1,11 +1,10 @@
 #include "pipeline/engine.hpp"
 
-#include <boost/dll/runtime_symbol_info.hpp>
-
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/dll/runtime_symbol_info.hpp>
 #include <cstdlib>
 #include <deque>
 #include <fstream>
@@ -77,12 +76,14 @@ class OutputFiles {
     if (s.empty() || s.find('/') != std::string::npos || s.find("..") != std::string::npos) return nullptr;
     static std::atomic<unsigned> counter{0};
     const std::string final_name = stem_ + s;
-    const fs::path tmp = dir_ / ("." + final_name + ".tmp-" + std::to_string(getpid()) + "-" +
-                                 std::to_string(counter.fetch_add(1)));
+    const fs::path tmp =
+        dir_ / ("." + final_name + ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter.fetch_add(1)));
     files_.push_back({tmp.string(), dir_ / final_name});
     return files_.back().first.c_str();
   }
-  static const char *callback(void *ctx, const char *suffix) { return static_cast<OutputFiles *>(ctx)->path_for(suffix); }
+  static const char *callback(void *ctx, const char *suffix) {
+    return static_cast<OutputFiles *>(ctx)->path_for(suffix);
+  }
 
   std::vector<fs::path> commit() {
     std::vector<fs::path> out;
@@ -204,8 +205,8 @@ pugi::xml_document Engine::build_model(const fs::path &input, const std::string 
     throw Error(status == DOCPIPE_ERR_INPUT ? ExitCode::bad_input : ExitCode::plugin_unavailable,
                 input.string() + ": " + plugin->name() + ": " + (err.text.empty() ? "parse failed" : err.text));
 
-  model::Provenance prov{input.string(), name, sha256_hex(bytes), bytes.size(), plugin->name(), plugin->api->version,
-                         confidence};
+  model::Provenance prov{input.string(),       name,      sha256_hex(bytes), bytes.size(), plugin->name(),
+                         plugin->api->version, confidence};
   pugi::xml_document doc = model::assemble(prov, text, sink.data);
   model::add_report_metadata(doc);
   const templates::Mapping mapping = templates::map_body(doc.child("document").child("body"), templates_);

@@ -4,10 +4,10 @@
 #pragma once
 
 #include <docpipe/abi.h>
-#include <pugixml.hpp>
 
 #include <filesystem>
 #include <map>
+#include <pugixml.hpp>
 #include <string>
 #include <vector>
 
@@ -61,8 +61,9 @@ class Engine {
 
   // Runs the output plugins; every file is written under a temporary name and
   // renamed only when its plugin succeeded. Throws docpipe::Error.
-  std::vector<std::filesystem::path> write_outputs(const pugi::xml_document &model, const std::filesystem::path &out_dir,
-                                                   const std::string &stem, const OutputRequest &outputs) const;
+  std::vector<std::filesystem::path> write_outputs(const pugi::xml_document &model,
+                                                   const std::filesystem::path &out_dir, const std::string &stem,
+                                                   const OutputRequest &outputs) const;
 
   // build_model + write_outputs for one input; never throws.
   ConvertOutcome convert(const std::filesystem::path &input, const std::string &name, const std::string &input_format,

@@ -1,9 +1,8 @@
 #include "plugin_host/registry.hpp"
 
+#include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
-
-#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -27,9 +26,7 @@ std::mutex &libraries_mutex() {
   return *m;
 }
 
-std::string version_text(uint32_t major, uint32_t minor) {
-  return std::to_string(major) + "." + std::to_string(minor);
-}
+std::string version_text(uint32_t major, uint32_t minor) { return std::to_string(major) + "." + std::to_string(minor); }
 
 }  // namespace
 
@@ -111,8 +108,9 @@ PluginRegistry PluginRegistry::load(const std::vector<PluginSearchDir> &path) {
         const auto dup = std::find_if(reg.plugins_.begin(), reg.plugins_.end(),
                                       [&](const PluginInfo &p) { return p.name() == info.name(); });
         if (dup != reg.plugins_.end()) {
-          reg.failures_.push_back({file, entry.origin, "plugin '" + info.name() + "' already loaded from " +
-                                                           dup->file.string() + " (the first one wins)"});
+          reg.failures_.push_back(
+              {file, entry.origin,
+               "plugin '" + info.name() + "' already loaded from " + dup->file.string() + " (the first one wins)"});
           continue;
         }
         reg.plugins_.push_back(std::move(info));

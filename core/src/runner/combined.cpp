@@ -5,8 +5,8 @@
 
 #include <fstream>
 #include <map>
-#include <unordered_map>
 #include <sstream>
+#include <unordered_map>
 
 #include "error.hpp"
 #include "runner/csv_read.hpp"
@@ -47,9 +47,12 @@ bool plain_number(const std::string &s) {
   if (s.empty() || s.size() > 15) return false;
   size_t i = s[0] == '-' ? 1 : 0, digits = 0, dots = 0;
   for (; i < s.size(); ++i) {
-    if (s[i] >= '0' && s[i] <= '9') ++digits;
-    else if (s[i] == '.' && dots++ == 0) continue;
-    else return false;
+    if (s[i] >= '0' && s[i] <= '9')
+      ++digits;
+    else if (s[i] == '.' && dots++ == 0)
+      continue;
+    else
+      return false;
   }
   return digits > 0 && s.back() != '.' && !(s.size() > 1 && s[0] == '0' && s[1] != '.');
 }
@@ -75,15 +78,18 @@ class Book {
   lxw_worksheet *sheet(const std::string &name, const std::vector<std::string> &header) {
     lxw_worksheet *ws = workbook_add_worksheet(wb_, name.c_str());
     if (ws == nullptr) throw Error(ExitCode::cant_create, "summary: cannot add sheet " + name);
-    for (size_t c = 0; c < header.size(); ++c) check(worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), header[c].c_str(), bold_));
+    for (size_t c = 0; c < header.size(); ++c)
+      check(worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), header[c].c_str(), bold_));
     worksheet_freeze_panes(ws, 1, 0);
     return ws;
   }
   void cell(lxw_worksheet *ws, lxw_row_t r, size_t c, const std::string &v, bool numeric) {
     if (v.empty()) return;  // blank stays blank
     const auto col = static_cast<lxw_col_t>(c);
-    if (numeric && plain_number(v)) check(worksheet_write_number(ws, r, col, std::stod(v), nullptr));
-    else check(worksheet_write_string(ws, r, col, v.c_str(), nullptr));
+    if (numeric && plain_number(v))
+      check(worksheet_write_number(ws, r, col, std::stod(v), nullptr));
+    else
+      check(worksheet_write_string(ws, r, col, v.c_str(), nullptr));
   }
   void close(const fs::path &file) {
     const lxw_error e = workbook_close(wb_);
@@ -124,7 +130,9 @@ fs::path write_combined_values(const Ledger &ledger, const fs::path &out_dir, co
     t.remove_prefix(nl + 1);
     o << t;
   });
-  if (!header_written) o << "\xEF\xBB\xBF" << "file,template,table,row,column,value\r\n";
+  if (!header_written)
+    o << "\xEF\xBB\xBF"
+      << "file,template,table,row,column,value\r\n";
   o.close();
   if (!o) throw Error(ExitCode::cant_create, file.string() + ": cannot be written");
   commit(tmp, file);

@@ -34,7 +34,9 @@ struct Stmt {
       throw Error(ExitCode::io_error, std::string("ledger: ") + sqlite3_errmsg(db));
   }
   ~Stmt() { sqlite3_finalize(s); }
-  void bind(int i, const std::string &v) { sqlite3_bind_text(s, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  void bind(int i, const std::string &v) {
+    sqlite3_bind_text(s, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
   void bind(int i, double v) { sqlite3_bind_double(s, i, v); }
   std::string text(int i) const {
     const auto *t = sqlite3_column_text(s, i);
@@ -173,8 +175,9 @@ void Ledger::put(const std::vector<InputRecord> &records) {
   if (records.empty()) return;
   exec("BEGIN IMMEDIATE");
   try {
-    Stmt ins(db_, (std::string("INSERT OR REPLACE INTO inputs (") + kColumns +
-                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str());
+    Stmt ins(db_,
+             (std::string("INSERT OR REPLACE INTO inputs (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                 .c_str());
     Stmt del(db_, "DELETE FROM violations WHERE relpath = ?");
     Stmt vio(db_, "INSERT INTO violations (relpath, identity, tbl, row, col, expected, actual) VALUES (?,?,?,?,?,?,?)");
     for (const auto &r : records) {
@@ -183,8 +186,9 @@ void Ledger::put(const std::vector<InputRecord> &records) {
       if (sqlite3_step(del.s) != SQLITE_DONE) throw Error(ExitCode::io_error, sqlite3_errmsg(db_));
       sqlite3_reset(ins.s);
       const std::string outputs = join_lines(r.outputs);
-      const std::string fields[] = {r.relpath, r.content_hash, r.pipeline_hash, r.status, r.plugin, r.template_id,
-                                    r.verdict, r.reasons, r.title, r.agency, r.year, r.error, outputs};
+      const std::string fields[] = {r.relpath,     r.content_hash, r.pipeline_hash, r.status, r.plugin,
+                                    r.template_id, r.verdict,      r.reasons,       r.title,  r.agency,
+                                    r.year,        r.error,        outputs};
       for (int i = 0; i < 13; ++i) ins.bind(i + 1, fields[i]);
       ins.bind(14, r.seconds);
       ins.bind(15, r.finished_at);

@@ -21,8 +21,8 @@ struct Violation {
 struct InputRecord {
   std::string relpath;
   std::string content_hash;
-  std::string pipeline_hash;  // pipeline definition + docpipe version + templates
-  std::string status;         // done | failed
+  std::string pipeline_hash;                          // pipeline definition + docpipe version + templates
+  std::string status;                                 // done | failed
   std::string plugin, template_id, verdict, reasons;  // reasons: '; '-joined
   std::string title, agency, year;
   std::string error;

@@ -1,8 +1,7 @@
 #include "runner/pipeline.hpp"
 
-#include <pugixml.hpp>
-
 #include <fstream>
+#include <pugixml.hpp>
 #include <set>
 #include <sstream>
 
@@ -92,7 +91,8 @@ bool glob_match(std::string_view pat, std::string_view path) {
     return false;
   }
   if (path.empty()) return false;
-  if (pat.front() == '?' ? path.front() != '/' : pat.front() == path.front()) return glob_match(pat.substr(1), path.substr(1));
+  if (pat.front() == '?' ? path.front() != '/' : pat.front() == path.front())
+    return glob_match(pat.substr(1), path.substr(1));
   return false;
 }
 
@@ -138,9 +138,12 @@ Pipeline load_pipeline(const fs::path &file, const PluginRegistry &plugins, cons
         r.only_attributes(g, {"glob"});
         const std::string glob = g.attribute("glob").as_string();
         if (glob.empty()) r.fail(g, "<" + gn + "> needs a glob");
-        if (gn == "include") p.include.push_back(glob);
-        else if (gn == "exclude") p.exclude.push_back(glob);
-        else r.fail(g, "unknown element <" + gn + "> in <inputs>");
+        if (gn == "include")
+          p.include.push_back(glob);
+        else if (gn == "exclude")
+          p.exclude.push_back(glob);
+        else
+          r.fail(g, "unknown element <" + gn + "> in <inputs>");
       }
       if (p.input_plugin != "auto" && plugins.find(p.input_plugin, DOCPIPE_KIND_INPUT) == nullptr)
         r.fail(child, "unknown input plugin '" + p.input_plugin + "'");
@@ -156,7 +159,8 @@ Pipeline load_pipeline(const fs::path &file, const PluginRegistry &plugins, cons
       const auto accepted = split_names(plugin->api->options);
       for (auto opt : child.children()) {
         if (opt.type() != pugi::node_element) continue;
-        if (std::string(opt.name()) != "option") r.fail(opt, "unknown element <" + std::string(opt.name()) + "> in <output>");
+        if (std::string(opt.name()) != "option")
+          r.fail(opt, "unknown element <" + std::string(opt.name()) + "> in <output>");
         r.only_attributes(opt, {"name", "value"});
         const std::string key = opt.attribute("name").as_string();
         if (!accepted.count(key)) r.fail(opt, "output plugin '" + o.plugin + "' has no option '" + key + "'");
@@ -168,7 +172,8 @@ Pipeline load_pipeline(const fs::path &file, const PluginRegistry &plugins, cons
       p.combined_values = child.attribute("values").as_string("values.csv");
       p.combined_summary = child.attribute("summary").as_string("summary.xlsx");
       for (const auto &f : {p.combined_values, p.combined_summary})
-        if (f.find('/') != std::string::npos || f == "..") r.fail(child, "combined file names must be plain names: '" + f + "'");
+        if (f.find('/') != std::string::npos || f == "..")
+          r.fail(child, "combined file names must be plain names: '" + f + "'");
     } else if (name == "limits") {
       r.only_attributes(child, {"seconds", "memory-mb", "enabled"});
       p.limits.seconds = child.attribute("seconds").as_int(p.limits.seconds);
@@ -180,8 +185,10 @@ Pipeline load_pipeline(const fs::path &file, const PluginRegistry &plugins, cons
     }
   }
   if (p.outputs.empty()) r.fail(root, "a pipeline needs at least one <output>");
-  if (!input_override.empty()) p.input_folder = input_override;
-  else if (p.input_folder.is_relative()) p.input_folder = p.file.parent_path() / p.input_folder;
+  if (!input_override.empty())
+    p.input_folder = input_override;
+  else if (p.input_folder.is_relative())
+    p.input_folder = p.file.parent_path() / p.input_folder;
   std::error_code ec;
   if (!fs::is_directory(p.input_folder, ec))
     throw Error(ExitCode::config, file.string() + ": input folder " + p.input_folder.string() + " does not exist");

@@ -22,8 +22,8 @@ struct OutputSpec {
 
 struct Limits {
   bool enabled = true;
-  int seconds = 120;       // per input
-  int memory_mb = 2048;    // address space of a worker
+  int seconds = 120;     // per input
+  int memory_mb = 2048;  // address space of a worker
 };
 
 struct Pipeline {
@@ -34,8 +34,8 @@ struct Pipeline {
   std::vector<std::string> exclude;
   std::string input_plugin = "auto";
   std::vector<OutputSpec> outputs;
-  std::string combined_values = "values.csv";    // "" = none
-  std::string combined_summary = "summary.xlsx"; // "" = none
+  std::string combined_values = "values.csv";     // "" = none
+  std::string combined_summary = "summary.xlsx";  // "" = none
   Limits limits;
   std::string content_hash;  // of the definition file
 };

@@ -1,6 +1,5 @@
 #include "runner/runner.hpp"
 
-#include <boost/dll/runtime_symbol_info.hpp>
 #include <fcntl.h>
 #include <malloc.h>
 #include <poll.h>
@@ -11,10 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <atomic>
+#include <boost/dll/runtime_symbol_info.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -24,6 +22,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <pugixml.hpp>
 #include <sstream>
 #include <thread>
 
@@ -41,7 +40,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
 
 std::string read_all(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);
@@ -63,11 +61,21 @@ std::string json_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char b[8];
@@ -87,7 +95,8 @@ class RunLock {
  public:
   explicit RunLock(const fs::path &file) {
     fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw Error(ExitCode::cant_create, file.string() + ": cannot create the lock: " + std::strerror(errno));
+    if (fd_ < 0)
+      throw Error(ExitCode::cant_create, file.string() + ": cannot create the lock: " + std::strerror(errno));
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd_);
       throw Error(ExitCode::temp_failure, file.string() + ": another run holds the lock; retry later");
@@ -327,8 +336,9 @@ class Progress {
       bar();
     } else {
       std::cerr << "{\"event\":\"input\",\"file\":\"" << json_escape(r.relpath) << "\",\"status\":\"" << r.status
-                << "\",\"verdict\":\"" << r.verdict << "\"" << (r.error.empty() ? "" : ",\"error\":\"" + json_escape(r.error) + "\"")
-                << ",\"done\":" << done_ << ",\"total\":" << total_ << "}\n";
+                << "\",\"verdict\":\"" << r.verdict << "\""
+                << (r.error.empty() ? "" : ",\"error\":\"" + json_escape(r.error) + "\"") << ",\"done\":" << done_
+                << ",\"total\":" << total_ << "}\n";
     }
   }
   void finish() {
@@ -381,7 +391,8 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   const Pipeline p = load_pipeline(o.pipeline_file, engine.plugins(), o.input_override);
   std::error_code ec;
   fs::create_directories(o.output_dir / ".docpipe", ec);
-  if (ec) throw Error(ExitCode::cant_create, o.output_dir.string() + ": cannot create the output folder: " + ec.message());
+  if (ec)
+    throw Error(ExitCode::cant_create, o.output_dir.string() + ": cannot create the output folder: " + ec.message());
   const fs::path out_dir = fs::canonical(o.output_dir);
   RunLock lock(out_dir / ".docpipe" / "lock");
   Ledger ledger(out_dir / ".docpipe" / "ledger.sqlite");
@@ -408,11 +419,16 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   for (auto &c : all) {
     c.hash = sha256_hex(read_all(c.path));
     const auto prev = ledger.find(c.relpath);
-    if (o.force) c.reason = "forced";
-    else if (!prev) c.reason = "new";
-    else if (prev->content_hash != c.hash) c.reason = "content changed";
-    else if (prev->pipeline_hash != pipeline_hash) c.reason = "pipeline, templates, plugins or docpipe changed";
-    else if (prev->status != "done") c.reason = "failed before";
+    if (o.force)
+      c.reason = "forced";
+    else if (!prev)
+      c.reason = "new";
+    else if (prev->content_hash != c.hash)
+      c.reason = "content changed";
+    else if (prev->pipeline_hash != pipeline_hash)
+      c.reason = "pipeline, templates, plugins or docpipe changed";
+    else if (prev->status != "done")
+      c.reason = "failed before";
     else {
       for (const auto &f : prev->outputs)
         if (!fs::exists(out_dir / f, ec)) c.reason = "an output is missing";
@@ -456,8 +472,10 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     try {
       std::unique_lock<std::mutex> lk(mu);
       while (true) {
-        cv.wait_for(lk, std::chrono::milliseconds(500), [&] { return pending.size() >= 64 || finished_workers == jobs; });
-        std::vector<InputRecord> batch(std::make_move_iterator(pending.begin()), std::make_move_iterator(pending.end()));
+        cv.wait_for(lk, std::chrono::milliseconds(500),
+                    [&] { return pending.size() >= 64 || finished_workers == jobs; });
+        std::vector<InputRecord> batch(std::make_move_iterator(pending.begin()),
+                                       std::make_move_iterator(pending.end()));
         pending.clear();
         const bool last = finished_workers == jobs;
         lk.unlock();
@@ -484,7 +502,8 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
         for (const auto &out : p.outputs) {
           const fs::path target = out_dir / expand_pattern(out.pattern, c.relpath);
           if (target.lexically_relative(out_dir).empty() || *target.lexically_relative(out_dir).begin() == "..")
-            throw Error(ExitCode::internal, c.relpath + ": output path " + target.string() + " leaves the output folder");
+            throw Error(ExitCode::internal,
+                        c.relpath + ": output path " + target.string() + " leaves the output folder");
           job += "\t" + out.plugin + "|" + target.parent_path().string() + "|" + target.filename().string();
         }
         const auto t0 = Clock::now();
@@ -536,7 +555,8 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   // Combined outputs over every input present now, converted in this run or
   // before, in relpath order: the same bytes whatever --jobs is.
   if (!p.combined_values.empty()) write_combined_values(ledger, out_dir, out_dir / p.combined_values);
-  if (!p.combined_summary.empty()) write_summary_xlsx(ledger, engine.templates(), out_dir, out_dir / p.combined_summary);
+  if (!p.combined_summary.empty())
+    write_summary_xlsx(ledger, engine.templates(), out_dir, out_dir / p.combined_summary);
 
   size_t failed = 0, review = 0;
   ledger.for_each([&](const InputRecord &r) {
@@ -667,10 +687,21 @@ int run_status(const fs::path &output_dir, const fs::path &csv_out) {
   for (const auto &r : rows)
     if (r.status == "done" && r.verdict != "ok") std::cout << "  review  " << r.relpath << ": " << r.reasons << "\n";
   if (!csv_out.empty()) {
-    std::string csv = "relpath,status,verdict,reasons,error,template,plugin,title,agency,year,violations,seconds,finished_at\r\n";
+    std::string csv =
+        "relpath,status,verdict,reasons,error,template,plugin,title,agency,year,violations,seconds,finished_at\r\n";
     for (const auto &r : rows) {
-      const std::string f[] = {r.relpath, r.status, r.verdict, r.reasons, r.error, r.template_id, r.plugin, r.title,
-                               r.agency, r.year, std::to_string(r.violations.size()), std::to_string(r.seconds),
+      const std::string f[] = {r.relpath,
+                               r.status,
+                               r.verdict,
+                               r.reasons,
+                               r.error,
+                               r.template_id,
+                               r.plugin,
+                               r.title,
+                               r.agency,
+                               r.year,
+                               std::to_string(r.violations.size()),
+                               std::to_string(r.seconds),
                                r.finished_at};
       for (size_t i = 0; i < std::size(f); ++i) csv += (i ? "," : "") + csv_field(f[i]);
       csv += "\r\n";

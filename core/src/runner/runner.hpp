@@ -21,7 +21,7 @@ struct RunOptions {
   int jobs = 0;                          // 0 = number of cores
   bool dry_run = false;
   bool force = false;
-  bool no_limits = false;                // for sanitizer builds
+  bool no_limits = false;                   // for sanitizer builds
   std::vector<std::string> forwarded_args;  // --plugin-dir/--formats-dir for the workers
 };
 

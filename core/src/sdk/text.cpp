@@ -1,9 +1,9 @@
 // ICU-backed text helpers offered to plugins (see docpipe/sdk/text.hpp).
-#include <docpipe/sdk/text.hpp>
-
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
+
+#include <docpipe/sdk/text.hpp>
 
 namespace docpipe::sdk {
 

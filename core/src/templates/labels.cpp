@@ -1,9 +1,10 @@
 #include "templates/labels.hpp"
 
-#include <docpipe/sdk/text.hpp>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+
+#include <docpipe/sdk/text.hpp>
 
 namespace docpipe::templates {
 namespace {
@@ -20,7 +21,9 @@ std::u32string nfkc(std::string_view s) {
   return sdk::to_u32(utf8);
 }
 
-bool is_cjk_numeral(char32_t c) { return std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos; }
+bool is_cjk_numeral(char32_t c) {
+  return std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos;
+}
 bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
 
 // Length of an enumerator starting at i ("三、", "(三)", "(3)", "1.", "1、",

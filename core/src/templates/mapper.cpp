@@ -1,9 +1,8 @@
 #include "templates/mapper.hpp"
 
-#include <docpipe/sdk/text.hpp>
-
 #include <cmath>
 #include <cstdio>
+#include <docpipe/sdk/text.hpp>
 #include <map>
 #include <optional>
 #include <set>
@@ -197,7 +196,8 @@ class Matcher {
         const Section &s = t_.tables[ti].sections[si];
         for (size_t ri = 0; ri < s.rows.size(); ++ri)
           for (const auto &leaf : s.rows[ri].keys) {
-            if (leaf.empty() || all.size() < leaf.size() || all.compare(all.size() - leaf.size(), leaf.size(), leaf) != 0)
+            if (leaf.empty() || all.size() < leaf.size() ||
+                all.compare(all.size() - leaf.size(), leaf.size(), leaf) != 0)
               continue;
             const std::string prefix = all.substr(0, all.size() - leaf.size());
             if (!prefix_of_groups(prefix, s.rows[ri].ancestor_keys)) continue;
@@ -211,8 +211,8 @@ class Matcher {
           }
       }
     if (tie) {
-      m_.findings.push_back({"warning", "ambiguous-row", "row label matches several template rows: " + shorten(all),
-                             row.first});
+      m_.findings.push_back(
+          {"warning", "ambiguous-row", "row label matches several template rows: " + shorten(all), row.first});
       return std::nullopt;
     }
     return best;
@@ -344,10 +344,14 @@ class Matcher {
 
 const char *placement_name(Placement p) {
   switch (p) {
-    case Placement::direct: return "direct";
-    case Placement::aligned: return "aligned";
-    case Placement::tie_break: return "tie-break";
-    case Placement::absent: return "absent";
+    case Placement::direct:
+      return "direct";
+    case Placement::aligned:
+      return "aligned";
+    case Placement::tie_break:
+      return "tie-break";
+    case Placement::absent:
+      return "absent";
   }
   return "direct";
 }
@@ -375,9 +379,12 @@ Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templa
 
 const char *check_result_name(CheckResult r) {
   switch (r) {
-    case CheckResult::pass: return "pass";
-    case CheckResult::blank_pass: return "blank-pass";
-    case CheckResult::fail: return "fail";
+    case CheckResult::pass:
+      return "pass";
+    case CheckResult::blank_pass:
+      return "blank-pass";
+    case CheckResult::fail:
+      return "fail";
   }
   return "pass";
 }

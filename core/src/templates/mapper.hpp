@@ -4,7 +4,6 @@
 #pragma once
 
 #include <pugixml.hpp>
-
 #include <string>
 #include <vector>
 
@@ -44,8 +43,8 @@ struct Mapping {
   std::vector<Record> records;     // template order; absent cells included for tables seen
   std::vector<Unmapped> unmapped;
   std::vector<Finding> findings;
-  std::vector<bool> table_seen;    // per template table
-  int evidence = 0;                // labels matched
+  std::vector<bool> table_seen;  // per template table
+  int evidence = 0;              // labels matched
 };
 
 // Maps the raw <body> onto the best-matching template (or none).

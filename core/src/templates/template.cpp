@@ -1,9 +1,8 @@
 #include "templates/template.hpp"
 
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <map>
+#include <pugixml.hpp>
 #include <set>
 
 #include "error.hpp"

@@ -15,7 +15,7 @@ struct Column {
   std::string key;                // label_key of the leaf label
   std::vector<std::string> keys;  // key plus the variants' keys
   std::string role;
-  std::string unit;               // declared unit ("万元"), if any
+  std::string unit;  // declared unit ("万元"), if any
 };
 
 struct Row {

@@ -1,9 +1,8 @@
 #include "templates/values.hpp"
 
-#include <docpipe/sdk/text.hpp>
-
 #include <array>
 #include <charconv>
+#include <docpipe/sdk/text.hpp>
 
 namespace docpipe::templates {
 namespace {
@@ -13,16 +12,22 @@ namespace {
 char32_t fold_numeric(char32_t c) {
   if (c >= 0xFF10 && c <= 0xFF19) return U'0' + (c - 0xFF10);
   switch (c) {
-    case 0xFF0E: return U'.';
-    case 0xFF0C: return U',';
-    case 0xFF0D: case 0x2212: return U'-';
-    case 0xFF0B: return U'+';
-    default: return c;
+    case 0xFF0E:
+      return U'.';
+    case 0xFF0C:
+      return U',';
+    case 0xFF0D:
+    case 0x2212:
+      return U'-';
+    case 0xFF0B:
+      return U'+';
+    default:
+      return c;
   }
 }
 
-constexpr std::array<std::u32string_view, 12> kPlaceholders = {
-    U"-", U"—", U"–", U"―", U"——", U"/", U"／", U"不适用", U"N/A", U"n/a", U"无", U"\\"};
+constexpr std::array<std::u32string_view, 12> kPlaceholders = {U"-",  U"—",      U"–",   U"―",   U"——", U"/",
+                                                               U"／", U"不适用", U"N/A", U"n/a", U"无", U"\\"};
 constexpr std::array<std::u32string_view, 6> kUnits = {U"万元", U"元", U"件", U"个", U"项", U"次"};
 
 // "1234", "-8", "+5", "1,234", "12.5": returns the canonical decimal or "".
@@ -96,10 +101,14 @@ CellValue parse_cell(std::string_view text) {
 
 const char *state_name(CellState s) {
   switch (s) {
-    case CellState::blank: return "blank";
-    case CellState::number: return "number";
-    case CellState::placeholder: return "placeholder";
-    case CellState::text: return "text";
+    case CellState::blank:
+      return "blank";
+    case CellState::number:
+      return "number";
+    case CellState::placeholder:
+      return "placeholder";
+    case CellState::text:
+      return "text";
   }
   return "text";
 }

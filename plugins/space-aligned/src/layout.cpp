@@ -2,15 +2,14 @@
 // column metric the producer used.
 #include "layout.hpp"
 
-#include "lines.hpp"
-#include "table.hpp"
-
-#include <docpipe/sdk/text.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <docpipe/sdk/text.hpp>
 #include <map>
+
+#include "lines.hpp"
+#include "table.hpp"
 
 namespace docpipe::space_aligned {
 namespace {
@@ -113,8 +112,10 @@ std::vector<Region> find_regions(const std::vector<Line> &lines) {
         continue;
       }
       blanks = 0;
-      if (L.kind == LineKind::rule || (L.is_text() && L.chunks == 1 && L.cps < 24) || strong(L)) b = j;
-      else break;
+      if (L.kind == LineKind::rule || (L.is_text() && L.chunks == 1 && L.cps < 24) || strong(L))
+        b = j;
+      else
+        break;
     }
     int e = i;
     blanks = 0;
@@ -237,9 +238,11 @@ void parse(std::string_view text, sdk::RawDocument &doc) {
     build_table(lines, r, metric, doc);
     next = r.last + 1;
   }
-  if (next < static_cast<int>(lines.size())) emit_narrative(lines, next, static_cast<int>(lines.size()) - 1, wrap_width, doc);
+  if (next < static_cast<int>(lines.size()))
+    emit_narrative(lines, next, static_cast<int>(lines.size()) - 1, wrap_width, doc);
   for (const Line &L : lines)
-    if (L.furniture) doc.diagnose(sdk::Severity::info, L.no, "page-furniture", "page header, footer or number dropped: " + L.text);
+    if (L.furniture)
+      doc.diagnose(sdk::Severity::info, L.no, "page-furniture", "page header, footer or number dropped: " + L.text);
   if (regions.empty())
     doc.diagnose(sdk::Severity::warning, 0, "no-table", "no space-aligned table found: the text is read as prose only");
 }

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <docpipe/sdk/raw_document.hpp>
-
 #include <string>
 #include <string_view>
 

@@ -1,11 +1,10 @@
 #include "lines.hpp"
 
-#include "layout.hpp"
-
-#include <docpipe/sdk/text.hpp>
-
 #include <algorithm>
+#include <docpipe/sdk/text.hpp>
 #include <map>
+
+#include "layout.hpp"
 
 namespace docpipe::space_aligned {
 namespace {
@@ -14,7 +13,9 @@ using sdk::char_width;
 using sdk::is_space;
 
 bool is_digit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
-bool is_cn_numeral(char32_t c) { return std::u32string_view(U"一二三四五六七八九十百零〇").find(c) != std::u32string_view::npos; }
+bool is_cn_numeral(char32_t c) {
+  return std::u32string_view(U"一二三四五六七八九十百零〇").find(c) != std::u32string_view::npos;
+}
 bool is_dash(char32_t c) { return c == U'-' || c == U'=' || c == U'─' || c == U'━' || c == U'═' || c == U'_'; }
 bool is_junction(char32_t c) {
   return std::u32string_view(U"+┼┬┴├┤┌┐└┘╔╗╚╝╠╣╦╩╬╞╡╪╤╧╟╢╫┏┓┗┛┣┫┳┻╋:").find(c) != std::u32string_view::npos;
@@ -52,7 +53,7 @@ size_t numeral_run(std::u32string_view w, size_t i, bool chinese, int *value) {
 namespace detail {
 
 bool is_value_token(std::u32string_view w) {
-  static constexpr std::u32string_view markers[] = {U"-",  U"—",  U"–",  U"－", U"——", U"/",   U"／",
+  static constexpr std::u32string_view markers[] = {U"-",   U"—",   U"–",  U"－",     U"——", U"/", U"／",
                                                     U"N/A", U"n/a", U"NA", U"不适用", U"无", U"\\"};
   for (auto m : markers)
     if (w == m) return true;
@@ -94,7 +95,8 @@ int enumerator_depth(std::u32string_view w, int *number) {
     return 1;
   }
   if (size_t k = numeral_run(w, 0, false, &v); k > 0 && k <= 2 && k < w.size() &&
-      (w[k] == U'.' || w[k] == U'．' || w[k] == U'、') && !(k + 1 < w.size() && is_digit(w[k + 1]))) {
+                                               (w[k] == U'.' || w[k] == U'．' || w[k] == U'、') &&
+                                               !(k + 1 < w.size() && is_digit(w[k + 1]))) {
     if (number) *number = v;
     return 3;
   }
@@ -115,9 +117,12 @@ Line make_line(const std::u32string &u, int no, int page, bool page_start) {
   size_t dashes = 0, other = 0, pipes = 0;
   for (char32_t c : u) {
     if (is_space(c)) continue;
-    if (is_dash(c)) ++dashes;
-    else if (c == U'|') ++pipes;
-    else if (!is_junction(c) && !is_vbar(c)) ++other;
+    if (is_dash(c))
+      ++dashes;
+    else if (c == U'|')
+      ++pipes;
+    else if (!is_junction(c) && !is_vbar(c))
+      ++other;
   }
   const bool pipe_is_bar = pipes >= 2;
   int d = 0;
@@ -188,8 +193,8 @@ Line make_line(const std::u32string &u, int no, int page, bool page_start) {
   std::u32string t(u.begin() + L.indent, u.begin() + L.words.back().e[kChars]);
   L.text = sdk::to_utf8(t);
   const char32_t last = t.back();
-  L.heading_candidate = L.words.front().depth == 1 && L.nvalues == 0 && L.chunks == 1 && L.cps <= 40 &&
-                        L.indent <= 2 && last != U'。' && last != U'；' && last != U'：' && last != U'，';
+  L.heading_candidate = L.words.front().depth == 1 && L.nvalues == 0 && L.chunks == 1 && L.cps <= 40 && L.indent <= 2 &&
+                        last != U'。' && last != U'；' && last != U'：' && last != U'，';
   return L;
 }
 
@@ -203,7 +208,7 @@ void mark_page_numbers(std::vector<Line> &lines) {
       for (char32_t c : w.text) {
         if (c >= U'0' && c <= U'9') {
           v = (v < 0 ? 0 : v * 10) + static_cast<int>(c - U'0');
-        } else if (c == U'/' ) {
+        } else if (c == U'/') {
           return v;  // "3/7": the page is before the slash
         } else if (std::u32string_view(U"-—–·第页Pagep").find(c) == std::u32string_view::npos) {
           return -1;

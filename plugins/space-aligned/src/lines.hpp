@@ -38,16 +38,16 @@ struct Line {
   bool furniture = false;  // page number / running header: ignored
   LineKind kind = LineKind::blank;
   std::vector<Word> words;
-  std::vector<Segment> segments;  // rule lines only
-  std::vector<int> bounds[2];     // vertical bars and rule junctions, per metric
-  int nvalues = 0;                // trailing value words
-  int chunks = 0;                 // groups of words separated by 2+ spaces
-  int indent = 0;                 // code points before the first word
-  int cps = 0;                    // code points from first to last word
-  int end_display = 0;            // display column where the text ends
-  bool heading_candidate = false; // "一、…" alone on a line
-  bool heading = false;           // decided with context
-  std::string text;               // the line without outer white space
+  std::vector<Segment> segments;   // rule lines only
+  std::vector<int> bounds[2];      // vertical bars and rule junctions, per metric
+  int nvalues = 0;                 // trailing value words
+  int chunks = 0;                  // groups of words separated by 2+ spaces
+  int indent = 0;                  // code points before the first word
+  int cps = 0;                     // code points from first to last word
+  int end_display = 0;             // display column where the text ends
+  bool heading_candidate = false;  // "一、…" alone on a line
+  bool heading = false;            // decided with context
+  std::string text;                // the line without outer white space
 
   size_t nlabel() const { return words.size() - static_cast<size_t>(nvalues); }
   bool is_text() const { return kind == LineKind::text && !furniture; }

@@ -8,10 +8,9 @@
 //      header leaves), then a monotonic least-cost alignment per row.
 #include "table.hpp"
 
-#include <docpipe/sdk/text.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <docpipe/sdk/text.hpp>
 #include <functional>
 #include <limits>
 #include <map>
@@ -157,10 +156,14 @@ Fit fit_row(const std::vector<const Word *> &vals, const std::vector<std::vector
       if (j < k) lo = j;
       if (j > k && hi < 0) hi = j;
     }
-    if (lo >= 0 && hi >= 0) centre[k] = centre[lo] + (centre[hi] - centre[lo]) * (k - lo) / (hi - lo);
-    else if (lo >= 0) centre[k] = centre[lo] + spacing * (k - lo);
-    else if (hi >= 0) centre[k] = centre[hi] - spacing * (hi - k);
-    else centre[k] = k * spacing;
+    if (lo >= 0 && hi >= 0)
+      centre[k] = centre[lo] + (centre[hi] - centre[lo]) * (k - lo) / (hi - lo);
+    else if (lo >= 0)
+      centre[k] = centre[lo] + spacing * (k - lo);
+    else if (hi >= 0)
+      centre[k] = centre[hi] - spacing * (hi - k);
+    else
+      centre[k] = k * spacing;
   }
   std::vector<std::vector<double>> C(n, std::vector<double>(K, 0));
   for (int i = 0; i < n; ++i) {
@@ -230,9 +233,9 @@ class TableBuilder {
       } else if (in_header) {
         // The header ends at the first row label: enumerated, or a label
         // left of the value columns that does not continue a header label.
-        const bool label_only = value_left_ != std::numeric_limits<int>::max() &&
-                                std::all_of(L.words.begin(), L.words.end(),
-                                            [&](const Word &w) { return w.e[m_] <= value_left_; });
+        const bool label_only =
+            value_left_ != std::numeric_limits<int>::max() &&
+            std::all_of(L.words.begin(), L.words.end(), [&](const Word &w) { return w.e[m_] <= value_left_; });
         if (L.words.front().depth > 0 || (!s->header.empty() && label_only && !continues_header(L, s->header.back()))) {
           s->data.push_back(i);
           in_header = false;
@@ -241,8 +244,8 @@ class TableBuilder {
         }
       } else {
         // Column labels after data rows: the next section's header.
-        const bool reaches_values = std::any_of(L.words.begin(), L.words.end(),
-                                                [&](const Word &w) { return w.s[m_] >= value_left_ - 1; });
+        const bool reaches_values =
+            std::any_of(L.words.begin(), L.words.end(), [&](const Word &w) { return w.s[m_] >= value_left_ - 1; });
         if (reaches_values && L.words.front().depth == 0 && value_left_ != std::numeric_limits<int>::max()) {
           s = &sections_.emplace_back();
           s->header.push_back(i);
@@ -288,12 +291,14 @@ class TableBuilder {
     const Line *best = nullptr;
     for (int i = region_.first; i <= region_.last; ++i) {
       const Line &L = lines_[i];
-      if (L.kind == LineKind::rule && L.segments.size() >= 2 && (best == nullptr || L.segments.size() > best->segments.size()))
+      if (L.kind == LineKind::rule && L.segments.size() >= 2 &&
+          (best == nullptr || L.segments.size() > best->segments.size()))
         best = &L;
     }
     std::vector<Interval> out;
     if (best != nullptr && best->bounds[m_].empty()) {
-      for (const Segment &s : best->segments) out.push_back({static_cast<double>(s.s[m_]), static_cast<double>(s.e[m_])});
+      for (const Segment &s : best->segments)
+        out.push_back({static_cast<double>(s.s[m_]), static_cast<double>(s.e[m_])});
       return out;
     }
     std::vector<int> b;
@@ -390,9 +395,12 @@ class TableBuilder {
           if (leaf.depth > w.depth && w.e[m_] <= leaf.s[m_]) start = false;
         }
       } else if (has_vals) {
-        if (rows[cur].value_line >= 0) start = true;
-        else if (nl == 0 || blank_mode_) start = false;
-        else start = !continues(L, prev, enumerated);
+        if (rows[cur].value_line >= 0)
+          start = true;
+        else if (nl == 0 || blank_mode_)
+          start = false;
+        else
+          start = !continues(L, prev, enumerated);
       } else {
         start = blank_mode_ ? false : !continues(L, prev, enumerated);
       }
@@ -506,7 +514,8 @@ class TableBuilder {
     for (size_t a = 0; a < groups.size(); ++a)
       for (size_t b = a + 1; b < groups.size(); ++b) {
         G &x = groups[a], &y = groups[b];
-        if (cells[x.cell].depth != cells[y.cell].depth || cells[x.cell].row >= cells[y.cell].row || x.hi < y.lo) continue;
+        if (cells[x.cell].depth != cells[y.cell].depth || cells[x.cell].row >= cells[y.cell].row || x.hi < y.lo)
+          continue;
         const int ax = cells[x.cell].row, ay = cells[y.cell].row;
         int cut = -1;
         for (int r = ax + 1; r <= ay; ++r) {
@@ -579,8 +588,10 @@ class TableBuilder {
       if (w->mid(m_) <= label_right) continue;
       int hit = -1, hits = 0;
       for (size_t k = 0; k < out.size(); ++k)
-        if (std::min(double(w->e[m_]), out[k].e) - std::max(double(w->s[m_]), out[k].s) > 0) hit = static_cast<int>(k), ++hits;
-      if (hits == 1 && w->width(m_) <= out[hit].e - out[hit].s + 2) out[hit] = {std::min(out[hit].s, double(w->s[m_])), std::max(out[hit].e, double(w->e[m_]))};
+        if (std::min(double(w->e[m_]), out[k].e) - std::max(double(w->s[m_]), out[k].s) > 0)
+          hit = static_cast<int>(k), ++hits;
+      if (hits == 1 && w->width(m_) <= out[hit].e - out[hit].s + 2)
+        out[hit] = {std::min(out[hit].s, double(w->s[m_])), std::max(out[hit].e, double(w->e[m_]))};
     }
     return out;
   }
@@ -627,10 +638,14 @@ class TableBuilder {
     int hk = 0;
     for (auto &[page, v] : leaves) hk = std::max(hk, static_cast<int>(v.size()));
 
-    if (use_segments) K = segk;
-    else if (kfixed) K = kfixed;
-    else if (hk >= std::max(1, maxv) && hk <= kmax) K = hk;
-    else K = maxv;
+    if (use_segments)
+      K = segk;
+    else if (kfixed)
+      K = kfixed;
+    else if (hk >= std::max(1, maxv) && hk <= kmax)
+      K = hk;
+    else
+      K = maxv;
 
     col.assign(rows.size(), {});
     if (K == 0) return;

@@ -2,11 +2,10 @@
 // cells and the column of every value.
 #pragma once
 
-#include "lines.hpp"
-
 #include <docpipe/sdk/raw_document.hpp>
-
 #include <vector>
+
+#include "lines.hpp"
 
 namespace docpipe::space_aligned {
 

@@ -2,17 +2,15 @@
 // its truth the way the template stage reads rows (label match, then the
 // alignment contract: 收到和处理 = last 7 cells, 复议诉讼 = last 15 cells of the
 // data row, 主动公开 = the cells after the label).
-#include "support.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <boost/property_tree/json_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
-
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
+
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 namespace pt = boost::property_tree;

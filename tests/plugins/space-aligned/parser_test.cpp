@@ -1,9 +1,8 @@
 // One fixture per pattern of issue 5, named after the defect it guards.
-#include "support.hpp"
-
+#include <catch2/catch.hpp>
 #include <layout.hpp>
 
-#include <catch2/catch.hpp>
+#include "support.hpp"
 
 using docpipe::space_aligned::detail::enumerator_depth;
 using docpipe::space_aligned::detail::is_value_token;
@@ -59,7 +58,8 @@ TEST_CASE("label wrapped over lines is joined into its row (pdftotext, character
   // the wrapped group label does not leak into the row beside it
   CHECK(labels(doc, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") ==
         Strings{"（二）部分公开（区分处理的，只计这一情形，不计其他情形）"});
-  CHECK(applicants(doc, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") == Strings{"", "", "", "", "1", "", "1"});
+  CHECK(applicants(doc, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") ==
+        Strings{"", "", "", "", "1", "", "1"});
   CHECK(applicants(doc, "（七）总计") == Strings{"10", "", "", "", "3", "4", "17"});
   CHECK(applicants(doc, "四、结转下年度继续办理") == Strings{"", "", "", "", "", "", "0"});
   CHECK(sa_test::count_diagnostics(doc, "ambiguous-column") == 0);
@@ -73,8 +73,9 @@ TEST_CASE("header labels spread over lines become header cells", "[space-aligned
       for (const auto &r : b.table.rows)
         for (const auto &c : r.cells)
           if (c.header) leaves.push_back(c.text);
-  for (const char *h : {"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计", "法人或其他组织",
-                        "申请人情况", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"})
+  for (const char *h :
+       {"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计", "法人或其他组织",
+        "申请人情况", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"})
     CHECK(std::find(leaves.begin(), leaves.end(), h) != leaves.end());
 }
 
@@ -84,7 +85,8 @@ TEST_CASE("blank line between rows, display-width columns (w3m)", "[space-aligne
   CHECK(applicants(doc, "2.其他法律行政法规禁止公开") == Strings{"", "2", "", "", "", "", "2"});
   CHECK(labels(doc, "1.属于国家秘密") == Strings{"（三）不予公开", "1.属于国家秘密"});
   CHECK(labels(doc, "（一）予以公开") == Strings{"三、本年度办理结果", "（一）予以公开"});
-  CHECK(applicants(doc, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") == Strings{"", "", "", "", "1", "", "1"});
+  CHECK(applicants(doc, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") ==
+        Strings{"", "", "", "", "1", "", "1"});
   CHECK(applicants(doc, "（七）总计") == Strings{"9", "2", "2", "", "3", "4", "20"});
 }
 

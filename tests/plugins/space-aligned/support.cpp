@@ -1,14 +1,12 @@
 #include "support.hpp"
 
-#include <layout.hpp>
-
-#include <docpipe/sdk/text.hpp>
-
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <docpipe/sdk/text.hpp>
 #include <fstream>
+#include <layout.hpp>
 #include <sstream>
 
 namespace sa_test {
@@ -26,12 +24,15 @@ std::string read_file(const std::string &path) {
   return ss.str();
 }
 
-std::string fixture(const std::string &name) { return read_file(std::string(DOCPIPE_TEST_DIR) + "/plugins/space-aligned/fixtures/" + name); }
+std::string fixture(const std::string &name) {
+  return read_file(std::string(DOCPIPE_TEST_DIR) + "/plugins/space-aligned/fixtures/" + name);
+}
 
 std::string normalise(std::string_view label) {
   UErrorCode st = U_ZERO_ERROR;
   const icu::Normalizer2 *nfkc = icu::Normalizer2::getNFKCInstance(st);
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(label.data(), static_cast<int32_t>(label.size())));
+  icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(label.data(), static_cast<int32_t>(label.size())));
   icu::UnicodeString n = nfkc->normalize(u, st);
   std::string s;
   n.toUTF8String(s);
@@ -40,7 +41,8 @@ std::string normalise(std::string_view label) {
     if (!docpipe::sdk::is_space(c)) t.push_back(c);
   // leading enumerators: 一、 (一) 1. 1、
   auto numeral = [](char32_t c) {
-    return std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos || (c >= U'0' && c <= U'9');
+    return std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos ||
+           (c >= U'0' && c <= U'9');
   };
   for (int pass = 0; pass < 3; ++pass) {
     size_t i = 0;
@@ -58,7 +60,8 @@ std::string normalise(std::string_view label) {
   }
   std::u32string out;
   for (char32_t c : t)
-    if (!u_ispunct(static_cast<UChar32>(c)) && !(u_charType(static_cast<UChar32>(c)) == U_MATH_SYMBOL)) out.push_back(c);
+    if (!u_ispunct(static_cast<UChar32>(c)) && !(u_charType(static_cast<UChar32>(c)) == U_MATH_SYMBOL))
+      out.push_back(c);
   return docpipe::sdk::to_utf8(out);
 }
 

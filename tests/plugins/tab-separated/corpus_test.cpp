@@ -2,13 +2,12 @@
 // parsed and, for every truth row, the row the template stage would pick
 // (by its label, per the alignment contract) must hold the truth values.
 #include <catch2/catch.hpp>
-
-#include "tsv_parser.hpp"
-#include "tsv_support.hpp"
-
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+
+#include "tsv_parser.hpp"
+#include "tsv_support.hpp"
 
 namespace fs = std::filesystem;
 
@@ -80,8 +79,8 @@ TEST_CASE("every tab-separated corpus document maps to its truth values", "[corp
     const Score s = score_file(p, truth);
     std::cout << "corpus " << truth["source"].s << ": " << s.right << "/" << s.cells << "\n";
     for (const std::string &m : s.misses) std::cout << "  miss " << m << "\n";
-    INFO(truth["source"].s << ": " << s.misses.size() << " misses, first: "
-                           << (s.misses.empty() ? std::string("-") : s.misses.front()));
+    INFO(truth["source"].s << ": " << s.misses.size()
+                           << " misses, first: " << (s.misses.empty() ? std::string("-") : s.misses.front()));
     CHECK(s.right == s.cells);
   }
   CHECK(files > 0);

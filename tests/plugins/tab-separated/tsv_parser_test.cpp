@@ -1,14 +1,13 @@
 // Unit tests of the tab-separated parser: one small fixture per damage
 // pattern of issue 4, asserting labels, values and blanks.
-#include <catch2/catch.hpp>
-
 #include "tsv_parser.hpp"
-#include "tsv_support.hpp"
 
+#include <catch2/catch.hpp>
 #include <docpipe/sdk/plugin.hpp>
-
 #include <string>
 #include <vector>
+
+#include "tsv_support.hpp"
 
 using docpipe::sdk::Block;
 using docpipe::sdk::RawDocument;
@@ -228,7 +227,8 @@ TEST_CASE("narrative and headings around a table", "[unit]") {
   std::vector<std::string> kinds;
   for (const Block &b : doc.blocks())
     kinds.push_back(b.kind == Block::Kind::heading ? "H:" + b.text : b.kind == Block::Kind::paragraph ? "P" : "T");
-  CHECK(kinds == V{"H:2020年某某局政府信息公开工作年度报告", "H:一、总体情况", "P", "T", "H:五、存在的主要问题及改进情况", "P"});
+  CHECK(kinds ==
+        V{"H:2020年某某局政府信息公开工作年度报告", "H:一、总体情况", "P", "T", "H:五、存在的主要问题及改进情况", "P"});
   const Table &t = *tables(doc)[0];
   const Row &data = t.rows.back();
   REQUIRE(data.cells.size() == 15);
@@ -244,7 +244,11 @@ TEST_CASE("bad input: no table is diagnosed, binary and empty input are errors",
   CHECK(doc.diagnostics().back().code == "no-table");
   CHECK(doc.blocks().size() == 2);
   RawDocument bin;
-  CHECK_THROWS_AS(docpipe::tsv::parse(std::string("\x7f" "ELF\0\0\t\x01", 8), bin), docpipe::sdk::Error);
+  CHECK_THROWS_AS(docpipe::tsv::parse(std::string("\x7f"
+                                                  "ELF\0\0\t\x01",
+                                                  8),
+                                      bin),
+                  docpipe::sdk::Error);
   RawDocument empty;
   CHECK_THROWS_AS(docpipe::tsv::parse("  \n\n", empty), docpipe::sdk::Error);
 }

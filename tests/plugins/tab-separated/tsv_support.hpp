@@ -4,13 +4,12 @@
 // the alignment contract of the template stage (which cells are the values).
 #pragma once
 
-#include <docpipe/sdk/raw_document.hpp>
-#include <docpipe/sdk/text.hpp>
-
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <docpipe/sdk/raw_document.hpp>
+#include <docpipe/sdk/text.hpp>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -190,7 +189,9 @@ inline std::string normalise_label(const std::string &label) {
     while (i < x.size() && docpipe::sdk::is_space(x[i])) ++i;
     x.erase(0, i);
   };
-  auto numeral = [](char32_t c) { return std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos; };
+  auto numeral = [](char32_t c) {
+    return std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos;
+  };
   auto digit = [](char32_t c) { return c >= U'0' && c <= U'9'; };
   drop_ws(u);
   // Leading enumerators: 一、  (一)  1.  1、  (1)

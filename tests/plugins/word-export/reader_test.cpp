@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
+#include "reader.hpp"
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
-
-#include "reader.hpp"
 
 using namespace docpipe;
 using Kind = sdk::Block::Kind;

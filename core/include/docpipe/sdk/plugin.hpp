@@ -22,8 +22,8 @@
 #pragma once
 
 #include <docpipe/abi.h>
-#include <docpipe/sdk/raw_document.hpp>
 
+#include <docpipe/sdk/raw_document.hpp>
 #include <exception>
 #include <map>
 #include <stdexcept>
@@ -107,7 +107,8 @@ int parse(const char *text, size_t len, const docpipe_options *options, const do
     RawDocument doc;
     P::parse(std::string_view(text, len), options_from(options), doc);
     const std::string xml = doc.to_xml();
-    if (out->write(out->ctx, xml.data(), xml.size()) != 0) throw Error(DOCPIPE_ERR_INTERNAL, "host sink refused the model");
+    if (out->write(out->ctx, xml.data(), xml.size()) != 0)
+      throw Error(DOCPIPE_ERR_INTERNAL, "host sink refused the model");
   });
 }
 
@@ -131,15 +132,25 @@ constexpr uint32_t input_form() {
 
 template <class P>
 constexpr docpipe_plugin input_descriptor() {
-  return docpipe_plugin{DOCPIPE_ABI_MAJOR, DOCPIPE_ABI_MINOR, sizeof(docpipe_plugin), DOCPIPE_KIND_INPUT,
-                        P::name, P::version, P::description, P::options, &probe<P>, &parse<P>, nullptr,
-                        input_form<P>()};
+  return docpipe_plugin{DOCPIPE_ABI_MAJOR,  DOCPIPE_ABI_MINOR, sizeof(docpipe_plugin),
+                        DOCPIPE_KIND_INPUT, P::name,           P::version,
+                        P::description,     P::options,        &probe<P>,
+                        &parse<P>,          nullptr,           input_form<P>()};
 }
 
 template <class P>
 constexpr docpipe_plugin output_descriptor() {
-  return docpipe_plugin{DOCPIPE_ABI_MAJOR, DOCPIPE_ABI_MINOR, sizeof(docpipe_plugin), DOCPIPE_KIND_OUTPUT,
-                        P::name, P::version, P::description, P::options, nullptr, nullptr, &write<P>,
+  return docpipe_plugin{DOCPIPE_ABI_MAJOR,
+                        DOCPIPE_ABI_MINOR,
+                        sizeof(docpipe_plugin),
+                        DOCPIPE_KIND_OUTPUT,
+                        P::name,
+                        P::version,
+                        P::description,
+                        P::options,
+                        nullptr,
+                        nullptr,
+                        &write<P>,
                         DOCPIPE_INPUT_TEXT};
 }
 
@@ -147,14 +158,14 @@ constexpr docpipe_plugin output_descriptor() {
 }  // namespace docpipe::sdk
 
 // The descriptor is a constant: a plugin has no mutable global state.
-#define DOCPIPE_INPUT_PLUGIN(Class)                                                   \
-  DOCPIPE_EXPORT const docpipe_plugin *docpipe_plugin_entry(void) {                   \
+#define DOCPIPE_INPUT_PLUGIN(Class)                                                        \
+  DOCPIPE_EXPORT const docpipe_plugin *docpipe_plugin_entry(void) {                        \
     static constexpr docpipe_plugin d = ::docpipe::sdk::detail::input_descriptor<Class>(); \
-    return &d;                                                                        \
+    return &d;                                                                             \
   }
 
-#define DOCPIPE_OUTPUT_PLUGIN(Class)                                                   \
-  DOCPIPE_EXPORT const docpipe_plugin *docpipe_plugin_entry(void) {                    \
+#define DOCPIPE_OUTPUT_PLUGIN(Class)                                                        \
+  DOCPIPE_EXPORT const docpipe_plugin *docpipe_plugin_entry(void) {                         \
     static constexpr docpipe_plugin d = ::docpipe::sdk::detail::output_descriptor<Class>(); \
-    return &d;                                                                         \
+    return &d;                                                                              \
   }

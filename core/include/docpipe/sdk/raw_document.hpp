@@ -50,9 +50,9 @@ enum class Severity { info, warning, error };
 
 struct Diagnostic {
   Severity severity = Severity::warning;
-  int line = 0;          // 0 = the whole document
-  std::string code;      // stable, kebab-case: "ragged-row"
-  std::string message;   // for people
+  int line = 0;         // 0 = the whole document
+  std::string code;     // stable, kebab-case: "ragged-row"
+  std::string message;  // for people
 };
 
 struct Block {
@@ -60,7 +60,7 @@ struct Block {
   std::string text;  // heading / paragraph
   int level = 1;     // heading
   LineRange lines;
-  Table table;       // table
+  Table table;  // table
 };
 
 class RawDocument {
@@ -157,14 +157,29 @@ class RawDocument {
   static void escape_into(std::string &out, std::string_view s) {
     for (char ch : s) {
       switch (ch) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\t': out += "&#9;"; break;
-        case '\n': out += "&#10;"; break;
-        case '\r': out += "&#13;"; break;
-        default: out += ch;
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\t':
+          out += "&#9;";
+          break;
+        case '\n':
+          out += "&#10;";
+          break;
+        case '\r':
+          out += "&#13;";
+          break;
+        default:
+          out += ch;
       }
     }
   }
