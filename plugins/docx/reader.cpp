@@ -87,24 +87,6 @@ int level_from_style_name(const std::string &name) {
   return 0;
 }
 
-// "一、总体情况" is a level-1 heading, "（一）…" a level-2 one, when short:
-// the official sections are numbered that way (as the text plugins read it).
-int numbered_heading_level(const std::string &text) {
-  const std::u32string u = sdk::to_u32(text);
-  if (u.empty() || u.size() > 40) return 0;
-  static constexpr std::u32string_view numerals = U"一二三四五六七八九十";
-  size_t i = 0;
-  if (u[0] == U'（' || u[0] == U'(') {
-    i = 1;
-    while (i < u.size() && numerals.find(u[i]) != std::u32string_view::npos) ++i;
-    if (i > 1 && i < u.size() && (u[i] == U'）' || u[i] == U')')) return 2;
-    return 0;
-  }
-  while (i < u.size() && numerals.find(u[i]) != std::u32string_view::npos) ++i;
-  if (i > 0 && i < u.size() && u[i] == U'、') return 1;
-  return 0;
-}
-
 // Heading level of each paragraph style, from word/styles.xml: the style's
 // outline level, else its name ("heading N", "标题 N"), else its base style's.
 class Styles {
@@ -204,7 +186,7 @@ class Reader {
     }
     if (auto style = w_.val(ppr, "pStyle"))
       if (const int l = styles_.level(*style); l > 0) return l;
-    return numbered_heading_level(text);
+    return sdk::numbered_heading_level(text);
   }
 
   void paragraph(pugi::xml_node p) {

@@ -30,24 +30,6 @@ std::string strip_markers(std::string_view s) {
 
 std::string cell_text(std::string_view raw) { return sdk::trim(strip_markers(raw)); }
 
-// "一、总体情况" is a level-1 heading, "（一）…" a level-2 one, when short: the
-// official sections are numbered that way, and long numbered lines are prose.
-int heading_level(const std::string &text) {
-  const std::u32string u = sdk::to_u32(text);
-  if (u.empty() || u.size() > 40) return 0;
-  static constexpr std::u32string_view numerals = U"一二三四五六七八九十";
-  size_t i = 0;
-  if (u[0] == U'（' || u[0] == U'(') {
-    i = 1;
-    while (i < u.size() && numerals.find(u[i]) != std::u32string_view::npos) ++i;
-    if (i > 1 && i < u.size() && (u[i] == U'）' || u[i] == U')')) return 2;
-    return 0;
-  }
-  while (i < u.size() && numerals.find(u[i]) != std::u32string_view::npos) ++i;
-  if (i > 0 && i < u.size() && u[i] == U'、') return 1;
-  return 0;
-}
-
 class Reader {
  public:
   Reader(std::string_view text, sdk::RawDocument &doc) : lines_(sdk::split_lines(text)), doc_(doc) {}
@@ -72,7 +54,7 @@ class Reader {
     std::string text = sdk::trim(strip_markers(lines_[index]));
     if (text.empty()) return;
     const sdk::LineRange where{line_no(index), line_no(index)};
-    if (const int level = heading_level(text); level > 0)
+    if (const int level = sdk::numbered_heading_level(text); level > 0)
       doc_.add_heading(std::move(text), level, where);
     else
       doc_.add_paragraph(std::move(text), where);

@@ -10,18 +10,12 @@
 
 #include "error.hpp"
 #include "runner/csv_read.hpp"
+#include "util/files.hpp"
 
 namespace docpipe::runner {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_all(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 fs::path temp_for(const fs::path &file) {
   return file.parent_path() / ("." + file.filename().string() + ".tmp-" + std::to_string(getpid()));
@@ -118,7 +112,7 @@ fs::path write_combined_values(const Ledger &ledger, const fs::path &out_dir, co
     if (r.status != "done") return;
     const fs::path vf = values_file(r, out_dir);
     if (vf.empty()) return;
-    std::string text = read_all(vf);
+    std::string text = read_file_bytes(vf);
     std::string_view t(text);
     if (t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);
     const size_t nl = t.find('\n');
@@ -167,7 +161,7 @@ fs::path write_summary_xlsx(const Ledger &ledger, const std::vector<templates::T
         if (r.status != "done" || r.template_id != t.id) return;
         std::vector<std::string> cells(header.size());
         if (const fs::path vf = values_file(r, out_dir); !vf.empty()) {
-          const std::string text = read_all(vf);
+          const std::string text = read_file_bytes(vf);
           std::string key;
           bool first = true;
           for_each_csv_record(text, [&](const std::vector<std::string_view> &v) {

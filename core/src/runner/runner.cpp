@@ -31,6 +31,7 @@
 #include "runner/csv_read.hpp"
 #include "runner/ledger.hpp"
 #include "runner/pipeline.hpp"
+#include "util/files.hpp"
 #include "util/sha256.hpp"
 
 extern char **environ;
@@ -40,13 +41,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string read_all(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string now_utc() {
   const std::time_t t = std::time(nullptr);
@@ -378,7 +372,7 @@ std::string fingerprint(const Engine &engine, const Pipeline &p) {
   // What makes an earlier result stale: the definition, docpipe's version,
   // the templates and the plugins' versions.
   std::string s = p.content_hash + "|" DOCPIPE_VERSION;
-  for (const auto &t : engine.templates()) s += "|" + sha256_hex(read_all(t.file));
+  for (const auto &t : engine.templates()) s += "|" + sha256_hex(read_file_bytes(t.file));
   for (const auto &pl : engine.plugins().plugins()) s += "|" + pl.name() + "@" + pl.api->version;
   s += "|" + p.input_plugin;
   return sha256_hex(s);
@@ -417,7 +411,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
 
   std::vector<Candidate *> todo;
   for (auto &c : all) {
-    c.hash = sha256_hex(read_all(c.path));
+    c.hash = sha256_hex(read_file_bytes(c.path));
     const auto prev = ledger.find(c.relpath);
     if (o.force)
       c.reason = "forced";

@@ -96,6 +96,20 @@ std::string remove_cjk_spaces(std::string_view utf8) {
   return to_utf8(out);
 }
 
+int numbered_heading_level(std::string_view utf8) {
+  const std::u32string u = to_u32(utf8);
+  if (u.empty() || u.size() > 40) return 0;
+  static constexpr std::u32string_view numerals = U"一二三四五六七八九十";
+  size_t i = 0;
+  if (u[0] == U'（' || u[0] == U'(') {
+    i = 1;
+    while (i < u.size() && numerals.find(u[i]) != std::u32string_view::npos) ++i;
+    return i > 1 && i < u.size() && (u[i] == U'）' || u[i] == U')') ? 2 : 0;
+  }
+  while (i < u.size() && numerals.find(u[i]) != std::u32string_view::npos) ++i;
+  return i > 0 && i < u.size() && u[i] == U'、' ? 1 : 0;
+}
+
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
   size_t start = 0;

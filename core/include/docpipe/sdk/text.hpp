@@ -34,6 +34,11 @@ bool is_blank(std::string_view utf8);
 // of two or more spaces, and a space next to a digit or Latin letter, stay.
 std::string remove_cjk_spaces(std::string_view utf8);
 
+// The level of a numbered section heading of the official reports: 1 for
+// "一、总体情况", 2 for "（一）…" / "(一)…"; 0 when the text is not one (or
+// is longer than a heading, 40 characters: a numbered sentence is prose).
+int numbered_heading_level(std::string_view utf8);
+
 // Splits on '\n' (the core already turned CRLF and CR into LF).
 std::vector<std::string_view> split_lines(std::string_view text);
 
