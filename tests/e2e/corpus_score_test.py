@@ -30,6 +30,20 @@ with tempfile.TemporaryDirectory() as out:
         w = csv.DictWriter(f, fieldnames=['file', 'template', 'table', 'row', 'column', 'value'], extrasaction='ignore')
         w.writeheader()
         w.writerows(rows)
+    # docpipe validate reports exactly the truth's identity violations, no other
+    wrong = []
+    for t in truths:
+        d = json.load(open(t, encoding='utf-8'))
+        v = subprocess.run([exe, 'validate', os.path.join(os.path.dirname(t), d['source'])], capture_output=True, text=True)
+        got = sorted((l.split(': FAIL ')[1].split(' ')[0],
+                      l.split(' row ')[1].split(':')[0] if ' row ' in l else l.split(' column ')[1].split(':')[0])
+                     for l in v.stdout.splitlines() if ': FAIL ' in l)
+        want = sorted((x['identity'], x['row'] if 'row' in x else x['column']) for x in d['violations'])
+        if got != want or v.returncode != (2 if want else 0):
+            wrong.append(f'{d["source"]}: validate reports {got} (exit {v.returncode}), truth {want}')
+    print(f'validate: {len(truths) - len(wrong)}/{len(truths)} documents report exactly their violations')
+    for w in wrong:
+        print('  ' + w)
     s = subprocess.run([sys.executable, os.path.join(shared, 'eval/score.py'), *truths, '--csv', all_csv,
                         '--json', os.path.join(out, 'report.json')], capture_output=True, text=True)
     last = s.stdout.strip().splitlines()[-1] if s.stdout.strip() else s.stderr
@@ -38,4 +52,4 @@ with tempfile.TemporaryDirectory() as out:
     overall = rep.get('overall', rep)
     ok = '| strict: ' in last and last.split('| strict: ')[1].split('(')[1].startswith('100.00%') and \
          last.split('| precision: ')[1].split('(')[1].startswith('100.00%')
-    sys.exit(0 if ok else 1)
+    sys.exit(0 if ok and not wrong else 1)
