@@ -73,6 +73,10 @@ TEST_CASE("label keys fold brackets, enumerators, quotes, spaces and punctuation
   // Not enumerators: numbers inside a label, and section numbers after 第.
   CHECK(label_key("第二十条第（一）项") != label_key("第二十条第（五）项"));
   CHECK(label_key("2020年本行政区域") == "2020年本行政区域");
+  // enumerators spaced out by PDF extraction
+  CHECK(label_key("( 三 ) 不予公开") == "不予公开");
+  CHECK(label_key("1 . 属于国家秘密") == "属于国家秘密");
+  CHECK(label_key("三 、本年度办理结果") == "本年度办理结果");
 }
 
 TEST_CASE("cell values keep their raw text, blanks are never 0") {

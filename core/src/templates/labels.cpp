@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 
 #include <docpipe/sdk/text.hpp>
+#include <vector>
 
 namespace docpipe::templates {
 namespace {
@@ -61,23 +62,34 @@ bool is_punct(char32_t c) {
 }  // namespace
 
 std::string label_key(std::string_view label) {
-  const std::u32string u = nfkc(label);
-  std::u32string out;
-  out.reserve(u.size());
-  bool at_word_start = true;
-  for (size_t i = 0; i < u.size();) {
-    if (sdk::is_space(u[i])) {
-      at_word_start = true;
-      ++i;
+  // White space goes first, remembering where words started: PDF extraction
+  // also spaces out enumerators ("( 三 ) 不予公开", "1 . 属于").
+  const std::u32string raw = nfkc(label);
+  std::u32string u;
+  std::vector<bool> word_start;
+  u.reserve(raw.size());
+  bool after_space = true;
+  for (char32_t c : raw) {
+    if (sdk::is_space(c)) {
+      after_space = true;
       continue;
     }
-    if (at_word_start) {
+    u.push_back(c);
+    word_start.push_back(after_space);
+    after_space = false;
+  }
+  std::u32string out;
+  out.reserve(u.size());
+  bool strip = true;  // at a word start, or right after an enumerator
+  for (size_t i = 0; i < u.size();) {
+    if (strip || word_start[i]) {
       if (const size_t n = enumerator_at(u, i); n > 0) {
         i += n;
-        continue;  // a further enumerator may follow: "三、(一)"
+        strip = true;  // a further enumerator may follow: "三、(一)"
+        continue;
       }
     }
-    at_word_start = false;
+    strip = false;
     if (!is_punct(u[i])) out.push_back(u[i]);
     ++i;
   }
