@@ -66,7 +66,17 @@ bool is_cjk_punct(char32_t c) {
 
 bool is_space(char32_t c) { return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == 0xFEFF; }
 
+namespace {
+bool ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+}  // namespace
+
 std::string trim(std::string_view utf8) {
+  // Fast path: ASCII at both ends (the common case) needs no decoding.
+  while (!utf8.empty() && ascii_space(utf8.front())) utf8.remove_prefix(1);
+  while (!utf8.empty() && ascii_space(utf8.back())) utf8.remove_suffix(1);
+  if (utf8.empty() ||
+      (static_cast<unsigned char>(utf8.front()) < 0x80 && static_cast<unsigned char>(utf8.back()) < 0x80))
+    return std::string(utf8);
   std::u32string u = to_u32(utf8);
   size_t b = 0, e = u.size();
   while (b < e && is_space(u[b])) ++b;
@@ -76,7 +86,11 @@ std::string trim(std::string_view utf8) {
 }
 
 bool is_blank(std::string_view utf8) {
-  for (char32_t c : to_u32(utf8))
+  size_t i = 0;
+  while (i < utf8.size() && ascii_space(utf8[i])) ++i;
+  if (i == utf8.size()) return true;
+  if (static_cast<unsigned char>(utf8[i]) < 0x80) return false;  // a visible ASCII character
+  for (char32_t c : to_u32(utf8.substr(i)))
     if (!is_space(c)) return false;
   return true;
 }

@@ -79,7 +79,10 @@ class CsvWriter {
       guarded += v;
       v = guarded;
     }
-    if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    // A plain loop: find_first_of with a needle set costs a memchr per byte.
+    bool quote = false;
+    for (char ch : v) quote = quote || ch == ',' || ch == '"' || ch == '\r' || ch == '\n';
+    if (!quote) {
       out_ += v;
       return;
     }
