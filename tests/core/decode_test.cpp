@@ -89,6 +89,11 @@ TEST_CASE("bytes that are neither UTF-8 nor plausible GB18030 are refused, never
   std::string latin;
   for (int i = 0; i < 40; ++i) latin += "caf\xE9 na\xEFve \xC0\xC1\xD5\xE6 ";
   CHECK(code_of(latin) == ExitCode::bad_input);
+  // Traditional Chinese in Big5 is mostly "valid" GBK, but not plausible GB text.
+  CHECK(code_of(encode("Big5", "政府資訊公開工作年度報告：本機關受理申請數量與處理結果，總計無。")) ==
+        ExitCode::bad_input);
+  CHECK_THROWS_WITH(decode_text(encode("Big5", "政府資訊公開工作年度報告：本機關受理申請數量與處理結果，總計無。")),
+                    Catch::Contains("Big5"));
   // A truncated GB18030 sequence at the end does not decode strictly.
   CHECK(code_of(encode("GB18030", "一二三") + "\x81") == ExitCode::bad_input);
 }

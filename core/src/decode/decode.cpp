@@ -1,7 +1,6 @@
 #include "decode/decode.hpp"
 
 #include <unicode/ucnv.h>
-#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
 #include <memory>
@@ -79,38 +78,49 @@ const char *utf16_by_nul_pattern(std::string_view s) {
   return nullptr;
 }
 
-// Decoded legacy text must look like Chinese prose: CJK, ASCII, punctuation.
-// Private-use, unassigned-looking and rare-script code points mean the bytes
-// were not GB18030 after all.
-bool plausible_chinese(std::string_view utf8, std::string &why) {
+// Decoded legacy text must look like Chinese prose. Almost any run of high
+// bytes is "valid" GBK/GB18030, so two checks: the double-byte codes of real
+// simplified-Chinese text lie overwhelmingly in the GB2312 block (lead and
+// trail 0xA1-0xFE), which UTF-8 or Big5 bytes misread as GBK do not; and the
+// decoded text holds few private-use, rare-script or symbol code points.
+bool plausible_chinese(std::string_view bytes, std::string_view utf8, std::string &why) {
+  size_t pairs = 0, gb2312 = 0;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    if (b < 0x81 || b == 0xFF || i + 1 >= bytes.size()) continue;
+    const auto t = static_cast<unsigned char>(bytes[i + 1]);
+    if (t >= 0x30 && t <= 0x39) {  // a four-byte GB18030 code
+      i += 3;
+      continue;
+    }
+    ++pairs;
+    gb2312 += b >= 0xA1 && b <= 0xF7 && t >= 0xA1 && t <= 0xFE;
+    ++i;
+  }
+  if (pairs >= 8 && gb2312 * 10 < pairs * 8) {
+    why = "only " + std::to_string(gb2312) + " of " + std::to_string(pairs) +
+          " double-byte codes are common Chinese characters (another encoding such as Big5?)";
+    return false;
+  }
   const auto *p = reinterpret_cast<const uint8_t *>(utf8.data());
   const int32_t n = static_cast<int32_t>(utf8.size());
-  size_t total = 0, odd = 0, han = 0;
+  size_t total = 0, odd = 0;
   for (int32_t i = 0; i < n;) {
     UChar32 c;
     U8_NEXT(p, i, n, c);
     ++total;
-    if (c < 0x80) continue;
-    UErrorCode st = U_ZERO_ERROR;
-    const UScriptCode sc = uscript_getScript(c, &st);
-    if (sc == USCRIPT_HAN && c >= 0x4E00 && c <= 0x9FFF) {
-      ++han;
-      continue;
-    }
-    const bool ok_punct =
-        (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2000 && c <= 0x206F) ||
-        (c >= 0x00A0 && c <= 0x00FF) || (c >= 0x2460 && c <= 0x24FF) || (c >= 0x2500 && c <= 0x257F) ||
-        (c >= 0x25A0 && c <= 0x26FF) || (c >= 0x2150 && c <= 0x218F) || (c >= 0x0391 && c <= 0x03C9) ||
-        (c >= 0x0410 && c <= 0x044F) || (c >= 0x3400 && c <= 0x4DBF && false);
-    if (!ok_punct) ++odd;
+    if (c < 0x80 || (c >= 0x4E00 && c <= 0x9FFF)) continue;  // ASCII, CJK unified ideographs
+    const bool ok = (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2000 && c <= 0x206F) ||
+                    (c >= 0x00A0 && c <= 0x00FF) || (c >= 0x2460 && c <= 0x24FF) || (c >= 0x2500 && c <= 0x257F) ||
+                    (c >= 0x25A0 && c <= 0x26FF) || (c >= 0x2150 && c <= 0x218F) || (c >= 0x0391 && c <= 0x03C9) ||
+                    (c >= 0x0410 && c <= 0x044F);
+    if (!ok) ++odd;
   }
-  if (total == 0) return true;
-  if (odd * 50 > total) {
+  if (total > 0 && odd * 50 > total) {
     why = std::to_string(odd) + " of " + std::to_string(total) +
           " characters are private-use, rare-script or symbol code points";
     return false;
   }
-  (void)han;
   return true;
 }
 
@@ -195,7 +205,7 @@ DecodedText decode_text(std::string_view bytes) {
       if (!convert_strict("GB18030", bytes, utf8))
         reject("neither UTF-8 (invalid at " + offset_text(bad) + ") nor GB18030");
       std::string why;
-      if (!plausible_chinese(utf8, why))
+      if (!plausible_chinese(bytes, utf8, why))
         reject("not UTF-8 (invalid at " + offset_text(bad) + "), and as GB18030 it is implausible: " + why);
       d.encoding = "gb18030";
       d.decision = "invalid UTF-8 at " + offset_text(bad) + "; strict GB18030 decodes to plausible Chinese text";
