@@ -45,7 +45,13 @@ std::vector<PluginSearchDir> plugin_search_path(const std::vector<fs::path> &plu
   }
   std::error_code ec;
   const fs::path exe = boost::dll::program_location(ec);
-  if (!ec) out.push_back({exe.parent_path() / ".." / "lib" / "docpipe" / "plugins", "built-in"});
+  if (!ec) {
+    // The same layout serves a build tree and an install prefix; say which.
+    const fs::path top = exe.parent_path().parent_path();
+    const bool build_tree = fs::exists(top / "CMakeCache.txt", ec);
+    out.push_back(
+        {top / "lib" / "docpipe" / "plugins", build_tree ? "built-in (build tree)" : "built-in (install prefix)"});
+  }
   return out;
 }
 

@@ -14,7 +14,7 @@ namespace docpipe {
 
 struct PluginInfo {
   std::filesystem::path file;
-  std::string origin;  // "--plugin-dir", "DOCPIPE_PLUGIN_PATH", "built-in"
+  std::string origin;  // "--plugin-dir", "DOCPIPE_PLUGIN_PATH", "built-in (build tree|install prefix)"
   const docpipe_plugin *api = nullptr;
   std::string name() const { return api->name; }
   bool is_input() const { return api->kind == DOCPIPE_KIND_INPUT; }
