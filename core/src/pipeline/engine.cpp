@@ -227,17 +227,23 @@ std::vector<fs::path> Engine::write_outputs(const pugi::xml_document &model, con
       chosen.push_back(p);
     }
   }
-  std::error_code ec;
-  fs::create_directories(out_dir, ec);
-  if (ec || !fs::is_directory(out_dir))
-    throw Error(ExitCode::cant_create, out_dir.string() + ": output folder cannot be created: " + ec.message());
-  if (access(out_dir.c_str(), W_OK) != 0)
-    throw Error(ExitCode::cant_create, out_dir.string() + ": output folder is not writable");
+  auto ensure_folder = [](const fs::path &dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir))
+      throw Error(ExitCode::cant_create, dir.string() + ": output folder cannot be created: " + ec.message());
+    if (access(dir.c_str(), W_OK) != 0)
+      throw Error(ExitCode::cant_create, dir.string() + ": output folder is not writable");
+  };
 
-  const std::string xml = model::to_string(model);
+  const std::string xml = model::to_string(model);  // once for every plugin
   std::vector<fs::path> written;
   for (const PluginInfo *p : chosen) {
-    OutputFiles files(out_dir, stem);
+    const auto dest = outputs.destinations.find(p->name());
+    const fs::path &dir = dest == outputs.destinations.end() ? out_dir : dest->second.first;
+    const std::string &file_stem = dest == outputs.destinations.end() ? stem : dest->second.second;
+    ensure_folder(dir);
+    OutputFiles files(dir, file_stem);
     const docpipe_output_target target{&files, &OutputFiles::callback};
     ErrorText err;
     const docpipe_error_sink errs{&err, &ErrorText::report};
@@ -247,7 +253,7 @@ std::vector<fs::path> Engine::write_outputs(const pugi::xml_document &model, con
     const int status = p->api->write(xml.data(), xml.size(), &opts.view, &target, &errs);
     if (status != DOCPIPE_OK)
       throw Error(status == DOCPIPE_ERR_OPTION ? ExitCode::usage : ExitCode::cant_create,
-                  p->name() + " output for " + stem + ": " + (err.text.empty() ? "write failed" : err.text));
+                  p->name() + " output for " + file_stem + ": " + (err.text.empty() ? "write failed" : err.text));
     for (auto &f : files.commit()) written.push_back(std::move(f));
   }
   return written;

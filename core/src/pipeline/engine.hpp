@@ -33,6 +33,9 @@ struct ProbeScore {
 struct OutputRequest {
   std::vector<std::string> plugins;
   std::map<std::string, std::map<std::string, std::string>> options;  // plugin -> key -> value
+  // Where a plugin's files go when not in the common folder under the input's
+  // stem (bulk runs: each output has its own path pattern): plugin -> (folder, stem).
+  std::map<std::string, std::pair<std::filesystem::path, std::string>> destinations;
 };
 
 struct ConvertOutcome {

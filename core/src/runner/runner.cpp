@@ -591,18 +591,20 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
       for (const char *k : {"identity", "table", "row", "column", "expected", "actual"})
         v.append_attribute(k) = c.attribute(k).as_string();
     }
+    // All outputs in one call: the model is serialised once for all plugins.
+    OutputRequest req;
     for (const auto &t : targets) {
       const size_t b1 = t.find('|'), b2 = t.find('|', b1 + 1);
-      OutputRequest req;
-      req.plugins = {t.substr(0, b1)};
-      for (const auto &opt : a.options) {
-        const size_t colon = opt.find(':'), eq = opt.find('=');
-        if (opt.substr(0, colon) == req.plugins[0])
-          req.options[req.plugins[0]][opt.substr(colon + 1, eq - colon - 1)] = opt.substr(eq + 1);
-      }
-      for (const auto &f : engine.write_outputs(model, t.substr(b1 + 1, b2 - b1 - 1), t.substr(b2 + 1), req))
-        res.append_child("output").text() = f.string().c_str();
+      const std::string plugin = t.substr(0, b1);
+      req.plugins.push_back(plugin);
+      req.destinations[plugin] = {t.substr(b1 + 1, b2 - b1 - 1), t.substr(b2 + 1)};
     }
+    for (const auto &opt : a.options) {
+      const size_t colon = opt.find(':'), eq = opt.find('=');
+      req.options[opt.substr(0, colon)][opt.substr(colon + 1, eq - colon - 1)] = opt.substr(eq + 1);
+    }
+    for (const auto &f : engine.write_outputs(model, "", "", req))
+      res.append_child("output").text() = f.string().c_str();
   } catch (const std::bad_alloc &) {
     res.remove_attributes();
     res.remove_children();
