@@ -603,8 +603,9 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
       const size_t colon = opt.find(':'), eq = opt.find('=');
       req.options[opt.substr(0, colon)][opt.substr(colon + 1, eq - colon - 1)] = opt.substr(eq + 1);
     }
-    for (const auto &f : engine.write_outputs(model, "", "", req))
-      res.append_child("output").text() = f.string().c_str();
+    if (!req.plugins.empty())  // (no plugins would mean "every output plugin")
+      for (const auto &f : engine.write_outputs(model, "", "", req))
+        res.append_child("output").text() = f.string().c_str();
   } catch (const std::bad_alloc &) {
     res.remove_attributes();
     res.remove_children();
