@@ -27,19 +27,23 @@ struct ValuesOutput {
     pugi::xml_document doc;
     const pugi::xml_node root = load_model(doc, model);
     for (const char *h : {"file", "template", "table", "row", "column", "value", "state", "number", "unit",
-                          "source_line", "placement"}) {
+                          "source_line", "placement", "verdict"}) {
       csv.field(h, false);
     }
     csv.end_row();
 
     const std::string file = attr(root.child("metadata").child("source"), "name");
     const std::string template_id = attr(root.child("template"), "id");
+    // The report's verdict on every line, so a combined file of thousands of
+    // reports can be filtered to the ones to review.
+    const std::string verdict = attr(root.child("verdict"), "status");
     for (pugi::xml_node rec = root.child("records").child("record"); rec; rec = rec.next_sibling("record")) {
       csv.field(file, false);
       csv.field(template_id, false);
       for (const char *a : {"table", "row", "column", "value", "state", "number", "unit", "first-line", "placement"}) {
         csv.field(rec.attribute(a).as_string(), false);
       }
+      csv.field(verdict, false);
       csv.end_row();
     }
     write_file(target.path_for(".values.csv"), csv.bytes());

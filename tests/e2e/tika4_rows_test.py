@@ -2,7 +2,7 @@
 """Tika 4 prints a Word table a row per line ("\\tA\\tB\\tC", a cell's further
 paragraphs on the next lines). Each seed rewritten in that form must give the
 same values as the original (Tika 3's cell per line)."""
-import glob, os, subprocess, sys, tempfile
+import csv, glob, os, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
 
 exe, seeds_dir = sys.argv[1], sys.argv[2]
@@ -25,12 +25,13 @@ with tempfile.TemporaryDirectory() as tmp:
             r = subprocess.run([exe, 'convert', src, '-o', os.path.join(tmp, d), '-t', 'values'], capture_output=True, text=True)
             if r.returncode != 0:
                 failures.append(f'{stem} {d}: {r.stderr}')
-        a = open(os.path.join(tmp, 'orig', stem + '.values.csv'), encoding='utf-8-sig').read().splitlines()
-        b = open(os.path.join(tmp, 'rows', stem + '.values.csv'), encoding='utf-8-sig').read().splitlines()
-        strip = lambda lines: [l.split(',', 1)[1].rsplit(',', 2)[0] for l in lines[1:]]  # without file and line numbers
-        if strip(a) != strip(b):
-            diff = [x for x, y in zip(strip(a), strip(b)) if x != y][:3]
-            failures.append(f'{stem}: row-per-line form gives other values: {diff} ({len(a)} vs {len(b)} lines)')
+        def cells(d):  # what must not change: the cells and their values, not the file name or line numbers
+            with open(os.path.join(tmp, d, stem + '.values.csv'), encoding='utf-8-sig', newline='') as f:
+                return [(r['table'], r['row'], r['column'], r['value'], r['state']) for r in csv.DictReader(f)]
+        a, b = cells('orig'), cells('rows')
+        if a != b:
+            diff = [x for x, y in zip(a, b) if x != y][:3]
+            failures.append(f'{stem}: row-per-line form gives other values: {diff} ({len(a)} vs {len(b)} cells)')
         probe = subprocess.run([exe, 'inspect', rows_form], capture_output=True, text=True).stdout
         if 'input plugin: word-export' not in probe:
             failures.append(f'{stem}: row-per-line form not taken by word-export: {probe}')
