@@ -171,12 +171,14 @@ TEST_CASE("values writes one tidy line per record, raw and unguarded", "[values]
   CHECK(lines[0] == "file,template,table,row,column,value,state,number,unit,source_line,placement,verdict");
   CHECK(lines[1] ==
         "000.txt,ogi-2019,主动公开政府信息情况,第二十条第（一）项/规章,本年新制作数量,3,number,3,,60,direct,review");
-  CHECK(lines[2] == "000.txt,ogi-2019,主动公开政府信息情况,第二十条第（一）项/规章,本年新公开数量,,blank,,,61,direct,review");
+  CHECK(lines[2] ==
+        "000.txt,ogi-2019,主动公开政府信息情况,第二十条第（一）项/规章,本年新公开数量,,blank,,,61,direct,review");
   // "-2" and the placeholder "-" are data: no apostrophe.
   CHECK(lines[5] ==
         "000.txt,ogi-2019,主动公开政府信息情况,第二十条第（五）项/行政许可,本年增/减,-2,number,-2,,65,direct,review");
   CHECK(lines[6] ==
-        "000.txt,ogi-2019,主动公开政府信息情况,第二十条第（五）项/行政许可,处理决定数量,-,placeholder,,,66,aligned,review");
+        "000.txt,ogi-2019,主动公开政府信息情况,第二十条第（五）项/"
+        "行政许可,处理决定数量,-,placeholder,,,66,aligned,review");
   CHECK(lines[7] ==
         "000.txt,ogi-2019,主动公开政府信息情况,第二十条第（九）项/"
         "政府集中采购,采购项目数量,\"1,234\",number,1234,,68,direct,review");
@@ -192,7 +194,8 @@ TEST_CASE("values writes one tidy line per record, raw and unguarded", "[values]
         "1.属于国家秘密,法人或其他组织/商业企业,,blank,,,,absent,review");
   // Table 3 has the empty row path; a formula-like value is quoted (comma,
   // quotes) but never guarded.
-  CHECK(lines[33] == "000.txt,ogi-2019,政府信息公开行政复议、行政诉讼情况,,行政复议/结果维持,1,number,1,,47,direct,review");
+  CHECK(lines[33] ==
+        "000.txt,ogi-2019,政府信息公开行政复议、行政诉讼情况,,行政复议/结果维持,1,number,1,,47,direct,review");
   CHECK(lines[37] ==
         "000.txt,ogi-2019,政府信息公开行政复议、行政诉讼情况,,行政诉讼/复议后起诉/总计,"
         "\"=1+1, \"\"见说明\"\"\",text,,,49,direct,review");
@@ -201,7 +204,8 @@ TEST_CASE("values writes one tidy line per record, raw and unguarded", "[values]
 TEST_CASE("values without a template is just the header; options as for csv", "[values]") {
   const Run r = run("values", read_bytes(fixture("body_only.xml")), {{"bom", "false"}, {"crlf", "false"}});
   REQUIRE(r.status == DOCPIPE_OK);
-  CHECK(r.files.at(".values.csv") == "file,template,table,row,column,value,state,number,unit,source_line,placement,verdict\n");
+  CHECK(r.files.at(".values.csv") ==
+        "file,template,table,row,column,value,state,number,unit,source_line,placement,verdict\n");
   CHECK(run("values", read_bytes(fixture("body_only.xml")), {{"guard", "true"}}).status == DOCPIPE_ERR_OPTION);
 }
 
