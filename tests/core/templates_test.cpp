@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <docpipe/sdk/raw_document.hpp>
 #include <fstream>
@@ -127,6 +128,17 @@ TEST_CASE("the templates hold the official cell counts, labels and identities") 
     for (const auto &i : tab.identities) ids.insert(i.id);
   CHECK(ids == std::set<std::string>{"balance", "items_sum", "row_total", "review_total", "direct_suit_total",
                                      "post_review_suit_total"});
+  // Header rows are recognised by column labels and the column groups' labels;
+  // "本年增/减" is one label, not a group "本年增".
+  auto has = [](const Table &t, const std::string &label) {
+    const auto &k = t.all_header_keys;
+    return std::find(k.begin(), k.end(), label_key(label)) != k.end();
+  };
+  CHECK(has(t19.tables[1], "法人或其他组织"));
+  CHECK(has(t19.tables[1], "申请人情况"));
+  CHECK(has(t19.tables[2], "未经复议直接起诉"));
+  CHECK(has(t19.tables[0], "本年增/减"));
+  CHECK_FALSE(has(t19.tables[0], "本年增"));
 }
 
 TEST_CASE("every template label path is a canonical spelling of labels.md") {

@@ -69,21 +69,8 @@ class Matcher {
   explicit Matcher(const Template &t) : t_(t) {
     m_.tmpl = &t;
     m_.table_seen.assign(t.tables.size(), false);
-    for (size_t ti = 0; ti < t.tables.size(); ++ti) {
-      const Table &tab = t.tables[ti];
-      for (const auto &k : tab.header_keys) header_keys_[k].insert(ti);
-      for (const auto &s : tab.sections)
-        for (const auto &c : s.columns) {
-          for (const auto &k : c.keys) header_keys_[k].insert(ti);
-          // group levels of column paths are header labels too ("法人或其他组织")
-          size_t start = 0;
-          for (size_t slash = c.path.find('/'); slash != std::string::npos; slash = c.path.find('/', start)) {
-            const std::string level = c.path.substr(start, slash - start);
-            if (level != "本年增") header_keys_[label_key(level)].insert(ti);
-            start = slash + 1;
-          }
-        }
-    }
+    for (size_t ti = 0; ti < t.tables.size(); ++ti)
+      for (const auto &k : t.tables[ti].all_header_keys) header_keys_[k].insert(ti);
   }
 
   Mapping run(const std::vector<SourceRow> &rows) {

@@ -24,6 +24,7 @@ bool holds_columns(const pugi::xml_node &n) {
 
 struct Loader {
   const fs::path &file;
+  std::vector<std::string> group_keys;  // column group labels of the table being read
 
   [[noreturn]] void fail(const pugi::xml_node &node, const std::string &why) const {
     throw Error(ExitCode::config, file.string() + ": <" + std::string(node.name()) + "> at byte " +
@@ -42,8 +43,9 @@ struct Loader {
     return out + leaf;
   }
 
-  // Collects the columns below `node` (nested <group>s add path levels).
-  void columns(const pugi::xml_node &node, std::vector<std::string> &levels, Section &s) const {
+  // Collects the columns below `node` (nested <group>s add path levels;
+  // their labels' keys go to group_keys).
+  void columns(const pugi::xml_node &node, std::vector<std::string> &levels, Section &s) {
     for (auto c : node.children()) {
       const std::string name = c.name();
       if (name == "column") {
@@ -59,6 +61,7 @@ struct Loader {
         s.columns.push_back(std::move(col));
       } else if (name == "group" && holds_columns(c)) {
         levels.push_back(c.attribute("label").as_string());
+        group_keys.push_back(label_key(levels.back()));
         columns(c, levels, s);
         levels.pop_back();
       }
@@ -102,7 +105,7 @@ struct Loader {
     return out;
   }
 
-  Table table(const pugi::xml_node &t) const {
+  Table table(const pugi::xml_node &t) {
     Table table;
     table.id = t.attribute("id").as_string();
     table.name = t.attribute("name").as_string();
@@ -132,6 +135,12 @@ struct Loader {
     }
     for (const auto &s : table.sections)
       if (s.columns.empty() || s.rows.empty()) fail(t, "section '" + s.label + "' needs rows and columns");
+    table.all_header_keys = table.header_keys;
+    for (const auto &s : table.sections)
+      for (const auto &c : s.columns)
+        table.all_header_keys.insert(table.all_header_keys.end(), c.keys.begin(), c.keys.end());
+    table.all_header_keys.insert(table.all_header_keys.end(), group_keys.begin(), group_keys.end());
+    group_keys.clear();
     for (auto id : t.children("identity")) {
       Identity i;
       i.id = id.attribute("id").as_string();
@@ -172,7 +181,7 @@ Template load_template(const fs::path &file) {
     throw Error(ExitCode::config,
                 file.string() + ": not a template: " + r.description() + " at byte " + std::to_string(r.offset));
   const pugi::xml_node root = doc.child("template");
-  Loader loader{file};
+  Loader loader{file, {}};
   if (!root) loader.fail(doc.first_child(), "the root element must be <template>");
   Template t;
   t.file = file;

@@ -53,7 +53,11 @@ struct Table {
   std::string id;
   std::string name;
   bool values_at_end = false;
-  std::vector<std::string> header_keys;  // header labels that are not columns
+  std::vector<std::string> header_keys;  // header labels that are not columns (<header-label>)
+  // Every key a header row of this table may show: the header labels, the
+  // columns' labels and variants, and the column groups' labels
+  // ("法人或其他组织"). Computed once when the template is loaded.
+  std::vector<std::string> all_header_keys;
   std::vector<Section> sections;
   std::vector<Identity> identities;
 };

@@ -69,6 +69,22 @@ std::string canonical_number(std::u32string_view s) {
 }  // namespace
 
 CellValue parse_cell(std::string_view text) {
+  // Fast path for the common cell: ASCII digits, nothing else ("0", "12").
+  {
+    std::string_view t = text;
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+    bool digits = !t.empty() && t.size() <= 15;
+    for (char c : t) digits = digits && c >= '0' && c <= '9';
+    if (digits) {
+      CellValue v;
+      v.raw.assign(t);
+      v.state = CellState::number;
+      v.number = v.raw;
+      v.numeric = std::strtod(v.number.c_str(), nullptr);
+      return v;
+    }
+  }
   CellValue v;
   v.raw = sdk::trim(text);
   if (v.raw.empty()) return v;
