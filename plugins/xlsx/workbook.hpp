@@ -87,32 +87,30 @@ class Sheet {
   void text(int r, int c, std::string_view s, lxw_format *f) {
     if (s.empty()) return blank(r, c, f);
     const std::string copy(s);  // libxlsxwriter wants a NUL-terminated string
-    check(worksheet_write_string(ws_, r, c, copy.c_str(), f), where(r, c));
+    check_at(worksheet_write_string(ws_, r, c, copy.c_str(), f), r, c);
     fit(c, s);
   }
   void number(int r, int c, double v, lxw_format *f, std::string_view shown) {
-    check(worksheet_write_number(ws_, r, c, v, f), where(r, c));
+    check_at(worksheet_write_number(ws_, r, c, v, f), r, c);
     fit(c, shown);
   }
   void blank(int r, int c, lxw_format *f) {
     // Without a format a blank cell writes nothing at all, which is fine.
-    if (f != nullptr) check(worksheet_write_blank(ws_, r, c, f), where(r, c));
+    if (f != nullptr) check_at(worksheet_write_blank(ws_, r, c, f), r, c);
   }
   // A merged range; its text (or number, written afterwards over the first
   // cell) is not used for sizing, since it spreads over several columns.
   void merge(int r1, int c1, int r2, int c2, std::string_view s, lxw_format *f) {
     const std::string copy(s);
-    check(worksheet_merge_range(ws_, r1, c1, r2, c2, copy.c_str(), f), where(r1, c1) + " (merge)");
+    check_at(worksheet_merge_range(ws_, r1, c1, r2, c2, copy.c_str(), f), r1, c1, " (merge)");
   }
-  void merged_number(int r, int c, double v, lxw_format *f) {
-    check(worksheet_write_number(ws_, r, c, v, f), where(r, c));
-  }
+  void merged_number(int r, int c, double v, lxw_format *f) { check_at(worksheet_write_number(ws_, r, c, v, f), r, c); }
 
   void freeze(int rows, int cols) {
     if (rows > 0 || cols > 0) worksheet_freeze_panes(ws_, rows, cols);
   }
   void autofilter(int r1, int c1, int r2, int c2) {
-    check(worksheet_autofilter(ws_, r1, c1, r2, c2), where(r1, c1) + " (autofilter)");
+    check_at(worksheet_autofilter(ws_, r1, c1, r2, c2), r1, c1, " (autofilter)");
   }
 
   void fit(int c, std::string_view s) {
@@ -130,6 +128,10 @@ class Sheet {
   }
 
  private:
+  // The cell's name is only built for an error message: every write calls this.
+  void check_at(lxw_error e, int r, int c, const char *what = "") const {
+    if (e != LXW_NO_ERROR) check(e, where(r, c) + what);
+  }
   std::string where(int r, int c) const {
     char cell[LXW_MAX_CELL_NAME_LENGTH];
     lxw_rowcol_to_cell(cell, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c));

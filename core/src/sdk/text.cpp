@@ -43,6 +43,9 @@ int char_width(char32_t c) {
 }
 
 int display_width(std::string_view utf8) {
+  bool ascii = true;  // printable ASCII is one column a character: no decoding needed
+  for (char ch : utf8) ascii = ascii && static_cast<unsigned char>(ch) >= 0x20 && static_cast<unsigned char>(ch) < 0x7f;
+  if (ascii) return static_cast<int>(utf8.size());
   int w = 0;
   for (char32_t c : to_u32(utf8)) w += char_width(c);
   return w;
