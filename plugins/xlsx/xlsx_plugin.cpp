@@ -150,6 +150,11 @@ void write_metadata(Workbook &wb, pugi::xml_node root) {
   line("report year", attr(report, "year"));
   line("report date", attr(report, "date"));
   line("producer", attr(producer, "name") + " " + attr(producer, "version"));
+  // What fits no template cell is listed here too, so that a workbook
+  // without the raw table sheets still drops nothing silently.
+  for (pugi::xml_node u = root.child("unmapped").child("item"); u; u = u.next_sibling("item")) {
+    line("unmapped (line " + attr(u, "first-line") + ")", attr(u, "reason") + ": " + text_of(u));
+  }
   sheet.freeze(1, 0);
   sheet.size_columns(8, 80);
 }
@@ -390,38 +395,80 @@ void write_checks(Workbook &wb, pugi::xml_node root) {
   sheet.size_columns(6, 60);
 }
 
+// The sheets a workbook holds, chosen by the `sheets` option (a comma list;
+// default all). Bulk runs that also write the XML model and the values file
+// can leave out the sheets that repeat them ("values", "tables"): the
+// workbook is then a few hundred cells and several times faster to write.
+struct SheetChoice {
+  bool metadata = true, tables = true, template_tables = true, values = true, checks = true;
+
+  static SheetChoice from(const sdk::Options &opts) {
+    const auto it = opts.find("sheets");
+    if (it == opts.end() || it->second == "all") return {};
+    SheetChoice c{false, false, false, false, false};
+    std::string_view list = it->second;
+    while (true) {
+      const size_t comma = list.find(',');
+      const std::string_view name = list.substr(0, comma);
+      if (name == "metadata")
+        c.metadata = true;
+      else if (name == "tables")
+        c.tables = true;
+      else if (name == "template")
+        c.template_tables = true;
+      else if (name == "values")
+        c.values = true;
+      else if (name == "checks")
+        c.checks = true;
+      else
+        throw Error(DOCPIPE_ERR_OPTION, "option sheets=" + it->second + ": \"" + std::string(name) +
+                                            "\" is none of all, metadata, tables, template, values, checks");
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+    return c;
+  }
+};
+
 struct XlsxOutput {
   static constexpr const char *name = "xlsx";
-  static constexpr const char *version = "1.0.0";
+  static constexpr const char *version = "1.1.0";
   static constexpr const char *description =
       "Excel workbook: metadata, every table with its merged cells, template tables, values and checks";
-  static constexpr const char *options = "";
+  static constexpr const char *options = "sheets";
 
   static void write(std::string_view model, const sdk::Options &opts, const sdk::OutputTarget &target) {
-    check_option_names(opts, {});
+    check_option_names(opts, {"sheets"});
+    const SheetChoice want = SheetChoice::from(opts);
     pugi::xml_document doc;
     const pugi::xml_node root = load_model(doc, model);
     const std::vector<Record> records = read_records(root);
 
     Workbook wb(target.path_for(".xlsx"), attr(root.child("metadata").child("report"), "title"));
-    write_metadata(wb, root);
-    int n = 0;
-    for (pugi::xml_node t = root.child("body").child("table"); t; t = t.next_sibling("table")) {
-      write_body_table(wb, layout_table(t), ++n);
+    if (want.metadata) write_metadata(wb, root);
+    // Without template tables the raw tables are all the content there is.
+    if (want.tables || records.empty()) {
+      int n = 0;
+      for (pugi::xml_node t = root.child("body").child("table"); t; t = t.next_sibling("table")) {
+        write_body_table(wb, layout_table(t), ++n);
+      }
     }
     if (!records.empty()) {
-      // Template tables in the order their first record appears.
-      std::vector<std::string> titles;
-      std::map<std::string, std::vector<const Record *>> by_table;
-      for (const Record &rec : records) {
-        auto &list = by_table[rec.table];
-        if (list.empty()) titles.push_back(rec.table);
-        list.push_back(&rec);
+      if (want.template_tables) {
+        // Template tables in the order their first record appears.
+        std::vector<std::string> titles;
+        std::map<std::string, std::vector<const Record *>> by_table;
+        for (const Record &rec : records) {
+          auto &list = by_table[rec.table];
+          if (list.empty()) titles.push_back(rec.table);
+          list.push_back(&rec);
+        }
+        for (const std::string &title : titles) write_template_table(wb, title, by_table[title]);
       }
-      for (const std::string &title : titles) write_template_table(wb, title, by_table[title]);
-      write_values(wb, records, attr(root.child("metadata").child("source"), "name"),
-                   attr(root.child("template"), "id"));
-      write_checks(wb, root);
+      if (want.values)
+        write_values(wb, records, attr(root.child("metadata").child("source"), "name"),
+                     attr(root.child("template"), "id"));
+      if (want.checks) write_checks(wb, root);
     }
     wb.close();
   }

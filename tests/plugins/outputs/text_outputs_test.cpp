@@ -124,7 +124,7 @@ TEST_CASE("csv lays each body table out on its grid, BOM and CRLF by default", "
   CHECK(r.files.at(".table-2.csv") == kBom + crlf({"行政复议,行政诉讼,说明", "0,,无"}));
 }
 
-TEST_CASE("csv options turn the BOM and CRLF off; bad options are refused", "[csv]") {
+TEST_CASE("csv options turn the BOM and CRLF off, bad options are refused", "[csv]") {
   const std::string model = read_bytes(fixture("full_model.xml"));
   const Run r = run("csv", model, {{"bom", "false"}, {"crlf", "false"}});
   REQUIRE(r.status == DOCPIPE_OK);
@@ -201,7 +201,7 @@ TEST_CASE("values writes one tidy line per record, raw and unguarded", "[values]
         "\"=1+1, \"\"见说明\"\"\",text,,,49,direct,review");
 }
 
-TEST_CASE("values without a template is just the header; options as for csv", "[values]") {
+TEST_CASE("values without a template is just the header, options as for csv", "[values]") {
   const Run r = run("values", read_bytes(fixture("body_only.xml")), {{"bom", "false"}, {"crlf", "false"}});
   REQUIRE(r.status == DOCPIPE_OK);
   CHECK(r.files.at(".values.csv") ==

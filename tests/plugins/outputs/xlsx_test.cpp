@@ -17,6 +17,7 @@ namespace {
 struct Cell {
   std::string type;  // openpyxl data_type: "n" number, "s" string, "f" formula
   std::string value;
+  bool operator==(const Cell &) const = default;
 };
 
 struct SheetDump {
@@ -116,6 +117,29 @@ TEST_CASE("xlsx has the metadata, table, template, values and checks sheets", "[
   CHECK(book.sheets == std::vector<std::string>{"metadata", "table-1", "table-2", "主动公开政府信息情况",
                                                 "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
                                                 "values", "checks"});
+}
+
+TEST_CASE("xlsx sheets option picks the sheets, unknown names are refused", "[xlsx]") {
+  const std::string model = read_bytes(fixture("full_model.xml"));
+  const Run lean = run("xlsx", model, {{"sheets", "metadata,template,checks"}});
+  REQUIRE(lean.status == DOCPIPE_OK);
+  const BookDump book = reopen(lean.files.at(".xlsx"));
+  CHECK(book.sheets == std::vector<std::string>{"metadata", "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
+                                                "政府信息公开行政复议、行政诉讼情况", "checks"});
+  // The template cells are the same as in the full workbook.
+  const BookDump full = reopen(full_xlsx());
+  CHECK(book.sheet.at("主动公开政府信息情况").cells == full.sheet.at("主动公开政府信息情况").cells);
+  CHECK(run("xlsx", model, {{"sheets", "all"}}).files.at(".xlsx") == full_xlsx());
+  // A model without records still gets its raw tables: they are its only content.
+  const Run body = run("xlsx", read_bytes(fixture("body_only.xml")), {{"sheets", "checks"}});
+  REQUIRE(body.status == DOCPIPE_OK);
+  CHECK(reopen(body.files.at(".xlsx")).sheets == std::vector<std::string>{"table-1", "table-2"});
+  for (const char *bad : {"metadata,valeus", "", "template,"}) {
+    const Run r = run("xlsx", model, {{"sheets", bad}});
+    CHECK(r.status == DOCPIPE_ERR_OPTION);
+    CHECK(r.error.find("none of all, metadata, tables, template, values, checks") != std::string::npos);
+    CHECK(r.suffixes.empty());
+  }
 }
 
 TEST_CASE("xlsx metadata sheet: provenance, encoding decision, verdict and reasons, report", "[xlsx]") {

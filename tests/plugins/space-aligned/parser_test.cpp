@@ -129,7 +129,7 @@ TEST_CASE("+---+ grid with a blank cell (主动公开, start-aligned)", "[space-
   CHECK(b->values == Strings{"", "0", "3"});
 }
 
-TEST_CASE("pandoc dash rules give the columns; a blank cell stays in place", "[space-aligned]") {
+TEST_CASE("pandoc dash rules give the columns, a blank cell stays in place", "[space-aligned]") {
   const auto doc = sa_test::parse(sa_test::fixture("pandoc_dash_rules.txt"));
   auto a = sa_test::find_row(doc, "规章");
   REQUIRE(a);

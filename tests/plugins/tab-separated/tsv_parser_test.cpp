@@ -134,7 +134,7 @@ TEST_CASE("shifted label columns: a group label in field 1 with its item, or in 
     if (!tsvtest::is_header_row(r)) CHECK(r.cells.back().column == 8);
 }
 
-TEST_CASE("a label cell split across a page break is re-joined; labels overflowing into values", "[unit]") {
+TEST_CASE("a label cell split across a page break is re-joined, labels overflowing into values", "[unit]") {
   const RawDocument doc = parse_fixture("cell_split_across_page_break.tsv");
   REQUIRE(tables(doc).size() == 1);
   const Row *query = row_by_label(doc, "8.属于行政查询事项", 7);
