@@ -25,7 +25,10 @@ struct ValuesOutput {
     CsvWriter csv(bool_option(opts, "bom", true), bool_option(opts, "crlf", true));
 
     pugi::xml_document doc;
-    const pugi::xml_node root = load_model(doc, model);
+    // Attribute values only: no end-of-line or whitespace normalisation of
+    // text, which this output does not read.
+    const pugi::xml_node root =
+        load_model(doc, model, pugi::parse_minimal | pugi::parse_escapes | pugi::parse_wconv_attribute);
     for (const char *h : {"file", "template", "table", "row", "column", "value", "state", "number", "unit",
                           "source_line", "placement", "verdict"}) {
       csv.field(h, false);
@@ -37,12 +40,24 @@ struct ValuesOutput {
     // The report's verdict on every line, so a combined file of thousands of
     // reports can be filtered to the ones to review.
     const std::string verdict = attr(root.child("verdict"), "status");
+    // A record's attributes are read in one pass (looking each one up by name
+    // would walk the attribute list nine times per record).
+    enum Field { table, row, column, value, state, number, unit, first_line, placement, n_fields };
+    static constexpr std::string_view names[n_fields] = {"table",  "row",  "column",     "value",    "state",
+                                                         "number", "unit", "first-line", "placement"};
     for (pugi::xml_node rec = root.child("records").child("record"); rec; rec = rec.next_sibling("record")) {
+      std::string_view f[n_fields];
+      for (pugi::xml_attribute a = rec.first_attribute(); a; a = a.next_attribute()) {
+        const std::string_view name = a.name();
+        for (int k = 0; k < n_fields; ++k)
+          if (name == names[k]) {
+            f[k] = a.value();
+            break;
+          }
+      }
       csv.field(file, false);
       csv.field(template_id, false);
-      for (const char *a : {"table", "row", "column", "value", "state", "number", "unit", "first-line", "placement"}) {
-        csv.field(rec.attribute(a).as_string(), false);
-      }
+      for (std::string_view v : f) csv.field(v, false);
       csv.field(verdict, false);
       csv.end_row();
     }

@@ -115,7 +115,12 @@ class Sheet {
 
   void fit(int c, std::string_view s) {
     if (c >= static_cast<int>(width_.size())) width_.resize(c + 1, 0);
-    for (std::string_view line : sdk::split_lines(s)) width_[c] = std::max(width_[c], sdk::display_width(line));
+    while (true) {  // the widest line
+      const size_t nl = s.find('\n');
+      width_[c] = std::max(width_[c], sdk::display_width(s.substr(0, nl)));
+      if (nl == std::string_view::npos) break;
+      s.remove_prefix(nl + 1);
+    }
   }
   // Sets every column seen to its text width plus a margin, within limits;
   // longer text wraps (every text format wraps).

@@ -4,7 +4,7 @@ values.csv and summary.xlsx, the same bytes whatever --jobs is, re-runs that
 redo only what changed, recovery after kill -9, the lock, bad pipelines
 refused before any work, and inputs that crash, hang or hog memory cost only
 themselves."""
-import csv, fcntl, glob, json, os, shutil, signal, subprocess, sys, tempfile, time
+import sqlite3, csv, fcntl, glob, json, os, shutil, signal, subprocess, sys, tempfile, time
 
 exe, src, test_plugins, sanitized = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == 'ON'
 pipeline = os.path.join(src, 'pipelines/annual-reports.xml')
@@ -82,6 +82,29 @@ with tempfile.TemporaryDirectory() as tmp:
     check('would convert\ta/' not in r.stdout, 'dry run would redo unchanged inputs')
     r, s = run('run', pipeline, '--input', inp, '--output', out1)
     check(s and s['converted'] == 1, f'after a change: {s}')
+    # a touched input (new modification time, same bytes) is hashed, found
+    # unchanged and skipped; the ledger then holds its new stat, so the next
+    # run does not read it again
+    touched = os.path.join(inp, 'a', os.path.basename(seeds[0]))
+    os.utime(touched, ns=(1_700_000_000_123_456_789, 1_700_000_000_123_456_789))
+    r, s = run('run', pipeline, '--input', inp, '--output', out1)
+    check(s and s['converted'] == 0, f'a touched file was converted again: {s}')
+    db = sqlite3.connect(os.path.join(out1, '.docpipe', 'ledger.sqlite'))
+    got = db.execute('SELECT size, mtime_ns FROM inputs WHERE relpath = ?',
+                     (f'a/{os.path.basename(seeds[0])}',)).fetchone()
+    db.close()
+    check(got == (os.path.getsize(touched), 1_700_000_000_123_456_789), f'ledger stat after touch: {got}')
+    # a ledger written before the stat columns existed is upgraded in place
+    out3 = os.path.join(tmp, 'out3')
+    shutil.copytree(out1, out3)
+    db = sqlite3.connect(os.path.join(out3, '.docpipe', 'ledger.sqlite'))
+    db.execute('ALTER TABLE inputs DROP COLUMN size')
+    db.execute('ALTER TABLE inputs DROP COLUMN mtime_ns')
+    db.commit()
+    db.close()
+    r, s = run('run', pipeline, '--input', inp, '--output', out3)
+    check(r.returncode == 1 and s and s['converted'] == 0 and s['skipped'] == n_inputs - 1, f'old ledger: {s} {r.stderr[-300:]}')
+    shutil.rmtree(out3)
     r, s = run('run', pipeline, '--input', inp, '--output', out1, '--force')
     check(s and s['converted'] == n_inputs - 1, f'--force: {s}')
     r, _ = run('status', out1, '--csv', os.path.join(tmp, 'status.csv'))

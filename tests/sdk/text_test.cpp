@@ -1,3 +1,5 @@
+#include <unicode/uchar.h>
+
 #include <catch2/catch.hpp>
 #include <docpipe/sdk/text.hpp>
 
@@ -47,4 +49,30 @@ TEST_CASE("numbered section headings of the official reports have a level") {
   CHECK(numbered_heading_level("2020年，我办认真落实条例。") == 0);
   CHECK(numbered_heading_level("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）") == 0);
   CHECK(numbered_heading_level("一、" + std::string(120, 'x')) == 0);  // a numbered paragraph, not a heading
+}
+
+// char_width and is_space answer from a table built once from ICU: every
+// code point must get exactly ICU's answer (UAX #11 width, White_Space).
+TEST_CASE("char width and is_space agree with ICU for every code point") {
+  size_t mismatches = 0;
+  for (UChar32 c = 0; c <= 0x10FFFF; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;  // surrogates are no characters
+    int want = 1;
+    const int8_t cat = static_cast<int8_t>(u_charType(c));
+    const int eaw = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
+    if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF || cat == U_NON_SPACING_MARK ||
+        cat == U_ENCLOSING_MARK)
+      want = 0;
+    else if (eaw == U_EA_WIDE || eaw == U_EA_FULLWIDTH)
+      want = 2;
+    const bool space = u_isUWhiteSpace(c) || c == 0xFEFF;
+    mismatches += char_width(static_cast<char32_t>(c)) != want;
+    mismatches += is_space(static_cast<char32_t>(c)) != space;
+  }
+  CHECK(mismatches == 0);
+  CHECK(char_width(U'自') == 2);
+  CHECK(char_width(U'\u0301') == 0);  // combining acute
+  CHECK(is_space(U'\u3000'));
+  CHECK(display_width("a\u0301自\xF0\xA0\x80\x80") == 1 + 0 + 2 + 2);  // U+20000 is wide
+  CHECK(display_width("\xFF") == 1);                                   // a broken byte counts as U+FFFD
 }

@@ -5,28 +5,8 @@
 #include "error.hpp"
 
 namespace docpipe::runner {
-namespace {
 
-constexpr const char *kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS inputs (
-  relpath TEXT PRIMARY KEY,
-  content_hash TEXT NOT NULL,
-  pipeline_hash TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
-  plugin TEXT, template TEXT, verdict TEXT, reasons TEXT,
-  title TEXT, agency TEXT, year TEXT,
-  error TEXT,
-  outputs TEXT,          -- newline-separated, relative to the output folder
-  seconds REAL,
-  finished_at TEXT
-);
-CREATE TABLE IF NOT EXISTS violations (
-  relpath TEXT NOT NULL REFERENCES inputs(relpath) ON DELETE CASCADE,
-  identity TEXT, tbl TEXT, row TEXT, col TEXT, expected TEXT, actual TEXT
-);
-CREATE INDEX IF NOT EXISTS violations_by_input ON violations(relpath);
-)sql";
-
+// A prepared statement, finalised with its owner.
 struct Stmt {
   sqlite3_stmt *s = nullptr;
   Stmt(sqlite3 *db, const char *sql) {
@@ -43,6 +23,30 @@ struct Stmt {
     return t == nullptr ? "" : reinterpret_cast<const char *>(t);
   }
 };
+
+namespace {
+
+constexpr const char *kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS inputs (
+  relpath TEXT PRIMARY KEY,
+  content_hash TEXT NOT NULL,
+  pipeline_hash TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+  plugin TEXT, template TEXT, verdict TEXT, reasons TEXT,
+  title TEXT, agency TEXT, year TEXT,
+  error TEXT,
+  outputs TEXT,          -- newline-separated, relative to the output folder
+  seconds REAL,
+  finished_at TEXT,
+  size INTEGER,          -- the file's size and modification time when it was
+  mtime_ns INTEGER       -- hashed: unchanged, the content need not be read again
+);
+CREATE TABLE IF NOT EXISTS violations (
+  relpath TEXT NOT NULL REFERENCES inputs(relpath) ON DELETE CASCADE,
+  identity TEXT, tbl TEXT, row TEXT, col TEXT, expected TEXT, actual TEXT
+);
+CREATE INDEX IF NOT EXISTS violations_by_input ON violations(relpath);
+)sql";
 
 std::string join_lines(const std::vector<std::string> &v) {
   std::string out;
@@ -76,9 +80,20 @@ Ledger::Ledger(const std::filesystem::path &file) : file_(file) {
   exec("PRAGMA synchronous=NORMAL");
   exec("PRAGMA foreign_keys=ON");
   exec(kSchema);
+  // Ledgers written before the stat columns existed get them (empty: their
+  // inputs are hashed once more at the next run).
+  bool has_size = false;
+  {
+    Stmt q(db_, "PRAGMA table_info(inputs)");
+    while (sqlite3_step(q.s) == SQLITE_ROW) has_size = has_size || q.text(1) == "size";
+  }
+  if (!has_size) exec("ALTER TABLE inputs ADD COLUMN size INTEGER; ALTER TABLE inputs ADD COLUMN mtime_ns INTEGER;");
 }
 
-Ledger::~Ledger() { sqlite3_close(db_); }
+Ledger::~Ledger() {
+  find_.reset();  // statements before the connection
+  sqlite3_close(db_);
+}
 
 void Ledger::exec(const char *sql) const {
   char *err = nullptr;
@@ -107,18 +122,43 @@ InputRecord read_row(const Stmt &q) {
   r.outputs = split_lines(q.text(12));
   r.seconds = sqlite3_column_double(q.s, 13);
   r.finished_at = q.text(14);
+  r.size = sqlite3_column_type(q.s, 15) == SQLITE_NULL ? -1 : sqlite3_column_int64(q.s, 15);
+  r.mtime_ns = sqlite3_column_type(q.s, 16) == SQLITE_NULL ? -1 : sqlite3_column_int64(q.s, 16);
   return r;
 }
 constexpr const char *kColumns =
     "relpath, content_hash, pipeline_hash, status, plugin, template, verdict, reasons, title, agency, year, error, "
-    "outputs, seconds, finished_at";
+    "outputs, seconds, finished_at, size, mtime_ns";
 }  // namespace
 
 std::optional<InputRecord> Ledger::find(const std::string &relpath) const {
-  Stmt q(db_, (std::string("SELECT ") + kColumns + " FROM inputs WHERE relpath = ?").c_str());
+  // Prepared once: a run looks up every input.
+  if (!find_)
+    find_ = std::make_unique<Stmt>(db_, (std::string("SELECT ") + kColumns + " FROM inputs WHERE relpath = ?").c_str());
+  Stmt &q = *find_;
+  sqlite3_reset(q.s);
   q.bind(1, relpath);
   if (sqlite3_step(q.s) != SQLITE_ROW) return std::nullopt;
   return read_row(q);
+}
+
+void Ledger::update_stat(const std::vector<StatUpdate> &updates) {
+  if (updates.empty()) return;
+  exec("BEGIN IMMEDIATE");
+  try {
+    Stmt up(db_, "UPDATE inputs SET size = ?, mtime_ns = ? WHERE relpath = ?");
+    for (const auto &u : updates) {
+      sqlite3_reset(up.s);
+      sqlite3_bind_int64(up.s, 1, u.size);
+      sqlite3_bind_int64(up.s, 2, u.mtime_ns);
+      up.bind(3, u.relpath);
+      if (sqlite3_step(up.s) != SQLITE_DONE) throw Error(ExitCode::io_error, sqlite3_errmsg(db_));
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 std::vector<InputRecord> Ledger::all() const {
@@ -175,9 +215,9 @@ void Ledger::put(const std::vector<InputRecord> &records) {
   if (records.empty()) return;
   exec("BEGIN IMMEDIATE");
   try {
-    Stmt ins(db_,
-             (std::string("INSERT OR REPLACE INTO inputs (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                 .c_str());
+    Stmt ins(db_, (std::string("INSERT OR REPLACE INTO inputs (") + kColumns +
+                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                      .c_str());
     Stmt del(db_, "DELETE FROM violations WHERE relpath = ?");
     Stmt vio(db_, "INSERT INTO violations (relpath, identity, tbl, row, col, expected, actual) VALUES (?,?,?,?,?,?,?)");
     for (const auto &r : records) {
@@ -192,6 +232,13 @@ void Ledger::put(const std::vector<InputRecord> &records) {
       for (int i = 0; i < 13; ++i) ins.bind(i + 1, fields[i]);
       ins.bind(14, r.seconds);
       ins.bind(15, r.finished_at);
+      for (int i : {16, 17}) {
+        const int64_t v = i == 16 ? r.size : r.mtime_ns;
+        if (v < 0)
+          sqlite3_bind_null(ins.s, i);
+        else
+          sqlite3_bind_int64(ins.s, i, v);
+      }
       if (sqlite3_step(ins.s) != SQLITE_DONE) throw Error(ExitCode::io_error, sqlite3_errmsg(db_));
       for (const auto &v : r.violations) {
         sqlite3_reset(vio.s);

@@ -6,13 +6,17 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace docpipe::runner {
+
+struct Stmt;
 
 struct Violation {
   std::string identity, table, row, column, expected, actual;
@@ -28,7 +32,8 @@ struct InputRecord {
   std::string error;
   std::vector<std::string> outputs;  // paths relative to the output folder
   double seconds = 0;
-  std::string finished_at;  // ISO 8601 UTC
+  std::string finished_at;           // ISO 8601 UTC
+  int64_t size = -1, mtime_ns = -1;  // the file when its content_hash was taken (-1: unknown)
   std::vector<Violation> violations;
 };
 
@@ -54,9 +59,19 @@ class Ledger {
   // Writes records in one transaction (BEGIN IMMEDIATE … COMMIT).
   void put(const std::vector<InputRecord> &records);
 
+  // Records the size and modification time of inputs whose content was
+  // hashed again and found unchanged (a `touch`, a copy), so the next run
+  // need not read them.
+  struct StatUpdate {
+    std::string relpath;
+    int64_t size, mtime_ns;
+  };
+  void update_stat(const std::vector<StatUpdate> &updates);
+
  private:
   void exec(const char *sql) const;
   sqlite3 *db_ = nullptr;
+  mutable std::unique_ptr<Stmt> find_;  // find(), prepared once
   std::filesystem::path file_;
 };
 

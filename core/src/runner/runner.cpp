@@ -7,6 +7,7 @@
 #include <spawn.h>
 #include <sys/file.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,22 +106,39 @@ class RunLock {
 struct Candidate {
   fs::path path;
   std::string relpath;
-  std::string hash;
+  std::string hash;  // known before the run only for inputs in the ledger; else the worker's
+  int64_t size = -1, mtime_ns = -1;
   std::string reason;  // why it runs, or "" when it is skipped
 };
+
+// The content hash of an input the worker could not report on (it failed
+// before reading it, crashed or hung): read here, "" if it cannot be read.
+std::string hash_of(const Candidate &c) {
+  if (!c.hash.empty()) return c.hash;
+  try {
+    return sha256_hex(read_file_bytes(c.path));
+  } catch (const std::exception &) {
+    return "";
+  }
+}
 
 // Reads a worker's result record (an XML <result>) into a ledger row.
 InputRecord parse_result(const Candidate &c, const std::string &xml, const fs::path &out_dir) {
   InputRecord r;
   r.relpath = c.relpath;
-  r.content_hash = c.hash;
+  r.size = c.size;
+  r.mtime_ns = c.mtime_ns;
   r.status = "failed";
   pugi::xml_document doc;
   if (!doc.load_buffer(xml.data(), xml.size())) {
+    r.content_hash = hash_of(c);
     r.error = "the worker's result is unreadable";
     return r;
   }
   const auto res = doc.child("result");
+  // The hash of the bytes the worker converted (it read them anyway).
+  r.content_hash = res.attribute("sha256").as_string();
+  if (r.content_hash.empty()) r.content_hash = hash_of(c);
   r.status = res.attribute("status").as_string("failed");
   r.error = res.child("error").text().as_string();
   r.plugin = res.attribute("plugin").as_string();
@@ -142,27 +160,34 @@ InputRecord parse_result(const Candidate &c, const std::string &xml, const fs::p
 
 // One worker process (`docpipe worker --serve`): it takes jobs on stdin, a
 // line each, and answers each with a frame "\x1e<length>\n<result XML>" on
-// stdout. It is started once and serves many inputs (process start-up and
-// plugin loading are paid once), and replaced when it crashes, overruns the
-// time limit (it is killed) or has served its quota.
+// stdout, in order. It is started once and serves many inputs (process
+// start-up and plugin loading are paid once), and replaced when it crashes,
+// overruns the time limit (it is killed) or has served its quota. The runner
+// keeps a second job queued behind the one being converted, so the worker
+// never waits for the runner between inputs.
 class Worker {
  public:
+  enum class Outcome { result, timeout, died };
+
   explicit Worker(std::vector<std::string> argv) : argv_(std::move(argv)) {}
   ~Worker() { stop(); }
 
-  // Converts one input; never throws for what the input does to the worker.
-  InputRecord convert(const Candidate &c, const std::string &job, int seconds, const fs::path &out_dir) {
-    if (pid_ <= 0 || served_ >= kJobsPerWorker) restart();
+  bool running() const { return pid_ > 0; }
+  bool due_for_restart() const { return served_ >= kJobsPerWorker; }
+
+  // Queues one job line; false when the worker is gone (its next frame then
+  // reports how it died).
+  bool send(const std::string &job) {
+    if (pid_ <= 0) restart();
     ++served_;
-    log_.clear();
-    const std::string line = job + "\n";
-    if (!write_all(line)) {  // the worker died between jobs
-      restart();
-      if (!write_all(line)) return failure(c, "cannot start a worker");
-    }
-    std::string frame;
-    const Outcome o = read_frame(frame, seconds);
-    if (o == Outcome::result) return parse_result(c, frame, out_dir);
+    return write_all(job + "\n");
+  }
+
+  // The next result frame, or why there is none by `deadline`.
+  Outcome receive(std::string &frame, Clock::time_point deadline) { return read_frame(frame, deadline); }
+
+  // After a timeout or death: kills and reaps the worker and says what happened.
+  std::string post_mortem(Outcome o, int seconds) {
     std::string why;
     if (o == Outcome::timeout) {
       ::kill(pid_, SIGKILL);
@@ -179,7 +204,8 @@ class Worker {
         if (ch == '\n') ch = ' ';
       if (!tail.empty()) why += ": " + tail;
     }
-    return failure(c, why);
+    log_.clear();
+    return why;
   }
 
   void stop() {
@@ -187,19 +213,6 @@ class Worker {
     ::close(in_);
     in_ = -1;
     reap();
-  }
-
- private:
-  static constexpr int kJobsPerWorker = 2000;  // bounds heap growth and fragmentation
-  enum class Outcome { result, timeout, died };
-
-  static InputRecord failure(const Candidate &c, std::string why) {
-    InputRecord r;
-    r.relpath = c.relpath;
-    r.content_hash = c.hash;
-    r.status = "failed";
-    r.error = std::move(why);
-    return r;
   }
 
   void restart() {
@@ -215,11 +228,21 @@ class Worker {
     posix_spawn_file_actions_adddup2(&fa, in[0], 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+    // The runner ignores SIGPIPE (a dead worker's pipe must not kill it); the
+    // worker gets the default back.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t dflt;
+    sigemptyset(&dflt);
+    sigaddset(&dflt, SIGPIPE);
+    posix_spawnattr_setsigdefault(&attr, &dflt);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
     std::vector<char *> args;
     for (const auto &a : argv_) args.push_back(const_cast<char *>(a.c_str()));
     args.push_back(nullptr);
-    const int rc = posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ);
+    const int rc = posix_spawn(&pid_, args[0], &fa, &attr, args.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
     ::close(in[0]);
     ::close(out[1]);
     ::close(err[1]);
@@ -234,8 +257,12 @@ class Worker {
     out_ = out[0];
     err_ = err[0];
     buffer_.clear();
+    log_.clear();
     served_ = 0;
   }
+
+ private:
+  static constexpr int kJobsPerWorker = 2000;  // bounds heap growth and fragmentation
 
   int reap() {
     int status = 0;
@@ -262,8 +289,7 @@ class Worker {
     return true;
   }
 
-  Outcome read_frame(std::string &frame, int seconds) {
-    const auto deadline = Clock::now() + std::chrono::seconds(seconds > 0 ? seconds : 100000000);
+  Outcome read_frame(std::string &frame, Clock::time_point deadline) {
     char buf[65536];
     while (true) {
       // A complete frame in the buffer?
@@ -279,6 +305,7 @@ class Worker {
           }
         }
       }
+      if (out_ < 0) return Outcome::died;
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) return Outcome::timeout;
       pollfd p[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
@@ -382,6 +409,8 @@ std::string fingerprint(const Engine &engine, const Pipeline &p) {
 
 int run_pipeline(const Engine &engine, const RunOptions &o) {
   const auto started = Clock::now();
+  // Writing a job to a worker that just died must fail (EPIPE), not kill the run.
+  ::signal(SIGPIPE, SIG_IGN);
   const Pipeline p = load_pipeline(o.pipeline_file, engine.plugins(), o.input_override);
   std::error_code ec;
   fs::create_directories(o.output_dir / ".docpipe", ec);
@@ -405,14 +434,33 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     const std::string rel = it->path().lexically_relative(p.input_folder).generic_string();
     const bool in = std::any_of(p.include.begin(), p.include.end(), [&](auto &g) { return glob_match(g, rel); });
     const bool out = std::any_of(p.exclude.begin(), p.exclude.end(), [&](auto &g) { return glob_match(g, rel); });
-    if (in && !out) all.push_back({it->path(), rel, "", ""});
+    if (in && !out) all.push_back({it->path(), rel, "", -1, -1, ""});
   }
   std::sort(all.begin(), all.end(), [](const Candidate &a, const Candidate &b) { return a.relpath < b.relpath; });
 
+  // What to convert. An input whose size and modification time are those the
+  // ledger recorded with its hash is taken to hold that content and is not
+  // read (as make and rsync do; --force converts everything regardless); one
+  // whose stat changed is hashed, so that a touched or copied file with the
+  // same bytes is still skipped. A new input is hashed by its worker.
   std::vector<Candidate *> todo;
+  std::vector<Ledger::StatUpdate> restat;
   for (auto &c : all) {
-    c.hash = sha256_hex(read_file_bytes(c.path));
-    const auto prev = ledger.find(c.relpath);
+    struct stat st {};
+    if (::stat(c.path.c_str(), &st) == 0) {
+      c.size = static_cast<int64_t>(st.st_size);
+      c.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    }
+    const auto prev = o.force ? std::nullopt : ledger.find(c.relpath);
+    if (prev) {
+      const bool same_stat = c.size >= 0 && prev->size == c.size && prev->mtime_ns == c.mtime_ns;
+      if (same_stat && !prev->content_hash.empty()) {
+        c.hash = prev->content_hash;
+      } else {
+        c.hash = hash_of(c);
+        if (c.hash == prev->content_hash && c.size >= 0) restat.push_back({c.relpath, c.size, c.mtime_ns});
+      }
+    }
     if (o.force)
       c.reason = "forced";
     else if (!prev)
@@ -429,6 +477,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     }
     if (!c.reason.empty()) todo.push_back(&c);
   }
+  if (!o.dry_run) ledger.update_stat(restat);
 
   if (o.dry_run) {
     for (auto *c : todo) std::cout << "would convert\t" << c->relpath << "\t" << c->reason << "\n";
@@ -483,48 +532,109 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     }
   });
 
+  // A job line: input, name, then one PLUGIN|DIR|STEM per output; "" with
+  // `why` set when the input cannot be handed to a worker.
+  auto job_line = [&](const Candidate &c, std::string &why) -> std::string {
+    std::string job = c.path.string() + "\t" + c.relpath;
+    for (const auto &out : p.outputs) {
+      const fs::path target = out_dir / expand_pattern(out.pattern, c.relpath);
+      const fs::path rel = target.lexically_relative(out_dir);
+      if (rel.empty() || *rel.begin() == "..") {
+        why = "output path " + target.string() + " leaves the output folder";
+        return "";
+      }
+      job += "\t" + out.plugin + "|" + target.parent_path().string() + "|" + target.filename().string();
+    }
+    if (job.find('\n') != std::string::npos || c.relpath.find('\t') != std::string::npos) {
+      why = "the file name holds a TAB or a line break";
+      return "";
+    }
+    return job;
+  };
+  auto failed_record = [&](const Candidate &c, std::string why) {
+    InputRecord r;
+    r.relpath = c.relpath;
+    r.content_hash = hash_of(c);
+    r.size = c.size;
+    r.mtime_ns = c.mtime_ns;
+    r.status = "failed";
+    r.error = std::move(why);
+    return r;
+  };
+  auto finish = [&](InputRecord r, Clock::time_point started_at) {
+    r.seconds = std::chrono::duration<double>(Clock::now() - started_at).count();
+    r.finished_at = now_utc();
+    std::lock_guard<std::mutex> lk(mu);
+    progress.input(r);
+    counts[r.status]++;
+    if (r.status == "done") counts[r.verdict == "ok" ? "ok" : "review"]++;
+    pending.push_back(std::move(r));
+    cv.notify_all();
+  };
+
+  const int seconds = limited ? p.limits.seconds : 0;
   std::vector<std::thread> workers;
   for (unsigned w = 0; w < jobs; ++w)
     workers.emplace_back([&] {
+      constexpr size_t kQueued = 2;  // the job being converted and the next one
+      struct Job {
+        const Candidate *c;
+        std::string line;
+      };
       Worker worker(base);
-      while (true) {
-        const size_t i = next.fetch_add(1);
-        if (i >= todo.size()) break;
-        const Candidate &c = *todo[i];
-        // A job line: input, name, then one PLUGIN|DIR|STEM per output.
-        std::string job = c.path.string() + "\t" + c.relpath;
-        for (const auto &out : p.outputs) {
-          const fs::path target = out_dir / expand_pattern(out.pattern, c.relpath);
-          if (target.lexically_relative(out_dir).empty() || *target.lexically_relative(out_dir).begin() == "..")
-            throw Error(ExitCode::internal,
-                        c.relpath + ": output path " + target.string() + " leaves the output folder");
-          job += "\t" + out.plugin + "|" + target.parent_path().string() + "|" + target.filename().string();
-        }
-        const auto t0 = Clock::now();
-        InputRecord r;
-        if (job.find('\n') != std::string::npos || c.relpath.find('\t') != std::string::npos) {
-          r.relpath = c.relpath;
-          r.content_hash = c.hash;
-          r.status = "failed";
-          r.error = "the file name holds a TAB or a line break";
-        } else {
-          try {
-            r = worker.convert(c, job, limited ? p.limits.seconds : 0, out_dir);
-          } catch (const std::exception &e) {
-            r.relpath = c.relpath;
-            r.content_hash = c.hash;
-            r.status = "failed";
-            r.error = e.what();
+      std::deque<Job> queue;  // sent, in order, not answered yet
+      bool exhausted = false;
+      Clock::time_point front_started = Clock::now();
+      try {
+        while (true) {
+          // Keep the worker's queue full (but let it drain before a planned restart).
+          while (!exhausted && queue.size() < kQueued && !(worker.running() && worker.due_for_restart())) {
+            const size_t i = next.fetch_add(1);
+            if (i >= todo.size()) {
+              exhausted = true;
+              break;
+            }
+            const Candidate &c = *todo[i];
+            std::string why;
+            std::string line = job_line(c, why);
+            if (line.empty()) {
+              finish(failed_record(c, why), Clock::now());
+              continue;
+            }
+            if (queue.empty()) front_started = Clock::now();
+            queue.push_back({&c, std::move(line)});
+            worker.send(queue.back().line);  // a dead worker shows in receive()
           }
+          if (queue.empty()) {
+            if (exhausted) break;
+            worker.restart();  // its quota is served
+            continue;
+          }
+          std::string frame;
+          const auto deadline = seconds > 0 ? front_started + std::chrono::seconds(seconds) : Clock::time_point::max();
+          const Worker::Outcome o = worker.receive(frame, deadline);
+          const Job front = std::move(queue.front());
+          queue.pop_front();
+          if (o == Worker::Outcome::result) {
+            finish(parse_result(*front.c, frame, out_dir), front_started);
+            front_started = Clock::now();
+            continue;
+          }
+          // The worker died or hung on the front job; the jobs behind it go
+          // to a new worker.
+          finish(failed_record(*front.c, worker.post_mortem(o, seconds)), front_started);
+          front_started = Clock::now();
+          for (const auto &j : queue) worker.send(j.line);
         }
-        r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-        r.finished_at = now_utc();
-        std::lock_guard<std::mutex> lk(mu);
-        progress.input(r);
-        counts[r.status]++;
-        if (r.status == "done") counts[r.verdict == "ok" ? "ok" : "review"]++;
-        pending.push_back(std::move(r));
-        cv.notify_all();
+      } catch (const std::exception &e) {
+        // Only starting a worker can fail here: what was queued fails with the reason.
+        for (const auto &j : queue) finish(failed_record(*j.c, e.what()), front_started);
+        queue.clear();
+        while (true) {
+          const size_t i = next.fetch_add(1);
+          if (i >= todo.size()) break;
+          finish(failed_record(*todo[i], e.what()), Clock::now());
+        }
       }
       worker.stop();
       std::lock_guard<std::mutex> lk(mu);
@@ -576,6 +686,7 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
     const pugi::xml_document model = engine.build_model(input, name, a.format);
     const auto root = model.child("document");
     res.append_attribute("status") = "done";
+    res.append_attribute("sha256") = root.child("metadata").child("source").attribute("sha256").as_string();
     res.append_attribute("plugin") = root.child("metadata").child("input").attribute("plugin").as_string();
     res.append_attribute("template") = root.child("template").attribute("id").as_string();
     res.append_attribute("verdict") = root.child("verdict").attribute("status").as_string();

@@ -34,20 +34,57 @@ std::string to_utf8(std::u32string_view text) {
   return out;
 }
 
+namespace {
+
+// ICU's answers for the Basic Multilingual Plane, computed once: the widths
+// and the white-space property are asked for every character of every line
+// of every report, and a table lookup is a few instructions where ICU's
+// property trie and East Asian Width lookup are a hundred. Characters beyond
+// the BMP (rare here) still go to ICU.
+struct BmpTable {
+  int8_t width[0x10000];
+  bool space[0x10000];
+  BmpTable() {
+    for (UChar32 c = 0; c < 0x10000; ++c) {
+      width[c] = static_cast<int8_t>(icu_width(c));
+      space[c] = u_isUWhiteSpace(c) || c == 0xFEFF;
+    }
+  }
+  static int icu_width(UChar32 c) {
+    if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF) return 0;
+    const int8_t cat = static_cast<int8_t>(u_charType(c));
+    if (cat == U_NON_SPACING_MARK || cat == U_ENCLOSING_MARK) return 0;
+    const int eaw = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
+    return (eaw == U_EA_WIDE || eaw == U_EA_FULLWIDTH) ? 2 : 1;
+  }
+};
+
+const BmpTable &bmp() {
+  static const BmpTable table;  // thread-safe one-time initialisation
+  return table;
+}
+
+}  // namespace
+
 int char_width(char32_t c) {
-  if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF) return 0;
-  const int8_t cat = static_cast<int8_t>(u_charType(static_cast<UChar32>(c)));
-  if (cat == U_NON_SPACING_MARK || cat == U_ENCLOSING_MARK) return 0;
-  const int eaw = u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_EAST_ASIAN_WIDTH);
-  return (eaw == U_EA_WIDE || eaw == U_EA_FULLWIDTH) ? 2 : 1;
+  if (c < 0x10000) return bmp().width[c];
+  return BmpTable::icu_width(static_cast<UChar32>(c));
 }
 
 int display_width(std::string_view utf8) {
   bool ascii = true;  // printable ASCII is one column a character: no decoding needed
   for (char ch : utf8) ascii = ascii && static_cast<unsigned char>(ch) >= 0x20 && static_cast<unsigned char>(ch) < 0x7f;
   if (ascii) return static_cast<int>(utf8.size());
+  const auto *s = reinterpret_cast<const uint8_t *>(utf8.data());
+  const int32_t n = static_cast<int32_t>(utf8.size());
+  const BmpTable &t = bmp();
   int w = 0;
-  for (char32_t c : to_u32(utf8)) w += char_width(c);
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) c = 0xFFFD;  // as to_u32 decodes it
+    w += c < 0x10000 ? t.width[c] : BmpTable::icu_width(c);
+  }
   return w;
 }
 
@@ -67,7 +104,10 @@ bool is_cjk_punct(char32_t c) {
   return false;
 }
 
-bool is_space(char32_t c) { return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == 0xFEFF; }
+bool is_space(char32_t c) {
+  if (c < 0x10000) return bmp().space[c];
+  return u_isUWhiteSpace(static_cast<UChar32>(c));
+}
 
 namespace {
 bool ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
