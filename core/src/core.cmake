@@ -13,7 +13,8 @@ add_library(docpipe_core SHARED
 add_library(docpipe::core ALIAS docpipe_core)
 target_include_directories(docpipe_core PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/src)
 target_compile_definitions(docpipe_core PUBLIC BOOST_DLL_USE_STD_FS PRIVATE DOCPIPE_VERSION="${PROJECT_VERSION}")
-target_link_libraries(docpipe_core PUBLIC docpipe::sdk pugixml::pugixml ICU::uc ICU::i18n Boost::headers ${CMAKE_DL_LIBS})
+target_link_libraries(docpipe_core PUBLIC docpipe::sdk pugixml::pugixml ICU::uc ICU::i18n Boost::headers ${CMAKE_DL_LIBS}
+                      PRIVATE OpenSSL::Crypto)
 set_target_properties(docpipe_core PROPERTIES VERSION ${PROJECT_VERSION} SOVERSION 0)
 install(TARGETS docpipe_core LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "error.hpp"
+#include "util/sha256.hpp"
 
 using namespace docpipe;
 
@@ -102,4 +103,11 @@ TEST_CASE("FF and TAB are text, lone CR becomes LF") {
   const auto d = decode_text("a\tb\fc\rd");
   CHECK(d.text == "a\tb\fc\nd");
   CHECK(d.line_endings == "cr");
+}
+
+TEST_CASE("sha256_hex gives the FIPS 180-4 digests") {
+  CHECK(docpipe::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(docpipe::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(docpipe::sha256_hex(std::string(1000000, 'a')) ==
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }

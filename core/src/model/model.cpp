@@ -1,5 +1,7 @@
 #include "model/model.hpp"
 
+#include <unicode/utf8.h>
+
 #include <cstdio>
 #include <docpipe/sdk/text.hpp>
 #include <map>
@@ -12,10 +14,22 @@ namespace docpipe::model {
 namespace {
 
 std::string without_spaces(std::string_view s) {
-  std::u32string out;
-  for (char32_t c : sdk::to_u32(s))
-    if (!sdk::is_space(c)) out.push_back(c);
-  return sdk::to_utf8(out);
+  // Copies the UTF-8 of every character that is not white space, undecoded.
+  std::string out;
+  out.reserve(s.size());
+  const auto *p = reinterpret_cast<const uint8_t *>(s.data());
+  const int32_t n = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c < 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD, as decoding would give
+      continue;
+    }
+    if (!sdk::is_space(static_cast<char32_t>(c))) out.append(s.data() + start, static_cast<size_t>(i - start));
+  }
+  return out;
 }
 
 std::string fixed(double v) {

@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 
 #include <docpipe/sdk/text.hpp>
+#include <unordered_map>
 #include <vector>
 
 namespace docpipe::templates {
@@ -62,6 +63,18 @@ bool is_punct(char32_t c) {
 }  // namespace
 
 std::string label_key(std::string_view label) {
+  // The same labels come back in every report of a template: a bounded
+  // per-thread memo saves the normalisation (label_key is a pure function).
+  thread_local std::unordered_map<std::string, std::string> memo;
+  const std::string text(label);
+  if (const auto it = memo.find(text); it != memo.end()) return it->second;
+  if (memo.size() >= 20000) memo.clear();
+  std::string key = compute_label_key(label);
+  memo.emplace(text, key);
+  return key;
+}
+
+std::string compute_label_key(std::string_view label) {
   // White space goes first, remembering where words started: PDF extraction
   // also spaces out enumerators ("( 三 ) 不予公开", "1 . 属于").
   const std::u32string raw = nfkc(label);

@@ -13,4 +13,7 @@ namespace docpipe::templates {
 
 std::string label_key(std::string_view label);
 
+// The same without the memo label_key keeps (for tests and one-off use).
+std::string compute_label_key(std::string_view label);
+
 }  // namespace docpipe::templates

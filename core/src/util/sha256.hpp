@@ -1,5 +1,5 @@
 // SHA-256 of a byte string, as 64 lower-case hex digits (FIPS 180-4).
-// Small enough to own, so the core needs no crypto library for provenance.
+// OpenSSL's libcrypto: it uses the CPU's SHA extensions, and every input is hashed.
 #pragma once
 
 #include <string>

@@ -94,25 +94,38 @@ struct Fit {
 constexpr double kInf = 1e18;
 constexpr double kDrop = 100;
 
-double solve(const std::vector<std::vector<double>> &C, int K, std::vector<int> *assign) {
-  const int n = static_cast<int>(C.size());
-  std::vector<std::vector<double>> f(n + 1, std::vector<double>(K + 1, kInf));
-  std::vector<std::vector<char>> how(n + 1, std::vector<char>(K + 1, 0));
-  for (int k = 0; k <= K; ++k) f[0][k] = 0;
-  for (int i = 1; i <= n; ++i)
+// C is n x K, row-major. `forbid_i`/`forbid_k` (when forbid_i >= 0) make one
+// pairing cost kInf / 4, for the margins. The tables are flat and reused:
+// fit_row asks for n + 1 solutions per row.
+double solve(const std::vector<double> &C, int n, int K, std::vector<int> *assign, int forbid_i = -1,
+             int forbid_k = -1) {
+  thread_local std::vector<double> f;
+  thread_local std::vector<char> how;
+  const size_t W = static_cast<size_t>(K) + 1;
+  f.assign((static_cast<size_t>(n) + 1) * W, kInf);
+  if (assign != nullptr) how.assign((static_cast<size_t>(n) + 1) * W, 0);
+  for (int k = 0; k <= K; ++k) f[k] = 0;
+  for (int i = 1; i <= n; ++i) {
+    const double *prev = &f[(i - 1) * W];
+    double *cur = &f[i * W];
+    const double *c = &C[static_cast<size_t>(i - 1) * K];
     for (int k = 0; k <= K; ++k) {
-      double best = f[i - 1][k] + kDrop;
+      double best = prev[k] + kDrop;
       char h = 2;
-      if (k > 0 && f[i][k - 1] < best) best = f[i][k - 1], h = 0;
-      if (k > 0 && f[i - 1][k - 1] + C[i - 1][k - 1] < best) best = f[i - 1][k - 1] + C[i - 1][k - 1], h = 1;
-      f[i][k] = best;
-      how[i][k] = h;
+      if (k > 0 && cur[k - 1] < best) best = cur[k - 1], h = 0;
+      if (k > 0) {
+        const double cost = (i - 1 == forbid_i && k - 1 == forbid_k) ? kInf / 4 : c[k - 1];
+        if (prev[k - 1] + cost < best) best = prev[k - 1] + cost, h = 1;
+      }
+      cur[k] = best;
+      if (assign != nullptr) how[i * W + k] = h;
     }
+  }
   if (assign != nullptr) {
     assign->assign(n, -1);
     int i = n, k = K;
     while (i > 0) {
-      const char h = how[i][k];
+      const char h = how[i * W + k];
       if (h == 0) {
         --k;
       } else if (h == 1) {
@@ -124,7 +137,7 @@ double solve(const std::vector<std::vector<double>> &C, int K, std::vector<int> 
       }
     }
   }
-  return f[n][K];
+  return f[static_cast<size_t>(n) * W + K];
 }
 
 Fit fit_row(const std::vector<const Word *> &vals, const std::vector<std::vector<Interval>> &ev, int K, int m) {
@@ -165,12 +178,13 @@ Fit fit_row(const std::vector<const Word *> &vals, const std::vector<std::vector
     else
       centre[k] = k * spacing;
   }
-  std::vector<std::vector<double>> C(n, std::vector<double>(K, 0));
+  std::vector<double> C(static_cast<size_t>(n) * K, 0);
+  auto cost = [&](int i, int k) -> double & { return C[static_cast<size_t>(i) * K + k]; };
   for (int i = 0; i < n; ++i) {
     const Interval v{static_cast<double>(vals[i]->s[m]), static_cast<double>(vals[i]->e[m])};
     for (int k = 0; k < K; ++k) {
       if (ev[k].empty()) {
-        C[i][k] = 0.5 + 0.5 * std::fabs(v.mid() - centre[k]);
+        cost(i, k) = 0.5 + 0.5 * std::fabs(v.mid() - centre[k]);
         continue;
       }
       double best = kInf;
@@ -178,16 +192,14 @@ Fit fit_row(const std::vector<const Word *> &vals, const std::vector<std::vector
         const double gap = std::max({0.0, e.s - v.e, v.s - e.e});
         best = std::min(best, gap + 0.02 * std::fabs(v.mid() - e.mid()));
       }
-      C[i][k] = best;
+      cost(i, k) = best;
     }
   }
-  const double best = solve(C, K, &out.column);
+  const double best = solve(C, n, K, &out.column);
   out.margin.assign(n, kInf);
   for (int i = 0; i < n; ++i) {
     if (out.column[i] < 0) continue;
-    auto C2 = C;
-    C2[i][out.column[i]] = kInf / 4;
-    out.margin[i] = solve(C2, K, nullptr) - best;
+    out.margin[i] = solve(C, n, K, nullptr, i, out.column[i]) - best;
   }
   return out;
 }

@@ -4,6 +4,7 @@
 // formats/model.rng, which is what crosses the plugin boundary.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -104,25 +105,35 @@ class RawDocument {
     for (const Block &b : blocks_) {
       switch (b.kind) {
         case Block::Kind::heading:
-          out += "  <heading level=\"" + std::to_string(b.level) + "\"" + lines_attr(b.lines) + ">";
+          out += "  <heading";
+          int_attr(out, " level=\"", b.level);
+          lines_attr(out, b.lines);
+          out += ">";
           escape_into(out, b.text);
           out += "</heading>\n";
           break;
         case Block::Kind::paragraph:
-          out += "  <paragraph" + lines_attr(b.lines) + ">";
+          out += "  <paragraph";
+          lines_attr(out, b.lines);
+          out += ">";
           escape_into(out, b.text);
           out += "</paragraph>\n";
           break;
         case Block::Kind::table:
-          out += "  <table" + lines_attr(b.table.lines) + ">\n";
+          out += "  <table";
+          lines_attr(out, b.table.lines);
+          out += ">\n";
           for (const Row &r : b.table.rows) {
-            out += "    <row" + lines_attr(r.lines) + ">";
+            out += "    <row";
+            lines_attr(out, r.lines);
+            out += ">";
             for (const Cell &c : r.cells) {
-              out += "<cell" + lines_attr(c.lines);
-              if (c.rowspan != 1) out += " rowspan=\"" + std::to_string(c.rowspan) + "\"";
-              if (c.colspan != 1) out += " colspan=\"" + std::to_string(c.colspan) + "\"";
+              out += "<cell";
+              lines_attr(out, c.lines);
+              if (c.rowspan != 1) int_attr(out, " rowspan=\"", c.rowspan);
+              if (c.colspan != 1) int_attr(out, " colspan=\"", c.colspan);
               if (c.header) out += " header=\"true\"";
-              if (c.column >= 0) out += " column=\"" + std::to_string(c.column) + "\"";
+              if (c.column >= 0) int_attr(out, " column=\"", c.column);
               if (c.text.empty()) {
                 out += "/>";
               } else {
@@ -151,11 +162,31 @@ class RawDocument {
   }
 
  private:
-  static std::string lines_attr(LineRange r) {
-    return " first-line=\"" + std::to_string(r.first) + "\" last-line=\"" + std::to_string(r.last) + "\"";
+  // Built in place (no temporary strings): every cell has two of these.
+  static void int_attr(std::string &out, const char *open, long v) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out += open;
+    out.append(buf, r.ptr);
+    out += '"';
+  }
+  static void lines_attr(std::string &out, LineRange r) {
+    int_attr(out, " first-line=\"", r.first);
+    int_attr(out, " last-line=\"", r.last);
+  }
+  static bool plain(char ch) {
+    return ch != '&' && ch != '<' && ch != '>' && ch != '"' && ch != '\t' && ch != '\n' && ch != '\r';
   }
   static void escape_into(std::string &out, std::string_view s) {
-    for (char ch : s) {
+    // Runs of characters that need no escape are appended whole.
+    size_t i = 0;
+    while (i < s.size()) {
+      size_t j = i;
+      while (j < s.size() && plain(s[j])) ++j;
+      out.append(s.data() + i, j - i);
+      if (j == s.size()) break;
+      const char ch = s[j];
+      i = j + 1;
       switch (ch) {
         case '&':
           out += "&amp;";
