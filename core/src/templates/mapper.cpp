@@ -186,7 +186,7 @@ class Matcher {
             if (leaf.empty() || all.size() < leaf.size() ||
                 all.compare(all.size() - leaf.size(), leaf.size(), leaf) != 0)
               continue;
-            const std::string prefix = all.substr(0, all.size() - leaf.size());
+            const std::string_view prefix = std::string_view(all).substr(0, all.size() - leaf.size());
             if (!prefix_of_groups(prefix, s.rows[ri].ancestor_keys)) continue;
             if (leaf.size() > best_len) {
               best = Hit{ti, si, ri};
@@ -205,14 +205,15 @@ class Matcher {
     return best;
   }
 
-  static bool prefix_of_groups(const std::string &prefix, const std::vector<std::string> &ancestors) {
-    if (prefix.empty()) return true;
-    std::string tail;
-    for (size_t i = ancestors.size(); i-- > 0;) {
-      tail = ancestors[i] + tail;
-      if (tail == prefix) return true;
+  // Whether `prefix` is the concatenation of the last few group labels
+  // (ancestors[k] + ... + ancestors.back(), for some k), or empty.
+  static bool prefix_of_groups(std::string_view prefix, const std::vector<std::string> &ancestors) {
+    for (size_t i = ancestors.size(); !prefix.empty() && i-- > 0;) {
+      const std::string &a = ancestors[i];
+      if (prefix.size() < a.size() || prefix.compare(prefix.size() - a.size(), a.size(), a) != 0) return false;
+      prefix.remove_suffix(a.size());
     }
-    return false;
+    return prefix.empty();
   }
 
   // A row without any label: the template's unlabelled row (the single data

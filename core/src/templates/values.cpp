@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <docpipe/sdk/text.hpp>
+#include <unordered_map>
 
 namespace docpipe::templates {
 namespace {
@@ -68,7 +69,21 @@ std::string canonical_number(std::u32string_view s) {
 
 }  // namespace
 
+CellValue compute_cell(std::string_view text);
+
 CellValue parse_cell(std::string_view text) {
+  // Reports repeat their cell texts (numbers, dashes, labels): a bounded
+  // per-thread memo of this pure function.
+  thread_local std::unordered_map<std::string, CellValue> memo;
+  std::string key(text);
+  if (const auto it = memo.find(key); it != memo.end()) return it->second;
+  if (memo.size() >= 50000) memo.clear();
+  CellValue v = compute_cell(text);
+  memo.emplace(std::move(key), v);
+  return v;
+}
+
+CellValue compute_cell(std::string_view text) {
   // Fast path for the common cell: ASCII digits, nothing else ("0", "12").
   {
     std::string_view t = text;

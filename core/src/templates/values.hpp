@@ -19,6 +19,7 @@ struct CellValue {
 };
 
 CellValue parse_cell(std::string_view text);
+CellValue compute_cell(std::string_view text);  // parse_cell without its memo
 const char *state_name(CellState s);
 // True when the text is a value (blank, number or placeholder), not a label.
 bool is_value_like(std::string_view text);

@@ -3,6 +3,7 @@
 // both are the default; either can be turned off for other consumers.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -81,8 +82,13 @@ class CsvWriter {
       v = guarded;
     }
     // A plain loop: find_first_of with a needle set costs a memchr per byte.
+    static constexpr auto special = [] {
+      std::array<bool, 256> t{};
+      t[','] = t['"'] = t['\r'] = t['\n'] = true;
+      return t;
+    }();
     size_t i = 0;
-    while (i < v.size() && v[i] != ',' && v[i] != '"' && v[i] != '\r' && v[i] != '\n') ++i;
+    while (i < v.size() && !special[static_cast<unsigned char>(v[i])]) ++i;
     if (i == v.size()) {
       out_.append(v.data(), v.size());
       return;
