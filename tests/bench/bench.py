@@ -10,6 +10,7 @@ live on tmpfs by default (/dev/shm) so that small-file creation on a disk
 does not dominate; --tmp DIR measures a disk instead.
 
     /usr/bin/python3 tests/bench/bench.py --docpipe build/bin/docpipe [--sizes 1000,10000,100000] [--jobs 1,2]
+        [--outputs xml+values,xml+values+xlsx,xml+values+xlsx:all]
 """
 import argparse, glob, os, resource, shutil, subprocess, sys, tempfile, time
 
@@ -38,6 +39,16 @@ def measure(cmd):
     return float(out[0]), int(out[1]) / 1024.0, int(out[2])
 
 
+def output_element(spec):
+    """"xlsx" is the workbook pipelines/annual-reports.xml writes (metadata,
+    template tables, checks); "xlsx:all" the plugin's full default."""
+    plugin, _, sheets = spec.partition(':')
+    if plugin == 'xlsx':
+        sheets = sheets or 'metadata,template,checks'
+        return f'<output plugin="xlsx"><option name="sheets" value="{sheets}"/></output>'
+    return f'<output plugin="{plugin}"/>'
+
+
 rows = []
 with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
     for n in [int(x) for x in args.sizes.split(',')]:
@@ -51,7 +62,7 @@ with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         for outputs in args.outputs.split(','):
             pipeline = os.path.join(tmp, f'{outputs}.xml')
             with open(pipeline, 'w') as f:
-                f.write('<pipeline name="bench">' + ''.join(f'<output plugin="{p}"/>' for p in outputs.split('+')) +
+                f.write('<pipeline name="bench">' + ''.join(output_element(p) for p in outputs.split('+')) +
                         '<combined values="values.csv" summary="summary.xlsx"/></pipeline>')
             base = None
             for j in [int(x) for x in args.jobs.split(',')]:

@@ -60,6 +60,10 @@ with tempfile.TemporaryDirectory() as tmp:
     import openpyxl
     wb = openpyxl.load_workbook(os.path.join(out1, 'summary.xlsx'), read_only=True)
     check({'ogi-2019', 'checks', 'failures'} <= set(wb.sheetnames), f'summary sheets {wb.sheetnames}')
+    # the per-report workbook of annual-reports.xml: metadata, template tables, checks
+    report = openpyxl.load_workbook(os.path.join(out1, f'a/{stem}.xlsx'), read_only=True)
+    check(report.sheetnames[0] == 'metadata' and report.sheetnames[-1] == 'checks' and len(report.sheetnames) == 5
+          and 'values' not in report.sheetnames, f'per-report sheets {report.sheetnames}')
     fails = list(wb['failures'].iter_rows(values_only=True))
     check(len(fails) == 2 and fails[1][0] == 'b/broken.txt' and 'binary' in fails[1][1], f'failures sheet {fails}')
     rep = list(wb['ogi-2019'].iter_rows(values_only=True))

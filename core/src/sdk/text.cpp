@@ -59,10 +59,10 @@ struct BmpTable {
   }
 };
 
-const BmpTable &bmp() {
-  static const BmpTable table;  // thread-safe one-time initialisation
-  return table;
-}
+// Built when the SDK library is loaded (some 2 ms), so lookups need no
+// initialisation guard.
+const BmpTable kBmp;
+inline const BmpTable &bmp() { return kBmp; }
 
 }  // namespace
 
@@ -72,14 +72,15 @@ int char_width(char32_t c) {
 }
 
 int display_width(std::string_view utf8) {
-  bool ascii = true;  // printable ASCII is one column a character: no decoding needed
-  for (char ch : utf8) ascii = ascii && static_cast<unsigned char>(ch) >= 0x20 && static_cast<unsigned char>(ch) < 0x7f;
-  if (ascii) return static_cast<int>(utf8.size());
   const auto *s = reinterpret_cast<const uint8_t *>(utf8.data());
   const int32_t n = static_cast<int32_t>(utf8.size());
   const BmpTable &t = bmp();
   int w = 0;
   for (int32_t i = 0; i < n;) {
+    if (s[i] < 0x80) {  // ASCII needs no decoding
+      w += t.width[s[i++]];
+      continue;
+    }
     UChar32 c;
     U8_NEXT(s, i, n, c);
     if (c < 0) c = 0xFFFD;  // as to_u32 decodes it
