@@ -189,15 +189,15 @@ void Ledger::for_each(const std::function<void(const InputRecord &)> &f) const {
   }
 }
 
-void Ledger::keep_only(const std::vector<std::string> &present) {
+void Ledger::keep_only(size_t n, const std::function<std::string_view(size_t)> &relpath_at) {
   std::vector<std::string> gone;
   {
     Stmt q(db_, "SELECT relpath FROM inputs ORDER BY relpath");
     size_t k = 0;
     while (sqlite3_step(q.s) == SQLITE_ROW) {
       const std::string rel = q.text(0);
-      while (k < present.size() && present[k] < rel) ++k;
-      if (k == present.size() || present[k] != rel) gone.push_back(rel);
+      while (k < n && relpath_at(k) < rel) ++k;
+      if (k == n || relpath_at(k) != rel) gone.push_back(rel);
     }
   }
   if (gone.empty()) return;

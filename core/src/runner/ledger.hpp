@@ -53,8 +53,9 @@ class Ledger {
   void for_each(const std::function<void(const InputRecord &)> &f) const;
 
   // Forgets the inputs that are no longer in the input folder: the ledger
-  // describes the inputs present at the last run. `present` is sorted.
-  void keep_only(const std::vector<std::string> &present);
+  // describes the inputs present at the last run. relpath_at(0..n-1) lists
+  // the present ones in sorted order.
+  void keep_only(size_t n, const std::function<std::string_view(size_t)> &relpath_at);
 
   // Writes records in one transaction (BEGIN IMMEDIATE … COMMIT).
   void put(const std::vector<InputRecord> &records);

@@ -111,6 +111,65 @@ struct Candidate {
   std::string reason;  // why it runs, or "" when it is skipped
 };
 
+// Why an input is converted (or not).
+enum class Reason : uint8_t {
+  none,
+  forced,
+  new_input,
+  content_changed,
+  pipeline_changed,
+  failed_before,
+  output_missing
+};
+
+const char *reason_text(Reason r) {
+  switch (r) {
+    case Reason::forced:
+      return "forced";
+    case Reason::new_input:
+      return "new";
+    case Reason::content_changed:
+      return "content changed";
+    case Reason::pipeline_changed:
+      return "pipeline, templates, plugins or docpipe changed";
+    case Reason::failed_before:
+      return "failed before";
+    case Reason::output_missing:
+      return "an output is missing";
+    case Reason::none:
+      break;
+  }
+  return "";
+}
+
+// An input to convert: its index in the InputList and its stat.
+struct Todo {
+  uint32_t index;
+  Reason reason;
+  int64_t size, mtime_ns;
+};
+
+// The relative paths of a run's inputs, packed into one buffer and sorted:
+// a run over 100,000 inputs keeps a few MiB here, not a path object each.
+class InputList {
+ public:
+  void add(std::string_view relpath) {
+    offsets_.push_back(blob_.size());
+    blob_.append(relpath);
+    blob_.push_back('\0');
+  }
+  void sort() {
+    std::sort(offsets_.begin(), offsets_.end(), [&](size_t a, size_t b) { return view(a) < view(b); });
+  }
+  size_t size() const { return offsets_.size(); }
+  std::string_view at(size_t k) const { return view(offsets_[k]); }
+
+ private:
+  std::string_view view(size_t offset) const { return std::string_view(blob_.c_str() + offset); }
+  std::string blob_;
+  std::vector<size_t> offsets_;
+};
+
 // The content hash of an input the worker could not report on (it failed
 // before reading it, crashed or hung): read here, "" if it cannot be read.
 std::string hash_of(const Candidate &c) {
@@ -422,8 +481,10 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   if (!o.dry_run) remove_stale_temporaries(out_dir);
   const std::string pipeline_hash = fingerprint(engine, p);
 
-  // Inputs, in a stable order; the output folder is never an input.
-  std::vector<Candidate> all;
+  // Inputs, in a stable order; the output folder is never an input. Only
+  // their relative paths are kept for the whole run (packed), and of those to
+  // convert a few numbers: 100,000 inputs cost the runner a few MiB.
+  InputList all;
   for (auto it = fs::recursive_directory_iterator(p.input_folder, fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_directory() && fs::equivalent(it->path(), out_dir, ec)) {
@@ -434,18 +495,19 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     const std::string rel = it->path().lexically_relative(p.input_folder).generic_string();
     const bool in = std::any_of(p.include.begin(), p.include.end(), [&](auto &g) { return glob_match(g, rel); });
     const bool out = std::any_of(p.exclude.begin(), p.exclude.end(), [&](auto &g) { return glob_match(g, rel); });
-    if (in && !out) all.push_back({it->path(), rel, "", -1, -1, ""});
+    if (in && !out) all.add(rel);
   }
-  std::sort(all.begin(), all.end(), [](const Candidate &a, const Candidate &b) { return a.relpath < b.relpath; });
+  all.sort();
 
   // What to convert. An input whose size and modification time are those the
   // ledger recorded with its hash is taken to hold that content and is not
   // read (as make and rsync do; --force converts everything regardless); one
   // whose stat changed is hashed, so that a touched or copied file with the
   // same bytes is still skipped. A new input is hashed by its worker.
-  std::vector<Candidate *> todo;
+  std::vector<Todo> todo;
   std::vector<Ledger::StatUpdate> restat;
-  for (auto &c : all) {
+  for (size_t k = 0; k < all.size(); ++k) {
+    Candidate c{p.input_folder / std::string(all.at(k)), std::string(all.at(k)), "", -1, -1, ""};
     struct stat st {};
     if (::stat(c.path.c_str(), &st) == 0) {
       c.size = static_cast<int64_t>(st.st_size);
@@ -461,26 +523,38 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
         if (c.hash == prev->content_hash && c.size >= 0) restat.push_back({c.relpath, c.size, c.mtime_ns});
       }
     }
+    Reason why = Reason::none;
     if (o.force)
-      c.reason = "forced";
+      why = Reason::forced;
     else if (!prev)
-      c.reason = "new";
+      why = Reason::new_input;
     else if (prev->content_hash != c.hash)
-      c.reason = "content changed";
+      why = Reason::content_changed;
     else if (prev->pipeline_hash != pipeline_hash)
-      c.reason = "pipeline, templates, plugins or docpipe changed";
+      why = Reason::pipeline_changed;
     else if (prev->status != "done")
-      c.reason = "failed before";
+      why = Reason::failed_before;
     else {
       for (const auto &f : prev->outputs)
-        if (!fs::exists(out_dir / f, ec)) c.reason = "an output is missing";
+        if (!fs::exists(out_dir / f, ec)) why = Reason::output_missing;
     }
-    if (!c.reason.empty()) todo.push_back(&c);
+    if (why != Reason::none) todo.push_back({static_cast<uint32_t>(k), why, c.size, c.mtime_ns});
   }
   if (!o.dry_run) ledger.update_stat(restat);
+  // The worker computes the hash of what it converts; a candidate is rebuilt
+  // from its entry when a worker thread takes it.
+  auto candidate = [&](const Todo &t) {
+    return Candidate{p.input_folder / std::string(all.at(t.index)),
+                     std::string(all.at(t.index)),
+                     "",
+                     t.size,
+                     t.mtime_ns,
+                     reason_text(t.reason)};
+  };
 
   if (o.dry_run) {
-    for (auto *c : todo) std::cout << "would convert\t" << c->relpath << "\t" << c->reason << "\n";
+    for (const auto &t : todo)
+      std::cout << "would convert\t" << all.at(t.index) << "\t" << reason_text(t.reason) << "\n";
     std::cout << "{\"pipeline\":\"" << json_escape(p.name) << "\",\"inputs\":" << all.size()
               << ",\"would_convert\":" << todo.size() << ",\"up_to_date\":" << all.size() - todo.size() << "}\n";
     return 0;
@@ -578,7 +652,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     workers.emplace_back([&] {
       constexpr size_t kQueued = 2;  // the job being converted and the next one
       struct Job {
-        const Candidate *c;
+        Candidate c;
         std::string line;
       };
       Worker worker(base);
@@ -594,7 +668,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
               exhausted = true;
               break;
             }
-            const Candidate &c = *todo[i];
+            Candidate c = candidate(todo[i]);
             std::string why;
             std::string line = job_line(c, why);
             if (line.empty()) {
@@ -602,7 +676,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
               continue;
             }
             if (queue.empty()) front_started = Clock::now();
-            queue.push_back({&c, std::move(line)});
+            queue.push_back({std::move(c), std::move(line)});
             worker.send(queue.back().line);  // a dead worker shows in receive()
           }
           if (queue.empty()) {
@@ -616,24 +690,24 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
           const Job front = std::move(queue.front());
           queue.pop_front();
           if (o == Worker::Outcome::result) {
-            finish(parse_result(*front.c, frame, out_dir), front_started);
+            finish(parse_result(front.c, frame, out_dir), front_started);
             front_started = Clock::now();
             continue;
           }
           // The worker died or hung on the front job; the jobs behind it go
           // to a new worker.
-          finish(failed_record(*front.c, worker.post_mortem(o, seconds)), front_started);
+          finish(failed_record(front.c, worker.post_mortem(o, seconds)), front_started);
           front_started = Clock::now();
           for (const auto &j : queue) worker.send(j.line);
         }
       } catch (const std::exception &e) {
         // Only starting a worker can fail here: what was queued fails with the reason.
-        for (const auto &j : queue) finish(failed_record(*j.c, e.what()), front_started);
+        for (const auto &j : queue) finish(failed_record(j.c, e.what()), front_started);
         queue.clear();
         while (true) {
           const size_t i = next.fetch_add(1);
           if (i >= todo.size()) break;
-          finish(failed_record(*todo[i], e.what()), Clock::now());
+          finish(failed_record(candidate(todo[i]), e.what()), Clock::now());
         }
       }
       worker.stop();
@@ -649,13 +723,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   // Combined outputs over every input that is present now, converted in this
   // run or before, in relpath order: the same bytes whatever --jobs is.
   const size_t n_inputs = all.size();
-  {
-    std::vector<std::string> present;
-    present.reserve(all.size());
-    for (const auto &c : all) present.push_back(c.relpath);
-    std::vector<Candidate>().swap(all);
-    ledger.keep_only(present);
-  }
+  ledger.keep_only(all.size(), [&](size_t k) { return all.at(k); });
   // Combined outputs over every input present now, converted in this run or
   // before, in relpath order: the same bytes whatever --jobs is.
   if (!p.combined_values.empty()) write_combined_values(ledger, out_dir, out_dir / p.combined_values);
