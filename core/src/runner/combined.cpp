@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <unordered_map>
 
@@ -21,7 +22,7 @@ fs::path temp_for(const fs::path &file) {
   return file.parent_path() / ("." + file.filename().string() + ".tmp-" + std::to_string(getpid()));
 }
 
-void commit(const fs::path &tmp, const fs::path &file) {
+void commit_file(const fs::path &tmp, const fs::path &file) {
   std::error_code ec;
   fs::rename(tmp, file, ec);
   if (ec) {
@@ -101,111 +102,164 @@ class Book {
 
 }  // namespace
 
-fs::path write_combined_values(const Ledger &ledger, const fs::path &out_dir, const fs::path &file) {
-  // Each report's values file already holds its lines with `file` = the path
-  // relative to the input folder: the combined file is their concatenation
-  // under one header, copied without parsing.
-  const fs::path tmp = temp_for(file);
-  std::ofstream o(tmp, std::ios::binary);
-  bool header_written = false;
-  ledger.for_each([&](const InputRecord &r) {
-    if (r.status != "done") return;
-    const fs::path vf = values_file(r, out_dir);
-    if (vf.empty()) return;
-    std::string text = read_file_bytes(vf);
-    std::string_view t(text);
-    if (t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);
-    const size_t nl = t.find('\n');
-    if (nl == std::string_view::npos) return;
-    if (!header_written) {
-      o << "\xEF\xBB\xBF" << t.substr(0, nl + 1);
-      header_written = true;
-    }
-    t.remove_prefix(nl + 1);
-    o << t;
-  });
-  if (!header_written)
-    o << "\xEF\xBB\xBF"
-      << "file,template,table,row,column,value\r\n";
-  o.close();
-  if (!o) throw Error(ExitCode::cant_create, file.string() + ": cannot be written");
-  commit(tmp, file);
-  return file;
-}
+// ---- CombinedOutputs ------------------------------------------------------
 
-fs::path write_summary_xlsx(const Ledger &ledger, const std::vector<templates::Template> &templates,
-                            const fs::path &out_dir, const fs::path &file) {
-  const fs::path tmp = temp_for(file);
-  {
-    Book book(tmp);
-    const std::vector<std::string> meta = {"file", "title", "agency", "year", "input plugin", "verdict", "reasons"};
-    auto write_meta = [&](lxw_worksheet *ws, lxw_row_t row, const InputRecord &r) {
-      const std::string m[] = {r.relpath, r.title, r.agency, r.year, r.plugin, r.verdict, r.reasons};
-      for (size_t i = 0; i < std::size(m); ++i) book.cell(ws, row, i, m[i], i == 3);
-    };
-    // One sheet per template: a row per report, a column per template cell.
+struct CombinedOutputs::Impl {
+  const fs::path out_dir;
+  const fs::path values_file, summary_file;
+  fs::path values_tmp, summary_tmp;
+  std::ofstream values;
+  bool values_header = false;
+  std::unique_ptr<Book> book;
+  struct TemplateSheet {
+    std::string id;
+    lxw_worksheet *ws = nullptr;
+    std::unordered_map<std::string, size_t> column_of;  // table \x1f row \x1f column -> column
+    size_t columns = 0;
+    lxw_row_t next = 1;
+  };
+  std::vector<TemplateSheet> sheets;
+  lxw_worksheet *none = nullptr, *checks = nullptr, *failures = nullptr;
+  lxw_row_t none_next = 1, checks_next = 1, failures_next = 1;
+  std::vector<std::string> cells;  // reused for each report's row
+  std::string key;
+
+  static const std::vector<std::string> &meta() {
+    static const std::vector<std::string> m = {"file", "title", "agency", "year", "input plugin", "verdict", "reasons"};
+    return m;
+  }
+  void write_meta(lxw_worksheet *ws, lxw_row_t row, const InputRecord &r) {
+    const std::string m[] = {r.relpath, r.title, r.agency, r.year, r.plugin, r.verdict, r.reasons};
+    for (size_t i = 0; i < std::size(m); ++i) book->cell(ws, row, i, m[i], i == 3);
+  }
+};
+
+CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values_file, const fs::path &summary_file,
+                                 const std::vector<templates::Template> &templates)
+    : impl_(new Impl{
+          out_dir, values_file, summary_file, {}, {}, {}, false, {}, {}, nullptr, nullptr, nullptr, 1, 1, 1, {}, {}}) {
+  Impl &m = *impl_;
+  if (!values_file.empty()) {
+    m.values_tmp = temp_for(values_file);
+    m.values.open(m.values_tmp, std::ios::binary);
+    if (!m.values) throw Error(ExitCode::cant_create, values_file.string() + ": cannot be written");
+  }
+  if (!summary_file.empty()) {
+    m.summary_tmp = temp_for(summary_file);
+    m.book = std::make_unique<Book>(m.summary_tmp);
+    // Every sheet is created first (their order in the workbook); rows are
+    // then added to each as the reports come, in relpath order. In
+    // constant-memory mode each sheet only needs its own rows in order.
     for (const auto &t : templates) {
-      std::vector<std::string> header = meta;
-      std::unordered_map<std::string, size_t> column_of;
+      Impl::TemplateSheet sheet;
+      sheet.id = t.id;
+      std::vector<std::string> header = Impl::meta();
       for (const auto &tab : t.tables)
-        for (const auto &s : tab.sections)
-          for (const auto &row : s.rows)
-            for (const auto &col : s.columns) {
-              const std::string key = tab.name + "\x1f" + row.path + "\x1f" + col.path;
-              column_of[key] = header.size();
+        for (const auto &sec : tab.sections)
+          for (const auto &row : sec.rows)
+            for (const auto &col : sec.columns) {
+              sheet.column_of[tab.name + "\x1f" + row.path + "\x1f" + col.path] = header.size();
               header.push_back(tab.name + " | " + (row.path.empty() ? "" : row.path + " | ") + col.path);
             }
-      lxw_worksheet *ws = book.sheet(t.id, header);
-      lxw_row_t n = 1;
-      ledger.for_each([&](const InputRecord &r) {
-        if (r.status != "done" || r.template_id != t.id) return;
-        std::vector<std::string> cells(header.size());
-        if (const fs::path vf = values_file(r, out_dir); !vf.empty()) {
-          const std::string text = read_file_bytes(vf);
-          std::string key;
-          bool first = true;
-          for_each_csv_record(text, [&](const std::vector<std::string_view> &v) {
-            if (first || v.size() < 6) {  // the header
-              first = false;
-              return;
-            }
-            key.assign(v[2]).append("\x1f").append(v[3]).append("\x1f").append(v[4]);
-            if (auto it = column_of.find(key); it != column_of.end()) cells[it->second] = v[5];
-          });
-        }
-        write_meta(ws, n, r);  // constant memory: each row written whole, in order
-        for (size_t c = meta.size(); c < cells.size(); ++c) book.cell(ws, n, c, cells[c], true);
-        ++n;
-      });
+      sheet.columns = header.size();
+      sheet.ws = m.book->sheet(t.id, header);
+      m.sheets.push_back(std::move(sheet));
     }
-    lxw_worksheet *none = book.sheet("no template", meta);
-    lxw_row_t n = 1;
-    ledger.for_each([&](const InputRecord &r) {
-      if (r.status == "done" && r.template_id.empty()) write_meta(none, n++, r);
-    });
-    lxw_worksheet *checks = book.sheet("checks", {"file", "identity", "table", "row", "column", "expected", "actual"});
-    n = 1;
-    ledger.for_each([&](const InputRecord &r) {
-      for (const auto &v : r.violations) {
-        const std::string f[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};
-        for (size_t i = 0; i < std::size(f); ++i) book.cell(checks, n, i, f[i], i >= 5);
-        ++n;
-      }
-    });
+    m.none = m.book->sheet("no template", Impl::meta());
+    m.checks = m.book->sheet("checks", {"file", "identity", "table", "row", "column", "expected", "actual"});
     // No timings here: the summary is the same bytes whatever --jobs is.
-    lxw_worksheet *failures = book.sheet("failures", {"file", "error"});
-    n = 1;
-    ledger.for_each([&](const InputRecord &r) {
-      if (r.status != "done") {
-        book.cell(failures, n, 0, r.relpath, false);
-        book.cell(failures, n, 1, r.error, false);
-        ++n;
-      }
-    });
-    book.close(file);
+    m.failures = m.book->sheet("failures", {"file", "error"});
   }
-  commit(tmp, file);
-  return file;
+}
+
+CombinedOutputs::~CombinedOutputs() {
+  // Not committed: nothing half-written stays behind.
+  std::error_code ec;
+  if (impl_->values.is_open()) impl_->values.close();
+  impl_->book.reset();
+  if (!impl_->values_tmp.empty()) fs::remove(impl_->values_tmp, ec);
+  if (!impl_->summary_tmp.empty()) fs::remove(impl_->summary_tmp, ec);
+}
+
+void CombinedOutputs::add(const InputRecord &r) {
+  Impl &m = *impl_;
+  const fs::path vf = r.status == "done" ? values_file(r, m.out_dir) : fs::path();
+  std::string text;
+  if (!vf.empty()) {
+    try {
+      text = read_file_bytes(vf);
+    } catch (const std::exception &) {
+      text.clear();  // a values file removed by hand: the report still gets its row
+    }
+  }
+  std::string_view t(text);
+  if (t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);
+
+  // values.csv: each report's values file already holds its lines with
+  // `file` = the path relative to the input folder; copied without parsing.
+  if (m.values.is_open() && !t.empty()) {
+    const size_t nl = t.find('\n');
+    if (nl != std::string_view::npos) {
+      if (!m.values_header) {
+        m.values << "\xEF\xBB\xBF" << t.substr(0, nl + 1);
+        m.values_header = true;
+      }
+      m.values << t.substr(nl + 1);
+    }
+  }
+  if (!m.book) return;
+
+  if (r.status != "done") {
+    m.book->cell(m.failures, m.failures_next, 0, r.relpath, false);
+    m.book->cell(m.failures, m.failures_next, 1, r.error, false);
+    ++m.failures_next;
+    return;
+  }
+  if (r.template_id.empty()) {
+    m.write_meta(m.none, m.none_next++, r);
+  } else {
+    for (auto &sheet : m.sheets) {
+      if (sheet.id != r.template_id) continue;
+      m.cells.assign(sheet.columns, std::string());
+      bool first = true;
+      for_each_csv_record(t, [&](const std::vector<std::string_view> &v) {
+        if (first || v.size() < 6) {  // the header
+          first = false;
+          return;
+        }
+        m.key.assign(v[2]).append("\x1f").append(v[3]).append("\x1f").append(v[4]);
+        if (auto it = sheet.column_of.find(m.key); it != sheet.column_of.end()) m.cells[it->second] = v[5];
+      });
+      m.write_meta(sheet.ws, sheet.next, r);  // constant memory: each row written whole, in order
+      for (size_t c = Impl::meta().size(); c < m.cells.size(); ++c)
+        m.book->cell(sheet.ws, sheet.next, c, m.cells[c], true);
+      ++sheet.next;
+    }
+  }
+  for (const auto &v : r.violations) {
+    const std::string f[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};
+    for (size_t i = 0; i < std::size(f); ++i) m.book->cell(m.checks, m.checks_next, i, f[i], i >= 5);
+    ++m.checks_next;
+  }
+}
+
+void CombinedOutputs::commit() {
+  Impl &m = *impl_;
+  if (m.values.is_open()) {
+    if (!m.values_header)
+      m.values << "\xEF\xBB\xBF"
+               << "file,template,table,row,column,value\r\n";
+    m.values.close();
+    if (!m.values) throw Error(ExitCode::cant_create, m.values_file.string() + ": cannot be written");
+    commit_file(m.values_tmp, m.values_file);
+    m.values_tmp.clear();
+  }
+  if (m.book) {
+    m.book->close(m.summary_file);
+    m.book.reset();
+    commit_file(m.summary_tmp, m.summary_file);
+    m.summary_tmp.clear();
+  }
 }
 
 }  // namespace docpipe::runner

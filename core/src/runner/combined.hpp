@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 #include "runner/ledger.hpp"
@@ -13,12 +14,25 @@
 
 namespace docpipe::runner {
 
-// Both read the ledger one input at a time (several passes), so memory stays
-// flat whatever the number of inputs.
-std::filesystem::path write_combined_values(const Ledger &ledger, const std::filesystem::path &out_dir,
-                                            const std::filesystem::path &file);
+// Written in one pass, a report at a time in relpath order, while the run
+// converts (the runner feeds it records as they are settled): memory stays
+// flat whatever the number of inputs, and the files appear (renamed from
+// their temporaries) only on commit().
+class CombinedOutputs {
+ public:
+  // An empty path leaves that output out.
+  CombinedOutputs(const std::filesystem::path &out_dir, const std::filesystem::path &values_file,
+                  const std::filesystem::path &summary_file, const std::vector<templates::Template> &templates);
+  ~CombinedOutputs();  // without commit(): the temporaries are removed
+  CombinedOutputs(const CombinedOutputs &) = delete;
+  CombinedOutputs &operator=(const CombinedOutputs &) = delete;
 
-std::filesystem::path write_summary_xlsx(const Ledger &ledger, const std::vector<templates::Template> &templates,
-                                         const std::filesystem::path &out_dir, const std::filesystem::path &file);
+  void add(const InputRecord &record);  // the next input, in relpath order
+  void commit();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace docpipe::runner

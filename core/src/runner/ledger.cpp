@@ -92,6 +92,7 @@ Ledger::Ledger(const std::filesystem::path &file) : file_(file) {
 
 Ledger::~Ledger() {
   find_.reset();  // statements before the connection
+  find_violations_.reset();
   sqlite3_close(db_);
 }
 
@@ -139,7 +140,16 @@ std::optional<InputRecord> Ledger::find(const std::string &relpath) const {
   sqlite3_reset(q.s);
   q.bind(1, relpath);
   if (sqlite3_step(q.s) != SQLITE_ROW) return std::nullopt;
-  return read_row(q);
+  InputRecord r = read_row(q);
+  if (!find_violations_)
+    find_violations_ = std::make_unique<Stmt>(
+        db_, "SELECT identity, tbl, row, col, expected, actual FROM violations WHERE relpath = ? ORDER BY rowid");
+  Stmt &v = *find_violations_;
+  sqlite3_reset(v.s);
+  v.bind(1, relpath);
+  while (sqlite3_step(v.s) == SQLITE_ROW)
+    r.violations.push_back({v.text(0), v.text(1), v.text(2), v.text(3), v.text(4), v.text(5)});
+  return r;
 }
 
 void Ledger::update_stat(const std::vector<StatUpdate> &updates) {

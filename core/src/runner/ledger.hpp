@@ -45,8 +45,8 @@ class Ledger {
   Ledger(const Ledger &) = delete;
   Ledger &operator=(const Ledger &) = delete;
 
-  std::optional<InputRecord> find(const std::string &relpath) const;
-  std::vector<InputRecord> all() const;  // ordered by relpath
+  std::optional<InputRecord> find(const std::string &relpath) const;  // with its violations
+  std::vector<InputRecord> all() const;                               // ordered by relpath
 
   // Calls f(record) for every input in relpath order, one at a time, so a
   // pass over 100,000 inputs holds one of them in memory.
@@ -72,7 +72,7 @@ class Ledger {
  private:
   void exec(const char *sql) const;
   sqlite3 *db_ = nullptr;
-  mutable std::unique_ptr<Stmt> find_;  // find(), prepared once
+  mutable std::unique_ptr<Stmt> find_, find_violations_;  // find(), prepared once
   std::filesystem::path file_;
 };
 

@@ -109,6 +109,7 @@ struct Candidate {
   std::string hash;  // known before the run only for inputs in the ledger; else the worker's
   int64_t size = -1, mtime_ns = -1;
   std::string reason;  // why it runs, or "" when it is skipped
+  uint32_t index = 0;  // in the run's InputList
 };
 
 // Why an input is converted (or not).
@@ -549,7 +550,8 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
                      "",
                      t.size,
                      t.mtime_ns,
-                     reason_text(t.reason)};
+                     reason_text(t.reason),
+                     t.index};
   };
 
   if (o.dry_run) {
@@ -579,6 +581,8 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   std::mutex mu;
   std::condition_variable cv;
   std::deque<InputRecord> pending;
+  const bool combining = !p.combined_values.empty() || !p.combined_summary.empty();
+  std::map<uint32_t, InputRecord> settled;  // this run's results the combined outputs have not taken yet
   size_t finished_workers = 0;
   Progress progress(todo.size());
   std::map<std::string, size_t> counts;
@@ -635,16 +639,52 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     r.error = std::move(why);
     return r;
   };
-  auto finish = [&](InputRecord r, Clock::time_point started_at) {
+  auto finish = [&](InputRecord r, Clock::time_point started_at, uint32_t index) {
     r.seconds = std::chrono::duration<double>(Clock::now() - started_at).count();
     r.finished_at = now_utc();
     std::lock_guard<std::mutex> lk(mu);
     progress.input(r);
     counts[r.status]++;
     if (r.status == "done") counts[r.verdict == "ok" ? "ok" : "review"]++;
+    if (combining) settled.emplace(index, r);
     pending.push_back(std::move(r));
     cv.notify_all();
   };
+
+  // The combined outputs are written while the run converts: one thread
+  // walks every present input in relpath order, taking this run's results as
+  // they settle and earlier runs' from the ledger (its own read connection;
+  // WAL lets it read while the writer commits). The same bytes whatever
+  // --jobs is, and no pass over 100,000 values files after the last input.
+  std::exception_ptr combiner_error;
+  std::thread combiner;
+  if (combining)
+    combiner = std::thread([&] {
+      try {
+        Ledger earlier(out_dir / ".docpipe" / "ledger.sqlite");
+        CombinedOutputs combined(out_dir, p.combined_values.empty() ? fs::path() : out_dir / p.combined_values,
+                                 p.combined_summary.empty() ? fs::path() : out_dir / p.combined_summary,
+                                 engine.templates());
+        size_t t = 0;
+        for (size_t k = 0; k < all.size(); ++k) {
+          if (t < todo.size() && todo[t].index == k) {
+            ++t;
+            std::unique_lock<std::mutex> lk(mu);
+            cv.wait(lk, [&] { return settled.count(static_cast<uint32_t>(k)) > 0; });
+            auto node = settled.extract(static_cast<uint32_t>(k));
+            lk.unlock();
+            combined.add(node.mapped());
+          } else if (const auto r = earlier.find(std::string(all.at(k)))) {
+            combined.add(*r);
+          }
+        }
+        combined.commit();
+      } catch (...) {
+        combiner_error = std::current_exception();
+        std::lock_guard<std::mutex> lk(mu);
+        settled.clear();
+      }
+    });
 
   const int seconds = limited ? p.limits.seconds : 0;
   std::vector<std::thread> workers;
@@ -672,7 +712,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
             std::string why;
             std::string line = job_line(c, why);
             if (line.empty()) {
-              finish(failed_record(c, why), Clock::now());
+              finish(failed_record(c, why), Clock::now(), c.index);
               continue;
             }
             if (queue.empty()) front_started = Clock::now();
@@ -690,24 +730,24 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
           const Job front = std::move(queue.front());
           queue.pop_front();
           if (o == Worker::Outcome::result) {
-            finish(parse_result(front.c, frame, out_dir), front_started);
+            finish(parse_result(front.c, frame, out_dir), front_started, front.c.index);
             front_started = Clock::now();
             continue;
           }
           // The worker died or hung on the front job; the jobs behind it go
           // to a new worker.
-          finish(failed_record(front.c, worker.post_mortem(o, seconds)), front_started);
+          finish(failed_record(front.c, worker.post_mortem(o, seconds)), front_started, front.c.index);
           front_started = Clock::now();
           for (const auto &j : queue) worker.send(j.line);
         }
       } catch (const std::exception &e) {
         // Only starting a worker can fail here: what was queued fails with the reason.
-        for (const auto &j : queue) finish(failed_record(j.c, e.what()), front_started);
+        for (const auto &j : queue) finish(failed_record(j.c, e.what()), front_started, j.c.index);
         queue.clear();
         while (true) {
           const size_t i = next.fetch_add(1);
           if (i >= todo.size()) break;
-          finish(failed_record(candidate(todo[i]), e.what()), Clock::now());
+          finish(failed_record(candidate(todo[i]), e.what()), Clock::now(), todo[i].index);
         }
       }
       worker.stop();
@@ -717,18 +757,14 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     });
   for (auto &t : workers) t.join();
   writer.join();
+  if (combiner.joinable()) combiner.join();  // every result has settled by now
   progress.finish();
   if (writer_error) std::rethrow_exception(writer_error);
+  if (combiner_error) std::rethrow_exception(combiner_error);
 
-  // Combined outputs over every input that is present now, converted in this
-  // run or before, in relpath order: the same bytes whatever --jobs is.
+  // The ledger describes the inputs present now.
   const size_t n_inputs = all.size();
   ledger.keep_only(all.size(), [&](size_t k) { return all.at(k); });
-  // Combined outputs over every input present now, converted in this run or
-  // before, in relpath order: the same bytes whatever --jobs is.
-  if (!p.combined_values.empty()) write_combined_values(ledger, out_dir, out_dir / p.combined_values);
-  if (!p.combined_summary.empty())
-    write_summary_xlsx(ledger, engine.templates(), out_dir, out_dir / p.combined_summary);
 
   size_t failed = 0, review = 0;
   ledger.for_each([&](const InputRecord &r) {

@@ -18,6 +18,8 @@ bool is_cn_numeral(char32_t c) {
 }
 bool is_dash(char32_t c) { return c == U'-' || c == U'=' || c == U'─' || c == U'━' || c == U'═' || c == U'_'; }
 bool is_junction(char32_t c) {
+  if (c == U'+' || c == U':') return true;
+  if (c < 0x2500 || c > 0x257F) return false;  // the rest are box-drawing characters
   return std::u32string_view(U"+┼┬┴├┤┌┐└┘╔╗╚╝╠╣╦╩╬╞╡╪╤╧╟╢╫┏┓┗┛┣┫┳┻╋:").find(c) != std::u32string_view::npos;
 }
 bool is_vbar(char32_t c) { return c == U'│' || c == U'┃' || c == U'║'; }
