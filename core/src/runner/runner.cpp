@@ -143,13 +143,6 @@ const char *reason_text(Reason r) {
   return "";
 }
 
-// An input to convert: its index in the InputList and its stat.
-struct Todo {
-  uint32_t index;
-  Reason reason;
-  int64_t size, mtime_ns;
-};
-
 // The relative paths of a run's inputs, packed into one buffer and sorted:
 // a run over 100,000 inputs keeps a few MiB here, not a path object each.
 class InputList {
@@ -505,7 +498,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   // read (as make and rsync do; --force converts everything regardless); one
   // whose stat changed is hashed, so that a touched or copied file with the
   // same bytes is still skipped. A new input is hashed by its worker.
-  std::vector<Todo> todo;
+  std::vector<uint32_t> todo;  // indexes into `all`, ascending: 4 bytes an input
   std::vector<Ledger::StatUpdate> restat;
   for (size_t k = 0; k < all.size(); ++k) {
     Candidate c{p.input_folder / std::string(all.at(k)), std::string(all.at(k)), "", -1, -1, ""};
@@ -539,24 +532,24 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
       for (const auto &f : prev->outputs)
         if (!fs::exists(out_dir / f, ec)) why = Reason::output_missing;
     }
-    if (why != Reason::none) todo.push_back({static_cast<uint32_t>(k), why, c.size, c.mtime_ns});
+    if (why == Reason::none) continue;
+    todo.push_back(static_cast<uint32_t>(k));
+    if (o.dry_run) std::cout << "would convert\t" << c.relpath << "\t" << reason_text(why) << "\n";
   }
   if (!o.dry_run) ledger.update_stat(restat);
   // The worker computes the hash of what it converts; a candidate is rebuilt
-  // from its entry when a worker thread takes it.
-  auto candidate = [&](const Todo &t) {
-    return Candidate{p.input_folder / std::string(all.at(t.index)),
-                     std::string(all.at(t.index)),
-                     "",
-                     t.size,
-                     t.mtime_ns,
-                     reason_text(t.reason),
-                     t.index};
+  // (and its file stat'ed again) when a worker thread takes it.
+  auto candidate = [&](uint32_t index) {
+    Candidate c{p.input_folder / std::string(all.at(index)), std::string(all.at(index)), "", -1, -1, "", index};
+    struct stat st {};
+    if (::stat(c.path.c_str(), &st) == 0) {
+      c.size = static_cast<int64_t>(st.st_size);
+      c.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    }
+    return c;
   };
 
   if (o.dry_run) {
-    for (const auto &t : todo)
-      std::cout << "would convert\t" << all.at(t.index) << "\t" << reason_text(t.reason) << "\n";
     std::cout << "{\"pipeline\":\"" << json_escape(p.name) << "\",\"inputs\":" << all.size()
               << ",\"would_convert\":" << todo.size() << ",\"up_to_date\":" << all.size() - todo.size() << "}\n";
     return 0;
@@ -667,7 +660,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
                                  engine.templates());
         size_t t = 0;
         for (size_t k = 0; k < all.size(); ++k) {
-          if (t < todo.size() && todo[t].index == k) {
+          if (t < todo.size() && todo[t] == k) {
             ++t;
             std::unique_lock<std::mutex> lk(mu);
             cv.wait(lk, [&] { return settled.count(static_cast<uint32_t>(k)) > 0; });
@@ -747,7 +740,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
         while (true) {
           const size_t i = next.fetch_add(1);
           if (i >= todo.size()) break;
-          finish(failed_record(candidate(todo[i]), e.what()), Clock::now(), todo[i].index);
+          finish(failed_record(candidate(todo[i]), e.what()), Clock::now(), todo[i]);
         }
       }
       worker.stop();
