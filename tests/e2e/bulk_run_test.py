@@ -197,6 +197,22 @@ with tempfile.TemporaryDirectory() as tmp:
         check('hog.txt' in st.stdout and ('alloc' in st.stdout or 'memory' in st.stdout), f'hog not reported: {st.stdout}')
     check(time.time() - t0 < 60, 'the hang held up the run')
 
+    # 8. one worker with a job queued behind the one that crashes or hangs:
+    # the queued input goes to the new worker and is converted; the failure
+    # is charged to the input that caused it
+    q = os.path.join(tmp, 'queued')
+    os.makedirs(q)
+    open(os.path.join(q, '1-crash.txt'), 'w').write('CRASH please\n')
+    shutil.copy(seeds[0], os.path.join(q, '2-good.txt'))
+    open(os.path.join(q, '3-hang.txt'), 'w').write('HANG please\n')
+    shutil.copy(seeds[1], os.path.join(q, '4-good.txt'))
+    r, s = run('--plugin-dir', test_plugins, 'run', pl, '--input', q, '--output', os.path.join(tmp, 'out-q'), '-j', '1',
+               timeout=120)
+    check(r.returncode == 1 and s and s['converted'] == 2 and s['failed'] == 2, f'queued: {r.returncode} {s}')
+    st, _ = run('status', os.path.join(tmp, 'out-q'))
+    check('failed  1-crash.txt' in st.stdout and 'failed  3-hang.txt: time limit' in st.stdout and
+          'failed  2-good' not in st.stdout and 'failed  4-good' not in st.stdout, f'queued status: {st.stdout}')
+
 if failures:
     print('\n'.join(failures))
     print(f'{len(failures)} failed')
