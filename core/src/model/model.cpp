@@ -2,13 +2,11 @@
 
 #include <unicode/utf8.h>
 
-#include <charconv>
 #include <cstdio>
 #include <docpipe/sdk/text.hpp>
 #include <map>
 #include <regex>
 #include <sstream>
-#include <stdexcept>
 
 #include "error.hpp"
 
@@ -44,66 +42,6 @@ void set_lines(pugi::xml_node n, int first, int last) {
   if (first <= 0) return;
   n.append_attribute("first-line") = first;
   n.append_attribute("last-line") = last > 0 ? last : first;
-}
-
-// The records and checks (some 250 elements of a dozen attributes each) are
-// written as XML text and parsed into the document in one append_buffer:
-// that is half the work of appending them attribute by attribute, and the
-// document is the same.
-class ElementText {
- public:
-  explicit ElementText(std::string &out) : out_(out) {}
-  void open(const char *name) {
-    out_ += '<';
-    out_ += name;
-  }
-  void attr(const char *name, std::string_view value) {
-    out_ += ' ';
-    out_ += name;
-    out_ += "=\"";
-    for (char ch : value) {
-      switch (ch) {
-        case '&':
-          out_ += "&amp;";
-          break;
-        case '<':
-          out_ += "&lt;";
-          break;
-        case '>':
-          out_ += "&gt;";
-          break;
-        case '"':
-          out_ += "&quot;";
-          break;
-        default:
-          if (static_cast<unsigned char>(ch) < 0x20) {
-            out_ += "&#" + std::to_string(static_cast<int>(ch)) + ";";  // kept exactly, not normalised
-          } else {
-            out_ += ch;
-          }
-      }
-    }
-    out_ += '"';
-  }
-  void attr(const char *name, long value) {
-    char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, value);
-    attr(name, std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
-  }
-  void lines(int first, int last) {
-    if (first <= 0) return;
-    attr("first-line", first);
-    attr("last-line", last > 0 ? last : first);
-  }
-  void close() { out_ += "/>"; }
-
- private:
-  std::string &out_;
-};
-
-void append_text(pugi::xml_node parent, const std::string &xml) {
-  const auto r = parent.append_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
-  if (!r) throw std::logic_error(std::string("model: generated records do not parse: ") + r.description());
 }
 
 }  // namespace
@@ -212,33 +150,29 @@ void add_template_results(pugi::xml_document &doc, const templates::Mapping &m,
   } else {
     reasons.push_back({"no-template", "no report template recognised"});
   }
+  auto records = root.append_child("records");
   std::vector<size_t> absent(m.tmpl ? m.tmpl->tables.size() : 0, 0);
   size_t aligned_with_data = 0;
-  std::string xml;
-  xml.reserve(256 * m.records.size() + 64);
-  ElementText e(xml);
-  xml += "<records>";
-  for (size_t i = 0; i < m.records.size(); ++i) {
-    const Record &r = m.records[i];
+  std::map<const Record *, std::string> record_id;
+  for (const Record &r : m.records) {
     const Table &tab = m.tmpl->tables[r.cell.table];
     const Section &sec = tab.sections[r.cell.section];
-    e.open("record");
-    e.attr("id", "c" + std::to_string(i + 1));  // checks name their cells by these ids
-    e.attr("table", tab.name);
-    e.attr("row", sec.rows[r.cell.row].path);
-    e.attr("column", sec.columns[r.cell.column].path);
-    e.attr("value", r.value.raw);
-    e.attr("state", state_name(r.value.state));
-    if (r.value.state == CellState::number) e.attr("number", r.value.number);
-    if (!r.value.unit.empty()) e.attr("unit", r.value.unit);
-    e.attr("placement", placement_name(r.placement));
-    if (r.placement != Placement::absent) e.lines(r.first_line, r.last_line);
-    e.close();
+    auto n = records.append_child("record");
+    const std::string id = "c" + std::to_string(record_id.size() + 1);
+    record_id[&r] = id;
+    n.append_attribute("id") = id.c_str();
+    n.append_attribute("table") = tab.name.c_str();
+    n.append_attribute("row") = sec.rows[r.cell.row].path.c_str();
+    n.append_attribute("column") = sec.columns[r.cell.column].path.c_str();
+    n.append_attribute("value") = r.value.raw.c_str();
+    n.append_attribute("state") = state_name(r.value.state);
+    if (r.value.state == CellState::number) n.append_attribute("number") = r.value.number.c_str();
+    if (!r.value.unit.empty()) n.append_attribute("unit") = r.value.unit.c_str();
+    n.append_attribute("placement") = placement_name(r.placement);
+    if (r.placement != Placement::absent) set_lines(n, r.first_line, r.last_line);
     if (r.placement == Placement::absent) absent[r.cell.table]++;
     if (r.placement == Placement::aligned && r.value.state != CellState::blank) aligned_with_data++;
   }
-  xml += "</records>";
-  append_text(root, xml);
   if (m.tmpl != nullptr)
     for (size_t ti = 0; ti < m.tmpl->tables.size(); ++ti) {
       const std::string name = m.tmpl->tables[ti].name;
@@ -265,34 +199,30 @@ void add_template_results(pugi::xml_document &doc, const templates::Mapping &m,
     reasons.push_back(
         {"unmapped-cells", std::to_string(data_unmapped) + " source rows or cells with values fit no template cell"});
 
+  auto checks_node = root.append_child("checks");
   size_t failed = 0, tie_breaks = 0;
-  xml.clear();
-  xml += "<checks>";
   for (const Check &c : checks) {
-    e.open("check");
-    e.attr("identity", c.identity->id);
-    e.attr("table", m.tmpl->tables[c.table].name);
-    e.attr("row", c.row);
-    e.attr("column", c.column);
-    e.attr("result", check_result_name(c.result));
-    e.attr("expected", format_number(c.expected));
-    e.attr("actual", format_number(c.actual));
-    e.attr("tie-break", c.tie_break ? "true" : "false");
+    auto n = checks_node.append_child("check");
+    n.append_attribute("identity") = c.identity->id.c_str();
+    n.append_attribute("table") = m.tmpl->tables[c.table].name.c_str();
+    n.append_attribute("row") = c.row.c_str();
+    n.append_attribute("column") = c.column.c_str();
+    n.append_attribute("result") = check_result_name(c.result);
+    n.append_attribute("expected") = format_number(c.expected).c_str();
+    n.append_attribute("actual") = format_number(c.actual).c_str();
+    n.append_attribute("tie-break") = c.tie_break;
     // The cells involved, by record id: compact, and each cell's text is in its record.
     std::string expected_cells, actual_cells;
     for (const CheckTerm &t : c.terms) {
       if (t.record == nullptr) continue;
       std::string &list = t.expected_side ? expected_cells : actual_cells;
-      list += (list.empty() ? "c" : " c") + std::to_string(static_cast<size_t>(t.record - m.records.data()) + 1);
+      list += (list.empty() ? "" : " ") + record_id[t.record];
     }
-    e.attr("expected-cells", expected_cells);
-    e.attr("actual-cells", actual_cells);
-    e.close();
+    n.append_attribute("expected-cells") = expected_cells.c_str();
+    n.append_attribute("actual-cells") = actual_cells.c_str();
     failed += c.result == CheckResult::fail;
     tie_breaks += c.tie_break;
   }
-  xml += "</checks>";
-  append_text(root, xml);
   if (failed > 0) reasons.push_back({"failed-identity", std::to_string(failed) + " accounting identities fail"});
   if (tie_breaks > 0)
     reasons.push_back({"tie-break", std::to_string(tie_breaks) +
