@@ -12,7 +12,12 @@ add_library(docpipe_core SHARED
   ${CMAKE_CURRENT_SOURCE_DIR}/src/util/sha256.cpp)
 add_library(docpipe::core ALIAS docpipe_core)
 target_include_directories(docpipe_core PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/src)
-target_compile_definitions(docpipe_core PUBLIC BOOST_DLL_USE_STD_FS PRIVATE DOCPIPE_VERSION="${PROJECT_VERSION}")
+# Where the executable finds its plugins and data, relative to the prefix
+# (the same in the build tree): lib/docpipe/plugins, or on a multiarch
+# install (CMAKE_INSTALL_PREFIX=/usr) lib/x86_64-linux-gnu/docpipe/plugins.
+target_compile_definitions(docpipe_core PUBLIC BOOST_DLL_USE_STD_FS PRIVATE DOCPIPE_VERSION="${PROJECT_VERSION}"
+                           DOCPIPE_PLUGIN_RELDIR="${DOCPIPE_PLUGIN_INSTALL_DIR}"
+                           DOCPIPE_DATA_RELDIR="${DOCPIPE_DATA_INSTALL_DIR}")
 target_link_libraries(docpipe_core PUBLIC docpipe::sdk pugixml::pugixml ICU::uc ICU::i18n Boost::headers ${CMAKE_DL_LIBS}
                       PRIVATE OpenSSL::Crypto)
 set_target_properties(docpipe_core PROPERTIES VERSION ${PROJECT_VERSION} SOVERSION 0)

@@ -118,7 +118,7 @@ fs::path default_formats_dir() {
   if (const char *env = std::getenv("DOCPIPE_FORMATS_DIR"); env != nullptr && *env != '\0') return env;
   std::error_code ec;
   const fs::path exe = boost::dll::program_location(ec);
-  return exe.parent_path() / ".." / "share" / "docpipe" / "formats";
+  return exe.parent_path() / ".." / DOCPIPE_DATA_RELDIR / "formats";
 }
 
 Engine::Engine(const EngineConfig &config) {

@@ -50,7 +50,7 @@ std::vector<PluginSearchDir> plugin_search_path(const std::vector<fs::path> &plu
     const fs::path top = exe.parent_path().parent_path();
     const bool build_tree = fs::exists(top / "CMakeCache.txt", ec);
     out.push_back(
-        {top / "lib" / "docpipe" / "plugins", build_tree ? "built-in (build tree)" : "built-in (install prefix)"});
+        {top / DOCPIPE_PLUGIN_RELDIR, build_tree ? "built-in (build tree)" : "built-in (install prefix)"});
   }
   return out;
 }
