@@ -123,7 +123,18 @@ std::vector<Region> find_regions(const std::vector<Line> &lines) {
       const Line &L = lines[j];
       if (L.heading || narrative(L)) break;
       if (L.kind == LineKind::blank || L.furniture) {
-        if (++blanks >= 3) break;
+        if (++blanks < 3) continue;
+        // A gap that holds a page break (the bottom margin, a page number,
+        // the top margin) does not end a table that goes on on the next page.
+        bool page_break = false;
+        for (int g = j - blanks + 1; g <= j; ++g) page_break = page_break || lines[g].page_start;
+        int k = j + 1;
+        for (; k < n && k - j < 20 && (lines[k].kind == LineKind::blank || lines[k].furniture); ++k)
+          page_break = page_break || lines[k].page_start;
+        if (k < n) page_break = page_break || lines[k].page_start;
+        if (!page_break || k >= n || k - j >= 20) break;
+        blanks = 0;
+        j = k - 1;
         continue;
       }
       blanks = 0;

@@ -382,10 +382,16 @@ class TableBuilder {
     std::map<int, std::vector<bool>> enumerated;
     for (int i : s.data) {
       const Line &L = lines_[i];
-      if (!L.is_text()) {
+      if (!L.is_text() || L.furniture) {
         gap = true;
         continue;
       }
+      // A gap that holds a page break (margins, a page number) may fall
+      // inside a row: Word lets a row's wrapped label go on on the next page,
+      // and whether it does is then judged as for any other line.
+      bool page_gap = false;
+      if (gap && prev >= 0)
+        for (int j = prev + 1; j <= i; ++j) page_gap = page_gap || lines_[j].page_start;
       auto &en = enumerated[i];
       for (size_t k = 0; k < L.nlabel(); ++k) {
         const int j = link(L.words[k], prev);
@@ -394,7 +400,7 @@ class TableBuilder {
       const size_t nl = L.nlabel();
       const bool has_vals = L.nvalues > 0;
       bool start;
-      if (cur < 0 || gap) {
+      if (cur < 0 || (gap && !page_gap)) {
         start = true;
       } else if (nl > 0 && L.words[nl - 1].depth > 0) {
         start = true;
