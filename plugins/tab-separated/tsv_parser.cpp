@@ -4,6 +4,8 @@
 // document is cut into narrative and table regions -> each table region is
 // analysed as a fixed grid or as ragged rows -> physical records are folded
 // into logical rows (wrapped labels, page-split rows, header fragments).
+// Page numbers next to a form feed are dropped, and the blank margins around
+// a page break do not end a table (tests/e2e/page_breaks_test.py).
 #include "tsv_parser.hpp"
 
 #include <algorithm>
@@ -257,6 +259,61 @@ std::string first_text(const Record &r) {
   for (const std::string &f : r.fields)
     if (!sdk::is_blank(f)) return f;
   return {};
+}
+
+// The page number a line shows, or -1: "— 3 —", "- 3 -", "第 3 页",
+// "第3页 共9页", "3/9", or a bare "3" (spaces and decoration ignored).
+int page_number_of(const Record &r) {
+  if (r.nonempty != 1) return -1;
+  std::u32string u;
+  for (char32_t c : sdk::to_u32(first_text(r)))
+    if (!sdk::is_space(c)) u.push_back(c);
+  auto strip = [&](std::u32string_view deco) {
+    while (!u.empty() && deco.find(u.front()) != std::u32string_view::npos) u.erase(0, 1);
+    while (!u.empty() && deco.find(u.back()) != std::u32string_view::npos) u.pop_back();
+  };
+  strip(U"-—–－―");
+  if (const size_t total = u.find(U"共"); total != std::u32string::npos && total > 0) u.erase(total);  // 第3页共9页
+  if (const size_t slash = u.find(U'/'); slash != std::u32string::npos && slash > 0) u.erase(slash);   // 3/9
+  if (u.size() >= 2 && u.front() == U'第' && u.back() == U'页') u = u.substr(1, u.size() - 2);
+  if (u.empty() || u.size() > 3) return -1;
+  int v = 0;
+  for (char32_t c : u) {
+    if (c < U'0' || c > U'9') return -1;
+    v = v * 10 + static_cast<int>(c - U'0');
+  }
+  return v;
+}
+
+// Page numbers next to a page break are page furniture, not text of the
+// table they interrupt: such a line becomes blank (noted as info), so a
+// table that goes on on the next page stays one table. A number is taken
+// only when it fits the count of the pages so far.
+void drop_page_numbers(std::vector<Record> &recs, RawDocument &doc) {
+  int page = 0;  // 0-based page of the record
+  std::vector<int> page_of(recs.size());
+  for (size_t i = 0; i < recs.size(); ++i) {
+    if (recs[i].form_feed) ++page;
+    page_of[i] = page;
+  }
+  for (size_t i = 0; i < recs.size(); ++i) {
+    if (!recs[i].form_feed) continue;
+    // the last text line before the break (bottom of the previous page) and
+    // the first one after it (top of this page)
+    for (int dir : {-1, +1}) {
+      long j = static_cast<long>(i) + (dir < 0 ? -1 : 0);
+      while (j >= 0 && j < static_cast<long>(recs.size()) && recs[static_cast<size_t>(j)].blank) j += dir;
+      if (j < 0 || j >= static_cast<long>(recs.size())) continue;
+      Record &r = recs[static_cast<size_t>(j)];
+      const int n = page_number_of(r);
+      const int on_page = page_of[static_cast<size_t>(j)];
+      if (n < 0 || !(n == on_page + 1 || n == on_page)) continue;
+      doc.diagnose(Severity::info, r.first, "page-furniture", "page number dropped: " + first_text(r));
+      for (std::string &f : r.fields) f.clear();
+      r.nonempty = 0;
+      r.blank = true;
+    }
+  }
 }
 
 // A narrative line that is a section heading ("三、收到和处理…") or the
@@ -1023,6 +1080,21 @@ class DocumentBuilder {
       else if (candidate(r))
         role[i] = 1;
     }
+    // Blank lines around a page break (a page's bottom and the next one's top
+    // margin) are no paragraph break: a table goes on across them.
+    std::vector<bool> page_gap(recs_.size(), false);
+    for (size_t a = 0; a < recs_.size();) {
+      if (!recs_[a].blank) {
+        ++a;
+        continue;
+      }
+      size_t b = a;
+      bool feed = false;
+      for (; b < recs_.size() && recs_[b].blank; ++b) feed = feed || recs_[b].form_feed;
+      feed = feed || (b < recs_.size() && recs_[b].form_feed);
+      for (size_t k = a; k < b; ++k) page_gap[k] = feed;
+      a = b;
+    }
     // Table regions: from one candidate to the next, through blank lines and
     // through narrative-looking lines that belong to the table (section
     // titles, wrapped label text of pdftotext output).
@@ -1048,7 +1120,7 @@ class DocumentBuilder {
         bool blank_seen = false;
         while (k < recs_.size() && role[k] != 1) {
           if (role[k] == 2) {
-            blank_seen = true;
+            blank_seen = blank_seen || !page_gap[k];
           } else if (!attach_inside(k, blank_seen)) {
             ok = false;
             break;
@@ -1302,7 +1374,8 @@ void parse(std::string_view text, RawDocument &doc) {
   if (text.find('\0') != std::string_view::npos)
     throw sdk::Error(DOCPIPE_ERR_INPUT, "the input holds NUL bytes: a binary file, not a text export");
   if (sdk::is_blank(text)) throw sdk::Error(DOCPIPE_ERR_INPUT, "the input is empty");
-  const std::vector<Record> recs = read_records(text, doc);
+  std::vector<Record> recs = read_records(text, doc);
+  drop_page_numbers(recs, doc);
   DocumentBuilder(doc, recs).build();
   if (doc.blocks().empty()) throw sdk::Error(DOCPIPE_ERR_INPUT, "nothing usable in the input");
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/python3
-"""A page break may fall anywhere in a table of a pdftotext -layout report:
-between two rows, or inside a row whose wrapped label goes on on the next
-page, with the bottom and top margins as blank lines and a page number in
-between. Every pdftotext corpus document (space-aligned text with form feeds)
-gets breaks inserted at rows chosen with a fixed seed; each variant must give
-exactly the truth's cells. Skipped (77) when shared/ is not beside the
-checkout."""
+"""A page break may fall anywhere in a table of a PDF's text: between two
+rows, or inside a row whose wrapped label goes on on the next page, with the
+bottom and top margins as blank lines and a page number in between. Every
+corpus document made from a PDF (space-aligned or tab-separated text with form
+feeds) gets breaks inserted at rows chosen with a fixed seed; each variant
+must give exactly the truth's cells. Skipped (77) when shared/ is not beside
+the checkout."""
 import csv, glob, json, os, random, re, subprocess, sys, tempfile
 
 exe, shared = sys.argv[1], sys.argv[2]
@@ -42,7 +42,7 @@ failures, n = [], 0
 with tempfile.TemporaryDirectory() as tmp:
     for t in sorted(glob.glob(os.path.join(corpus, '**/*.truth.json'), recursive=True)):
         d = json.load(open(t, encoding='utf-8'))
-        if d['form'] != 'space-aligned':
+        if d['form'] not in ('space-aligned', 'tab-separated'):
             continue
         raw = open(os.path.join(os.path.dirname(t), d['source']), 'rb').read()
         try:
@@ -54,6 +54,8 @@ with tempfile.TemporaryDirectory() as tmp:
         lines = text.split('\n')
         # rows of the tables: lines holding a number, after the first table starts
         rows = [i for i, l in enumerate(lines) if re.search(r'(?:^|\s)\d+(?:\s|$)', l) and '\f' not in l]
+        if d['form'] == 'tab-separated':
+            rows = [i for i in rows if '\t' in lines[i]]
         rows = [i for i in rows if 0 < i < len(lines) - 1]
         for v in range(VARIANTS):
             n += 1
