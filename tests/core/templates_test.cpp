@@ -295,3 +295,23 @@ TEST_CASE("a document without the report tables has no template") {
   CHECK(m.tmpl == nullptr);
   CHECK(m.records.empty());
 }
+
+TEST_CASE("a row under the wrong group label is placed by its own label, flagged") {
+  // After a page break an input plugin may give a row the next group's label
+  // ("（四）无法提供" in front of the （三）不予公开 row 4.保护第三方合法权益).
+  std::vector<std::vector<std::string>> rows = {
+      kHeader, row({"一、本年新收政府信息公开申请数量"}, {"5", "", "", "", "", "", "5"}),
+      row({"三、本年度办理结果", "（四）无法提供", "4.保护第三方合法权益"}, {"2", "", "", "", "", "", "2"}),
+      row({"三、本年度办理结果", "（四）无法提供", "其他"}, {"7", "", "", "", "", "", "7"}),  // too short alone
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  const Record *r = find(m, "三、本年度办理结果/（三）不予公开/4.保护第三方合法权益", "总计");
+  REQUIRE(r != nullptr);
+  CHECK(r->value.raw == "2");
+  bool flagged = false;
+  for (const auto &f : m.findings) flagged = flagged || (f.code == "group-mismatch" && f.line == 3);
+  CHECK(flagged);
+  // A label too short to name one row by itself is not placed anywhere.
+  for (const auto &rec : m.records) CHECK(rec.value.raw != "7");
+}

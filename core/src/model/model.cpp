@@ -235,7 +235,7 @@ void add_template_results(pugi::xml_document &doc, const templates::Mapping &m,
     if (sev == "error" || std::string(d.attribute("code").as_string()) == "ambiguous-column") ++doubtful;
   }
   for (const Finding &f : m.findings)
-    if (f.code == "ambiguous-row") ++doubtful;
+    if (f.code == "ambiguous-row" || f.code == "group-mismatch") ++doubtful;
   if (doubtful > 0)
     reasons.push_back(
         {"input-doubts", std::to_string(doubtful) + " ambiguous or failed parts of the input (see diagnostics)"});

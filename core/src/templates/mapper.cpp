@@ -202,6 +202,43 @@ class Matcher {
           {"warning", "ambiguous-row", "row label matches several template rows: " + shorten(all), row.first});
       return std::nullopt;
     }
+    if (!best) best = by_own_label(all, row);
+    return best;
+  }
+
+  // When the group labels in front do not fit (a page break separated a row
+  // from its vertically merged group cell, which the input plugin then gave
+  // to the wrong group), a row label long enough to name one template row by
+  // itself still places the row; the mismatch is reported and puts the
+  // document up for review.
+  std::optional<Hit> by_own_label(const std::string &all, const SourceRow &row) {
+    constexpr size_t kMinOwnLabel = 12;  // bytes: four CJK characters
+    std::optional<Hit> best;
+    size_t best_len = 0;
+    bool tie = false;
+    for (size_t ti = 0; ti < t_.tables.size(); ++ti)
+      for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
+        const Section &s = t_.tables[ti].sections[si];
+        for (size_t ri = 0; ri < s.rows.size(); ++ri)
+          for (const auto &leaf : s.rows[ri].keys) {
+            if (leaf.size() < kMinOwnLabel || all.size() <= leaf.size() ||
+                all.compare(all.size() - leaf.size(), leaf.size(), leaf) != 0)
+              continue;
+            if (leaf.size() > best_len) {
+              best = Hit{ti, si, ri};
+              best_len = leaf.size();
+              tie = false;
+            } else if (leaf.size() == best_len && !(best->table == ti && best->section == si && best->row == ri)) {
+              tie = true;
+            }
+          }
+      }
+    if (!best || tie) return std::nullopt;
+    const Section &s = t_.tables[best->table].sections[best->section];
+    m_.findings.push_back({"warning", "group-mismatch",
+                           "row " + s.rows[best->row].path + " placed by its own label; the group label before it (" +
+                               shorten(all.substr(0, all.size() - best_len)) + ") is not its group",
+                           row.first});
     return best;
   }
 
