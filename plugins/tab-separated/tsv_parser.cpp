@@ -285,6 +285,52 @@ int page_number_of(const Record &r) {
   return v;
 }
 
+// A table header that the PDF repeats at the top of the next page: the
+// records right after a page break that repeat, field for field, records
+// seen earlier, none of them holding a value. They are blanked (noted as
+// info) so that the table reads as one; data rows never qualify (their
+// labels are unique and they hold values or blanks in value columns).
+void drop_repeated_headers(std::vector<Record> &recs, RawDocument &doc) {
+  auto text_only = [](const Record &r) {
+    if (r.blank || r.rule) return false;
+    for (const std::string &f : r.fields)
+      if (!sdk::is_blank(f) && is_value_like(f)) return false;
+    return true;
+  };
+  auto same = [](const Record &a, const Record &b) {
+    size_t i = 0, j = 0;  // compare the non-empty fields, trimmed
+    while (true) {
+      while (i < a.fields.size() && sdk::is_blank(a.fields[i])) ++i;
+      while (j < b.fields.size() && sdk::is_blank(b.fields[j])) ++j;
+      if (i == a.fields.size() || j == b.fields.size()) return i == a.fields.size() && j == b.fields.size();
+      if (sdk::trim(a.fields[i]) != sdk::trim(b.fields[j])) return false;
+      ++i, ++j;
+    }
+  };
+  for (size_t i = 0; i < recs.size(); ++i) {
+    if (!recs[i].form_feed) continue;
+    size_t k = i;
+    while (k < recs.size() && recs[k].blank) ++k;
+    if (k >= recs.size() || !text_only(recs[k])) continue;
+    // The longest run of text-only records from k that repeats one earlier.
+    size_t best = 0;
+    for (size_t p = (k > 200 ? k - 200 : 0); p < i; ++p) {
+      size_t m = 0;
+      while (k + m < recs.size() && p + m < i && text_only(recs[k + m]) && same(recs[p + m], recs[k + m])) ++m;
+      best = std::max(best, m);
+    }
+    // One repeated line is enough only when it has several fields (a header row).
+    if (best == 0 || (best == 1 && recs[k].nonempty < 2)) continue;
+    for (size_t m = 0; m < best; ++m) {
+      Record &r = recs[k + m];
+      doc.diagnose(Severity::info, r.first, "repeated-header", "table header repeated after a page break dropped");
+      for (std::string &f : r.fields) f.clear();
+      r.nonempty = 0;
+      r.blank = true;
+    }
+  }
+}
+
 // Page numbers next to a page break are page furniture, not text of the
 // table they interrupt: such a line becomes blank (noted as info), so a
 // table that goes on on the next page stays one table. A number is taken
@@ -1376,6 +1422,7 @@ void parse(std::string_view text, RawDocument &doc) {
   if (sdk::is_blank(text)) throw sdk::Error(DOCPIPE_ERR_INPUT, "the input is empty");
   std::vector<Record> recs = read_records(text, doc);
   drop_page_numbers(recs, doc);
+  drop_repeated_headers(recs, doc);
   DocumentBuilder(doc, recs).build();
   if (doc.blocks().empty()) throw sdk::Error(DOCPIPE_ERR_INPUT, "nothing usable in the input");
 }

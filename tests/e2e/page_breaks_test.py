@@ -4,8 +4,10 @@ rows, or inside a row whose wrapped label goes on on the next page, with the
 bottom and top margins as blank lines and a page number in between. Every
 corpus document made from a PDF (space-aligned or tab-separated text with form
 feeds) gets breaks inserted at rows chosen with a fixed seed; each variant
-must give exactly the truth's cells. Skipped (77) when shared/ is not beside
-the checkout."""
+must give exactly the truth's cells. A second set of variants breaks the page
+between two rows of 收到和处理 and repeats that table's header on the new page,
+as Word does for a header row marked to repeat. Skipped (77) when shared/ is
+not beside the checkout."""
 import csv, glob, json, os, random, re, subprocess, sys, tempfile
 
 exe, shared = sys.argv[1], sys.argv[2]
@@ -22,20 +24,21 @@ def values(path):
         return {(r['table'], r['row'], r['column']): r['value'] for r in csv.DictReader(f)}
 
 
-def with_break(lines, at):
-    """A page break before line `at`: margins, maybe a page number, a form feed."""
+def with_break(lines, at, repeated=()):
+    """A page break before line `at`: margins, maybe a page number, a form
+    feed, and the lines of `repeated` (a table header) at the top of the page."""
     page = sum(l.count('\f') for l in lines[:at]) + 1  # the page that ends here
     gap = [''] * rng.randrange(0, 4)
     footer = rng.choice([None, f'{" " * 38}— {page} —', f'{" " * 36}第 {page} 页'])
     if footer:
         gap += [footer]
     top = [''] * rng.randrange(0, 3)
-    nxt = lines[at]
+    after = list(repeated) + [lines[at]]
     if top:
         top[0] = '\f' + top[0]
     else:
-        nxt = '\f' + nxt
-    return lines[:at] + gap + top + [nxt] + lines[at + 1:]
+        after[0] = '\f' + after[0]
+    return lines[:at] + gap + top + after + lines[at + 1:]
 
 
 failures, n = [], 0
@@ -57,10 +60,23 @@ with tempfile.TemporaryDirectory() as tmp:
         if d['form'] == 'tab-separated':
             rows = [i for i in rows if '\t' in lines[i]]
         rows = [i for i in rows if 0 < i < len(lines) - 1]
-        for v in range(VARIANTS):
+        # 收到和处理: its heading, its header (up to the first row), its rows' first lines
+        head = next((i for i, l in enumerate(lines) if re.match(r'^[\s\f]*三、收到和处理', l)), None)
+        first = next((i for i, l in enumerate(lines) if head is not None and i > head and '本年新收' in l), None)
+        end = next((i for i, l in enumerate(lines) if first is not None and i > first and '政府信息公开行政复议' in l),
+                   None)
+        starts = [] if end is None else [i for i in range(first + 2, end - 2) if re.match(
+            r'^[\s\t]*(?:[0-9]+\.|（[一二三四五六七]）|[一二三四]、)', lines[i]) and '\f' not in lines[i]]
+        for v in range(2 * VARIANTS):
+            if v >= VARIANTS and not starts:
+                break
             n += 1
-            at = rng.choice(rows) + 1  # the break comes after a row line (or inside a wrapped row)
-            variant = with_break(lines, at)
+            if v < VARIANTS:
+                at = rng.choice(rows) + 1  # after a row line (or inside a wrapped row)
+                variant = with_break(lines, at)
+            else:
+                at = rng.choice(starts)  # between two rows, the header repeated
+                variant = with_break(lines, at, [l.replace('\f', '') for l in lines[head + 1:first]])
             path = os.path.join(tmp, f'{v}-{d["source"]}')
             open(path, 'w', encoding='utf-8').write('\n'.join(variant))
             out = os.path.join(tmp, f'out-{v}-{d["source"]}')
