@@ -49,8 +49,7 @@ std::vector<PluginSearchDir> plugin_search_path(const std::vector<fs::path> &plu
     // The same layout serves a build tree and an install prefix; say which.
     const fs::path top = exe.parent_path().parent_path();
     const bool build_tree = fs::exists(top / "CMakeCache.txt", ec);
-    out.push_back(
-        {top / DOCPIPE_PLUGIN_RELDIR, build_tree ? "built-in (build tree)" : "built-in (install prefix)"});
+    out.push_back({top / DOCPIPE_PLUGIN_RELDIR, build_tree ? "built-in (build tree)" : "built-in (install prefix)"});
   }
   return out;
 }

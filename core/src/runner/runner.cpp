@@ -164,6 +164,15 @@ class InputList {
   std::vector<size_t> offsets_;
 };
 
+// The input's size and modification time (left -1 when it cannot be stat'ed).
+void read_stat(Candidate &c) {
+  struct stat st {};
+  if (::stat(c.path.c_str(), &st) == 0) {
+    c.size = static_cast<int64_t>(st.st_size);
+    c.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  }
+}
+
 // The content hash of an input the worker could not report on (it failed
 // before reading it, crashed or hung): read here, "" if it cannot be read.
 std::string hash_of(const Candidate &c) {
@@ -502,11 +511,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   std::vector<Ledger::StatUpdate> restat;
   for (size_t k = 0; k < all.size(); ++k) {
     Candidate c{p.input_folder / std::string(all.at(k)), std::string(all.at(k)), "", -1, -1, ""};
-    struct stat st {};
-    if (::stat(c.path.c_str(), &st) == 0) {
-      c.size = static_cast<int64_t>(st.st_size);
-      c.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    }
+    read_stat(c);
     const auto prev = o.force ? std::nullopt : ledger.find(c.relpath);
     if (prev) {
       const bool same_stat = c.size >= 0 && prev->size == c.size && prev->mtime_ns == c.mtime_ns;
@@ -541,11 +546,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   // (and its file stat'ed again) when a worker thread takes it.
   auto candidate = [&](uint32_t index) {
     Candidate c{p.input_folder / std::string(all.at(index)), std::string(all.at(index)), "", -1, -1, "", index};
-    struct stat st {};
-    if (::stat(c.path.c_str(), &st) == 0) {
-      c.size = static_cast<int64_t>(st.st_size);
-      c.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    }
+    read_stat(c);
     return c;
   };
 

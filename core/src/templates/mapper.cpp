@@ -175,71 +175,56 @@ class Matcher {
   std::optional<Hit> match_row(const std::vector<std::string> &keys, const SourceRow &row) {
     std::string all;
     for (const auto &k : keys) all += k;
-    std::optional<Hit> best;
-    size_t best_len = 0;
-    bool tie = false;
-    for (size_t ti = 0; ti < t_.tables.size(); ++ti)
-      for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
-        const Section &s = t_.tables[ti].sections[si];
-        for (size_t ri = 0; ri < s.rows.size(); ++ri)
-          for (const auto &leaf : s.rows[ri].keys) {
-            if (leaf.empty() || all.size() < leaf.size() ||
-                all.compare(all.size() - leaf.size(), leaf.size(), leaf) != 0)
-              continue;
-            const std::string_view prefix = std::string_view(all).substr(0, all.size() - leaf.size());
-            if (!prefix_of_groups(prefix, s.rows[ri].ancestor_keys)) continue;
-            if (leaf.size() > best_len) {
-              best = Hit{ti, si, ri};
-              best_len = leaf.size();
-              tie = false;
-            } else if (leaf.size() == best_len && !(best->table == ti && best->section == si && best->row == ri)) {
-              tie = true;
-            }
-          }
-      }
-    if (tie) {
+    const Search by_groups = longest_leaf(all, true, 1);
+    if (by_groups.tie) {
       m_.findings.push_back(
           {"warning", "ambiguous-row", "row label matches several template rows: " + shorten(all), row.first});
       return std::nullopt;
     }
-    if (!best) best = by_own_label(all, row);
-    return best;
+    if (by_groups.hit) return by_groups.hit;
+    // When the group labels in front do not fit (a page break separated a
+    // row from its vertically merged group cell, which the input plugin then
+    // gave to the wrong group), a row label long enough to name one template
+    // row by itself (four CJK characters) still places the row; the mismatch
+    // is reported and puts the document up for review.
+    const Search by_own = longest_leaf(all, false, 12);
+    if (!by_own.hit || by_own.tie || all.size() == by_own.length) return std::nullopt;
+    const Section &s = t_.tables[by_own.hit->table].sections[by_own.hit->section];
+    m_.findings.push_back({"warning", "group-mismatch",
+                           "row " + s.rows[by_own.hit->row].path + " placed by its own label; the group label before " +
+                               "it (" + shorten(all.substr(0, all.size() - by_own.length)) + ") is not its group",
+                           row.first});
+    return by_own.hit;
   }
 
-  // When the group labels in front do not fit (a page break separated a row
-  // from its vertically merged group cell, which the input plugin then gave
-  // to the wrong group), a row label long enough to name one template row by
-  // itself still places the row; the mismatch is reported and puts the
-  // document up for review.
-  std::optional<Hit> by_own_label(const std::string &all, const SourceRow &row) {
-    constexpr size_t kMinOwnLabel = 12;  // bytes: four CJK characters
-    std::optional<Hit> best;
-    size_t best_len = 0;
-    bool tie = false;
+  struct Search {
+    std::optional<Hit> hit;
+    size_t length = 0;  // of the matched row label (bytes)
+    bool tie = false;   // another row's label of that length matches too
+  };
+  // The template row whose label (at least `min_length` bytes) ends `all`
+  // and is longest; with `groups`, what precedes it must be its group labels.
+  Search longest_leaf(const std::string &all, bool groups, size_t min_length) const {
+    Search out;
     for (size_t ti = 0; ti < t_.tables.size(); ++ti)
       for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
         const Section &s = t_.tables[ti].sections[si];
         for (size_t ri = 0; ri < s.rows.size(); ++ri)
           for (const auto &leaf : s.rows[ri].keys) {
-            if (leaf.size() < kMinOwnLabel || all.size() <= leaf.size() ||
+            if (leaf.empty() || leaf.size() < min_length || all.size() < leaf.size() ||
                 all.compare(all.size() - leaf.size(), leaf.size(), leaf) != 0)
               continue;
-            if (leaf.size() > best_len) {
-              best = Hit{ti, si, ri};
-              best_len = leaf.size();
-              tie = false;
-            } else if (leaf.size() == best_len && !(best->table == ti && best->section == si && best->row == ri)) {
-              tie = true;
+            const std::string_view prefix = std::string_view(all).substr(0, all.size() - leaf.size());
+            if (groups && !prefix_of_groups(prefix, s.rows[ri].ancestor_keys)) continue;
+            if (leaf.size() > out.length) {
+              out = {Hit{ti, si, ri}, leaf.size(), false};
+            } else if (leaf.size() == out.length &&
+                       !(out.hit->table == ti && out.hit->section == si && out.hit->row == ri)) {
+              out.tie = true;
             }
           }
       }
-    if (!best || tie) return std::nullopt;
-    const Section &s = t_.tables[best->table].sections[best->section];
-    m_.findings.push_back({"warning", "group-mismatch",
-                           "row " + s.rows[best->row].path + " placed by its own label; the group label before it (" +
-                               shorten(all.substr(0, all.size() - best_len)) + ") is not its group",
-                           row.first});
-    return best;
+    return out;
   }
 
   // Whether `prefix` is the concatenation of the last few group labels
