@@ -3,10 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <docpipe/sdk/text.hpp>
-#include <map>
 #include <optional>
 #include <set>
-#include <tuple>
+#include <span>
 
 #include "templates/labels.hpp"
 
@@ -62,15 +61,23 @@ std::string shorten(const std::string &s) {
   return sdk::to_utf8(u);
 }
 
-using RowKey = std::tuple<size_t, size_t, size_t>;  // table, section, row
-
 class Matcher {
  public:
   explicit Matcher(const Template &t) : t_(t) {
     m_.tmpl = &t;
     m_.table_seen.assign(t.tables.size(), false);
-    for (size_t ti = 0; ti < t.tables.size(); ++ti)
-      for (const auto &k : t.tables[ti].all_header_keys) header_keys_[k].insert(ti);
+    // Flat numbering of the template's rows and cells, section by section.
+    size_t rows = 0, cells = 0;
+    for (const Table &tab : t.tables)
+      for (const Section &sec : tab.sections) {
+        row_base_.push_back(rows);
+        cell_base_.push_back(cells);
+        rows += sec.rows.size();
+        cells += sec.rows.size() * sec.columns.size();
+      }
+    first_line_of_row_.assign(rows, kNotFilled);
+    placed_.resize(cells);
+    is_placed_.assign(cells, false);
   }
 
   Mapping run(const std::vector<SourceRow> &rows) {
@@ -85,10 +92,10 @@ class Matcher {
     size_t label_end = 0;
     for (size_t i = 0; i < row.cells.size(); ++i)
       if (!row.cells[i].value_like) label_end = i + 1;
-    std::vector<std::string> keys;
+    std::vector<std::string_view> keys;
     for (size_t i = 0; i < label_end; ++i)
       if (!row.cells[i].key.empty()) keys.push_back(row.cells[i].key);
-    const std::vector<SourceCell> values(row.cells.begin() + static_cast<long>(label_end), row.cells.end());
+    const std::span<const SourceCell> values(row.cells.begin() + static_cast<long>(label_end), row.cells.end());
     bool any_value = false;
     for (const auto &v : values) any_value |= v.value.state != CellState::blank;
 
@@ -122,34 +129,38 @@ class Matcher {
                            any_value});
   }
 
-  bool is_header_key(const std::string &k) const { return header_keys_.count(k) > 0; }
-  bool all_header(const std::vector<std::string> &keys) const {
+  const std::vector<size_t> *header_tables(std::string_view k) const {
+    const auto it = t_.header_key_tables.find(std::string(k));
+    return it == t_.header_key_tables.end() ? nullptr : &it->second;
+  }
+  bool is_header_key(std::string_view k) const { return header_tables(k) != nullptr; }
+  bool all_header(const std::vector<std::string_view> &keys) const {
     for (const auto &k : keys)
       if (!is_header_key(k)) return false;
     return true;
   }
-  bool any_header(const std::vector<std::string> &keys) const {
+  bool any_header(const std::vector<std::string_view> &keys) const {
     for (const auto &k : keys)
       if (is_header_key(k)) return true;
     return false;
   }
 
-  void header(const std::vector<std::string> &keys) {
-    std::map<size_t, int> votes;
+  void header(const std::vector<std::string_view> &keys) {
+    std::vector<int> votes(t_.tables.size(), 0);
     for (const auto &k : keys)
-      if (auto it = header_keys_.find(k); it != header_keys_.end())
-        for (size_t ti : it->second) votes[ti]++;
+      if (const auto *tables = header_tables(k))
+        for (size_t ti : *tables) votes[ti]++;
     int best = 0;
-    for (auto [ti, n] : votes)
-      if (n > best) {
-        best = n;
+    for (size_t ti = 0; ti < votes.size(); ++ti)
+      if (votes[ti] > best) {
+        best = votes[ti];
         current_table_ = static_cast<int>(ti);
       }
-    for (const auto &k : keys) matched_labels_.insert("h:" + k);
+    for (const auto &k : keys) matched_labels_.insert({'h', k});
     if (current_table_ >= 0) m_.table_seen[static_cast<size_t>(current_table_)] = true;
   }
 
-  bool section(const std::vector<std::string> &keys) {
+  bool section(const std::vector<std::string_view> &keys) {
     for (size_t ti = 0; ti < t_.tables.size(); ++ti)
       for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
         const Section &s = t_.tables[ti].sections[si];
@@ -158,7 +169,7 @@ class Matcher {
           if (k == s.key) {
             current_table_ = static_cast<int>(ti);
             m_.table_seen[ti] = true;
-            matched_labels_.insert("s:" + s.key);
+            matched_labels_.insert({'s', s.key});
             return true;
           }
       }
@@ -172,7 +183,7 @@ class Matcher {
   // The row's label text (its label cells' keys, concatenated) must end with
   // a template row's label and may be preceded only by its enclosing group
   // labels ("本年度办理结果" + "予以公开"); the longest such label wins.
-  std::optional<Hit> match_row(const std::vector<std::string> &keys, const SourceRow &row) {
+  std::optional<Hit> match_row(const std::vector<std::string_view> &keys, const SourceRow &row) {
     std::string all;
     for (const auto &k : keys) all += k;
     const Search by_groups = longest_leaf(all, true, 1);
@@ -255,22 +266,23 @@ class Matcher {
     return by_count;
   }
 
-  void place(const Hit &hit, const std::vector<SourceCell> &values, const SourceRow &row) {
+  void place(const Hit &hit, std::span<const SourceCell> values, const SourceRow &row) {
     const Table &tab = t_.tables[hit.table];
     const Section &sec = tab.sections[hit.section];
     current_table_ = static_cast<int>(hit.table);
     m_.table_seen[hit.table] = true;
-    matched_labels_.insert("r:" + sec.rows[hit.row].path);
-    const RowKey key{hit.table, hit.section, hit.row};
-    if (auto it = filled_.find(key); it != filled_.end()) {
+    matched_labels_.insert({'r', sec.rows[hit.row].path});
+    const size_t section_index = flat_section(hit.table, hit.section);
+    int &filled_at = first_line_of_row_[row_base_[section_index] + hit.row];
+    if (filled_at != kNotFilled) {
       bool any = false;
       for (const auto &v : values) any |= v.value.state != CellState::blank;
       if (any)
         m_.unmapped.push_back({row.first, row.last, sec.rows[hit.row].path,
-                               "the row appears again (first at line " + std::to_string(it->second) + ")", true});
+                               "the row appears again (first at line " + std::to_string(filled_at) + ")", true});
       return;
     }
-    filled_[key] = row.first;
+    filled_at = row.first;
 
     const size_t n = sec.columns.size();
     // Which source cells are the n template columns: start- or end-aligned
@@ -311,7 +323,9 @@ class Matcher {
         r.placement = short_row ? Placement::aligned : Placement::direct;
         short_with_data |= short_row && r.value.state != CellState::blank;
       }
-      placed_[{hit.table, hit.section, hit.row, c}] = std::move(r);
+      const size_t at = cell_base_[section_index] + hit.row * n + c;
+      placed_[at] = std::move(r);
+      is_placed_[at] = true;
     }
     if (short_with_data)
       m_.findings.push_back({"warning", "short-row",
@@ -328,9 +342,9 @@ class Matcher {
       for (size_t si = 0; si < tab.sections.size(); ++si)
         for (size_t ri = 0; ri < tab.sections[si].rows.size(); ++ri)
           for (size_t ci = 0; ci < tab.sections[si].columns.size(); ++ci) {
-            auto it = placed_.find({ti, si, ri, ci});
-            if (it != placed_.end()) {
-              m_.records.push_back(it->second);
+            const size_t at = cell_base_[flat_section(ti, si)] + ri * tab.sections[si].columns.size() + ci;
+            if (is_placed_[at]) {
+              m_.records.push_back(std::move(placed_[at]));
             } else {
               Record r;
               r.cell = {ti, si, ri, ci};
@@ -341,12 +355,23 @@ class Matcher {
     }
   }
 
+  size_t flat_section(size_t table, size_t section) const {
+    size_t k = 0;
+    for (size_t ti = 0; ti < table; ++ti) k += t_.tables[ti].sections.size();
+    return k + section;
+  }
+
+  static constexpr int kNotFilled = -1;
   const Template &t_;
   Mapping m_;
-  std::map<std::string, std::set<size_t>> header_keys_;
-  std::set<std::string> matched_labels_;
-  std::map<RowKey, int> filled_;
-  std::map<std::tuple<size_t, size_t, size_t, size_t>, Record> placed_;
+  // Distinct labels matched, by kind (h header, s section, r row); their
+  // count is the template's evidence. The views point into the template or
+  // into the source rows, both of which outlive the matcher.
+  std::set<std::pair<char, std::string_view>> matched_labels_;
+  std::vector<size_t> row_base_, cell_base_;  // per flat section: first flat row / cell
+  std::vector<int> first_line_of_row_;        // source line that filled a template row, or kNotFilled
+  std::vector<Record> placed_;                // per template cell, valid where is_placed_
+  std::vector<bool> is_placed_;
   int current_table_ = -1;
 };
 
@@ -416,9 +441,15 @@ std::string format_number(double v) {
 std::vector<Check> run_checks(const Mapping &m) {
   std::vector<Check> out;
   if (m.tmpl == nullptr) return out;
-  std::map<std::tuple<size_t, size_t, size_t>, const Record *> at;  // (table, row, column) in section 0
-  for (const Record &r : m.records)
-    if (r.cell.section == 0) at[{r.cell.table, r.cell.row, r.cell.column}] = &r;
+  // The records of each table's first section, by row * columns + column.
+  std::vector<std::vector<const Record *>> at(m.tmpl->tables.size());
+  for (const Record &r : m.records) {
+    if (r.cell.section != 0) continue;
+    const Section &first = m.tmpl->tables[r.cell.table].sections.front();
+    auto &cells = at[r.cell.table];
+    if (cells.empty()) cells.assign(first.rows.size() * first.columns.size(), nullptr);
+    cells[r.cell.row * first.columns.size() + r.cell.column] = &r;
+  }
 
   for (size_t ti = 0; ti < m.tmpl->tables.size(); ++ti) {
     if (!m.table_seen[ti]) continue;
@@ -466,9 +497,9 @@ std::vector<Check> run_checks(const Mapping &m) {
           double total = 0;
           for (auto [r, c] : expand(terms, fixed_row, fixed_col)) {
             const Record *rec = nullptr;
-            if (r >= 0 && c >= 0)
-              if (auto it = at.find({ti, static_cast<size_t>(r), static_cast<size_t>(c)}); it != at.end())
-                rec = it->second;
+            if (r >= 0 && c >= 0 && static_cast<size_t>(r) < sec.rows.size() &&
+                static_cast<size_t>(c) < sec.columns.size() && !at[ti].empty())
+              rec = at[ti][static_cast<size_t>(r) * sec.columns.size() + static_cast<size_t>(c)];
             ch.terms.push_back({rec, expected_side});
             if (rec != nullptr && rec->value.state == CellState::number)
               total += rec->value.numeric;

@@ -192,6 +192,11 @@ Template load_template(const fs::path &file) {
   if (t.id.empty()) loader.fail(root, "a template needs an id");
   for (auto tab : root.children("table")) t.tables.push_back(loader.table(tab));
   if (t.tables.empty()) loader.fail(root, "a template needs tables");
+  for (size_t ti = 0; ti < t.tables.size(); ++ti)
+    for (const auto &k : t.tables[ti].all_header_keys) {
+      auto &tables = t.header_key_tables[k];
+      if (tables.empty() || tables.back() != ti) tables.push_back(ti);
+    }
   return t;
 }
 

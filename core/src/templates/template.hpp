@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace docpipe::templates {
@@ -69,6 +70,9 @@ struct Template {
   int last_year = 0;  // 0 = open-ended
   std::vector<Table> tables;
   std::filesystem::path file;
+  // Which tables (ascending indices) list a key among their all_header_keys:
+  // the mapper looks every label cell up here. Computed once when loaded.
+  std::unordered_map<std::string, std::vector<size_t>> header_key_tables;
 
   size_t cell_count() const;
 };
