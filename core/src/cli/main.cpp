@@ -95,11 +95,11 @@ int run_formats(const Engine &engine) {
 
 int run_inspect(const Engine &engine, const std::string &input, const std::string &format, bool print_model) {
   try {
-    const auto doc = engine.build_model(input, fs::path(input).filename().string(), format);
     if (print_model) {
-      doc.save(std::cout, "  ");
+      std::cout << engine.build(input, fs::path(input).filename().string(), format).xml;
       return 0;
     }
+    const auto doc = engine.build_model(input, fs::path(input).filename().string(), format);
     const auto root = doc.child("document");
     const auto meta = root.child("metadata");
     std::cout << input << "\n  encoding: " << meta.child("encoding").attribute("name").as_string() << " ("

@@ -6,7 +6,6 @@
 #include <docpipe/sdk/text.hpp>
 #include <map>
 #include <regex>
-#include <sstream>
 
 #include "error.hpp"
 
@@ -38,56 +37,84 @@ std::string fixed(double v) {
   return buf;
 }
 
-void set_lines(pugi::xml_node n, int first, int last) {
-  if (first <= 0) return;
-  n.append_attribute("first-line") = first;
-  n.append_attribute("last-line") = last > 0 ? last : first;
-}
+// Appends the model's XML in pugixml's layout: two spaces per level,
+// `<e a="v" />` when empty, `<e a="v">text</e>` for text, children on lines.
+class XmlText {
+ public:
+  explicit XmlText(std::string &out) : out_(out) {}
+
+  XmlText &open(const char *name, int depth) {
+    out_.append(static_cast<size_t>(depth) * 2, ' ');
+    out_ += '<';
+    out_ += name;
+    return *this;
+  }
+  XmlText &attr(const char *name, std::string_view value) {
+    out_ += ' ';
+    out_ += name;
+    out_ += "=\"";
+    append_escaped_attribute(out_, value);
+    out_ += '"';
+    return *this;
+  }
+  // (without this, a string literal would convert to bool, not string_view)
+  XmlText &attr(const char *name, const char *value) { return attr(name, std::string_view(value)); }
+  XmlText &attr(const char *name, long long value) {
+    char buf[24];
+    const int n = std::snprintf(buf, sizeof buf, "%lld", value);
+    return raw_attr(name, std::string_view(buf, static_cast<size_t>(n)));
+  }
+  XmlText &attr(const char *name, bool value) { return raw_attr(name, value ? "true" : "false"); }
+  XmlText &lines(int first, int last) {
+    if (first <= 0) return *this;
+    attr("first-line", static_cast<long long>(first));
+    return attr("last-line", static_cast<long long>(last > 0 ? last : first));
+  }
+  void empty() { out_ += " />\n"; }
+  void children() { out_ += ">\n"; }
+  void text(const char *name, std::string_view text) {
+    out_ += '>';
+    append_escaped_text(out_, text);
+    out_ += "</";
+    out_ += name;
+    out_ += ">\n";
+  }
+  void close(const char *name, int depth) {
+    out_.append(static_cast<size_t>(depth) * 2, ' ');
+    out_ += "</";
+    out_ += name;
+    out_ += ">\n";
+  }
+  // A container: `<name />` when it will have no children, else `<name>`.
+  void container(const char *name, int depth, bool has_children) {
+    open(name, depth);
+    has_children ? children() : empty();
+  }
+
+ private:
+  XmlText &raw_attr(const char *name, std::string_view value) {
+    out_ += ' ';
+    out_ += name;
+    out_ += "=\"";
+    out_ += value;
+    out_ += '"';
+    return *this;
+  }
+  std::string &out_;
+};
+
+struct StringWriter : pugi::xml_writer {
+  explicit StringWriter(std::string &o) : out(o) {}
+  std::string &out;
+  void write(const void *data, size_t size) override { out.append(static_cast<const char *>(data), size); }
+};
 
 }  // namespace
 
-pugi::xml_document assemble(const Provenance &p, const DecodedText &text, std::string_view body_xml) {
-  pugi::xml_document doc;
-  auto decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  auto root = doc.append_child("document");
-  root.append_attribute("model-version") = kModelVersion;
-  auto meta = root.append_child("metadata");
-  auto src = meta.append_child("source");
-  src.append_attribute("path") = p.path.c_str();
-  src.append_attribute("name") = p.name.c_str();
-  src.append_attribute("sha256") = p.sha256.c_str();
-  src.append_attribute("bytes") = static_cast<unsigned long long>(p.bytes);
-  auto enc = meta.append_child("encoding");
-  enc.append_attribute("name") = text.encoding.c_str();
-  enc.append_attribute("bom") = text.bom;
-  enc.append_attribute("line-endings") = text.line_endings.c_str();
-  enc.append_attribute("decision") = text.decision.c_str();
-  auto in = meta.append_child("input");
-  in.append_attribute("plugin") = p.plugin.c_str();
-  in.append_attribute("version") = p.plugin_version.c_str();
-  in.append_attribute("confidence") = fixed(p.confidence).c_str();
-  meta.append_child("report");
-  auto prod = meta.append_child("producer");
-  prod.append_attribute("name") = "docpipe";
-  prod.append_attribute("version") = DOCPIPE_VERSION;
-
-  const pugi::xml_parse_result r =
-      root.append_buffer(body_xml.data(), body_xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single);
-  if (!r)
-    throw Error(ExitCode::plugin_unavailable, "input plugin '" + p.plugin + "' produced a malformed model: " +
-                                                  r.description() + " at byte " + std::to_string(r.offset));
-  if (!root.child("body") || root.child("body").next_sibling("body"))
-    throw Error(ExitCode::plugin_unavailable, "input plugin '" + p.plugin + "' must produce exactly one <body>");
-  return doc;
-}
-
-void add_report_metadata(pugi::xml_document &doc) {
-  auto root = doc.child("document");
-  auto report = root.child("metadata").child("report");
+ReportMeta report_metadata(pugi::xml_node body) {
+  ReportMeta report;
   std::vector<std::string> texts;
-  for (auto b : root.child("body").children()) {
+  for (auto b : body.children()) {
     const std::string name = b.name();
     if (name == "heading" || name == "paragraph") texts.push_back(without_spaces(b.text().as_string()));
     if (texts.size() >= 12) break;
@@ -109,11 +136,11 @@ void add_report_metadata(pugi::xml_document &doc) {
     if (short_block(i, 40) && short_block(i + 1, 40) && (texts[i] + texts[i + 1]).find("年度报告") != std::string::npos)
       title = texts[i] + texts[i + 1];
   if (!title.empty()) {
-    report.append_attribute("title") = title.c_str();
+    report.title = title;
     static const std::regex year_re("((?:19|20)[0-9]{2})(?:年度|年)");
     std::smatch m;
     if (std::regex_search(title, m, year_re)) {
-      report.append_attribute("year") = m[1].str().c_str();
+      report.year = m[1].str();
       // The issuing body is what remains of the title around the year and
       // the report's name ("南关区红十字会", "宝山红旗街道办事处").
       std::string agency = m.prefix().str() + m.suffix().str();
@@ -124,58 +151,101 @@ void add_report_metadata(pugi::xml_document &doc) {
           break;
         }
       }
-      if (!agency.empty()) report.append_attribute("agency") = agency.c_str();
+      report.agency = agency;
     }
   }
   // The date is the last "YYYY年M月D日" line of the body (the sign-off).
   static const std::regex date_re("^((?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日)$");
   std::string date;
-  for (auto b : root.child("body").children("paragraph")) {
+  for (auto b : body.children("paragraph")) {
     const std::string t = without_spaces(b.text().as_string());
     std::smatch m;
     if (std::regex_match(t, m, date_re)) date = m[1].str();
   }
-  if (!date.empty()) report.append_attribute("date") = date.c_str();
+  report.date = date;
+  return report;
 }
 
-void add_template_results(pugi::xml_document &doc, const templates::Mapping &m,
-                          const std::vector<templates::Check> &checks) {
-  using namespace templates;
-  auto root = doc.child("document");
-  std::vector<std::pair<std::string, std::string>> reasons;  // code, text
-  if (m.tmpl != nullptr) {
-    auto t = root.append_child("template");
-    t.append_attribute("id") = m.tmpl->id.c_str();
-    t.append_attribute("title") = m.tmpl->title.c_str();
-  } else {
-    reasons.push_back({"no-template", "no report template recognised"});
+void append_escaped_attribute(std::string &out, std::string_view value) {
+  size_t from = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c >= 32 && c != '&' && c != '<' && c != '"') continue;
+    out.append(value, from, i - from);
+    from = i + 1;
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:  // a control character, as pugixml writes it
+        out += "&#";
+        out += static_cast<char>('0' + c / 10);
+        out += static_cast<char>('0' + c % 10);
+        out += ';';
+    }
   }
-  auto records = root.append_child("records");
+  out.append(value, from);
+}
+
+void append_escaped_text(std::string &out, std::string_view text) {
+  size_t from = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c >= 32 || c == '\t' || c == '\n' || c == '\r') && c != '&' && c != '<' && c != '>') continue;
+    out.append(text, from, i - from);
+    from = i + 1;
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += "&#";
+        out += static_cast<char>('0' + c / 10);
+        out += static_cast<char>('0' + c % 10);
+        out += ';';
+    }
+  }
+  out.append(text, from);
+}
+
+pugi::xml_node parse_body(pugi::xml_document &doc, const std::string &plugin, std::string_view body_xml) {
+  const pugi::xml_parse_result r = doc.load_buffer(
+      body_xml.data(), body_xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single, pugi::encoding_utf8);
+  if (!r)
+    throw Error(ExitCode::plugin_unavailable, "input plugin '" + plugin + "' produced a malformed model: " +
+                                                  r.description() + " at byte " + std::to_string(r.offset));
+  const pugi::xml_node body = doc.first_child();
+  if (std::string_view(body.name()) != "body" || body.next_sibling())
+    throw Error(ExitCode::plugin_unavailable, "input plugin '" + plugin + "' must produce exactly one <body>");
+  return body;
+}
+
+Verdict judge(pugi::xml_node body, const templates::Mapping &m, const std::vector<templates::Check> &checks) {
+  using namespace templates;
+  Verdict v;
+  auto &reasons = v.reasons;
+  if (m.tmpl == nullptr) reasons.push_back({"no-template", "no report template recognised"});
   std::vector<size_t> absent(m.tmpl ? m.tmpl->tables.size() : 0, 0);
   size_t aligned_with_data = 0;
-  std::map<const Record *, std::string> record_id;
   for (const Record &r : m.records) {
-    const Table &tab = m.tmpl->tables[r.cell.table];
-    const Section &sec = tab.sections[r.cell.section];
-    auto n = records.append_child("record");
-    const std::string id = "c" + std::to_string(record_id.size() + 1);
-    record_id[&r] = id;
-    n.append_attribute("id") = id.c_str();
-    n.append_attribute("table") = tab.name.c_str();
-    n.append_attribute("row") = sec.rows[r.cell.row].path.c_str();
-    n.append_attribute("column") = sec.columns[r.cell.column].path.c_str();
-    n.append_attribute("value") = r.value.raw.c_str();
-    n.append_attribute("state") = state_name(r.value.state);
-    if (r.value.state == CellState::number) n.append_attribute("number") = r.value.number.c_str();
-    if (!r.value.unit.empty()) n.append_attribute("unit") = r.value.unit.c_str();
-    n.append_attribute("placement") = placement_name(r.placement);
-    if (r.placement != Placement::absent) set_lines(n, r.first_line, r.last_line);
     if (r.placement == Placement::absent) absent[r.cell.table]++;
     if (r.placement == Placement::aligned && r.value.state != CellState::blank) aligned_with_data++;
   }
   if (m.tmpl != nullptr)
     for (size_t ti = 0; ti < m.tmpl->tables.size(); ++ti) {
-      const std::string name = m.tmpl->tables[ti].name;
+      const std::string &name = m.tmpl->tables[ti].name;
       if (!m.table_seen[ti])
         reasons.push_back({"table-missing", "table " + name + " not found"});
       else if (absent[ti] > 0)
@@ -185,41 +255,13 @@ void add_template_results(pugi::xml_document &doc, const templates::Mapping &m,
   if (aligned_with_data > 0)
     reasons.push_back({"ambiguous-placement",
                        std::to_string(aligned_with_data) + " values placed by alignment on rows with missing cells"});
-
-  auto unmapped = root.append_child("unmapped");
   size_t data_unmapped = 0;
-  for (const Unmapped &u : m.unmapped) {
-    auto n = unmapped.append_child("item");
-    set_lines(n, u.first_line, u.last_line);
-    n.append_attribute("reason") = u.reason.c_str();
-    n.text() = u.text.c_str();
-    data_unmapped += u.holds_data;
-  }
+  for (const Unmapped &u : m.unmapped) data_unmapped += u.holds_data;
   if (data_unmapped > 0)
     reasons.push_back(
         {"unmapped-cells", std::to_string(data_unmapped) + " source rows or cells with values fit no template cell"});
-
-  auto checks_node = root.append_child("checks");
   size_t failed = 0, tie_breaks = 0;
   for (const Check &c : checks) {
-    auto n = checks_node.append_child("check");
-    n.append_attribute("identity") = c.identity->id.c_str();
-    n.append_attribute("table") = m.tmpl->tables[c.table].name.c_str();
-    n.append_attribute("row") = c.row.c_str();
-    n.append_attribute("column") = c.column.c_str();
-    n.append_attribute("result") = check_result_name(c.result);
-    n.append_attribute("expected") = format_number(c.expected).c_str();
-    n.append_attribute("actual") = format_number(c.actual).c_str();
-    n.append_attribute("tie-break") = c.tie_break;
-    // The cells involved, by record id: compact, and each cell's text is in its record.
-    std::string expected_cells, actual_cells;
-    for (const CheckTerm &t : c.terms) {
-      if (t.record == nullptr) continue;
-      std::string &list = t.expected_side ? expected_cells : actual_cells;
-      list += (list.empty() ? "" : " ") + record_id[t.record];
-    }
-    n.append_attribute("expected-cells") = expected_cells.c_str();
-    n.append_attribute("actual-cells") = actual_cells.c_str();
     failed += c.result == CheckResult::fail;
     tie_breaks += c.tie_break;
   }
@@ -227,48 +269,134 @@ void add_template_results(pugi::xml_document &doc, const templates::Mapping &m,
   if (tie_breaks > 0)
     reasons.push_back({"tie-break", std::to_string(tie_breaks) +
                                         " identities were used to place values and are not independent checks"});
-
   // Input diagnostics that put the data in doubt.
   size_t doubtful = 0;
-  for (auto d : root.child("body").children("diagnostic")) {
-    const std::string sev = d.attribute("severity").as_string();
-    if (sev == "error" || std::string(d.attribute("code").as_string()) == "ambiguous-column") ++doubtful;
+  for (auto d : body.children("diagnostic")) {
+    const std::string_view sev = d.attribute("severity").as_string();
+    if (sev == "error" || std::string_view(d.attribute("code").as_string()) == "ambiguous-column") ++doubtful;
   }
   for (const Finding &f : m.findings)
     if (f.code == "ambiguous-row" || f.code == "group-mismatch") ++doubtful;
   if (doubtful > 0)
     reasons.push_back(
         {"input-doubts", std::to_string(doubtful) + " ambiguous or failed parts of the input (see diagnostics)"});
-
-  auto verdict = root.append_child("verdict");
-  verdict.append_attribute("status") = reasons.empty() ? "ok" : "review";
-  for (const auto &[code, text] : reasons) {
-    auto r = verdict.append_child("reason");
-    r.append_attribute("code") = code.c_str();
-    r.text() = text.c_str();
-  }
-  auto diags = root.append_child("diagnostics");
-  for (const Finding &f : m.findings) {
-    auto d = diags.append_child("diagnostic");
-    d.append_attribute("severity") = f.severity.c_str();
-    d.append_attribute("line") = f.line;
-    d.append_attribute("code") = f.code.c_str();
-    d.text() = f.message.c_str();
-  }
+  return v;
 }
 
-namespace {
-struct StringWriter : pugi::xml_writer {
+std::string write_model(const Provenance &p, const DecodedText &text, const ReportMeta &report, pugi::xml_node body,
+                        const templates::Mapping &m, const std::vector<templates::Check> &checks,
+                        const Verdict &verdict) {
+  using namespace templates;
   std::string out;
-  void write(const void *data, size_t size) override { out.append(static_cast<const char *>(data), size); }
-};
-}  // namespace
+  out.reserve(64 * 1024 + m.records.size() * 256 + checks.size() * 320);
+  XmlText x(out);
+  out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  x.open("document", 0).attr("model-version", kModelVersion).children();
+  x.open("metadata", 1).children();
+  x.open("source", 2)
+      .attr("path", p.path)
+      .attr("name", p.name)
+      .attr("sha256", p.sha256)
+      .attr("bytes", static_cast<long long>(p.bytes))
+      .empty();
+  x.open("encoding", 2)
+      .attr("name", text.encoding)
+      .attr("bom", text.bom)
+      .attr("line-endings", text.line_endings)
+      .attr("decision", text.decision)
+      .empty();
+  x.open("input", 2).attr("plugin", p.plugin).attr("version", p.plugin_version).attr("confidence", fixed(p.confidence));
+  x.empty();
+  x.open("report", 2);
+  if (!report.title.empty()) {
+    x.attr("title", report.title);
+    if (!report.year.empty()) x.attr("year", report.year);
+    if (!report.agency.empty()) x.attr("agency", report.agency);
+  }
+  if (!report.date.empty()) x.attr("date", report.date);
+  x.empty();
+  x.open("producer", 2).attr("name", "docpipe").attr("version", DOCPIPE_VERSION).empty();
+  x.close("metadata", 1);
 
-std::string to_string(const pugi::xml_document &doc) {
-  StringWriter w;
-  w.out.reserve(128 * 1024);
-  doc.save(w, "  ", pugi::format_default, pugi::encoding_utf8);
-  return std::move(w.out);
+  StringWriter w(out);
+  body.print(w, "  ", pugi::format_default, pugi::encoding_utf8, 1);
+
+  if (m.tmpl != nullptr) x.open("template", 1).attr("id", m.tmpl->id).attr("title", m.tmpl->title).empty();
+  // Record ids are c1, c2, ... in template order; checks name their cells by them.
+  auto record_id = [&](const Record *r) { return "c" + std::to_string(r - m.records.data() + 1); };
+  x.container("records", 1, !m.records.empty());
+  for (const Record &r : m.records) {
+    const Table &tab = m.tmpl->tables[r.cell.table];
+    const Section &sec = tab.sections[r.cell.section];
+    x.open("record", 2)
+        .attr("id", record_id(&r))
+        .attr("table", tab.name)
+        .attr("row", sec.rows[r.cell.row].path)
+        .attr("column", sec.columns[r.cell.column].path)
+        .attr("value", r.value.raw)
+        .attr("state", state_name(r.value.state));
+    if (r.value.state == CellState::number) x.attr("number", r.value.number);
+    if (!r.value.unit.empty()) x.attr("unit", r.value.unit);
+    x.attr("placement", placement_name(r.placement));
+    if (r.placement != Placement::absent) x.lines(r.first_line, r.last_line);
+    x.empty();
+  }
+  if (!m.records.empty()) x.close("records", 1);
+
+  x.container("unmapped", 1, !m.unmapped.empty());
+  for (const Unmapped &u : m.unmapped) {
+    x.open("item", 2).lines(u.first_line, u.last_line).attr("reason", u.reason);
+    x.text("item", u.text);
+  }
+  if (!m.unmapped.empty()) x.close("unmapped", 1);
+
+  x.container("checks", 1, !checks.empty());
+  for (const Check &c : checks) {
+    // The cells involved, by record id: compact, and each cell's text is in its record.
+    std::string expected_cells, actual_cells;
+    for (const CheckTerm &t : c.terms) {
+      if (t.record == nullptr) continue;
+      std::string &list = t.expected_side ? expected_cells : actual_cells;
+      if (!list.empty()) list += ' ';
+      list += record_id(t.record);
+    }
+    x.open("check", 2)
+        .attr("identity", c.identity->id)
+        .attr("table", m.tmpl->tables[c.table].name)
+        .attr("row", c.row)
+        .attr("column", c.column)
+        .attr("result", check_result_name(c.result))
+        .attr("expected", format_number(c.expected))
+        .attr("actual", format_number(c.actual))
+        .attr("tie-break", c.tie_break)
+        .attr("expected-cells", expected_cells)
+        .attr("actual-cells", actual_cells)
+        .empty();
+  }
+  if (!checks.empty()) x.close("checks", 1);
+
+  x.open("verdict", 1).attr("status", verdict.ok() ? "ok" : "review");
+  if (verdict.ok()) {
+    x.empty();
+  } else {
+    x.children();
+    for (const auto &[code, reason] : verdict.reasons) {
+      x.open("reason", 2).attr("code", code);
+      x.text("reason", reason);
+    }
+    x.close("verdict", 1);
+  }
+  x.container("diagnostics", 1, !m.findings.empty());
+  for (const Finding &f : m.findings) {
+    x.open("diagnostic", 2)
+        .attr("severity", f.severity)
+        .attr("line", static_cast<long long>(f.line))
+        .attr("code", f.code);
+    x.text("diagnostic", f.message);
+  }
+  if (!m.findings.empty()) x.close("diagnostics", 1);
+  x.close("document", 0);
+  return out;
 }
 
 }  // namespace docpipe::model

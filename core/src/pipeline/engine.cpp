@@ -138,8 +138,7 @@ std::vector<ProbeScore> Engine::probe(std::string_view text) const {
   return out;
 }
 
-pugi::xml_document Engine::build_model(const fs::path &input, const std::string &name,
-                                       const std::string &input_format) const {
+BuiltModel Engine::build(const fs::path &input, const std::string &name, const std::string &input_format) const {
   const std::string bytes = read_file(input);
   // Plugins of binary forms (ABI 1.1, input_form DOCPIPE_INPUT_BYTES) see the
   // bytes as read: they are probed on them first, and a file one of them
@@ -205,18 +204,38 @@ pugi::xml_document Engine::build_model(const fs::path &input, const std::string 
     throw Error(status == DOCPIPE_ERR_INPUT ? ExitCode::bad_input : ExitCode::plugin_unavailable,
                 input.string() + ": " + plugin->name() + ": " + (err.text.empty() ? "parse failed" : err.text));
 
-  model::Provenance prov{input.string(),       name,      sha256_hex(bytes), bytes.size(), plugin->name(),
-                         plugin->api->version, confidence};
-  pugi::xml_document doc = model::assemble(prov, text, sink.data);
-  model::add_report_metadata(doc);
-  const templates::Mapping mapping = templates::map_body(doc.child("document").child("body"), templates_);
+  BuiltModel built;
+  built.sha256 = sha256_hex(bytes);
+  built.plugin = plugin->name();
+  const model::Provenance prov{input.string(),       name,      built.sha256, bytes.size(), plugin->name(),
+                               plugin->api->version, confidence};
+  pugi::xml_document body_doc;
+  const pugi::xml_node body = model::parse_body(body_doc, plugin->name(), sink.data);
+  built.report = model::report_metadata(body);
+  const templates::Mapping mapping = templates::map_body(body, templates_);
   const auto checks = templates::run_checks(mapping);
-  model::add_template_results(doc, mapping, checks);
+  built.verdict = model::judge(body, mapping, checks);
+  built.xml = model::write_model(prov, text, built.report, body, mapping, checks, built.verdict);
+  if (mapping.tmpl != nullptr) built.template_id = mapping.tmpl->id;
+  for (const templates::Check &c : checks)
+    if (c.result == templates::CheckResult::fail)
+      built.violations.push_back({c.identity->id, mapping.tmpl->tables[c.table].name, c.row, c.column,
+                                  templates::format_number(c.expected), templates::format_number(c.actual)});
+  return built;
+}
+
+pugi::xml_document Engine::build_model(const fs::path &input, const std::string &name,
+                                       const std::string &input_format) const {
+  const BuiltModel built = build(input, name, input_format);
+  pugi::xml_document doc;
+  if (!doc.load_buffer(built.xml.data(), built.xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single,
+                       pugi::encoding_utf8))
+    throw Error(ExitCode::internal, input.string() + ": the model written does not parse");
   return doc;
 }
 
-std::vector<fs::path> Engine::write_outputs(const pugi::xml_document &model, const fs::path &out_dir,
-                                            const std::string &stem, const OutputRequest &outputs) const {
+std::vector<fs::path> Engine::write_outputs(std::string_view xml, const fs::path &out_dir, const std::string &stem,
+                                            const OutputRequest &outputs) const {
   std::vector<const PluginInfo *> chosen;
   if (outputs.plugins.empty()) {
     chosen = registry_.of_kind(DOCPIPE_KIND_OUTPUT);
@@ -236,7 +255,6 @@ std::vector<fs::path> Engine::write_outputs(const pugi::xml_document &model, con
       throw Error(ExitCode::cant_create, dir.string() + ": output folder is not writable");
   };
 
-  const std::string xml = model::to_string(model);  // once for every plugin
   std::vector<fs::path> written;
   for (const PluginInfo *p : chosen) {
     const auto dest = outputs.destinations.find(p->name());
@@ -263,13 +281,11 @@ ConvertOutcome Engine::convert(const fs::path &input, const std::string &name, c
                                const fs::path &out_dir, const OutputRequest &outputs) const {
   ConvertOutcome o;
   try {
-    const pugi::xml_document doc = build_model(input, name, input_format);
-    const auto root = doc.child("document");
-    o.template_id = root.child("template").attribute("id").as_string();
-    o.verdict = root.child("verdict").attribute("status").as_string();
-    for (auto c : root.child("checks").children("check"))
-      o.failed_checks += std::string(c.attribute("result").as_string()) == "fail";
-    o.files = write_outputs(doc, out_dir, input.stem().string(), outputs);
+    const BuiltModel built = build(input, name, input_format);
+    o.template_id = built.template_id;
+    o.verdict = built.verdict.ok() ? "ok" : "review";
+    o.failed_checks = built.violations.size();
+    o.files = write_outputs(built.xml, out_dir, input.stem().string(), outputs);
     o.ok = true;
   } catch (const Error &e) {
     o.code = e.code();

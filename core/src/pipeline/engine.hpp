@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "error.hpp"
+#include "model/model.hpp"
 #include "plugin_host/registry.hpp"
 #include "templates/template.hpp"
 
@@ -38,6 +39,21 @@ struct OutputRequest {
   std::map<std::string, std::pair<std::filesystem::path, std::string>> destinations;
 };
 
+// A failed accounting identity, as the model's <check> states it.
+struct Violation {
+  std::string identity, table, row, column, expected, actual;
+};
+
+// One input's model, serialised once, and what callers report of it.
+struct BuiltModel {
+  std::string xml;             // the whole model document (formats/model.rng)
+  std::string sha256, plugin;  // of the input's bytes; the input plugin that read them
+  std::string template_id;     // empty when no template was recognised
+  model::ReportMeta report;
+  model::Verdict verdict;
+  std::vector<Violation> violations;
+};
+
 struct ConvertOutcome {
   bool ok = false;
   ExitCode code = ExitCode::ok;
@@ -59,14 +75,17 @@ class Engine {
 
   // The whole model of one input; `name` is what the model records as the
   // source name. Throws docpipe::Error with the file and the reason.
+  BuiltModel build(const std::filesystem::path &input, const std::string &name, const std::string &input_format) const;
+
+  // The same model as a document, for commands that read it (inspect, validate).
   pugi::xml_document build_model(const std::filesystem::path &input, const std::string &name,
                                  const std::string &input_format) const;
 
-  // Runs the output plugins; every file is written under a temporary name and
-  // renamed only when its plugin succeeded. Throws docpipe::Error.
-  std::vector<std::filesystem::path> write_outputs(const pugi::xml_document &model,
-                                                   const std::filesystem::path &out_dir, const std::string &stem,
-                                                   const OutputRequest &outputs) const;
+  // Runs the output plugins on the serialised model; every file is written
+  // under a temporary name and renamed only when its plugin succeeded.
+  // Throws docpipe::Error.
+  std::vector<std::filesystem::path> write_outputs(std::string_view model_xml, const std::filesystem::path &out_dir,
+                                                   const std::string &stem, const OutputRequest &outputs) const;
 
   // build_model + write_outputs for one input; never throws.
   ConvertOutcome convert(const std::filesystem::path &input, const std::string &name, const std::string &input_format,

@@ -781,24 +781,26 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
   pugi::xml_document out;
   auto res = out.append_child("result");
   try {
-    const pugi::xml_document model = engine.build_model(input, name, a.format);
-    const auto root = model.child("document");
+    const BuiltModel model = engine.build(input, name, a.format);
     res.append_attribute("status") = "done";
-    res.append_attribute("sha256") = root.child("metadata").child("source").attribute("sha256").as_string();
-    res.append_attribute("plugin") = root.child("metadata").child("input").attribute("plugin").as_string();
-    res.append_attribute("template") = root.child("template").attribute("id").as_string();
-    res.append_attribute("verdict") = root.child("verdict").attribute("status").as_string();
+    res.append_attribute("sha256") = model.sha256.c_str();
+    res.append_attribute("plugin") = model.plugin.c_str();
+    res.append_attribute("template") = model.template_id.c_str();
+    res.append_attribute("verdict") = model.verdict.ok() ? "ok" : "review";
     std::string reasons;
-    for (auto r : root.child("verdict").children("reason"))
-      reasons += (reasons.empty() ? "" : "; ") + std::string(r.text().as_string());
+    for (const auto &[code, text] : model.verdict.reasons) reasons += (reasons.empty() ? "" : "; ") + text;
     res.append_attribute("reasons") = reasons.c_str();
-    const auto rep = root.child("metadata").child("report");
-    for (const char *k : {"title", "agency", "year"}) res.append_attribute(k) = rep.attribute(k).as_string();
-    for (auto c : root.child("checks").children("check")) {
-      if (std::string(c.attribute("result").as_string()) != "fail") continue;
+    res.append_attribute("title") = model.report.title.c_str();
+    res.append_attribute("agency") = model.report.agency.c_str();
+    res.append_attribute("year") = model.report.year.c_str();
+    for (const docpipe::Violation &f : model.violations) {
       auto v = res.append_child("violation");
-      for (const char *k : {"identity", "table", "row", "column", "expected", "actual"})
-        v.append_attribute(k) = c.attribute(k).as_string();
+      v.append_attribute("identity") = f.identity.c_str();
+      v.append_attribute("table") = f.table.c_str();
+      v.append_attribute("row") = f.row.c_str();
+      v.append_attribute("column") = f.column.c_str();
+      v.append_attribute("expected") = f.expected.c_str();
+      v.append_attribute("actual") = f.actual.c_str();
     }
     // All outputs in one call: the model is serialised once for all plugins.
     OutputRequest req;
@@ -813,7 +815,7 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
       req.options[opt.substr(0, colon)][opt.substr(colon + 1, eq - colon - 1)] = opt.substr(eq + 1);
     }
     if (!req.plugins.empty())  // (no plugins would mean "every output plugin")
-      for (const auto &f : engine.write_outputs(model, "", "", req))
+      for (const auto &f : engine.write_outputs(model.xml, "", "", req))
         res.append_child("output").text() = f.string().c_str();
   } catch (const std::bad_alloc &) {
     res.remove_attributes();
