@@ -7,30 +7,61 @@
 
 namespace docpipe::sdk {
 
-std::u32string to_u32(std::string_view utf8) {
-  std::u32string out;
-  out.reserve(utf8.size());
+size_t decode_utf8(std::string_view utf8, char32_t *out) {
+  // ASCII (spaces, digits) needs no decoding.
+  char32_t *p = out;
   const auto *s = reinterpret_cast<const uint8_t *>(utf8.data());
   const int32_t n = static_cast<int32_t>(utf8.size());
   int32_t i = 0;
   while (i < n) {
+    if (s[i] < 0x80) {
+      *p++ = s[i++];
+      continue;
+    }
     UChar32 c;
     U8_NEXT(s, i, n, c);
-    out.push_back(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c));
+    *p++ = c < 0 ? U'\uFFFD' : static_cast<char32_t>(c);
   }
+  return static_cast<size_t>(p - out);
+}
+
+std::u32string to_u32(std::string_view utf8) {
+  // Sized once and written through a pointer: no per-character capacity check.
+  std::u32string out(utf8.size(), U'\0');
+  out.resize(decode_utf8(utf8, out.data()));
   return out;
+}
+
+void append_utf8(std::u32string_view text, std::string &out) {
+  // Written in place, as U8_APPEND would: a surrogate or a value beyond
+  // U+10FFFF is skipped.
+  const size_t old = out.size();
+  out.resize(old + text.size() * 4);
+  char *p = out.data() + old;
+  for (char32_t c : text) {
+    const uint32_t u = c;
+    if (u <= 0x7f) {
+      *p++ = static_cast<char>(u);
+    } else if (u <= 0x7ff) {
+      *p++ = static_cast<char>((u >> 6) | 0xc0);
+      *p++ = static_cast<char>((u & 0x3f) | 0x80);
+    } else if (u <= 0xd7ff || (0xe000 <= u && u <= 0xffff)) {
+      *p++ = static_cast<char>((u >> 12) | 0xe0);
+      *p++ = static_cast<char>(((u >> 6) & 0x3f) | 0x80);
+      *p++ = static_cast<char>((u & 0x3f) | 0x80);
+    } else if (0xffff < u && u <= 0x10ffff) {
+      *p++ = static_cast<char>((u >> 18) | 0xf0);
+      *p++ = static_cast<char>(((u >> 12) & 0x3f) | 0x80);
+      *p++ = static_cast<char>(((u >> 6) & 0x3f) | 0x80);
+      *p++ = static_cast<char>((u & 0x3f) | 0x80);
+    }
+  }
+  out.resize(static_cast<size_t>(p - out.data()));
 }
 
 std::string to_utf8(std::u32string_view text) {
   std::string out;
-  out.reserve(text.size() * 3);
-  for (char32_t c : text) {
-    uint8_t buf[4];
-    int32_t len = 0;
-    UBool error = false;
-    U8_APPEND(buf, len, 4, static_cast<UChar32>(c), error);
-    if (!error) out.append(reinterpret_cast<const char *>(buf), static_cast<size_t>(len));
-  }
+  append_utf8(text, out);
   return out;
 }
 
@@ -63,6 +94,10 @@ struct BmpTable {
 // initialisation guard.
 const BmpTable kBmp;
 inline const BmpTable &bmp() { return kBmp; }
+
+// For use inside this file: the exported functions may be interposed, so
+// calls to them are not inlined.
+inline bool space_of(char32_t c) { return c < 0x10000 ? kBmp.space[c] : u_isUWhiteSpace(static_cast<UChar32>(c)); }
 
 }  // namespace
 
@@ -121,21 +156,48 @@ std::string trim(std::string_view utf8) {
   if (utf8.empty() ||
       (static_cast<unsigned char>(utf8.front()) < 0x80 && static_cast<unsigned char>(utf8.back()) < 0x80))
     return std::string(utf8);
-  std::u32string u = to_u32(utf8);
-  size_t b = 0, e = u.size();
-  while (b < e && is_space(u[b])) ++b;
-  while (e > b && is_space(u[e - 1])) --e;
-  if (b == 0 && e == u.size()) return std::string(utf8);
-  return to_utf8(std::u32string_view(u).substr(b, e - b));
+  // One decoding pass, as to_u32 decodes, without building the code points:
+  // the byte range from the first to the end of the last non-space one.
+  const auto *s = reinterpret_cast<const uint8_t *>(utf8.data());
+  const int32_t n = static_cast<int32_t>(utf8.size());
+  int32_t b = -1, e = 0;         // bytes
+  size_t cb = 0, ce = 0, k = 0;  // code points
+  bool invalid = false;
+  for (int32_t i = 0; i < n; ++k) {
+    const int32_t at = i;
+    UChar32 c;
+    if (s[i] < 0x80) {
+      c = s[i++];
+    } else {
+      U8_NEXT(s, i, n, c);
+      if (c < 0) c = 0xFFFD, invalid = true;
+    }
+    if (!space_of(static_cast<char32_t>(c))) {
+      if (b < 0) b = at, cb = k;
+      e = i, ce = k + 1;
+    }
+  }
+  if (b < 0) return std::string();
+  if (b == 0 && e == n) return std::string(utf8);
+  // Trimmed text is re-encoded from its code points: the same bytes unless
+  // an ill-formed sequence became U+FFFD.
+  if (invalid) return to_utf8(std::u32string_view(to_u32(utf8)).substr(cb, ce - cb));
+  return std::string(utf8.substr(static_cast<size_t>(b), static_cast<size_t>(e - b)));
 }
 
 bool is_blank(std::string_view utf8) {
-  size_t i = 0;
-  while (i < utf8.size() && ascii_space(utf8[i])) ++i;
-  if (i == utf8.size()) return true;
-  if (static_cast<unsigned char>(utf8[i]) < 0x80) return false;  // a visible ASCII character
-  for (char32_t c : to_u32(utf8.substr(i)))
-    if (!is_space(c)) return false;
+  const auto *s = reinterpret_cast<const uint8_t *>(utf8.data());
+  const int32_t n = static_cast<int32_t>(utf8.size());
+  for (int32_t i = 0; i < n;) {
+    if (s[i] < 0x80) {
+      if (!ascii_space(static_cast<char>(s[i]))) return false;  // a visible ASCII character
+      ++i;
+      continue;
+    }
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0 || !space_of(static_cast<char32_t>(c))) return false;  // U+FFFD is no space
+  }
   return true;
 }
 

@@ -222,7 +222,8 @@ double probe(std::string_view text) {
 }
 
 void parse(std::string_view text, sdk::RawDocument &doc) {
-  std::vector<Line> lines = read_lines(text);
+  std::vector<char32_t> chars;
+  std::vector<Line> lines = read_lines(text, chars);
   decide_headings(lines);
   const int metric = choose_metric(lines);
   const std::vector<Region> regions = find_regions(lines);

@@ -9,8 +9,11 @@
 namespace docpipe::space_aligned {
 namespace {
 
-using sdk::char_width;
-using sdk::is_space;
+// ASCII (most characters of a space-aligned line) answered inline, the same
+// as the SDK answers: ASCII white space is TAB..CR and SPACE, every ASCII
+// character is one column wide.
+inline bool is_space(char32_t c) { return c < 0x80 ? (c == U' ' || (c >= U'\t' && c <= U'\r')) : sdk::is_space(c); }
+inline int char_width(char32_t c) { return c < 0x80 ? 1 : sdk::char_width(c); }
 
 bool is_digit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
 bool is_cn_numeral(char32_t c) {
@@ -19,6 +22,7 @@ bool is_cn_numeral(char32_t c) {
 bool is_dash(char32_t c) { return c == U'-' || c == U'=' || c == U'─' || c == U'━' || c == U'═' || c == U'_'; }
 bool is_junction(char32_t c) {
   if (c == U'+' || c == U':') return true;
+  if (c < 0x2500) return false;
   if (c < 0x2500 || c > 0x257F) return false;  // the rest are box-drawing characters
   return std::u32string_view(U"+┼┬┴├┤┌┐└┘╔╗╚╝╠╣╦╩╬╞╡╪╤╧╟╢╫┏┓┗┛┣┫┳┻╋:").find(c) != std::u32string_view::npos;
 }
@@ -110,7 +114,7 @@ int enumerator_depth(std::u32string_view w, int *number) {
 namespace {
 
 // Tokenises one physical line (form feeds and CRs already removed).
-Line make_line(const std::u32string &u, int no, int page, bool page_start) {
+Line make_line(std::u32string_view u, int no, int page, bool page_start) {
   Line L;
   L.no = no;
   L.page = page;
@@ -161,17 +165,15 @@ Line make_line(const std::u32string &u, int no, int page, bool page_start) {
       if (in_word) {
         cur.e[kChars] = static_cast<int>(i);
         cur.e[kDisplay] = d;
-        L.words.push_back(std::move(cur));
+        cur.text = u.substr(static_cast<size_t>(cur.s[kChars]), i - static_cast<size_t>(cur.s[kChars]));
+        L.words.push_back(cur);
         cur = Word{};
         in_word = false;
       }
-    } else {
-      if (!in_word) {
-        cur.s[kChars] = static_cast<int>(i);
-        cur.s[kDisplay] = d;
-        in_word = true;
-      }
-      cur.text.push_back(c);
+    } else if (!in_word) {
+      cur.s[kChars] = static_cast<int>(i);
+      cur.s[kDisplay] = d;
+      in_word = true;
     }
     if (i < u.size()) d += c == U'\t' ? 1 : char_width(c);
   }
@@ -192,7 +194,7 @@ Line make_line(const std::u32string &u, int no, int page, bool page_start) {
   L.indent = L.words.front().s[kChars];
   L.cps = L.words.back().e[kChars] - L.indent;
   L.end_display = L.words.back().e[kDisplay];
-  std::u32string t(u.begin() + L.indent, u.begin() + L.words.back().e[kChars]);
+  const std::u32string_view t = u.substr(static_cast<size_t>(L.indent), static_cast<size_t>(L.cps));
   L.text = sdk::to_utf8(t);
   const char32_t last = t.back();
   L.heading_candidate = L.words.front().depth == 1 && L.nvalues == 0 && L.chunks == 1 && L.cps <= 40 && L.indent <= 2 &&
@@ -266,35 +268,54 @@ void mark_running_lines(std::vector<Line> &lines) {
 
 }  // namespace
 
-std::vector<Line> read_lines(std::string_view text) {
-  std::vector<Line> lines;
+std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars) {
+  // First every line's code points into one buffer (never reallocated once
+  // the words point into it), then the lines are tokenised.
+  struct Span {
+    size_t from, size;
+    int page;
+    bool page_start;
+  };
+  const std::vector<std::string_view> raws = sdk::split_lines(text);
+  chars.assign(text.size(), U'\0');
+  std::vector<Span> spans;
+  spans.reserve(raws.size());
   int page = 0;
   bool next_starts_page = false;
-  int no = 0;
-  for (std::string_view raw : sdk::split_lines(text)) {
-    ++no;
-    std::u32string u;
+  size_t base = 0;
+  for (std::string_view raw : raws) {
     bool page_start = next_starts_page;
     next_starts_page = false;
-    for (char32_t c : sdk::to_u32(raw)) {
+    // Decoded in place, then CRs dropped and form feeds handled.
+    const size_t n = sdk::decode_utf8(raw, chars.data() + base);
+    size_t w = base;
+    for (size_t j = base; j < base + n; ++j) {
+      const char32_t c = chars[j];
       if (c == U'\r') continue;
       if (c == U'\f') {
         // A form feed before any text starts this line's page, after text the next line's.
-        bool only_space = std::all_of(u.begin(), u.end(), [](char32_t x) { return is_space(x); });
+        bool only_space = std::all_of(chars.begin() + static_cast<long>(base), chars.begin() + static_cast<long>(w),
+                                      [](char32_t x) { return is_space(x); });
         if (only_space) {
           ++page;
           page_start = true;
-          u.clear();
+          w = base;
         } else {
           next_starts_page = true;
         }
         continue;
       }
-      u.push_back(c);
+      chars[w++] = c;
     }
-    lines.push_back(make_line(u, no, page, page_start));
+    spans.push_back(Span{base, w - base, page, page_start});
+    base = w;
     if (next_starts_page) ++page;
   }
+  std::vector<Line> lines;
+  lines.reserve(spans.size());
+  int no = 0;
+  for (const Span &sp : spans)
+    lines.push_back(make_line(std::u32string_view(chars.data() + sp.from, sp.size), ++no, sp.page, sp.page_start));
   mark_page_numbers(lines);
   mark_running_lines(lines);
   return lines;

@@ -13,9 +13,9 @@ namespace docpipe::space_aligned {
 enum Metric { kChars = 0, kDisplay = 1 };
 
 struct Word {
-  std::u32string text;
-  int s[2]{};  // start, per metric
-  int e[2]{};  // end (exclusive), per metric
+  std::u32string_view text;  // into the code points read_lines keeps
+  int s[2]{};                // start, per metric
+  int e[2]{};                // end (exclusive), per metric
   bool value = false;
   int depth = 0;   // enumerator depth (detail::enumerator_depth), 0 = none
   int number = 0;  // enumerator value
@@ -54,6 +54,7 @@ struct Line {
 };
 
 // Splits, tokenises and classifies every line; page breaks are form feeds.
-std::vector<Line> read_lines(std::string_view text);
+// The words' text points into `chars`, which must outlive the lines.
+std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars);
 
 }  // namespace docpipe::space_aligned

@@ -32,19 +32,22 @@ int overlap(const Word &a, const Word &b, int m) { return std::min(a.e[m], b.e[m
 // Pieces of one cell, in reading order; no space where either side is CJK
 // (wrapped or letter-spaced Chinese), one space otherwise.
 std::string join_words(const std::vector<const Word *> &ws) {
-  std::u32string out;
+  std::string out;
+  char32_t last = 0;  // of the text so far, when there is some
+  bool any = false;
   for (const Word *w : ws) {
-    if (!out.empty() && !w->text.empty() && !is_cjk(out.back()) && !is_cjk(w->text.front())) out.push_back(U' ');
-    out += w->text;
+    if (any && !w->text.empty() && !is_cjk(last) && !is_cjk(w->text.front())) out += ' ';
+    sdk::append_utf8(w->text, out);
+    if (!w->text.empty()) last = w->text.back(), any = true;
   }
-  return sdk::to_utf8(out);
+  return out;
 }
 
 std::string flat_text(const std::vector<Line> &lines, const Region &r) {
-  std::u32string all;
+  std::string all;
   for (int i = r.first; i <= r.last; ++i)
-    for (const Word &w : lines[i].words) all += w.text;
-  return sdk::to_utf8(all);
+    for (const Word &w : lines[i].words) sdk::append_utf8(w.text, all);
+  return all;
 }
 
 TableKind classify(const std::vector<Line> &lines, const Region &r) {
@@ -94,20 +97,16 @@ struct Fit {
 constexpr double kInf = 1e18;
 constexpr double kDrop = 100;
 
-// C is n x K, row-major. `forbid_i`/`forbid_k` (when forbid_i >= 0) make one
-// pairing cost kInf / 4, for the margins. The tables are flat and reused:
-// fit_row asks for n + 1 solutions per row.
-double solve(const std::vector<double> &C, int n, int K, std::vector<int> *assign, int forbid_i = -1,
-             int forbid_k = -1) {
-  thread_local std::vector<double> f;
-  thread_local std::vector<char> how;
+// C is n x K, row-major. solve() fills the flat table f ((n + 1) x (K + 1))
+// and returns the least cost; with `assign` it also reads the assignment
+// back. solve_forbidding() gives the least cost when pairing (forbid_i,
+// forbid_k) costs kInf / 4, for the margins: the rows of f above forbid_i do
+// not depend on it, so only the rows from there on are computed again (the
+// same sums in the same order as a solution from scratch).
+void dp_rows(const std::vector<double> &C, int K, const double *prev, double *cur, int from, int to, int forbid_i,
+             int forbid_k, char *how) {
   const size_t W = static_cast<size_t>(K) + 1;
-  f.assign((static_cast<size_t>(n) + 1) * W, kInf);
-  if (assign != nullptr) how.assign((static_cast<size_t>(n) + 1) * W, 0);
-  for (int k = 0; k <= K; ++k) f[k] = 0;
-  for (int i = 1; i <= n; ++i) {
-    const double *prev = &f[(i - 1) * W];
-    double *cur = &f[i * W];
+  for (int i = from; i <= to; ++i, prev = cur, cur += W) {
     const double *c = &C[static_cast<size_t>(i - 1) * K];
     for (int k = 0; k <= K; ++k) {
       double best = prev[k] + kDrop;
@@ -118,9 +117,18 @@ double solve(const std::vector<double> &C, int n, int K, std::vector<int> *assig
         if (prev[k - 1] + cost < best) best = prev[k - 1] + cost, h = 1;
       }
       cur[k] = best;
-      if (assign != nullptr) how[i * W + k] = h;
+      if (how != nullptr) how[static_cast<size_t>(i) * W + k] = h;
     }
   }
+}
+
+double solve(const std::vector<double> &C, int n, int K, std::vector<double> &f, std::vector<int> *assign) {
+  thread_local std::vector<char> how;
+  const size_t W = static_cast<size_t>(K) + 1;
+  f.assign((static_cast<size_t>(n) + 1) * W, kInf);
+  if (assign != nullptr) how.assign((static_cast<size_t>(n) + 1) * W, 0);
+  for (int k = 0; k <= K; ++k) f[k] = 0;
+  dp_rows(C, K, &f[0], &f[W], 1, n, -1, -1, assign != nullptr ? how.data() : nullptr);
   if (assign != nullptr) {
     assign->assign(n, -1);
     int i = n, k = K;
@@ -140,19 +148,33 @@ double solve(const std::vector<double> &C, int n, int K, std::vector<int> *assig
   return f[static_cast<size_t>(n) * W + K];
 }
 
-Fit fit_row(const std::vector<const Word *> &vals, const std::vector<std::vector<Interval>> &ev, int K, int m) {
-  Fit out;
-  const int n = static_cast<int>(vals.size());
-  if (K == 0) {
-    out.column.assign(n, -1);
-    out.margin.assign(n, 0);
-    return out;
-  }
-  // Centres for columns without evidence: interpolated between neighbours.
-  std::vector<double> centre(K, std::numeric_limits<double>::quiet_NaN());
+double solve_forbidding(const std::vector<double> &C, int n, int K, const std::vector<double> &f, int forbid_i,
+                        int forbid_k) {
+  thread_local std::vector<double> g;
+  const size_t W = static_cast<size_t>(K) + 1;
+  const int rows = n - forbid_i;  // DP rows forbid_i + 1 .. n
+  g.assign(static_cast<size_t>(rows) * W, kInf);
+  dp_rows(C, K, &f[static_cast<size_t>(forbid_i) * W], g.data(), forbid_i + 1, n, forbid_i, forbid_k, nullptr);
+  return g[static_cast<size_t>(rows - 1) * W + K];
+}
+
+// What fit_row needs of a page's evidence, computed once per page: the
+// centre of every column (interpolated between neighbours where a column
+// has no evidence) and each column's distinct intervals (the least cost
+// over them is the least cost over all).
+struct Columns {
+  std::vector<double> centre;
+  std::vector<std::vector<Interval>> distinct;
+};
+
+Columns columns_of(const std::vector<std::vector<Interval>> &ev, int K) {
+  Columns out;
+  std::vector<double> &centre = out.centre;
+  centre.assign(K, std::numeric_limits<double>::quiet_NaN());
+  std::vector<double> mids;
   for (int k = 0; k < K; ++k) {
     if (ev[k].empty()) continue;
-    std::vector<double> mids;
+    mids.clear();
     for (const Interval &iv : ev[k]) mids.push_back(iv.mid());
     std::sort(mids.begin(), mids.end());
     centre[k] = mids[mids.size() / 2];
@@ -178,28 +200,51 @@ Fit fit_row(const std::vector<const Word *> &vals, const std::vector<std::vector
     else
       centre[k] = k * spacing;
   }
-  std::vector<double> C(static_cast<size_t>(n) * K, 0);
+  out.distinct.resize(K);
+  for (int k = 0; k < K; ++k) {
+    std::vector<Interval> &d = out.distinct[k];
+    d = ev[k];
+    std::sort(d.begin(), d.end(),
+              [](const Interval &a, const Interval &b) { return a.s < b.s || (a.s == b.s && a.e < b.e); });
+    d.erase(
+        std::unique(d.begin(), d.end(), [](const Interval &a, const Interval &b) { return a.s == b.s && a.e == b.e; }),
+        d.end());
+  }
+  return out;
+}
+
+Fit fit_row(const std::vector<const Word *> &vals, const Columns &cols, int K, int m) {
+  Fit out;
+  const int n = static_cast<int>(vals.size());
+  if (K == 0) {
+    out.column.assign(n, -1);
+    out.margin.assign(n, 0);
+    return out;
+  }
+  thread_local std::vector<double> C, f;
+  C.assign(static_cast<size_t>(n) * K, 0);
   auto cost = [&](int i, int k) -> double & { return C[static_cast<size_t>(i) * K + k]; };
   for (int i = 0; i < n; ++i) {
     const Interval v{static_cast<double>(vals[i]->s[m]), static_cast<double>(vals[i]->e[m])};
     for (int k = 0; k < K; ++k) {
-      if (ev[k].empty()) {
-        cost(i, k) = 0.5 + 0.5 * std::fabs(v.mid() - centre[k]);
+      const std::vector<Interval> &ev = cols.distinct[k];
+      if (ev.empty()) {
+        cost(i, k) = 0.5 + 0.5 * std::fabs(v.mid() - cols.centre[k]);
         continue;
       }
       double best = kInf;
-      for (const Interval &e : ev[k]) {
+      for (const Interval &e : ev) {
         const double gap = std::max({0.0, e.s - v.e, v.s - e.e});
         best = std::min(best, gap + 0.02 * std::fabs(v.mid() - e.mid()));
       }
       cost(i, k) = best;
     }
   }
-  const double best = solve(C, n, K, &out.column);
+  const double best = solve(C, n, K, f, &out.column);
   out.margin.assign(n, kInf);
   for (int i = 0; i < n; ++i) {
     if (out.column[i] < 0) continue;
-    out.margin[i] = solve(C, n, K, nullptr, i, out.column[i]) - best;
+    out.margin[i] = solve_forbidding(C, n, K, f, i, out.column[i]) - best;
   }
   return out;
 }
@@ -705,9 +750,13 @@ class TableBuilder {
 
     std::vector<Fit> fits(rows.size());
     auto fit_all = [&] {
+      std::map<int, Columns> columns;  // per page, from its evidence as it is now
       for (size_t r = 0; r < rows.size(); ++r) {
         if (rows[r].value_line < 0) continue;
-        fits[r] = fit_row(values_of(rows[r]), ev[page_of(rows[r])], K, m_);
+        const int page = page_of(rows[r]);
+        auto it = columns.find(page);
+        if (it == columns.end()) it = columns.emplace(page, columns_of(ev[page], K)).first;
+        fits[r] = fit_row(values_of(rows[r]), it->second, K, m_);
       }
     };
     fit_all();

@@ -12,6 +12,12 @@ namespace docpipe::sdk {
 // Code points of a valid UTF-8 string.
 std::u32string to_u32(std::string_view utf8);
 std::string to_utf8(std::u32string_view text);
+// The same without a new string, for loops over many lines or cells:
+// decode_utf8 writes the code points of `utf8` to `out` (room for
+// utf8.size() of them) and returns their count; append_utf8 appends the
+// encoding of `text` to `out`.
+size_t decode_utf8(std::string_view utf8, char32_t *out);
+void append_utf8(std::u32string_view text, std::string &out);
 
 // East Asian Width: W and F count 2 columns, everything else 1 (A counts 1),
 // combining marks and zero-width characters 0.
