@@ -55,6 +55,17 @@ TEST_CASE("attribute and text escaping is pugixml's, for every ASCII character")
   }
 }
 
+TEST_CASE("attribute and text escaping is pugixml's for a special character at any offset of a long value") {
+  // Long values are scanned eight bytes at a time: every offset of a block.
+  for (int c = 1; c < 128; ++c)
+    for (size_t at = 0; at < 24; ++at) {
+      std::string s(24, 'x');
+      s[at] = static_cast<char>(c);
+      INFO("character " << c << " at " << at);
+      CHECK(ours(s) == pugixml_escapes(s));
+    }
+}
+
 TEST_CASE("attribute and text escaping is pugixml's on random mixed text") {
   const std::string pool[] = {"&",    "<",    ">", "\"", "'",  "\t", "\n", "\r",
                               "\x01", "\x1f", "a", " ",  "表", "（", "—",  "&amp;"};

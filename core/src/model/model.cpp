@@ -2,9 +2,14 @@
 
 #include <unicode/utf8.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <docpipe/sdk/text.hpp>
 #include <map>
+#include <memory>
 #include <regex>
 
 #include "error.hpp"
@@ -37,75 +42,191 @@ std::string fixed(double v) {
   return buf;
 }
 
+// Whether any of the 8 bytes at p is below 0x20 or one of the three given
+// (bit tricks from "Bit Twiddling Hacks": exact for the any-byte question).
+inline bool block_has_special(const char *p, uint8_t a, uint8_t b, uint8_t c) {
+  constexpr uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  auto has_zero = [&](uint64_t v) { return (v - ones) & ~v & highs; };
+  return (((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * a)) | has_zero(x ^ (ones * b)) |
+          has_zero(x ^ (ones * c))) != 0;
+}
+
+// Offset of the first 8-byte block that may need escaping (a fast scan over
+// the Chinese text that makes up most values), or the size rounded down.
+inline size_t clean_prefix(std::string_view s, uint8_t a, uint8_t b, uint8_t c) {
+  size_t i = 0;
+  while (i + 8 <= s.size() && !block_has_special(s.data() + i, a, b, c)) i += 8;
+  return i;
+}
+
+// Escapes as pugixml does (core_model_test compares the two).
+template <class Out>
+void escape_attribute(Out &out, std::string_view value) {
+  size_t from = 0;
+  for (size_t i = clean_prefix(value, '&', '<', '"'); i < value.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c >= 32 && c != '&' && c != '<' && c != '"') continue;
+    out.append(value.data() + from, i - from);
+    from = i + 1;
+    switch (c) {
+      case '&':
+        out.append("&amp;", 5);
+        break;
+      case '<':
+        out.append("&lt;", 4);
+        break;
+      case '"':
+        out.append("&quot;", 6);
+        break;
+      default:  // a control character, as pugixml writes it
+        out.append("&#", 2);
+        out.push_back(static_cast<char>('0' + c / 10));
+        out.push_back(static_cast<char>('0' + c % 10));
+        out.push_back(';');
+    }
+  }
+  out.append(value.data() + from, value.size() - from);
+}
+
+template <class Out>
+void escape_text(Out &out, std::string_view text) {
+  size_t from = 0;
+  // (tab, LF and CR stop the fast scan too; the byte loop lets them through)
+  for (size_t i = clean_prefix(text, '&', '<', '>'); i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c >= 32 || c == '\t' || c == '\n' || c == '\r') && c != '&' && c != '<' && c != '>') continue;
+    out.append(text.data() + from, i - from);
+    from = i + 1;
+    switch (c) {
+      case '&':
+        out.append("&amp;", 5);
+        break;
+      case '<':
+        out.append("&lt;", 4);
+        break;
+      case '>':
+        out.append("&gt;", 4);
+        break;
+      default:
+        out.append("&#", 2);
+        out.push_back(static_cast<char>('0' + c / 10));
+        out.push_back(static_cast<char>('0' + c % 10));
+        out.push_back(';');
+    }
+  }
+  out.append(text.data() + from, text.size() - from);
+}
+
+// A growable byte buffer for the model text: appends are a capacity check
+// and a memcpy (std::string's appends cost several times that, and a model
+// is thousands of them). One per thread, reused from report to report.
+class TextBuffer {
+ public:
+  void clear() { size_ = 0; }
+  std::string_view view() const { return {data_.get(), size_}; }
+  void reserve(size_t more) {
+    if (size_ + more <= capacity_) return;
+    const size_t cap = std::max(capacity_ * 2, size_ + more + 4096);
+    auto grown = std::make_unique<char[]>(cap);
+    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+    data_ = std::move(grown);
+    capacity_ = cap;
+  }
+  void append(const char *p, size_t n) {
+    reserve(n);
+    std::memcpy(data_.get() + size_, p, n);
+    size_ += n;
+  }
+  void append(std::string_view s) { append(s.data(), s.size()); }
+  void push_back(char c) {
+    reserve(1);
+    data_[size_++] = c;
+  }
+  void spaces(size_t n) {
+    reserve(n);
+    std::memset(data_.get() + size_, ' ', n);
+    size_ += n;
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0, capacity_ = 0;
+};
+
 // Appends the model's XML in pugixml's layout: two spaces per level,
 // `<e a="v" />` when empty, `<e a="v">text</e>` for text, children on lines.
+// Names are string literals; values are escaped as pugixml escapes them.
 class XmlText {
  public:
-  explicit XmlText(std::string &out) : out_(out) {}
+  explicit XmlText(TextBuffer &out) : out_(out) {}
 
-  XmlText &open(const char *name, int depth) {
-    out_.append(static_cast<size_t>(depth) * 2, ' ');
-    out_ += '<';
-    out_ += name;
+  XmlText &open(std::string_view name, int depth) {
+    out_.spaces(static_cast<size_t>(depth) * 2);
+    out_.push_back('<');
+    out_.append(name);
     return *this;
   }
-  XmlText &attr(const char *name, std::string_view value) {
-    out_ += ' ';
-    out_ += name;
-    out_ += "=\"";
-    append_escaped_attribute(out_, value);
-    out_ += '"';
+  XmlText &attr(std::string_view name, std::string_view value) {
+    begin_attr(name);
+    escape_attribute(out_, value);
+    out_.push_back('"');
     return *this;
   }
   // (without this, a string literal would convert to bool, not string_view)
-  XmlText &attr(const char *name, const char *value) { return attr(name, std::string_view(value)); }
-  XmlText &attr(const char *name, long long value) {
+  XmlText &attr(std::string_view name, const char *value) { return attr(name, std::string_view(value)); }
+  XmlText &attr(std::string_view name, long long value) {
     char buf[24];
-    const int n = std::snprintf(buf, sizeof buf, "%lld", value);
-    return raw_attr(name, std::string_view(buf, static_cast<size_t>(n)));
+    const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    return raw_attr(name, std::string_view(buf, static_cast<size_t>(end - buf)));
   }
-  XmlText &attr(const char *name, bool value) { return raw_attr(name, value ? "true" : "false"); }
+  XmlText &attr(std::string_view name, bool value) { return raw_attr(name, value ? "true" : "false"); }
   XmlText &lines(int first, int last) {
     if (first <= 0) return *this;
     attr("first-line", static_cast<long long>(first));
     return attr("last-line", static_cast<long long>(last > 0 ? last : first));
   }
-  void empty() { out_ += " />\n"; }
-  void children() { out_ += ">\n"; }
-  void text(const char *name, std::string_view text) {
-    out_ += '>';
-    append_escaped_text(out_, text);
-    out_ += "</";
-    out_ += name;
-    out_ += ">\n";
+  void empty() { out_.append(" />\n"); }
+  void children() { out_.append(">\n"); }
+  void text(std::string_view name, std::string_view text) {
+    out_.push_back('>');
+    escape_text(out_, text);
+    out_.append("</");
+    out_.append(name);
+    out_.append(">\n");
   }
-  void close(const char *name, int depth) {
-    out_.append(static_cast<size_t>(depth) * 2, ' ');
-    out_ += "</";
-    out_ += name;
-    out_ += ">\n";
+  void close(std::string_view name, int depth) {
+    out_.spaces(static_cast<size_t>(depth) * 2);
+    out_.append("</");
+    out_.append(name);
+    out_.append(">\n");
   }
   // A container: `<name />` when it will have no children, else `<name>`.
-  void container(const char *name, int depth, bool has_children) {
+  void container(std::string_view name, int depth, bool has_children) {
     open(name, depth);
     has_children ? children() : empty();
   }
 
  private:
-  XmlText &raw_attr(const char *name, std::string_view value) {
-    out_ += ' ';
-    out_ += name;
-    out_ += "=\"";
-    out_ += value;
-    out_ += '"';
+  void begin_attr(std::string_view name) {
+    out_.reserve(name.size() + 3);
+    out_.push_back(' ');
+    out_.append(name);
+    out_.append("=\"");
+  }
+  XmlText &raw_attr(std::string_view name, std::string_view value) {
+    begin_attr(name);
+    out_.append(value);
+    out_.push_back('"');
     return *this;
   }
-  std::string &out_;
+  TextBuffer &out_;
 };
 
-struct StringWriter : pugi::xml_writer {
-  explicit StringWriter(std::string &o) : out(o) {}
-  std::string &out;
+struct BufferWriter : pugi::xml_writer {
+  explicit BufferWriter(TextBuffer &o) : out(o) {}
+  TextBuffer &out;
   void write(const void *data, size_t size) override { out.append(static_cast<const char *>(data), size); }
 };
 
@@ -166,59 +287,8 @@ ReportMeta report_metadata(pugi::xml_node body) {
   return report;
 }
 
-void append_escaped_attribute(std::string &out, std::string_view value) {
-  size_t from = 0;
-  for (size_t i = 0; i < value.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(value[i]);
-    if (c >= 32 && c != '&' && c != '<' && c != '"') continue;
-    out.append(value, from, i - from);
-    from = i + 1;
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:  // a control character, as pugixml writes it
-        out += "&#";
-        out += static_cast<char>('0' + c / 10);
-        out += static_cast<char>('0' + c % 10);
-        out += ';';
-    }
-  }
-  out.append(value, from);
-}
-
-void append_escaped_text(std::string &out, std::string_view text) {
-  size_t from = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if ((c >= 32 || c == '\t' || c == '\n' || c == '\r') && c != '&' && c != '<' && c != '>') continue;
-    out.append(text, from, i - from);
-    from = i + 1;
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += "&#";
-        out += static_cast<char>('0' + c / 10);
-        out += static_cast<char>('0' + c % 10);
-        out += ';';
-    }
-  }
-  out.append(text, from);
-}
+void append_escaped_attribute(std::string &out, std::string_view value) { escape_attribute(out, value); }
+void append_escaped_text(std::string &out, std::string_view text) { escape_text(out, text); }
 
 pugi::xml_node parse_body(pugi::xml_document &doc, const std::string &plugin, std::string_view body_xml) {
   const pugi::xml_parse_result r = doc.load_buffer(
@@ -287,10 +357,10 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
                         const templates::Mapping &m, const std::vector<templates::Check> &checks,
                         const Verdict &verdict) {
   using namespace templates;
-  std::string out;
-  out.reserve(64 * 1024 + m.records.size() * 256 + checks.size() * 320);
+  thread_local TextBuffer out;
+  out.clear();
   XmlText x(out);
-  out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   x.open("document", 0).attr("model-version", kModelVersion).children();
   x.open("metadata", 1).children();
   x.open("source", 2)
@@ -318,18 +388,25 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
   x.open("producer", 2).attr("name", "docpipe").attr("version", DOCPIPE_VERSION).empty();
   x.close("metadata", 1);
 
-  StringWriter w(out);
+  BufferWriter w(out);
   body.print(w, "  ", pugi::format_default, pugi::encoding_utf8, 1);
 
   if (m.tmpl != nullptr) x.open("template", 1).attr("id", m.tmpl->id).attr("title", m.tmpl->title).empty();
   // Record ids are c1, c2, ... in template order; checks name their cells by them.
-  auto record_id = [&](const Record *r) { return "c" + std::to_string(r - m.records.data() + 1); };
+  auto append_record_id = [&](std::string &to, const Record *r) {
+    char buf[24] = {'c'};
+    const auto end = std::to_chars(buf + 1, buf + sizeof buf, r - m.records.data() + 1).ptr;
+    to.append(buf, static_cast<size_t>(end - buf));
+  };
+  std::string id;
   x.container("records", 1, !m.records.empty());
   for (const Record &r : m.records) {
     const Table &tab = m.tmpl->tables[r.cell.table];
     const Section &sec = tab.sections[r.cell.section];
+    id.clear();
+    append_record_id(id, &r);
     x.open("record", 2)
-        .attr("id", record_id(&r))
+        .attr("id", id)
         .attr("table", tab.name)
         .attr("row", sec.rows[r.cell.row].path)
         .attr("column", sec.columns[r.cell.column].path)
@@ -358,7 +435,7 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
       if (t.record == nullptr) continue;
       std::string &list = t.expected_side ? expected_cells : actual_cells;
       if (!list.empty()) list += ' ';
-      list += record_id(t.record);
+      append_record_id(list, t.record);
     }
     x.open("check", 2)
         .attr("identity", c.identity->id)
@@ -396,7 +473,7 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
   }
   if (!m.findings.empty()) x.close("diagnostics", 1);
   x.close("document", 0);
-  return out;
+  return std::string(out.view());
 }
 
 }  // namespace docpipe::model
