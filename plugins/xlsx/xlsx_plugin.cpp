@@ -113,7 +113,7 @@ std::vector<Record> read_records(pugi::xml_node root) {
 
 void write_metadata(Workbook &wb, pugi::xml_node root) {
   const Formats &f = wb.formats();
-  Sheet sheet = wb.add_sheet("metadata");
+  Sheet &sheet = wb.add_sheet("metadata");
   int r = 0;
   auto line = [&](std::string_view field, std::string_view value) {
     sheet.text(r, 0, field, f.bold);
@@ -162,7 +162,7 @@ void write_metadata(Workbook &wb, pugi::xml_node root) {
 // A body table exactly as the model lays it out.
 void write_body_table(Workbook &wb, const Grid &grid, int index) {
   const Formats &f = wb.formats();
-  Sheet sheet = wb.add_sheet("table-" + std::to_string(index));
+  Sheet &sheet = wb.add_sheet("table-" + std::to_string(index));
   std::vector<bool> covered(static_cast<size_t>(grid.rows) * grid.cols, false);
   for (const GridCell &g : grid.cells) {
     for (int r = g.row; r < g.row + g.rowspan; ++r) {
@@ -171,7 +171,7 @@ void write_body_table(Workbook &wb, const Grid &grid, int index) {
     const std::optional<double> parsed = g.blank() ? std::nullopt : plain_number(g.text);
     const bool is_number = parsed.has_value();
     const double value = parsed.value_or(0);  // plain double: keeps g++ 12's -Wmaybe-uninitialized quiet
-    lxw_format *fmt = g.header ? f.header : is_number ? f.number : f.text;
+    Format fmt = g.header ? f.header : is_number ? f.number : f.text;
     const std::string_view text = g.blank() ? std::string_view() : std::string_view(g.text);
     if (g.rowspan > 1 || g.colspan > 1) {
       sheet.merge(g.row, g.col, g.row + g.rowspan - 1, g.col + g.colspan - 1, is_number ? "" : text, fmt);
@@ -229,7 +229,7 @@ struct Axis {
 // Group merges lie at depths where the spanning last levels have already
 // ended, so no two merges overlap.
 template <class Cell>
-void write_axis_labels(Sheet &sheet, const Axis &axis, int base, lxw_format *fmt, Cell cell) {
+void write_axis_labels(Sheet &sheet, const Axis &axis, int base, Format fmt, Cell cell) {
   for (size_t i = 0; i < axis.keys.size(); ++i) {
     const auto &levels = axis.levels[i];
     if (levels.empty()) {  // table 3's single row has the empty path
@@ -275,7 +275,7 @@ void write_template_table(Workbook &wb, const std::string &title, const std::vec
   const int label_cols = rows.depth;
   const int header_rows = cols.depth;
 
-  Sheet sheet = wb.add_sheet(title);
+  Sheet &sheet = wb.add_sheet(title);
   if (label_cols * header_rows > 1) {
     sheet.merge(0, 0, header_rows - 1, label_cols - 1, "", f.header);
   } else {
@@ -315,7 +315,7 @@ void write_template_table(Workbook &wb, const std::string &title, const std::vec
 void write_values(Workbook &wb, const std::vector<Record> &records, const std::string &file,
                   const std::string &template_id) {
   const Formats &f = wb.formats();
-  Sheet sheet = wb.add_sheet("values");
+  Sheet &sheet = wb.add_sheet("values");
   int c = 0;
   for (const char *h :
        {"file", "template", "table", "row", "column", "value", "state", "number", "unit", "source_line", "placement"}) {
@@ -323,17 +323,17 @@ void write_values(Workbook &wb, const std::vector<Record> &records, const std::s
   }
   int r = 1;
   for (const Record &rec : records) {
-    sheet.text(r, 0, file, nullptr);
-    sheet.text(r, 1, template_id, nullptr);
-    sheet.text(r, 2, rec.table, nullptr);
-    sheet.text(r, 3, rec.row, nullptr);
-    sheet.text(r, 4, rec.column, nullptr);
-    sheet.text(r, 5, rec.value, nullptr);  // the raw text, always as text
-    sheet.text(r, 6, rec.state, nullptr);
-    if (const auto n = model_number(rec.number)) sheet.number(r, 7, *n, nullptr, rec.number);
-    sheet.text(r, 8, rec.unit, nullptr);
-    if (const auto n = model_number(rec.first_line)) sheet.number(r, 9, *n, nullptr, rec.first_line);
-    sheet.text(r, 10, rec.placement, nullptr);
+    sheet.text(r, 0, file, f.none);
+    sheet.text(r, 1, template_id, f.none);
+    sheet.text(r, 2, rec.table, f.none);
+    sheet.text(r, 3, rec.row, f.none);
+    sheet.text(r, 4, rec.column, f.none);
+    sheet.text(r, 5, rec.value, f.none);  // the raw text, always as text
+    sheet.text(r, 6, rec.state, f.none);
+    if (const auto n = model_number(rec.number)) sheet.number(r, 7, *n, f.none, rec.number);
+    sheet.text(r, 8, rec.unit, f.none);
+    if (const auto n = model_number(rec.first_line)) sheet.number(r, 9, *n, f.none, rec.first_line);
+    sheet.text(r, 10, rec.placement, f.none);
     ++r;
   }
   sheet.autofilter(0, 0, r - 1, c - 1);
@@ -343,7 +343,7 @@ void write_values(Workbook &wb, const std::vector<Record> &records, const std::s
 
 void write_checks(Workbook &wb, pugi::xml_node root) {
   const Formats &f = wb.formats();
-  Sheet sheet = wb.add_sheet("checks");
+  Sheet &sheet = wb.add_sheet("checks");
   int c = 0;
   for (const char *h : {"identity", "table", "row", "column", "result", "expected", "actual", "tie-break", "terms"}) {
     sheet.text(0, c++, h, f.bold);
@@ -352,20 +352,20 @@ void write_checks(Workbook &wb, pugi::xml_node root) {
   for (pugi::xml_node rec : root.child("records").children("record")) records.emplace(attr(rec, "id"), rec);
   int r = 1;
   for (pugi::xml_node ch = root.child("checks").child("check"); ch; ch = ch.next_sibling("check"), ++r) {
-    sheet.text(r, 0, attr(ch, "identity"), nullptr);
-    sheet.text(r, 1, attr(ch, "table"), nullptr);
-    sheet.text(r, 2, attr(ch, "row"), nullptr);
-    sheet.text(r, 3, attr(ch, "column"), nullptr);
+    sheet.text(r, 0, attr(ch, "identity"), f.none);
+    sheet.text(r, 1, attr(ch, "table"), f.none);
+    sheet.text(r, 2, attr(ch, "row"), f.none);
+    sheet.text(r, 3, attr(ch, "column"), f.none);
     const std::string result = attr(ch, "result");
-    sheet.text(r, 4, result, result == "fail" ? f.fail : nullptr);
+    sheet.text(r, 4, result, result == "fail" ? f.fail : f.none);
     for (int k : {5, 6}) {
       const std::string v = attr(ch, k == 5 ? "expected" : "actual");
       if (const auto n = model_number(v))
-        sheet.number(r, k, *n, nullptr, v);
+        sheet.number(r, k, *n, f.none, v);
       else
-        sheet.text(r, k, v, nullptr);
+        sheet.text(r, k, v, f.none);
     }
-    sheet.text(r, 7, attr(ch, "tie-break"), nullptr);
+    sheet.text(r, 7, attr(ch, "tie-break"), f.none);
     // One line per cell involved: "expected: <row> | <column> = <value>".
     std::string terms;
     for (const char *side : {"expected", "actual"}) {
