@@ -17,6 +17,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <ctime>
@@ -211,37 +212,43 @@ class SharedStrings {
     out += "\" uniqueCount=\"";
     xml::num(out, strings_.size());
     out += "\">";
-    std::string escaped;
     for (const auto &p : strings_) {
-      std::string_view s = *p;
-      // Control characters other than TAB and LF become _xHHHH_.
-      if (std::any_of(s.begin(), s.end(), control)) {
-        escaped.clear();
-        for (char c : s) {
-          if (control(c)) {
-            static constexpr char hex[] = "0123456789ABCDEF";
-            escaped += "_x00";
-            escaped += hex[(c >> 4) & 0xF];
-            escaped += hex[c & 0xF];
-            escaped += '_';
-          } else {
-            escaped += c;
-          }
-        }
-        s = escaped;
-      }
-      // Leading or trailing white space is kept only when marked so.
-      const bool preserve = !s.empty() && (space(s.front()) || space(s.back()));
+      const std::string_view str = *p;
+      // Leading or trailing white space is kept only when marked so; the
+      // other white space characters are controls, escaped below.
+      const bool preserve = !str.empty() && (kept_space(str.front()) || kept_space(str.back()));
       out += preserve ? "<si><t xml:space=\"preserve\">" : "<si><t>";
-      xml::data(out, s);
+      // One pass: & < > as entities, control characters other than TAB
+      // and LF as _xHHHH_ (libxlsxwriter's order: the latter first).
+      size_t from = 0;
+      for (size_t i = 0; i < str.size(); ++i) {
+        const auto c = static_cast<unsigned char>(str[i]);
+        if (kClass[c] == 0) continue;
+        out.append(str.data() + from, i - from);
+        from = i + 1;
+        if (kClass[c] == 2) {
+          static constexpr char hex[] = "0123456789ABCDEF";
+          const char esc[] = {'_', 'x', '0', '0', hex[c >> 4], hex[c & 0xF], '_'};
+          out.append(esc, sizeof esc);
+        } else {
+          out += c == '&' ? "&amp;" : c == '<' ? "&lt;" : "&gt;";
+        }
+      }
+      out.append(str.data() + from, str.size() - from);
       out += "</t></si>";
     }
     out += "</sst>";
   }
 
  private:
-  static bool control(char c) { return (c >= 0x01 && c <= 0x08) || (c >= 0x0B && c <= 0x1F); }
-  static bool space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+  static bool kept_space(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+  // 0 as is, 1 an XML entity, 2 a control character.
+  static constexpr auto kClass = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0x01; c <= 0x1F; ++c) t[c] = c == '\t' || c == '\n' ? 0 : 2;
+    t['&'] = t['<'] = t['>'] = 1;
+    return t;
+  }();
 
   struct Hash {
     using is_transparent = void;

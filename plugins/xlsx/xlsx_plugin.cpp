@@ -98,15 +98,18 @@ std::vector<std::string> split_path(std::string_view path) {
   return levels;
 }
 
+// A record's attributes, pointing into the parsed model (which outlives
+// them): no copies of the ~200 records' nine strings.
 struct Record {
-  std::string table, row, column, value, state, number, unit, placement, first_line;
+  std::string_view table, row, column, value, state, number, unit, placement, first_line;
 };
 
 std::vector<Record> read_records(pugi::xml_node root) {
   std::vector<Record> out;
+  auto a = [](pugi::xml_node n, const char *name) { return std::string_view(n.attribute(name).as_string()); };
   for (pugi::xml_node r = root.child("records").child("record"); r; r = r.next_sibling("record")) {
-    out.push_back(Record{attr(r, "table"), attr(r, "row"), attr(r, "column"), attr(r, "value"), attr(r, "state"),
-                         attr(r, "number"), attr(r, "unit"), attr(r, "placement"), attr(r, "first-line")});
+    out.push_back(Record{a(r, "table"), a(r, "row"), a(r, "column"), a(r, "value"), a(r, "state"), a(r, "number"),
+                         a(r, "unit"), a(r, "placement"), a(r, "first-line")});
   }
   return out;
 }
@@ -198,13 +201,13 @@ void write_body_table(Workbook &wb, const Grid &grid, int index) {
 struct Axis {
   std::vector<std::string> keys;
   std::vector<std::vector<std::string>> levels;
-  std::map<std::string, int> index;
-  int depth = 1;  // label columns (rows axis) or header rows (columns axis); at least 1
+  std::map<std::string_view, int> index;  // keys point into the model
+  int depth = 1;                          // label columns (rows axis) or header rows (columns axis); at least 1
 
-  int add(const std::string &key) {
+  int add(std::string_view key) {
     const auto [it, inserted] = index.try_emplace(key, static_cast<int>(keys.size()));
     if (inserted) {
-      keys.push_back(key);
+      keys.emplace_back(key);
       levels.push_back(split_path(key));
       depth = std::max(depth, static_cast<int>(levels.back().size()));
     }
@@ -348,8 +351,9 @@ void write_checks(Workbook &wb, pugi::xml_node root) {
   for (const char *h : {"identity", "table", "row", "column", "result", "expected", "actual", "tie-break", "terms"}) {
     sheet.text(0, c++, h, f.bold);
   }
-  std::map<std::string, pugi::xml_node, std::less<>> records;  // record id -> record
-  for (pugi::xml_node rec : root.child("records").children("record")) records.emplace(attr(rec, "id"), rec);
+  std::map<std::string_view, pugi::xml_node> records;  // record id (in the model) -> record
+  for (pugi::xml_node rec : root.child("records").children("record"))
+    records.emplace(rec.attribute("id").as_string(), rec);
   int r = 1;
   for (pugi::xml_node ch = root.child("checks").child("check"); ch; ch = ch.next_sibling("check"), ++r) {
     sheet.text(r, 0, attr(ch, "identity"), f.none);
@@ -457,10 +461,10 @@ struct XlsxOutput {
       if (want.template_tables) {
         // Template tables in the order their first record appears.
         std::vector<std::string> titles;
-        std::map<std::string, std::vector<const Record *>> by_table;
+        std::map<std::string_view, std::vector<const Record *>> by_table;
         for (const Record &rec : records) {
           auto &list = by_table[rec.table];
-          if (list.empty()) titles.push_back(rec.table);
+          if (list.empty()) titles.emplace_back(rec.table);
           list.push_back(&rec);
         }
         for (const std::string &title : titles) write_template_table(wb, title, by_table[title]);
