@@ -1,10 +1,11 @@
 // Output plugin `xml`: the model itself, <stem>.xml. The bytes are written
 // exactly as the core serialised them (already UTF-8 and valid against
-// formats/model.rng); parsing them first only makes sure a malformed model is
-// reported as bad input instead of being copied to the user.
+// formats/model.rng); checking them first only makes sure a malformed model
+// is reported as bad input instead of being copied to the user.
 #include <docpipe/sdk/plugin.hpp>
 
 #include "support/model.hpp"
+#include "support/scan.hpp"
 
 namespace {
 
@@ -19,8 +20,13 @@ struct XmlOutput {
 
   static void write(std::string_view model, const sdk::Options &opts, const sdk::OutputTarget &target) {
     check_option_names(opts, {});
-    pugi::xml_document doc;
-    load_model(doc, model, pugi::parse_minimal);  // structure only: the check, not the content, is needed
+    // The structure only, not the content, is needed: the DOM-free scan
+    // takes the common case, pugixml the rest (and gives any error).
+    ScanNothing structure_only;
+    if (!scan_model(model, structure_only)) {
+      pugi::xml_document doc;
+      load_model(doc, model, pugi::parse_minimal);
+    }
     write_file(target.path_for(".xml"), model);
   }
 };

@@ -65,40 +65,43 @@ inline bool needs_formula_guard(std::string_view s) {
 
 class CsvWriter {
  public:
-  CsvWriter(bool bom, bool crlf) : eol_(crlf ? "\r\n" : "\n") {
-    out_.reserve(1 << 16);  // a report's values file is some 40 KB
+  // `capacity`: the expected size; a report's values file is some 40 KB.
+  CsvWriter(bool bom, bool crlf, size_t capacity = 1 << 16) : eol_(crlf ? "\r\n" : "\n") {
+    out_.reserve(capacity);
     if (bom) out_ = "\xEF\xBB\xBF";
   }
+
+  // True for the bytes that make a field need quotes.
+  static bool special(char c) { return special_[static_cast<unsigned char>(c)]; }
 
   // Appends one field. `guard` prefixes an apostrophe to formula-like text;
   // the tidy values file passes false, because its values are data.
   void field(std::string_view v, bool guard) {
-    if (!first_in_row_) out_ += ',';
-    first_in_row_ = false;
-    std::string guarded;
-    if (guard && needs_formula_guard(v)) {
-      guarded = "'";
-      guarded += v;
-      v = guarded;
-    }
+    separate();
+    const bool guarded = guard && needs_formula_guard(v);
     // A plain loop: find_first_of with a needle set costs a memchr per byte.
-    static constexpr auto special = [] {
-      std::array<bool, 256> t{};
-      t[','] = t['"'] = t['\r'] = t['\n'] = true;
-      return t;
-    }();
     size_t i = 0;
-    while (i < v.size() && !special[static_cast<unsigned char>(v[i])]) ++i;
+    while (i < v.size() && !special(v[i])) ++i;
     if (i == v.size()) {
+      if (guarded) out_ += '\'';
       out_.append(v.data(), v.size());
       return;
     }
     out_ += '"';
-    for (char ch : v) {
+    if (guarded) out_ += '\'';
+    out_.append(v.data(), i);
+    for (char ch : v.substr(i)) {
       if (ch == '"') out_ += '"';
       out_ += ch;
     }
     out_ += '"';
+  }
+
+  // Appends CSV text that is already encoded: a field without special()
+  // bytes, or several fields joined by commas (a prefix shared by all rows).
+  void encoded(std::string_view text) {
+    separate();
+    out_.append(text.data(), text.size());
   }
 
   void end_row() {
@@ -108,7 +111,25 @@ class CsvWriter {
 
   const std::string &bytes() const { return out_; }
 
+  // One field encoded on its own, for use with encoded().
+  static std::string encode(std::string_view v, bool guard) {
+    CsvWriter one(false, false, 0);
+    one.field(v, guard);
+    return one.out_;
+  }
+
  private:
+  void separate() {
+    if (!first_in_row_) out_ += ',';
+    first_in_row_ = false;
+  }
+
+  static constexpr auto special_ = [] {
+    std::array<bool, 256> t{};
+    t[','] = t['"'] = t['\r'] = t['\n'] = true;
+    return t;
+  }();
+
   std::string out_;
   std::string_view eol_;
   bool first_in_row_ = true;
