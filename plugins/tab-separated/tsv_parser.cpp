@@ -35,6 +35,14 @@ bool is_open_paren(char32_t c) { return c == U'(' || c == U'（'; }
 bool is_close_paren(char32_t c) { return c == U')' || c == U'）'; }
 bool is_cjk(char32_t c) { return sdk::is_han(c) || sdk::is_cjk_punct(c); }
 
+// The code points of `s` in a buffer that the caller reuses from call to
+// call (one per call site, thread_local): no allocation per cell. The view
+// is valid until the buffer's next use.
+std::u32string_view decode(std::string_view s, std::u32string &buf) {
+  if (buf.size() < s.size()) buf.resize(s.size());
+  return {buf.data(), sdk::decode_utf8(s, buf.data())};
+}
+
 // Length (in code points) of a leading enumerator, and its level.
 int enumerator_at(std::u32string_view s, size_t &len) {
   size_t i = 0;
@@ -92,8 +100,9 @@ int han_count(std::u32string_view s) {
 
 // Bracket balance: > 0 when an opening bracket is left unclosed.
 int bracket_balance(std::string_view text) {
+  thread_local std::u32string buf;
   int b = 0;
-  for (char32_t c : sdk::to_u32(text)) {
+  for (char32_t c : decode(text, buf)) {
     if (is_open_paren(c)) ++b;
     if (is_close_paren(c)) --b;
   }
@@ -141,8 +150,9 @@ std::string clean_value(std::string_view text) {
 }
 
 bool is_rule_text(std::string_view text) {
+  thread_local std::u32string buf;
   int dashes = 0;
-  for (char32_t c : sdk::to_u32(text)) {
+  for (char32_t c : decode(text, buf)) {
     if (c == U'-' || c == U'=' || c == U'_' || c == U'—' || c == U'─' || c == U'━' || c == U'－' || c == U'+') {
       ++dashes;
     } else if (!sdk::is_space(c)) {
@@ -218,14 +228,18 @@ std::vector<Record> read_records(std::string_view text, RawDocument &doc) {
         }
       }
       if (!quoted_ok) {
+        // Appended run by run: only form feeds and CRs are left out.
+        size_t run = pos;
         while (pos < n && text[pos] != '\t' && text[pos] != '\n') {
           const char ch = text[pos];
-          if (ch == '\f')
-            r.form_feed = true;
-          else if (ch != '\r')
-            field += ch;
+          if (ch == '\f' || ch == '\r') {
+            field.append(text.data() + run, pos - run);
+            if (ch == '\f') r.form_feed = true;
+            run = pos + 1;
+          }
           ++pos;
         }
+        field.append(text.data() + run, pos - run);
       }
       r.fields.push_back(std::move(field));
       if (pos >= n) {
@@ -291,11 +305,17 @@ int page_number_of(const Record &r) {
 // info) so that the table reads as one; data rows never qualify (their
 // labels are unique and they hold values or blanks in value columns).
 void drop_repeated_headers(std::vector<Record> &recs, RawDocument &doc) {
-  auto text_only = [](const Record &r) {
-    if (r.blank || r.rule) return false;
-    for (const std::string &f : r.fields)
-      if (!sdk::is_blank(f) && is_value_like(f)) return false;
-    return true;
+  // Asked again for every earlier start tried: remembered per record (a
+  // record's answer changes only when it is blanked, below).
+  std::vector<signed char> known(recs.size(), -1);
+  auto text_only = [&](size_t i) {
+    if (known[i] >= 0) return known[i] == 1;
+    const Record &r = recs[i];
+    bool yes = !(r.blank || r.rule);
+    for (size_t f = 0; yes && f < r.fields.size(); ++f)
+      if (!sdk::is_blank(r.fields[f]) && is_value_like(r.fields[f])) yes = false;
+    known[i] = yes ? 1 : 0;
+    return yes;
   };
   auto same = [](const Record &a, const Record &b) {
     size_t i = 0, j = 0;  // compare the non-empty fields, trimmed
@@ -303,7 +323,7 @@ void drop_repeated_headers(std::vector<Record> &recs, RawDocument &doc) {
       while (i < a.fields.size() && sdk::is_blank(a.fields[i])) ++i;
       while (j < b.fields.size() && sdk::is_blank(b.fields[j])) ++j;
       if (i == a.fields.size() || j == b.fields.size()) return i == a.fields.size() && j == b.fields.size();
-      if (sdk::trim(a.fields[i]) != sdk::trim(b.fields[j])) return false;
+      if (sdk::trim_view(a.fields[i]) != sdk::trim_view(b.fields[j])) return false;
       ++i, ++j;
     }
   };
@@ -311,12 +331,12 @@ void drop_repeated_headers(std::vector<Record> &recs, RawDocument &doc) {
     if (!recs[i].form_feed) continue;
     size_t k = i;
     while (k < recs.size() && recs[k].blank) ++k;
-    if (k >= recs.size() || !text_only(recs[k])) continue;
+    if (k >= recs.size() || !text_only(k)) continue;
     // The longest run of text-only records from k that repeats one earlier.
     size_t best = 0;
     for (size_t p = (k > 200 ? k - 200 : 0); p < i; ++p) {
       size_t m = 0;
-      while (k + m < recs.size() && p + m < i && text_only(recs[k + m]) && same(recs[p + m], recs[k + m])) ++m;
+      while (k + m < recs.size() && p + m < i && text_only(k + m) && same(recs[p + m], recs[k + m])) ++m;
       best = std::max(best, m);
     }
     // One repeated line is enough only when it has several fields (a header row).
@@ -327,6 +347,7 @@ void drop_repeated_headers(std::vector<Record> &recs, RawDocument &doc) {
       for (std::string &f : r.fields) f.clear();
       r.nonempty = 0;
       r.blank = true;
+      known[k + m] = 0;
     }
   }
 }
@@ -365,8 +386,9 @@ void drop_page_numbers(std::vector<Record> &recs, RawDocument &doc) {
 // A narrative line that is a section heading ("三、收到和处理…") or the
 // report title.
 int heading_level(std::string_view raw) {
+  thread_local std::u32string buf;
   const std::string t = clean_label(raw);
-  const std::u32string u = sdk::to_u32(t);
+  const std::u32string_view u = decode(t, buf);
   if (u.empty() || u.size() > 40) return 0;
   if (t.find("。") != std::string::npos || t.find("；") != std::string::npos) return 0;
   size_t len = 0;
@@ -377,7 +399,7 @@ int heading_level(std::string_view raw) {
 }
 
 bool sentence_like(std::string_view raw) {
-  const std::string t = sdk::trim(raw);
+  const std::string_view t = sdk::trim_view(raw);
   return t.find("。") != std::string::npos || t.find("；") != std::string::npos || sdk::display_width(t) > 72;
 }
 
@@ -436,28 +458,34 @@ struct Frag {
 // Cuts a field before every inner enumerator that follows white space:
 // "(三) 不予公开 1. 属于国家秘密" holds two labels of two levels.
 std::vector<Frag> split_enumerators(const std::string &field, int column) {
+  thread_local std::u32string buf;
   std::vector<Frag> out;
-  const std::u32string u = sdk::to_u32(sdk::trim(field));
+  const std::u32string_view u = decode(sdk::trim_view(field), buf);
+  // A piece's text is its code points trimmed; its level is read off the
+  // same code points (what decoding that text again would give).
+  auto add = [&](std::u32string_view piece, bool keep_empty) {
+    while (!piece.empty() && sdk::is_space(piece.front())) piece.remove_prefix(1);
+    while (!piece.empty() && sdk::is_space(piece.back())) piece.remove_suffix(1);
+    if (piece.empty() && !keep_empty) return;
+    size_t len = 0;
+    out.push_back(Frag{sdk::to_utf8(piece), column, enumerator_at(piece, len)});
+  };
   size_t start = 0;
   for (size_t i = 1; i < u.size(); ++i) {
     if (!sdk::is_space(u[i - 1]) || sdk::is_space(u[i])) continue;
     size_t len = 0;
-    if (enumerator_at(std::u32string_view(u).substr(i), len) < 0) continue;
-    const std::string before = sdk::trim(sdk::to_utf8(std::u32string_view(u).substr(start, i - start)));
-    if (!before.empty()) out.push_back(Frag{before, column, -1});
+    if (enumerator_at(u.substr(i), len) < 0) continue;
+    add(u.substr(start, i - start), false);
     start = i;
   }
-  out.push_back(Frag{sdk::trim(sdk::to_utf8(std::u32string_view(u).substr(start))), column, -1});
-  for (Frag &f : out) {
-    size_t len = 0;
-    f.level = enumerator_at(sdk::to_u32(f.text), len);
-  }
+  add(u.substr(start), true);
   return out;
 }
 
 bool is_label_like(std::string_view text) {
   if (sdk::is_blank(text) || is_value_like(text)) return false;
-  const std::u32string u = sdk::to_u32(sdk::trim(text));
+  thread_local std::u32string buf;
+  const std::u32string_view u = decode(sdk::trim_view(text), buf);
   size_t len = 0;
   return enumerator_at(u, len) >= 0 || han_count(u) >= 2;
 }
@@ -519,7 +547,7 @@ class RowBuilder {
   // Starts a logical row. Fragments before the first enumerated one continue
   // open labels of earlier rows (a group label wrapped beside its first item).
   void start(const Line &l, bool fixed_grid) {
-    std::vector<Frag> frags = l.frags;
+    const std::vector<Frag> &frags = l.frags;
     size_t first_new = 0;
     while (first_new < frags.size() && frags[first_new].level < 0) ++first_new;
     if (first_new == frags.size()) first_new = 0;  // no enumerator: all are new labels
@@ -848,6 +876,11 @@ class TableBuilder {
         if (!sdk::is_blank(r.fields[static_cast<size_t>(c)])) label_cols.insert(c);
     }
 
+    std::vector<bool> known;  // the value columns, by column
+    for (int c : cols) {
+      if (static_cast<size_t>(c) >= known.size()) known.resize(static_cast<size_t>(c) + 1, false);
+      known[static_cast<size_t>(c)] = true;
+    }
     for (size_t d : seg.data) {
       Line &l = lines_[d];
       const Record &r = *l.rec;
@@ -877,9 +910,8 @@ class TableBuilder {
         l.values.push_back(std::move(v));
       }
       // Text in a column that is neither label nor value would be lost.
-      std::set<int> known(cols.begin(), cols.end());
       for (size_t c = static_cast<size_t>(first_value); c < r.fields.size(); ++c) {
-        if (known.count(static_cast<int>(c)) || sdk::is_blank(r.fields[c])) continue;
+        if ((c < known.size() && known[c]) || sdk::is_blank(r.fields[c])) continue;
         doc_.diagnose(Severity::warning, r.first, "value-outside-columns",
                       "field " + std::to_string(c + 1) + " (\"" + sdk::trim(r.fields[c]) +
                           "\") lies under no column header; it is not part of the row");
@@ -1064,10 +1096,11 @@ class TableBuilder {
     sdk::Table &t = doc_.add_table({recs_.front()->first, recs_.back()->last});
     for (const LogicalRow &lr : rows) {
       sdk::Row &row = t.add_row(lr.lines);
+      row.cells.reserve(static_cast<size_t>(lr.leading_blank_labels) + lr.label_cols.size() + lr.labels.size() +
+                        lr.values.size());
       if (lr.kind != LogicalRow::Kind::data) {
         for (const Label &lab : lr.labels) {
-          const std::string text = lab.text();
-          Cell &c = row.add_cell(text, lab.lines());
+          Cell &c = row.add_cell(lab.text(), lab.lines());
           c.header = lr.kind == LogicalRow::Kind::header;
           c.column = lab.column;
         }
@@ -1325,7 +1358,8 @@ class DocumentBuilder {
 // ------------------------------------------------------------------ public
 
 bool is_value_like(std::string_view text) {
-  std::u32string u = sdk::to_u32(sdk::trim(text));
+  thread_local std::u32string buf;
+  std::u32string_view u = decode(sdk::trim_view(text), buf);
   if (u.empty()) return false;
   static constexpr std::u32string_view kPlaceholders[] = {U"-",  U"—",   U"——",  U"--", U"－", U"/",      U"／",
                                                           U"\\", U"N/A", U"n/a", U"NA", U"无", U"不适用", U"×",
@@ -1336,7 +1370,7 @@ bool is_value_like(std::string_view text) {
   static constexpr std::u32string_view kUnits[] = {U"万元", U"元", U"件", U"个", U"项", U"条", U"次", U"%", U"％"};
   for (std::u32string_view unit : kUnits)
     if (u.size() > unit.size() && u.compare(u.size() - unit.size(), unit.size(), unit) == 0) {
-      u.resize(u.size() - unit.size());
+      u.remove_suffix(unit.size());
       break;
     }
   size_t i = 0;
@@ -1356,7 +1390,8 @@ bool is_value_like(std::string_view text) {
 }
 
 int enumerator_level(std::string_view text) {
-  const std::u32string u = sdk::to_u32(sdk::trim(text));
+  thread_local std::u32string buf;
+  const std::u32string_view u = decode(sdk::trim_view(text), buf);
   size_t len = 0;
   return enumerator_at(u, len);
 }
@@ -1366,11 +1401,15 @@ std::string join_pieces(std::string_view a, std::string_view b) {
   const std::string tb = sdk::trim(b);
   if (ta.empty()) return tb;
   if (tb.empty()) return ta;
-  const std::u32string ua = sdk::to_u32(ta);
-  const std::u32string ub = sdk::to_u32(tb);
-  const bool glue = is_cjk(ua.back()) || is_cjk(ub.front()) || is_open_paren(ub.front()) ||
-                    is_close_paren(ub.front()) || is_open_paren(ua.back());
-  return glue ? ta + tb : ta + " " + tb;
+  const char32_t last = sdk::last_code_point(ta), first = sdk::first_code_point(tb);
+  const bool glue =
+      is_cjk(last) || is_cjk(first) || is_open_paren(first) || is_close_paren(first) || is_open_paren(last);
+  std::string out;
+  out.reserve(ta.size() + tb.size() + 1);
+  out += ta;
+  if (!glue) out += ' ';
+  out += tb;
+  return out;
 }
 
 double probe(std::string_view text) {
@@ -1387,10 +1426,14 @@ double probe(std::string_view text) {
     while (!line.empty() && (line.back() == '\r' || line.back() == '\f')) line.remove_suffix(1);
     bool content = false;
     for (char ch : line)
-      if (ch != '\t' && ch != ' ' && ch != '\f') content = true;
+      if (ch != '\t' && ch != ' ' && ch != '\f') {
+        content = true;
+        break;
+      }
     if (!content) continue;
     ++nonblank;
-    const size_t tabs = static_cast<size_t>(std::count(line.begin(), line.end(), '\t'));
+    size_t tabs = 0;  // memchr jumps from TAB to TAB
+    for (size_t at = line.find('\t'); at != std::string_view::npos; at = line.find('\t', at + 1)) ++tabs;
     if (tabs == 0) continue;
     if (line.front() == '\t' && tabs == 1) {
       ++word_cells;  // Tika's "cell per line" form

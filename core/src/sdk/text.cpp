@@ -149,15 +149,27 @@ namespace {
 bool ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 }  // namespace
 
-std::string trim(std::string_view utf8) {
-  // Fast path: ASCII at both ends (the common case) needs no decoding.
+namespace {
+
+// The range trim() keeps: ASCII white space at both ends is dropped without
+// decoding; when a non-ASCII character is left at an end, one decoding pass
+// (as to_u32 decodes) finds the first and last non-space code points.
+struct Trimmed {
+  std::string_view bytes;  // the kept bytes
+  bool decoded = false;    // the pass ran and trimmed something
+  bool invalid = false;    // ... over an ill-formed sequence
+  std::string_view inner;  // ... of this text (without outer ASCII space)
+  size_t cb = 0, ce = 0;   // ... and the kept code points of to_u32(inner)
+};
+
+Trimmed trim_range(std::string_view utf8) {
+  Trimmed t;
   while (!utf8.empty() && ascii_space(utf8.front())) utf8.remove_prefix(1);
   while (!utf8.empty() && ascii_space(utf8.back())) utf8.remove_suffix(1);
+  t.bytes = utf8;
   if (utf8.empty() ||
       (static_cast<unsigned char>(utf8.front()) < 0x80 && static_cast<unsigned char>(utf8.back()) < 0x80))
-    return std::string(utf8);
-  // One decoding pass, as to_u32 decodes, without building the code points:
-  // the byte range from the first to the end of the last non-space one.
+    return t;
   const auto *s = reinterpret_cast<const uint8_t *>(utf8.data());
   const int32_t n = static_cast<int32_t>(utf8.size());
   int32_t b = -1, e = 0;         // bytes
@@ -177,12 +189,67 @@ std::string trim(std::string_view utf8) {
       e = i, ce = k + 1;
     }
   }
-  if (b < 0) return std::string();
-  if (b == 0 && e == n) return std::string(utf8);
+  if (b < 0) {
+    t.bytes = utf8.substr(0, 0);
+    t.decoded = true;
+    return t;
+  }
+  if (b == 0 && e == n) return t;
+  t.bytes = utf8.substr(static_cast<size_t>(b), static_cast<size_t>(e - b));
+  t.decoded = true;
+  t.invalid = invalid;
+  t.inner = utf8;
+  t.cb = cb;
+  t.ce = ce;
+  return t;
+}
+
+}  // namespace
+
+std::string trim(std::string_view utf8) {
+  const Trimmed t = trim_range(utf8);
   // Trimmed text is re-encoded from its code points: the same bytes unless
   // an ill-formed sequence became U+FFFD.
-  if (invalid) return to_utf8(std::u32string_view(to_u32(utf8)).substr(cb, ce - cb));
-  return std::string(utf8.substr(static_cast<size_t>(b), static_cast<size_t>(e - b)));
+  if (t.decoded && t.invalid) return to_utf8(std::u32string_view(to_u32(t.inner)).substr(t.cb, t.ce - t.cb));
+  return std::string(t.bytes);
+}
+
+std::string_view trim_view(std::string_view utf8) { return trim_range(utf8).bytes; }
+
+char32_t first_code_point(std::string_view utf8) {
+  if (utf8.empty()) return 0;
+  const auto *s = reinterpret_cast<const uint8_t *>(utf8.data());
+  if (s[0] < 0x80) return s[0];
+  int32_t i = 0;
+  UChar32 c;
+  U8_NEXT(s, i, static_cast<int32_t>(utf8.size()), c);
+  return c < 0 ? U'\uFFFD' : static_cast<char32_t>(c);
+}
+
+char32_t last_code_point(std::string_view utf8) {
+  if (utf8.empty()) return 0;
+  const auto *s = reinterpret_cast<const uint8_t *>(utf8.data());
+  const int32_t n = static_cast<int32_t>(utf8.size());
+  // An ASCII byte, or a well-formed sequence starting at a lead byte, ends
+  // every forward decoding the same way: no sequence reaches over a byte
+  // that is no trail byte.
+  if (s[n - 1] < 0x80) return s[n - 1];
+  for (int32_t k = 2; k <= 4 && k <= n; ++k) {
+    if (s[n - k] >= 0x80 && s[n - k] < 0xC0) continue;  // a trail byte: look further back
+    int32_t i = n - k;
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c >= 0 && i == n) return static_cast<char32_t>(c);
+    break;
+  }
+  // Ill-formed at the end: decode as to_u32 does.
+  char32_t last = 0;
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    last = c < 0 ? U'\uFFFD' : static_cast<char32_t>(c);
+  }
+  return last;
 }
 
 bool is_blank(std::string_view utf8) {
@@ -205,15 +272,19 @@ std::string remove_cjk_spaces(std::string_view utf8) {
   if (utf8.find(' ') == std::string_view::npos) return std::string(utf8);
   const std::u32string u = to_u32(utf8);
   auto cjk = [](char32_t c) { return is_han(c) || is_cjk_punct(c); };
-  std::u32string out;
-  out.reserve(u.size());
+  // The kept runs are encoded straight into the result.
+  std::string out;
+  out.reserve(utf8.size());
+  size_t run = 0;
   for (size_t i = 0; i < u.size(); ++i) {
     if (u[i] == U' ' && i > 0 && i + 1 < u.size() && u[i - 1] != U' ' && u[i + 1] != U' ' && cjk(u[i - 1]) &&
-        cjk(u[i + 1]))
-      continue;
-    out.push_back(u[i]);
+        cjk(u[i + 1])) {
+      append_utf8(std::u32string_view(u).substr(run, i - run), out);
+      run = i + 1;
+    }
   }
-  return to_utf8(out);
+  append_utf8(std::u32string_view(u).substr(run), out);
+  return out;
 }
 
 int numbered_heading_level(std::string_view utf8) {

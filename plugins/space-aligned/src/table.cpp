@@ -913,6 +913,7 @@ class TableBuilder {
       const RowB &R = rows[r];
       const int first = lines_[R.lines.front()].no, last = lines_[R.lines.back()].no;
       sdk::Row &row = t.add_row({first, last});
+      row.cells.reserve(R.cells.size() + static_cast<size_t>(K));
       for (int c : R.cells) {
         sdk::Cell cell = make_cell(cells[c].words, cells[c].first_line, cells[c].last_line);
         cell.rowspan = cells[c].rowspan;

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,7 +102,7 @@ class RawDocument {
   // Serialises to the <body> element of the model schema.
   std::string to_xml() const {
     std::string out;
-    out.reserve(4096);
+    out.reserve(xml_size_estimate());
     out += "<body>\n";
     for (const Block &b : blocks_) {
       switch (b.kind) {
@@ -162,13 +164,29 @@ class RawDocument {
   }
 
  private:
-  // Built in place (no temporary strings): every cell has two of these.
-  static void int_attr(std::string &out, const char *open, long v) {
-    char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out += open;
-    out.append(buf, r.ptr);
-    out += '"';
+  // Built in place (no temporary strings), one append per attribute: every
+  // cell has two to four of these.
+  template <size_t N>
+  static void int_attr(std::string &out, const char (&open)[N], long v) {
+    char buf[N + 24];
+    std::memcpy(buf, open, N - 1);
+    char *p = std::to_chars(buf + (N - 1), buf + sizeof buf - 1, v).ptr;
+    *p++ = '"';
+    out.append(buf, p);
+  }
+  // Room for the whole model up front (escapes aside): the string is not
+  // regrown and copied over and over.
+  size_t xml_size_estimate() const {
+    size_t n = 64;
+    for (const Block &b : blocks_) {
+      n += 64 + b.text.size();
+      for (const Row &r : b.table.rows) {
+        n += 56;
+        for (const Cell &c : r.cells) n += 64 + c.text.size();
+      }
+    }
+    for (const Diagnostic &d : diagnostics_) n += 80 + d.code.size() + d.message.size();
+    return n;
   }
   static void lines_attr(std::string &out, LineRange r) {
     int_attr(out, " first-line=\"", r.first);

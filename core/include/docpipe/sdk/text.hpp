@@ -32,8 +32,15 @@ bool is_space(char32_t c);
 
 // Trims Unicode white space at both ends.
 std::string trim(std::string_view utf8);
+// The part of `utf8` that trim() keeps, without a copy: trim(s) ==
+// trim_view(s) for valid UTF-8 (trim() re-encodes an ill-formed sequence).
+std::string_view trim_view(std::string_view utf8);
 // True when the text is empty or only white space (a blank cell, never 0).
 bool is_blank(std::string_view utf8);
+
+// to_u32(s).front() and to_u32(s).back() without decoding the rest; 0 for "".
+char32_t first_code_point(std::string_view utf8);
+char32_t last_code_point(std::string_view utf8);
 
 // Removes a single ASCII space whose two neighbours are both Han characters
 // or CJK punctuation ("自 然 人" -> "自然人", "申 请数量" -> "申请数量"). A run
