@@ -15,20 +15,33 @@ std::string strip_markers(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   size_t i = 0;
+  // Copied run by run between the '[' that may open a marker.
   while (i < s.size()) {
-    if (s[i] == '[' && (s.compare(i, 11, "[bookmark: ") == 0 || s.compare(i, 8, "[image: ") == 0)) {
-      const size_t close = s.find(']', i);
+    const size_t open = s.find('[', i);
+    if (open == std::string_view::npos) {
+      out.append(s.substr(i));
+      break;
+    }
+    out.append(s.substr(i, open - i));
+    if (s.compare(open, 11, "[bookmark: ") == 0 || s.compare(open, 8, "[image: ") == 0) {
+      const size_t close = s.find(']', open);
       if (close != std::string_view::npos) {
         i = close + 1;
         continue;
       }
     }
-    out += s[i++];
+    out += '[';
+    i = open + 1;
   }
   return out;
 }
 
-std::string cell_text(std::string_view raw) { return sdk::trim(strip_markers(raw)); }
+// Most text holds no marker: then it is trimmed without the copy.
+std::string clean(std::string_view raw) {
+  return raw.find('[') == std::string_view::npos ? sdk::trim(raw) : sdk::trim(strip_markers(raw));
+}
+
+std::string cell_text(std::string_view raw) { return clean(raw); }
 
 class Reader {
  public:
@@ -51,7 +64,7 @@ class Reader {
   bool blank(size_t index) const { return !is_cell_line(lines_[index]) && sdk::is_blank(lines_[index]); }
 
   void add_narrative(size_t index) {
-    std::string text = sdk::trim(strip_markers(lines_[index]));
+    std::string text = clean(lines_[index]);
     if (text.empty()) return;
     const sdk::LineRange where{line_no(index), line_no(index)};
     if (const int level = sdk::numbered_heading_level(text); level > 0)

@@ -288,7 +288,12 @@ std::string remove_cjk_spaces(std::string_view utf8) {
 }
 
 int numbered_heading_level(std::string_view utf8) {
-  const std::u32string u = to_u32(utf8);
+  // A code point takes at most 4 bytes (an ill-formed sequence decoded as
+  // U+FFFD at most 3): more than 160 bytes are more than 40 code points, and
+  // a long paragraph is not decoded at all.
+  if (utf8.empty() || utf8.size() > 160) return 0;
+  char32_t buf[160];
+  const std::u32string_view u(buf, decode_utf8(utf8, buf));
   if (u.empty() || u.size() > 40) return 0;
   static constexpr std::u32string_view numerals = U"一二三四五六七八九十";
   size_t i = 0;

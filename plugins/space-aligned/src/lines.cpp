@@ -59,6 +59,10 @@ size_t numeral_run(std::u32string_view w, size_t i, bool chinese, int *value) {
 namespace detail {
 
 bool is_value_token(std::u32string_view w) {
+  // Every marker and every number starts with one of these (or a digit).
+  if (w.empty()) return false;
+  if (!is_digit(w[0]) && std::u32string_view(U"-—–－/／Nn不无\\+−＋").find(w[0]) == std::u32string_view::npos)
+    return false;
   static constexpr std::u32string_view markers[] = {U"-",   U"—",   U"–",  U"－",     U"——", U"/", U"／",
                                                     U"N/A", U"n/a", U"NA", U"不适用", U"无", U"\\"};
   for (auto m : markers)
@@ -85,6 +89,8 @@ bool is_value_token(std::u32string_view w) {
 int enumerator_depth(std::u32string_view w, int *number) {
   int v = 0;
   if (w.empty()) return 0;
+  // Every enumerator starts with a bracket, a Chinese numeral or a digit.
+  if (w[0] != U'（' && w[0] != U'(' && !is_cn_numeral(w[0]) && !is_digit(w[0])) return 0;
   if (w[0] == U'（' || w[0] == U'(') {
     // （一） is depth 2, (1) depth 4.
     for (bool chinese : {true, false}) {
@@ -121,7 +127,9 @@ Line make_line(std::u32string_view u, int no, int page, bool page_start) {
   L.page_start = page_start;
 
   size_t dashes = 0, other = 0, pipes = 0;
-  for (char32_t c : u) {
+  size_t j = 0;
+  for (; j < u.size() && other == 0; ++j) {
+    const char32_t c = u[j];
     if (is_space(c)) continue;
     if (is_dash(c))
       ++dashes;
@@ -130,6 +138,8 @@ Line make_line(std::u32string_view u, int no, int page, bool page_start) {
     else if (!is_junction(c) && !is_vbar(c))
       ++other;
   }
+  // Past the first character that rules a rule line out, only pipes count.
+  for (; j < u.size(); ++j) pipes += u[j] == U'|' ? 1 : 0;
   const bool pipe_is_bar = pipes >= 2;
   int d = 0;
   if (other == 0 && dashes >= 3) {
@@ -155,6 +165,10 @@ Line make_line(std::u32string_view u, int no, int page, bool page_start) {
   Word cur;
   bool in_word = false;
   for (size_t i = 0; i <= u.size(); ++i) {
+    // A run of spaces between words (most of a laid-out line) only moves
+    // the display column.
+    if (!in_word)
+      while (i < u.size() && u[i] == U' ') ++i, ++d;
     const char32_t c = i < u.size() ? u[i] : U' ';
     const bool bar = i < u.size() && (is_vbar(c) || (c == U'|' && pipe_is_bar));
     if (bar) {
