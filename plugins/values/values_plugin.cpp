@@ -3,6 +3,7 @@
 // concatenate into one dataset keyed by (template, table, row, column).
 // Values are raw data: never formula-guarded (a consumer that opens this in
 // a spreadsheet asked for data, and "-2" or "=" must read back unchanged).
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <docpipe/sdk/plugin.hpp>
@@ -117,28 +118,35 @@ inline bool any_below_dash(uint64_t x) {
   return ((x - ones * '-') & ~x & (ones * 0x80)) != 0;
 }
 
-// Appends a raw attribute value as one CSV field; false when it holds an
-// entity decode_attribute leaves to pugixml.
-bool raw_field(CsvWriter &csv, std::string_view raw, std::string &scratch) {
+// Writes a raw attribute value as one CSV field at `w` (room for 2 * size
+// + 2 bytes) and returns the end; nullptr when it holds an entity
+// decode_attribute leaves to pugixml.
+char *put_field(char *w, std::string_view raw, std::string &scratch) {
+  const char *s = raw.data();
+  const size_t n = raw.size();
   size_t i = 0;
-  for (; i + 8 <= raw.size(); i += 8) {  // 8 bytes at a time: most values are Chinese labels
+  for (; i + 8 <= n; i += 8) {  // 8 bytes at a time: most values are Chinese labels
     uint64_t x;
-    std::memcpy(&x, raw.data() + i, 8);
+    std::memcpy(&x, s + i, 8);
     if (any_below_dash(x)) break;
+    std::memcpy(w + i, &x, 8);
   }
-  while (i < raw.size() && !needs_work[static_cast<unsigned char>(raw[i])]) ++i;
-  if (i == raw.size()) {
-    csv.encoded(raw);
-    return true;
+  for (; i < n; ++i) {
+    if (needs_work[static_cast<unsigned char>(s[i])]) break;
+    w[i] = s[i];
   }
+  if (i == n) return w + n;
+  // Decoding never lengthens a value, so the room is still enough.
   scratch.clear();
-  if (!decode_attribute(raw, scratch)) return false;
-  csv.field(scratch, false);
-  return true;
+  if (!decode_attribute(raw, scratch)) return nullptr;
+  const std::string encoded = CsvWriter::encode(scratch, false);
+  std::memcpy(w, encoded.data(), encoded.size());
+  return w + encoded.size();
 }
 
-// The common case without a DOM (support/scan.hpp); false to fall back.
-bool write_fast(std::string_view model, CsvWriter &csv) {
+// The common case without a DOM (support/scan.hpp): appends the rows to
+// `out`, or returns false (out unchanged or partly written) to fall back.
+bool write_fast(std::string_view model, std::string_view eol, std::string &out) {
   Collector c;
   c.records.reserve(256);
   if (!scan_model(model, c)) return false;
@@ -151,14 +159,24 @@ bool write_fast(std::string_view model, CsvWriter &csv) {
     shared[k] = CsvWriter::encode(scratch, false);
   }
   const std::string prefix = shared[0] + "," + shared[1];
+  const std::string suffix = "," + shared[2] + std::string(eol);
+  // Rows go straight into room grown ahead, with no capacity check per byte.
+  size_t used = out.size();
   for (const Collector::Record &rec : c.records) {
-    csv.encoded(prefix);
+    size_t bound = prefix.size() + suffix.size();
+    for (std::string_view v : rec) bound += 2 * v.size() + 3;  // quoted, and a comma
+    if (out.size() - used < bound) out.resize(std::max({2 * out.size(), used + bound, out.capacity()}));
+    char *w = out.data() + used;
+    std::memcpy(w, prefix.data(), prefix.size());
+    w += prefix.size();
     for (std::string_view v : rec) {
-      if (!raw_field(csv, v, scratch)) return false;
+      *w++ = ',';
+      if ((w = put_field(w, v, scratch)) == nullptr) return false;
     }
-    csv.encoded(shared[2]);
-    csv.end_row();
+    std::memcpy(w, suffix.data(), suffix.size());
+    used = static_cast<size_t>(w + suffix.size() - out.data());
   }
+  out.resize(used);
   return true;
 }
 
@@ -209,12 +227,13 @@ struct ValuesOutput {
       csv.end_row();
       return csv;
     };
-    CsvWriter csv = start();
-    if (!write_fast(model, csv)) {
-      csv = start();
+    std::string bytes = start().take();
+    if (!write_fast(model, crlf ? "\r\n" : "\n", bytes)) {
+      CsvWriter csv = start();
       write_parsed(model, csv);
+      bytes = csv.take();
     }
-    write_file(target.path_for(".values.csv"), csv.bytes());
+    write_file(target.path_for(".values.csv"), bytes);
   }
 };
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace docpipe::outputs {
 
@@ -110,6 +111,9 @@ class CsvWriter {
   }
 
   const std::string &bytes() const { return out_; }
+
+  // Hands the bytes over (the writer is left empty).
+  std::string take() { return std::move(out_); }
 
   // One field encoded on its own, for use with encoded().
   static std::string encode(std::string_view v, bool guard) {

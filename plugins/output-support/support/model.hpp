@@ -5,6 +5,8 @@
 #pragma once
 
 #include <docpipe/abi.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -75,18 +77,31 @@ inline bool bool_option(const sdk::Options &options, std::string_view key, bool 
 }
 
 // Writes `bytes` to `path` (a temporary path handed out by the host, which
-// renames it into place only after the whole write call succeeded).
+// renames it into place only after the whole write call succeeded). Plain
+// open/write, as fopen("wb") opens: stdio would add a buffer to fill and
+// split a large file into two writes.
 inline void write_file(const std::string &path, std::string_view bytes) {
-  std::FILE *f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+  if (fd < 0) {
     throw Error(DOCPIPE_ERR_OUTPUT, "cannot create " + path + ": " + std::generic_category().message(errno));
   }
-  const bool wrote = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  const int write_errno = errno;
-  const bool closed = std::fclose(f) == 0;
-  if (!wrote || !closed) {
+  size_t done = 0;
+  int write_errno = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+    } else if (n == 0 || errno != EINTR) {
+      write_errno = n == 0 ? EIO : errno;
+      break;
+    }
+  }
+  const bool closed = ::close(fd) == 0;
+  const int close_errno = errno;
+  if (done < bytes.size() || !closed) {
     throw Error(DOCPIPE_ERR_OUTPUT,
-                "cannot write " + path + ": " + std::generic_category().message(wrote ? errno : write_errno));
+                "cannot write " + path + ": " +
+                    std::generic_category().message(done < bytes.size() ? write_errno : close_errno));
   }
 }
 

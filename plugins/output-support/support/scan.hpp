@@ -62,9 +62,15 @@ bool scan_model(std::string_view xml, Handler &h) {
   auto skip_space = [&] {
     while (space(*p)) ++p;
   };
-  auto skip_name = [&] {
+  auto skip_name = [&] {  // unrolled: names are most of the bytes the scan looks at one by one
     ++p;
-    while (name_char(*p)) ++p;
+    while (true) {
+      if (!name_char(p[0])) return;
+      if (!name_char(p[1])) return void(p += 1);
+      if (!name_char(p[2])) return void(p += 2);
+      if (!name_char(p[3])) return void(p += 3);
+      p += 4;
+    }
   };
 
   skip_space();
@@ -121,11 +127,15 @@ bool scan_model(std::string_view xml, Handler &h) {
         const char *an = p;
         skip_name();
         const std::string_view attr_name(an, static_cast<size_t>(p - an));
-        skip_space();
-        if (*p != '=') return false;
+        if (*p != '=') {  // whitespace around '=' is rare
+          skip_space();
+          if (*p != '=') return false;
+        }
         ++p;
-        skip_space();
-        if (*p != '"' && *p != '\'') return false;
+        if (*p != '"' && *p != '\'') {
+          skip_space();
+          if (*p != '"' && *p != '\'') return false;
+        }
         const char quote = *p++;
         // The last byte is '>', so a quote found is followed by a byte.
         const char *q = static_cast<const char *>(std::memchr(p, quote, static_cast<size_t>(end - p)));
