@@ -90,6 +90,9 @@ class SheetNames {
 inline constexpr uint32_t kMaxRows = 1048576;
 inline constexpr uint32_t kMaxCols = 16384;
 inline constexpr size_t kMaxStringChars = 32767;
+// Column widths are counted up to this many characters (the widest column
+// the plugin makes is 80).
+inline constexpr int kFitCap = 100;
 
 // The cell formats of the plugin. A format gets its style index when a cell
 // using it is first written out (sheet by sheet, row by row), as in
@@ -323,9 +326,14 @@ class Sheet {
 
   void fit(int c, std::string_view s) {
     if (c >= static_cast<int>(width_.size())) width_.resize(c + 1, 0);
-    while (true) {  // the widest line
+    int &w = width_[c];
+    if (w >= kFitCap) return;  // wider than any column gets
+    while (true) {             // the widest line
       const size_t nl = s.find('\n');
-      width_[c] = std::max(width_[c], sdk::display_width(s.substr(0, nl)));
+      const std::string_view line = s.substr(0, nl);
+      // No character is wider than its UTF-8 bytes: a line of no more
+      // bytes than the width so far cannot widen the column.
+      if (line.size() > static_cast<size_t>(w)) w = std::max(w, sdk::display_width(line));
       if (nl == std::string_view::npos) break;
       s.remove_prefix(nl + 1);
     }
@@ -334,6 +342,7 @@ class Sheet {
   // longer text wraps (every text format wraps).
   void size_columns(int min_width = 6, int max_width = 40) {
     if (width_.size() > kMaxCols) fail(0, static_cast<int>(kMaxCols), " (column width)");
+    max_width = std::min(max_width, kFitCap);  // fit() stops counting there
     for (size_t c = 0; c < width_.size(); ++c) {
       columns_.push_back(Column{static_cast<uint32_t>(c), std::clamp(width_[c] + 2, min_width, max_width)});
     }
@@ -587,11 +596,14 @@ class Workbook {
   // The `created` document property is fixed so that the same model always
   // gives the same bytes. 2020-01-01T00:00:00Z.
   static constexpr const char *kCreated = "2020-01-01T00:00:00Z";
-  // zlib level 1: about twice as fast as the default level 6 on these parts,
-  // for files some 10% larger (15.2 KB against 13.8 KB for a lean workbook).
-  static constexpr int kLevel = 1;
+  // zlib level 1 by default: about twice as fast as the default level 6 on
+  // these parts, for files some 10% larger (15.2 KB against 13.8 KB for a
+  // lean workbook). 0 stores the parts (some 6 times larger, no deflate
+  // time), 9 is the smallest.
+  static constexpr int kDefaultLevel = 1;
 
-  Workbook(std::string path, std::string title) : path_(std::move(path)), title_(std::move(title)) {}
+  Workbook(std::string path, std::string title, int level = kDefaultLevel)
+      : path_(std::move(path)), title_(std::move(title)), level_(level) {}
 
   Workbook(const Workbook &) = delete;
   Workbook &operator=(const Workbook &) = delete;
@@ -605,7 +617,7 @@ class Workbook {
 
   // Assembles the package and writes the file.
   void close() {
-    Zip zip(kLevel);
+    Zip zip(level_);
     std::string part;
     part.reserve(64 * 1024);
     // The parts in libxlsxwriter's order; styles after the sheets, which
@@ -655,7 +667,12 @@ class Workbook {
       sst_.write(part);
       add("xl/sharedStrings.xml");
     }
-    zip.add("xl/theme/theme1.xml", theme());
+    if (level_ == kDefaultLevel) {
+      zip.add("xl/theme/theme1.xml", theme());  // the same bytes every time
+    } else {
+      part += kTheme;
+      add("xl/theme/theme1.xml");
+    }
     styles(part, used);
     add("xl/styles.xml");
     core(part);
@@ -667,7 +684,7 @@ class Workbook {
 
  private:
   static const Deflated &theme() {
-    static const Deflated d = Zip::deflate_once(kTheme, kLevel);
+    static const Deflated d = Zip::deflate_once(kTheme, kDefaultLevel);
     return d;
   }
 
@@ -946,6 +963,7 @@ class Workbook {
 
   std::string path_;
   std::string title_;
+  int level_;
   SharedStrings sst_;
   std::vector<std::unique_ptr<Sheet>> sheets_;
   SheetNames names_;

@@ -1,6 +1,7 @@
 // A zip archive built in memory, as the XLSX package needs it: deflated
-// members, no directories, no zip64, a fixed 1980-01-01 time stamp (so that
-// the same content always gives the same bytes). One deflate stream is
+// (or, at level 0, stored) members, no directories, no zip64, a fixed
+// 1980-01-01 time stamp (so that the same content always gives the same
+// bytes). One deflate stream is
 // reused for every member: zlib's ~270 KB of state is allocated once a
 // workbook, not once a part.
 #pragma once
@@ -25,12 +26,14 @@ struct Deflated {
 
 class Zip {
  public:
-  explicit Zip(int level) {
-    if (deflateInit2(&z_, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  explicit Zip(int level) : store_(level == 0) {
+    if (!store_ && deflateInit2(&z_, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
       throw sdk::Error(DOCPIPE_ERR_OUTPUT, "xlsx: cannot initialise zlib");
     }
   }
-  ~Zip() { deflateEnd(&z_); }
+  ~Zip() {
+    if (!store_) deflateEnd(&z_);
+  }
   Zip(const Zip &) = delete;
   Zip &operator=(const Zip &) = delete;
 
@@ -47,10 +50,15 @@ class Zip {
   void add(std::string_view name, std::string_view data) {
     const size_t header = begin_member(name);
     const size_t start = out_.size();
-    deflate_to(data, out_);
+    if (store_)
+      out_ += data;
+    else
+      deflate_to(data, out_);
     end_member(header, crc(data), static_cast<uint32_t>(data.size()), out_.size() - start);
   }
+  // A member compressed ahead of time at this archive's level.
   void add(std::string_view name, const Deflated &d) {
+    if (store_) throw sdk::Error(DOCPIPE_ERR_OUTPUT, "xlsx: deflated member in a stored archive");
     const size_t header = begin_member(name);
     out_ += d.data;
     end_member(header, d.crc, d.size, d.data.size());
@@ -61,12 +69,12 @@ class Zip {
     const size_t directory = out_.size();
     for (const Entry &e : entries_) {
       u32(0x02014b50);
-      u16(0);     // made by: MS-DOS, as minizip writes it
-      u16(20);    // needs 2.0 (deflate)
-      u16(0);     // flags
-      u16(8);     // deflated
-      u16(0);     // time 00:00
-      u16(0x21);  // date 1980-01-01
+      u16(0);                 // made by: MS-DOS, as minizip writes it
+      u16(store_ ? 10 : 20);  // needs 1.0 (stored) or 2.0 (deflate)
+      u16(0);                 // flags
+      u16(store_ ? 0 : 8);    // stored or deflated
+      u16(0);                 // time 00:00
+      u16(0x21);              // date 1980-01-01
       u32(e.crc);
       u32(e.compressed);
       u32(e.size);
@@ -107,9 +115,9 @@ class Zip {
     const size_t at = out_.size();
     if (at > 0xFFFFFFFFu - (1u << 24)) throw sdk::Error(DOCPIPE_ERR_OUTPUT, "xlsx: workbook too large for zip");
     u32(0x04034b50);
-    u16(20);
+    u16(store_ ? 10 : 20);
     u16(0);
-    u16(8);
+    u16(store_ ? 0 : 8);
     u16(0);
     u16(0x21);
     u32(0);  // crc
@@ -156,6 +164,7 @@ class Zip {
     for (int i = 0; i < 4; ++i) out_[at + i] = static_cast<char>((v >> (8 * i)) & 0xFF);
   }
 
+  bool store_;
   z_stream z_{};
   std::string out_;
   std::vector<Entry> entries_;
