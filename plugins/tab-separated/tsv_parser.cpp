@@ -43,6 +43,20 @@ std::u32string_view decode(std::string_view s, std::u32string &buf) {
   return {buf.data(), sdk::decode_utf8(s, buf.data())};
 }
 
+// The first code point that is no white space, 0 when there is none. The
+// text is valid UTF-8 (the core decoded it), so a lead byte gives the length.
+char32_t first_visible(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    const char32_t c = sdk::first_code_point(s.substr(i, len));
+    if (!sdk::is_space(c)) return c;
+    i += len;
+  }
+  return 0;
+}
+
 // Length (in code points) of a leading enumerator, and its level.
 int enumerator_at(std::u32string_view s, size_t &len) {
   size_t i = 0;
@@ -109,6 +123,26 @@ int bracket_balance(std::string_view text) {
   return b;
 }
 
+// a = join_pieces(a, b), without copying `a` when it is trimmed already (a
+// paragraph or label growing piece by piece).
+void append_piece(std::string &a, std::string_view b) {
+  if (sdk::trim_view(a).size() != a.size()) {
+    a = join_pieces(a, b);
+    return;
+  }
+  const std::string_view tb = sdk::trim_view(b);
+  if (a.empty()) {
+    a.assign(tb);
+    return;
+  }
+  if (tb.empty()) return;
+  const char32_t last = sdk::last_code_point(a), first = sdk::first_code_point(tb);
+  const bool glue =
+      is_cjk(last) || is_cjk(first) || is_open_paren(first) || is_close_paren(first) || is_open_paren(last);
+  if (!glue) a += ' ';
+  a += tb;
+}
+
 // Joins the lines of a quoted multi-line field or of a wrapped cell.
 std::string join_lines(std::string_view text) {
   std::string out;
@@ -120,7 +154,7 @@ std::string join_lines(std::string_view text) {
     if (first)
       out = sdk::trim(piece);
     else
-      out = join_pieces(out, piece);
+      append_piece(out, piece);
     first = false;
     if (nl == std::string_view::npos) break;
     start = nl + 1;
@@ -129,7 +163,14 @@ std::string join_lines(std::string_view text) {
 }
 
 // Label and header text: wrapped lines joined, CJK letter-spacing removed.
-std::string clean_label(std::string_view text) { return sdk::trim(sdk::remove_cjk_spaces(join_lines(text))); }
+std::string clean_label(std::string_view text) {
+  // One line without inner spaces (most cells) is only trimmed.
+  if (text.find('\n') == std::string_view::npos) {
+    const std::string_view t = sdk::trim_view(text);
+    if (t.find(' ') == std::string_view::npos) return std::string(t);
+  }
+  return sdk::trim(sdk::remove_cjk_spaces(join_lines(text)));
+}
 
 // Value text: trimmed exactly as written; only a space that PDF extraction put
 // between two digits of an otherwise plain number ("1 234") is removed.
@@ -150,6 +191,11 @@ std::string clean_value(std::string_view text) {
 }
 
 bool is_rule_text(std::string_view text) {
+  // Most fields start with a Han character or a digit: no rule.
+  if (const char32_t f = sdk::first_code_point(text); f > U' ' && f != U'-' && f != U'=' && f != U'_' && f != U'—' &&
+                                                      f != U'─' && f != U'━' && f != U'－' && f != U'+' &&
+                                                      !sdk::is_space(f))
+    return false;
   thread_local std::u32string buf;
   int dashes = 0;
   for (char32_t c : decode(text, buf)) {
@@ -386,6 +432,9 @@ void drop_page_numbers(std::vector<Record> &recs, RawDocument &doc) {
 // A narrative line that is a section heading ("三、收到和处理…") or the
 // report title.
 int heading_level(std::string_view raw) {
+  // Only a Chinese numeral or an opening bracket can start a heading's
+  // enumerator (the first visible character of raw is that of its label).
+  if (const char32_t f = first_visible(raw); !is_cn_numeral(f) && !is_open_paren(f)) return 0;
   thread_local std::u32string buf;
   const std::string t = clean_label(raw);
   const std::u32string_view u = decode(t, buf);
@@ -417,7 +466,11 @@ struct Label {
   std::vector<Piece> pieces;
   std::string text() const {
     std::string out;
-    for (const Piece &p : pieces) out = out.empty() ? sdk::trim(p.text) : join_pieces(out, p.text);
+    for (const Piece &p : pieces)
+      if (out.empty())
+        out = sdk::trim(p.text);
+      else
+        append_piece(out, p.text);
     return sdk::trim(sdk::remove_cjk_spaces(out));
   }
   LineRange lines() const {
@@ -1340,7 +1393,7 @@ class DocumentBuilder {
         para = text;
         where = {r.first, r.last};
       } else {
-        para = join_pieces(para, text);
+        append_piece(para, text);
         where.last = r.last;
       }
     }
@@ -1359,7 +1412,14 @@ class DocumentBuilder {
 
 bool is_value_like(std::string_view text) {
   thread_local std::u32string buf;
-  std::u32string_view u = decode(sdk::trim_view(text), buf);
+  const std::string_view t = sdk::trim_view(text);
+  // Every placeholder and every number starts with one of these: a label
+  // (a Han character, mostly) is told at its first character.
+  if (const char32_t f = sdk::first_code_point(t);
+      f != 0 && !is_digit(f) &&
+      std::u32string_view(U"-—－/／\\NnA无不×–空～~*+−＋,，.． ").find(f) == std::u32string_view::npos)
+    return false;
+  std::u32string_view u = decode(t, buf);
   if (u.empty()) return false;
   static constexpr std::u32string_view kPlaceholders[] = {U"-",  U"—",   U"——",  U"--", U"－", U"/",      U"／",
                                                           U"\\", U"N/A", U"n/a", U"NA", U"无", U"不适用", U"×",
