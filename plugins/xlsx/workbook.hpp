@@ -765,12 +765,13 @@ class Workbook {
       out += "\"/>";
     }
     out += "</sheets>";
-    // An autofilter's hidden defined name, sorted by sheet name as
-    // libxlsxwriter sorts them (lower-cased).
+    // An autofilter's hidden defined name, sorted as libxlsxwriter sorts
+    // them: by the sheet name as the reference writes it (quoted if need
+    // be), lower-cased.
     std::vector<std::pair<std::string, size_t>> filters;
     for (size_t i = 0; i < sheets_.size(); ++i) {
       if (!sheets_[i]->has_filter()) continue;
-      std::string key = sheets_[i]->name();
+      std::string key = quoted(sheets_[i]->name());
       for (char &c : key) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       }
