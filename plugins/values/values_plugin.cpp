@@ -99,6 +99,8 @@ struct Collector {
     }
   }
 
+  void end(int, const char *) {}
+
   static void first(bool &got, std::string_view &to, bool match, std::string_view raw) {
     if (match && !got) to = raw, got = true;
   }

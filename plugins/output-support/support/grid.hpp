@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <docpipe/sdk/text.hpp>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model.hpp"
@@ -56,18 +58,29 @@ inline Grid layout_table(pugi::xml_node table) {
   for (pugi::xml_node row = table.child("row"); row; row = row.next_sibling("row"), ++r) {
     int c = 0;
     for (pugi::xml_node cell = row.child("cell"); cell; cell = cell.next_sibling("cell")) {
-      if (pugi::xml_attribute col = cell.attribute("column")) c = std::max(0, col.as_int());
+      // The attributes in one pass, the first of each name as attribute() finds it.
+      pugi::xml_attribute col_attr, rowspan_attr, colspan_attr, header_attr;
+      for (pugi::xml_attribute a = cell.first_attribute(); a; a = a.next_attribute()) {
+        const std::string_view n = a.name();
+        pugi::xml_attribute *slot = n == "column"    ? &col_attr
+                                    : n == "rowspan" ? &rowspan_attr
+                                    : n == "colspan" ? &colspan_attr
+                                    : n == "header"  ? &header_attr
+                                                     : nullptr;
+        if (slot != nullptr && !*slot) *slot = a;
+      }
+      if (col_attr) c = std::max(0, col_attr.as_int());
+      std::string text = text_of(cell);
       // An empty cell where a rowspan from above reaches is that merge's
       // continuation (the model may keep it so the row has its full width).
-      if (is_taken(r, c) && text_of(cell).empty() && cell.attribute("rowspan").as_int(1) <= 1 &&
-          cell.attribute("colspan").as_int(1) <= 1) {
+      if (is_taken(r, c) && text.empty() && rowspan_attr.as_int(1) <= 1 && colspan_attr.as_int(1) <= 1) {
         ++c;
         continue;
       }
       while (is_taken(r, c)) ++c;
       // as_int() gives 0 for a missing or malformed span; a span is at least 1.
-      int colspan = std::max(1, cell.attribute("colspan").as_int(1));
-      int rowspan = std::clamp(cell.attribute("rowspan").as_int(1), 1, grid.rows - r);
+      int colspan = std::max(1, colspan_attr.as_int(1));
+      int rowspan = std::clamp(rowspan_attr.as_int(1), 1, grid.rows - r);
       for (int k = 1; k < colspan; ++k) {
         if (is_taken(r, c + k)) {
           colspan = k;
@@ -85,8 +98,8 @@ inline Grid layout_table(pugi::xml_node table) {
       for (int rr = r; rr < r + rowspan; ++rr) {
         for (int k = 0; k < colspan; ++k) take(rr, c + k);
       }
-      grid.cells.push_back(GridCell{text_of(cell), r, c, rowspan, colspan,
-                                    std::string_view(cell.attribute("header").as_string()) == "true"});
+      grid.cells.push_back(
+          GridCell{std::move(text), r, c, rowspan, colspan, std::string_view(header_attr.as_string()) == "true"});
       grid.cols = std::max(grid.cols, c + colspan);
       c += colspan;
     }

@@ -41,9 +41,11 @@ inline bool space(char c) { return char_class[static_cast<unsigned char>(c)] & 4
 
 }  // namespace scan_detail
 
-// Calls h.start(depth, name) for each start tag (depth 0 is the root) and
-// then h.attribute(name, raw_value) for each of its attributes in order, the
-// value as between the quotes (entities and whitespace not converted).
+// Calls h.start(depth, name) for each start tag (depth 0 is the root), then
+// h.attribute(name, raw_value) for each of its attributes in order, the
+// value as between the quotes (entities and whitespace not converted), and
+// h.end(depth, after) when the element is closed, `after` pointing past its
+// last '>'. (name.data() - 1 is where the element starts.)
 // Returns true when the whole input is in the subset described above.
 template <class Handler>
 bool scan_model(std::string_view xml, Handler &h) {
@@ -99,6 +101,7 @@ bool scan_model(std::string_view xml, Handler &h) {
       if (*p != '>') return false;
       ++p;
       open.pop_back();
+      h.end(static_cast<int>(open.size()), p);
     } else {
       if (!name_start(*p)) return false;
       const char *n = p;
@@ -151,7 +154,11 @@ bool scan_model(std::string_view xml, Handler &h) {
         h.attribute(attr_name, value);
       }
       if (depth == 0 && !version_seen) return false;
-      if (!empty) open.push_back(name);
+      if (empty) {
+        h.end(depth, p);
+      } else {
+        open.push_back(name);
+      }
     }
     if (open.empty()) return p == end;  // the root is closed: only whitespace follows
     // Text (anything but NUL, as for pugixml) up to the next tag.
@@ -164,6 +171,7 @@ bool scan_model(std::string_view xml, Handler &h) {
 struct ScanNothing {
   void start(int, std::string_view) {}
   void attribute(std::string_view, std::string_view) {}
+  void end(int, const char *) {}
 };
 
 // Appends `raw`, an attribute value from scan_model, to `out` as pugixml's

@@ -1,5 +1,6 @@
-// The values and xml outputs read most models with a DOM-free scan
-// (support/scan.hpp) and hand anything outside its subset to pugixml. These
+// The values, xml and csv outputs check most models with a DOM-free scan
+// (support/scan.hpp) and hand anything outside its subset to pugixml (csv
+// then parses only the body). These
 // tests pin that the two ways give the same bytes and the same errors: every
 // model the scan takes, pugixml takes too, with the same attribute values.
 #include <catch2/catch.hpp>
@@ -57,8 +58,8 @@ std::string load_error(const std::string &model, unsigned options) {
   }
 }
 
-// The plugins refuse exactly what load_model refuses, with its message, and
-// the scan never takes what it refuses.
+// The plugins refuse exactly what load_model refuses with their options,
+// with its message, and the scan never takes what it refuses.
 void check_same_verdict(const std::string &model) {
   const std::string minimal = load_error(model, pugi::parse_minimal);
   const std::string values = load_error(model, kValuesParse);
@@ -72,11 +73,16 @@ void check_same_verdict(const std::string &model) {
   const Run v = run("values", model);
   CHECK(v.status == (values.empty() ? DOCPIPE_OK : DOCPIPE_ERR_INPUT));
   CHECK(v.error == values);
+  const std::string all = load_error(model, pugi::parse_default);
+  if (scanned(model)) CHECK(all.empty());
+  const Run csv = run("csv", model);
+  CHECK(csv.status == (all.empty() ? DOCPIPE_OK : DOCPIPE_ERR_INPUT));
+  CHECK(csv.error == all);
 }
 
 }  // namespace
 
-TEST_CASE("the model scan takes the fixtures once their comments are gone", "[values][xml]") {
+TEST_CASE("the model scan takes the xml fixtures once their comments are gone", "[values][xml]") {
   for (const char *name : {"full_model.xml", "body_only.xml"}) {
     INFO(name);
     const std::string model = read_bytes(fixture(name));
@@ -86,7 +92,7 @@ TEST_CASE("the model scan takes the fixtures once their comments are gone", "[va
   }
 }
 
-TEST_CASE("values gives the same bytes with the scan as with pugixml", "[values]") {
+TEST_CASE("values and csv give the same bytes with the scan as with pugixml", "[values][csv]") {
   const std::string base = without_comments(read_bytes(fixture("full_model.xml")));
   const std::vector<std::pair<std::string, std::string>> variants = {
       {"as is", base},
@@ -102,6 +108,12 @@ TEST_CASE("values gives the same bytes with the scan as with pugixml", "[values]
                                                   "<verdict status=\"review\"", "<verdict status=\"re&#10;view\"")},
       {"no declaration, root only", "<document model-version='1.5'/>"},
       {"nested records ignored", replace_first(base, "<records>", "<records><x><record value=\"inner\"/></x>")},
+      {"cell text with entities, CR LF and blanks",
+       replace_first(replace_first(base, ">自然人<", ">a&amp;b&#13;&#10;c\r\nd&lt;<"), ">科研机构<", ">  \r\n <")},
+      {"a cell with markup inside", replace_first(base, ">自然人<", "><b>x</b>自然<i/>人<")},
+      {"no body", "<document model-version=\"1.0\"><metadata/></document>"},
+      {"a second body ignored",
+       replace_first(base, "</document>", "<body><table><row><cell>late</cell></row></table></body></document>")},
       {"a second records and template ignored",
        replace_first(base, "</document>",
                      "<records><record value=\"late\"/></records><template id=\"late\"/></document>")},
@@ -113,6 +125,7 @@ TEST_CASE("values gives the same bytes with the scan as with pugixml", "[values]
     REQUIRE(fast.status == DOCPIPE_OK);
     REQUIRE(slow.status == DOCPIPE_OK);
     CHECK(fast.files == slow.files);
+    CHECK(run("csv", model).files == run("csv", via_pugixml(model)).files);
     const Run fast_lf = run("values", model, {{"crlf", "false"}, {"bom", "false"}});
     CHECK(fast_lf.files == run("values", via_pugixml(model), {{"crlf", "false"}, {"bom", "false"}}).files);
   }
@@ -121,7 +134,7 @@ TEST_CASE("values gives the same bytes with the scan as with pugixml", "[values]
   CHECK(r.files.at(".values.csv").find(",\"a&b<c>d\"\"e'f\ng中h中i\xF0\x9F\x98\x80j\r\",number,") != std::string::npos);
 }
 
-TEST_CASE("xml and values refuse what pugixml refuses, with its message", "[values][xml]") {
+TEST_CASE("xml, values and csv refuse what pugixml refuses, with its message", "[values][xml][csv]") {
   const std::string base = without_comments(read_bytes(fixture("body_only.xml")));
   const std::vector<std::string> cases = {
       "",
