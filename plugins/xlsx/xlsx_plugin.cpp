@@ -106,10 +106,29 @@ struct Record {
 
 std::vector<Record> read_records(pugi::xml_node root) {
   std::vector<Record> out;
-  auto a = [](pugi::xml_node n, const char *name) { return std::string_view(n.attribute(name).as_string()); };
   for (pugi::xml_node r = root.child("records").child("record"); r; r = r.next_sibling("record")) {
-    out.push_back(Record{a(r, "table"), a(r, "row"), a(r, "column"), a(r, "value"), a(r, "state"), a(r, "number"),
-                         a(r, "unit"), a(r, "placement"), a(r, "first-line")});
+    // One pass over the attributes rather than a search for each field.
+    Record rec;
+    for (pugi::xml_attribute a = r.first_attribute(); a; a = a.next_attribute()) {
+      const std::string_view name = a.name();
+      std::string_view *field = name == "table"        ? &rec.table
+                                : name == "row"        ? &rec.row
+                                : name == "column"     ? &rec.column
+                                : name == "value"      ? &rec.value
+                                : name == "state"      ? &rec.state
+                                : name == "number"     ? &rec.number
+                                : name == "unit"       ? &rec.unit
+                                : name == "placement"  ? &rec.placement
+                                : name == "first-line" ? &rec.first_line
+                                                       : nullptr;
+      // The first of a repeated name, as xml_node::attribute finds it.
+      if (field != nullptr && field->data() == nullptr) *field = a.value();
+    }
+    for (std::string_view *f : {&rec.table, &rec.row, &rec.column, &rec.value, &rec.state, &rec.number, &rec.unit,
+                                &rec.placement, &rec.first_line}) {
+      if (f->data() == nullptr) *f = "";
+    }
+    out.push_back(rec);
   }
   return out;
 }
