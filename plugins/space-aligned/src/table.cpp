@@ -15,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <span>
 #include <string>
 
 namespace docpipe::space_aligned {
@@ -103,22 +104,23 @@ constexpr double kDrop = 100;
 // forbid_k) costs kInf / 4, for the margins: the rows of f above forbid_i do
 // not depend on it, so only the rows from there on are computed again (the
 // same sums in the same order as a solution from scratch).
-void dp_rows(const std::vector<double> &C, int K, const double *prev, double *cur, int from, int to, int forbid_i,
-             int forbid_k, char *how) {
-  const size_t W = static_cast<size_t>(K) + 1;
-  for (int i = from; i <= to; ++i, prev = cur, cur += W) {
-    const double *c = &C[static_cast<size_t>(i - 1) * K];
-    for (int k = 0; k <= K; ++k) {
-      double best = prev[k] + kDrop;
-      char h = 2;
-      if (k > 0 && cur[k - 1] < best) best = cur[k - 1], h = 0;
-      if (k > 0) {
-        const double cost = (i - 1 == forbid_i && k - 1 == forbid_k) ? kInf / 4 : c[k - 1];
-        if (prev[k - 1] + cost < best) best = prev[k - 1] + cost, h = 1;
-      }
-      cur[k] = best;
-      if (how != nullptr) how[static_cast<size_t>(i) * W + k] = h;
-    }
+//
+// One DP row; Forbid makes pairing k - 1 == forbid_k cost kInf / 4, How
+// records the choices. (Templates: the common rows test neither.)
+template <bool Forbid, bool How>
+void dp_row(const double *c, int K, const double *prev, double *cur, int forbid_k, char *how) {
+  cur[0] = prev[0] + kDrop;
+  if constexpr (How) how[0] = 2;
+  for (int k = 1; k <= K; ++k) {
+    double best = prev[k] + kDrop;
+    char h = 2;
+    if (cur[k - 1] < best) best = cur[k - 1], h = 0;
+    double cost = c[k - 1];
+    if constexpr (Forbid)
+      if (k - 1 == forbid_k) cost = kInf / 4;
+    if (prev[k - 1] + cost < best) best = prev[k - 1] + cost, h = 1;
+    cur[k] = best;
+    if constexpr (How) how[k] = h;
   }
 }
 
@@ -128,7 +130,13 @@ double solve(const std::vector<double> &C, int n, int K, std::vector<double> &f,
   f.assign((static_cast<size_t>(n) + 1) * W, kInf);
   if (assign != nullptr) how.assign((static_cast<size_t>(n) + 1) * W, 0);
   for (int k = 0; k <= K; ++k) f[k] = 0;
-  dp_rows(C, K, &f[0], &f[W], 1, n, -1, -1, assign != nullptr ? how.data() : nullptr);
+  for (int i = 1; i <= n; ++i) {
+    const double *c = &C[static_cast<size_t>(i - 1) * K];
+    if (assign != nullptr)
+      dp_row<false, true>(c, K, &f[(i - 1) * W], &f[i * W], -1, &how[i * W]);
+    else
+      dp_row<false, false>(c, K, &f[(i - 1) * W], &f[i * W], -1, nullptr);
+  }
   if (assign != nullptr) {
     assign->assign(n, -1);
     int i = n, k = K;
@@ -154,7 +162,10 @@ double solve_forbidding(const std::vector<double> &C, int n, int K, const std::v
   const size_t W = static_cast<size_t>(K) + 1;
   const int rows = n - forbid_i;  // DP rows forbid_i + 1 .. n
   g.assign(static_cast<size_t>(rows) * W, kInf);
-  dp_rows(C, K, &f[static_cast<size_t>(forbid_i) * W], g.data(), forbid_i + 1, n, forbid_i, forbid_k, nullptr);
+  dp_row<true, false>(&C[static_cast<size_t>(forbid_i) * K], K, &f[static_cast<size_t>(forbid_i) * W], g.data(),
+                      forbid_k, nullptr);
+  for (int r = 1; r < rows; ++r)
+    dp_row<false, false>(&C[static_cast<size_t>(forbid_i + r) * K], K, &g[(r - 1) * W], &g[r * W], -1, nullptr);
   return g[static_cast<size_t>(rows - 1) * W + K];
 }
 
@@ -213,7 +224,7 @@ Columns columns_of(const std::vector<std::vector<Interval>> &ev, int K) {
   return out;
 }
 
-Fit fit_row(const std::vector<const Word *> &vals, const Columns &cols, int K, int m) {
+Fit fit_row(std::span<const Word> vals, const Columns &cols, int K, int m) {
   Fit out;
   const int n = static_cast<int>(vals.size());
   if (K == 0) {
@@ -225,7 +236,7 @@ Fit fit_row(const std::vector<const Word *> &vals, const Columns &cols, int K, i
   C.assign(static_cast<size_t>(n) * K, 0);
   auto cost = [&](int i, int k) -> double & { return C[static_cast<size_t>(i) * K + k]; };
   for (int i = 0; i < n; ++i) {
-    const Interval v{static_cast<double>(vals[i]->s[m]), static_cast<double>(vals[i]->e[m])};
+    const Interval v{static_cast<double>(vals[i].s[m]), static_cast<double>(vals[i].e[m])};
     for (int k = 0; k < K; ++k) {
       const std::vector<Interval> &ev = cols.distinct[k];
       if (ev.empty()) {
@@ -659,12 +670,11 @@ class TableBuilder {
     return out;
   }
 
-  std::vector<const Word *> values_of(const RowB &r) const {
-    std::vector<const Word *> v;
-    if (r.value_line < 0) return v;
+  // The value words of a row: the tail of its value line (no copy).
+  std::span<const Word> values_of(const RowB &r) const {
+    if (r.value_line < 0) return {};
     const Line &L = lines_[r.value_line];
-    for (size_t k = L.nlabel(); k < L.words.size(); ++k) v.push_back(&L.words[k]);
-    return v;
+    return std::span<const Word>(L.words).subspan(L.nlabel());
   }
 
   void assign_values(const Section &s, const std::vector<RowB> &rows, int &K, std::vector<std::vector<int>> &col) {
@@ -728,7 +738,7 @@ class TableBuilder {
         e.resize(K);
         const auto v = values_of(r);
         if (static_cast<int>(v.size()) == K)
-          for (int k = 0; k < K; ++k) e[k].push_back({double(v[k]->s[m_]), double(v[k]->e[m_])});
+          for (int k = 0; k < K; ++k) e[k].push_back({double(v[k].s[m_]), double(v[k].e[m_])});
       }
       for (auto &[page, e] : ev) {
         auto it = leaves.find(page);
@@ -771,7 +781,7 @@ class TableBuilder {
         for (size_t i = 0; i < v.size(); ++i) sure = sure && fits[r].column[i] >= 0 && fits[r].margin[i] >= 2;
         if (!sure) continue;
         for (size_t i = 0; i < v.size(); ++i)
-          ev[page_of(rows[r])][fits[r].column[i]].push_back({double(v[i]->s[m_]), double(v[i]->e[m_])});
+          ev[page_of(rows[r])][fits[r].column[i]].push_back({double(v[i].s[m_]), double(v[i].e[m_])});
         added = true;
       }
       if (added) fit_all();
@@ -782,7 +792,7 @@ class TableBuilder {
       col[r] = fits[r].column;
       const int no = lines_[rows[r].value_line].no;
       for (size_t i = 0; i < v.size(); ++i) {
-        const std::string txt = sdk::to_utf8(v[i]->text);
+        const std::string txt = sdk::to_utf8(v[i].text);
         if (fits[r].column[i] < 0) {
           doc_.diagnose(sdk::Severity::warning, no, "extra-value",
                         "value '" + txt + "' fits no column of this table (" + std::to_string(K) + " value columns)");
@@ -929,7 +939,7 @@ class TableBuilder {
         const int k = col[r].empty() ? -1 : col[r][i];
         if (k < 0) continue;
         const int no = lines_[R.value_line].no;
-        out[k].text = sdk::to_utf8(v[i]->text);
+        out[k].text = sdk::to_utf8(v[i].text);
         out[k].lines = {no, no};
       }
       for (sdk::Cell &c : out) row.cells.push_back(std::move(c));

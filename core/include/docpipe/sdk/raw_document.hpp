@@ -126,20 +126,26 @@ class RawDocument {
           lines_attr(out, b.table.lines);
           out += ">\n";
           for (const Row &r : b.table.rows) {
-            out += "    <row";
-            lines_attr(out, r.lines);
-            out += ">";
+            Tag row;
+            row.put("    <row");
+            row.lines(r.lines);
+            row.put(">");
+            row.flush(out);
             for (const Cell &c : r.cells) {
-              out += "<cell";
-              lines_attr(out, c.lines);
-              if (c.rowspan != 1) int_attr(out, " rowspan=\"", c.rowspan);
-              if (c.colspan != 1) int_attr(out, " colspan=\"", c.colspan);
-              if (c.header) out += " header=\"true\"";
-              if (c.column >= 0) int_attr(out, " column=\"", c.column);
+              // The start tag in one append, then the text.
+              Tag tag;
+              tag.put("<cell");
+              tag.lines(c.lines);
+              if (c.rowspan != 1) tag.attr(" rowspan=\"", c.rowspan);
+              if (c.colspan != 1) tag.attr(" colspan=\"", c.colspan);
+              if (c.header) tag.put(" header=\"true\"");
+              if (c.column >= 0) tag.attr(" column=\"", c.column);
               if (c.text.empty()) {
-                out += "/>";
+                tag.put("/>");
+                tag.flush(out);
               } else {
-                out += ">";
+                tag.put(">");
+                tag.flush(out);
                 escape_into(out, c.text);
                 out += "</cell>";
               }
@@ -174,6 +180,28 @@ class RawDocument {
     *p++ = '"';
     out.append(buf, p);
   }
+  // A start tag composed on the stack (at most some 200 bytes: a cell's six
+  // attributes) and appended at once.
+  struct Tag {
+    char buf[256];
+    char *p = buf;
+    template <size_t N>
+    void put(const char (&lit)[N]) {
+      std::memcpy(p, lit, N - 1);
+      p += N - 1;
+    }
+    template <size_t N>
+    void attr(const char (&open)[N], long v) {
+      put(open);
+      p = std::to_chars(p, buf + sizeof buf, v).ptr;
+      *p++ = '"';
+    }
+    void lines(LineRange r) {
+      attr(" first-line=\"", r.first);
+      attr(" last-line=\"", r.last);
+    }
+    void flush(std::string &out) const { out.append(buf, static_cast<size_t>(p - buf)); }
+  };
   // Room for the whole model up front (escapes aside): the string is not
   // regrown and copied over and over.
   size_t xml_size_estimate() const {
