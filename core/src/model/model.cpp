@@ -127,12 +127,8 @@ class TextBuffer {
   void clear() { size_ = 0; }
   std::string_view view() const { return {data_.get(), size_}; }
   void reserve(size_t more) {
-    if (size_ + more <= capacity_) return;
-    const size_t cap = std::max(capacity_ * 2, size_ + more + 4096);
-    auto grown = std::make_unique<char[]>(cap);
-    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
-    data_ = std::move(grown);
-    capacity_ = cap;
+    if (size_ + more > capacity_) [[unlikely]]
+      grow(more);
   }
   void append(const char *p, size_t n) {
     reserve(n);
@@ -151,6 +147,14 @@ class TextBuffer {
   }
 
  private:
+  // Out of line, so that the appends above inline to a compare and a copy.
+  [[gnu::noinline]] void grow(size_t more) {
+    const size_t cap = std::max(capacity_ * 2, size_ + more + 4096);
+    auto grown = std::make_unique<char[]>(cap);
+    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+    data_ = std::move(grown);
+    capacity_ = cap;
+  }
   std::unique_ptr<char[]> data_;
   size_t size_ = 0, capacity_ = 0;
 };

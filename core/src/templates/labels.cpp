@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "templates/template.hpp"  // KeyHash
+
 namespace docpipe::templates {
 namespace {
 
@@ -65,12 +67,11 @@ bool is_punct(char32_t c) {
 std::string label_key(std::string_view label) {
   // The same labels come back in every report of a template: a bounded
   // per-thread memo saves the normalisation (label_key is a pure function).
-  thread_local std::unordered_map<std::string, std::string> memo;
-  const std::string text(label);
-  if (const auto it = memo.find(text); it != memo.end()) return it->second;
+  thread_local std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>> memo;
+  if (const auto it = memo.find(label); it != memo.end()) return it->second;
   if (memo.size() >= 20000) memo.clear();
   std::string key = compute_label_key(label);
-  memo.emplace(text, key);
+  memo.emplace(std::string(label), key);
   return key;
 }
 

@@ -40,6 +40,10 @@ std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
   for (auto table : body.children("table"))
     for (auto row : table.children("row")) {
       SourceRow r{{}, row.attribute("first-line").as_int(), row.attribute("last-line").as_int()};
+      size_t width = 0;  // reserved up front: a SourceCell is five strings to move
+      for (auto cell : row.children("cell"))
+        width += static_cast<size_t>(std::max(1, cell.attribute("colspan").as_int(1)));
+      r.cells.reserve(width);
       for (auto cell : row.children("cell")) {
         SourceCell c(cell.text().as_string(), cell.attribute("first-line").as_int(),
                      cell.attribute("last-line").as_int());
@@ -130,7 +134,7 @@ class Matcher {
   }
 
   const std::vector<size_t> *header_tables(std::string_view k) const {
-    const auto it = t_.header_key_tables.find(std::string(k));
+    const auto it = t_.header_key_tables.find(k);
     return it == t_.header_key_tables.end() ? nullptr : &it->second;
   }
   bool is_header_key(std::string_view k) const { return header_tables(k) != nullptr; }

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -63,6 +65,13 @@ struct Table {
   std::vector<Identity> identities;
 };
 
+// Hashes std::string and std::string_view alike, so that maps keyed by
+// std::string can be searched with a view (no string built per lookup).
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct Template {
   std::string id;
   std::string title;
@@ -72,7 +81,7 @@ struct Template {
   std::filesystem::path file;
   // Which tables (ascending indices) list a key among their all_header_keys:
   // the mapper looks every label cell up here. Computed once when loaded.
-  std::unordered_map<std::string, std::vector<size_t>> header_key_tables;
+  std::unordered_map<std::string, std::vector<size_t>, KeyHash, std::equal_to<>> header_key_tables;
 
   size_t cell_count() const;
 };

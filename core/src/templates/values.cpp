@@ -5,6 +5,8 @@
 #include <docpipe/sdk/text.hpp>
 #include <unordered_map>
 
+#include "templates/template.hpp"  // KeyHash
+
 namespace docpipe::templates {
 namespace {
 
@@ -74,12 +76,11 @@ CellValue compute_cell(std::string_view text);
 CellValue parse_cell(std::string_view text) {
   // Reports repeat their cell texts (numbers, dashes, labels): a bounded
   // per-thread memo of this pure function.
-  thread_local std::unordered_map<std::string, CellValue> memo;
-  std::string key(text);
-  if (const auto it = memo.find(key); it != memo.end()) return it->second;
+  thread_local std::unordered_map<std::string, CellValue, KeyHash, std::equal_to<>> memo;
+  if (const auto it = memo.find(text); it != memo.end()) return it->second;
   if (memo.size() >= 50000) memo.clear();
   CellValue v = compute_cell(text);
-  memo.emplace(std::move(key), v);
+  memo.emplace(std::string(text), v);
   return v;
 }
 
