@@ -3,6 +3,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include <cstring>
 #include <docpipe/sdk/text.hpp>
 
 namespace docpipe::sdk {
@@ -15,8 +16,20 @@ size_t decode_utf8(std::string_view utf8, char32_t *out) {
   int32_t i = 0;
   while (i < n) {
     if (s[i] < 0x80) {
-      *p++ = s[i++];
-      continue;
+      // Eight ASCII bytes at a time (the spaces of a laid-out line).
+      while (i + 8 <= n) {
+        uint64_t word;
+        std::memcpy(&word, s + i, 8);
+        if ((word & 0x8080808080808080ULL) != 0) break;
+        for (int k = 0; k < 8; ++k) p[k] = s[i + k];
+        p += 8;
+        i += 8;
+      }
+      if (i >= n) break;
+      if (s[i] < 0x80) {
+        *p++ = s[i++];
+        continue;
+      }
     }
     UChar32 c;
     U8_NEXT(s, i, n, c);

@@ -199,8 +199,17 @@ void emit_narrative(const std::vector<Line> &lines, int from, int to, int wrap_w
 double probe(std::string_view text) {
   const std::string_view prefix = text.substr(0, std::min<size_t>(text.size(), 256 * 1024));
   int nonblank = 0, tabbed = 0, aligned = 0, rules = 0;
-  for (std::string_view raw : sdk::split_lines(prefix)) {
-    if (sdk::is_blank(raw)) continue;
+  // Line by line without building the list of lines (split_lines' lines;
+  // a last empty one would be blank anyway).
+  for (size_t start = 0; start < prefix.size();) {
+    size_t nl = prefix.find('\n', start);
+    if (nl == std::string_view::npos) nl = prefix.size();
+    const std::string_view raw = prefix.substr(start, nl - start);
+    start = nl + 1;
+    // Blank: ASCII white space only, or Unicode white space after it.
+    size_t q = 0;
+    while (q < raw.size() && (raw[q] == ' ' || (raw[q] >= '\t' && raw[q] <= '\r'))) ++q;
+    if (q == raw.size() || (static_cast<unsigned char>(raw[q]) >= 0x80 && sdk::is_blank(raw.substr(q)))) continue;
     ++nonblank;
     if (raw.find('\t') != std::string_view::npos) ++tabbed;
     // an internal run of 2+ spaces after some text

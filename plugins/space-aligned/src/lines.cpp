@@ -17,7 +17,24 @@ inline int char_width(char32_t c) { return c < 0x80 ? 1 : sdk::char_width(c); }
 
 bool is_digit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
 bool is_cn_numeral(char32_t c) {
-  return std::u32string_view(U"一二三四五六七八九十百零〇").find(c) != std::u32string_view::npos;
+  switch (c) {  // 一二三四五六七八九十百零〇
+    case U'一':
+    case U'二':
+    case U'三':
+    case U'四':
+    case U'五':
+    case U'六':
+    case U'七':
+    case U'八':
+    case U'九':
+    case U'十':
+    case U'百':
+    case U'零':
+    case U'〇':
+      return true;
+    default:
+      return false;
+  }
 }
 bool is_dash(char32_t c) { return c == U'-' || c == U'=' || c == U'─' || c == U'━' || c == U'═' || c == U'_'; }
 bool is_junction(char32_t c) {
@@ -65,8 +82,9 @@ bool is_value_token(std::u32string_view w) {
     return false;
   static constexpr std::u32string_view markers[] = {U"-",   U"—",   U"–",  U"－",     U"——", U"/", U"／",
                                                     U"N/A", U"n/a", U"NA", U"不适用", U"无", U"\\"};
-  for (auto m : markers)
-    if (w == m) return true;
+  if (!is_digit(w[0]))  // no marker starts with a digit
+    for (auto m : markers)
+      if (w == m) return true;
   size_t i = 0;
   const size_t n = w.size();
   if (i < n && (w[i] == U'+' || w[i] == U'-' || w[i] == U'−' || w[i] == U'－' || w[i] == U'＋')) ++i;
@@ -90,7 +108,7 @@ int enumerator_depth(std::u32string_view w, int *number) {
   int v = 0;
   if (w.empty()) return 0;
   // Every enumerator starts with a bracket, a Chinese numeral or a digit.
-  if (w[0] != U'（' && w[0] != U'(' && !is_cn_numeral(w[0]) && !is_digit(w[0])) return 0;
+  if (!is_digit(w[0]) && w[0] != U'（' && w[0] != U'(' && !is_cn_numeral(w[0])) return 0;
   if (w[0] == U'（' || w[0] == U'(') {
     // （一） is depth 2, (1) depth 4.
     for (bool chinese : {true, false}) {
