@@ -175,6 +175,25 @@ struct Trimmed {
   size_t cb = 0, ce = 0;   // ... and the kept code points of to_u32(inner)
 };
 
+// The last code point of s[0, n) when it is ASCII or a well-formed sequence
+// starting at a lead byte: every forward decoding ends with it (no sequence
+// reaches over a byte that is no trail byte). False when the end is
+// ill-formed.
+bool last_well_formed(const uint8_t *s, int32_t n, UChar32 &c) {
+  if (n <= 0) return false;
+  if (s[n - 1] < 0x80) {
+    c = s[n - 1];
+    return true;
+  }
+  for (int32_t k = 2; k <= 4 && k <= n; ++k) {
+    if (s[n - k] >= 0x80 && s[n - k] < 0xC0) continue;  // a trail byte: look further back
+    int32_t i = n - k;
+    U8_NEXT(s, i, n, c);
+    return c >= 0 && i == n;
+  }
+  return false;
+}
+
 Trimmed trim_range(std::string_view utf8) {
   Trimmed t;
   while (!utf8.empty() && ascii_space(utf8.front())) utf8.remove_prefix(1);
@@ -185,6 +204,17 @@ Trimmed trim_range(std::string_view utf8) {
     return t;
   const auto *s = reinterpret_cast<const uint8_t *>(utf8.data());
   const int32_t n = static_cast<int32_t>(utf8.size());
+  {
+    // Mostly neither end is white space: then only the two end characters
+    // are decoded, and nothing is trimmed.
+    UChar32 first, last;
+    int32_t i = 0;
+    U8_NEXT(s, i, n, first);
+    if (first < 0) first = 0xFFFD;
+    if (!space_of(static_cast<char32_t>(first)) && last_well_formed(s, n, last) &&
+        !space_of(static_cast<char32_t>(last)))
+      return t;
+  }
   int32_t b = -1, e = 0;         // bytes
   size_t cb = 0, ce = 0, k = 0;  // code points
   bool invalid = false;
@@ -243,18 +273,7 @@ char32_t last_code_point(std::string_view utf8) {
   if (utf8.empty()) return 0;
   const auto *s = reinterpret_cast<const uint8_t *>(utf8.data());
   const int32_t n = static_cast<int32_t>(utf8.size());
-  // An ASCII byte, or a well-formed sequence starting at a lead byte, ends
-  // every forward decoding the same way: no sequence reaches over a byte
-  // that is no trail byte.
-  if (s[n - 1] < 0x80) return s[n - 1];
-  for (int32_t k = 2; k <= 4 && k <= n; ++k) {
-    if (s[n - k] >= 0x80 && s[n - k] < 0xC0) continue;  // a trail byte: look further back
-    int32_t i = n - k;
-    UChar32 c;
-    U8_NEXT(s, i, n, c);
-    if (c >= 0 && i == n) return static_cast<char32_t>(c);
-    break;
-  }
+  if (UChar32 c; last_well_formed(s, n, c)) return static_cast<char32_t>(c);
   // Ill-formed at the end: decode as to_u32 does.
   char32_t last = 0;
   for (int32_t i = 0; i < n;) {
