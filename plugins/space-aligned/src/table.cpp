@@ -792,13 +792,13 @@ class TableBuilder {
       col[r] = fits[r].column;
       const int no = lines_[rows[r].value_line].no;
       for (size_t i = 0; i < v.size(); ++i) {
-        const std::string txt = sdk::to_utf8(v[i].text);
         if (fits[r].column[i] < 0) {
           doc_.diagnose(sdk::Severity::warning, no, "extra-value",
-                        "value '" + txt + "' fits no column of this table (" + std::to_string(K) + " value columns)");
+                        "value '" + sdk::to_utf8(v[i].text) + "' fits no column of this table (" + std::to_string(K) +
+                            " value columns)");
         } else if (!use_segments && static_cast<int>(v.size()) < K && fits[r].margin[i] < 0.75) {
           doc_.diagnose(sdk::Severity::warning, no, "ambiguous-column",
-                        "value '" + txt + "' lies between columns; placed in value column " +
+                        "value '" + sdk::to_utf8(v[i].text) + "' lies between columns; placed in value column " +
                             std::to_string(fits[r].column[i] + 1) + " of " + std::to_string(K));
         }
       }
