@@ -98,44 +98,22 @@ std::vector<std::string> split_path(std::string_view path) {
   return levels;
 }
 
-// A record's attributes, pointing into the parsed model (which outlives
-// them): no copies of the ~200 records' nine strings.
 struct Record {
-  std::string_view table, row, column, value, state, number, unit, placement, first_line;
+  std::string table, row, column, value, state, number, unit, placement, first_line;
 };
 
 std::vector<Record> read_records(pugi::xml_node root) {
   std::vector<Record> out;
   for (pugi::xml_node r = root.child("records").child("record"); r; r = r.next_sibling("record")) {
-    // One pass over the attributes rather than a search for each field.
-    Record rec;
-    for (pugi::xml_attribute a = r.first_attribute(); a; a = a.next_attribute()) {
-      const std::string_view name = a.name();
-      std::string_view *field = name == "table"        ? &rec.table
-                                : name == "row"        ? &rec.row
-                                : name == "column"     ? &rec.column
-                                : name == "value"      ? &rec.value
-                                : name == "state"      ? &rec.state
-                                : name == "number"     ? &rec.number
-                                : name == "unit"       ? &rec.unit
-                                : name == "placement"  ? &rec.placement
-                                : name == "first-line" ? &rec.first_line
-                                                       : nullptr;
-      // The first of a repeated name, as xml_node::attribute finds it.
-      if (field != nullptr && field->data() == nullptr) *field = a.value();
-    }
-    for (std::string_view *f : {&rec.table, &rec.row, &rec.column, &rec.value, &rec.state, &rec.number, &rec.unit,
-                                &rec.placement, &rec.first_line}) {
-      if (f->data() == nullptr) *f = "";
-    }
-    out.push_back(rec);
+    out.push_back(Record{attr(r, "table"), attr(r, "row"), attr(r, "column"), attr(r, "value"), attr(r, "state"),
+                         attr(r, "number"), attr(r, "unit"), attr(r, "placement"), attr(r, "first-line")});
   }
   return out;
 }
 
 void write_metadata(Workbook &wb, pugi::xml_node root) {
   const Formats &f = wb.formats();
-  Sheet &sheet = wb.add_sheet("metadata");
+  Sheet sheet = wb.add_sheet("metadata");
   int r = 0;
   auto line = [&](std::string_view field, std::string_view value) {
     sheet.text(r, 0, field, f.bold);
@@ -184,7 +162,7 @@ void write_metadata(Workbook &wb, pugi::xml_node root) {
 // A body table exactly as the model lays it out.
 void write_body_table(Workbook &wb, const Grid &grid, int index) {
   const Formats &f = wb.formats();
-  Sheet &sheet = wb.add_sheet("table-" + std::to_string(index));
+  Sheet sheet = wb.add_sheet("table-" + std::to_string(index));
   std::vector<bool> covered(static_cast<size_t>(grid.rows) * grid.cols, false);
   for (const GridCell &g : grid.cells) {
     for (int r = g.row; r < g.row + g.rowspan; ++r) {
@@ -193,7 +171,7 @@ void write_body_table(Workbook &wb, const Grid &grid, int index) {
     const std::optional<double> parsed = g.blank() ? std::nullopt : plain_number(g.text);
     const bool is_number = parsed.has_value();
     const double value = parsed.value_or(0);  // plain double: keeps g++ 12's -Wmaybe-uninitialized quiet
-    Format fmt = g.header ? f.header : is_number ? f.number : f.text;
+    lxw_format *fmt = g.header ? f.header : is_number ? f.number : f.text;
     const std::string_view text = g.blank() ? std::string_view() : std::string_view(g.text);
     if (g.rowspan > 1 || g.colspan > 1) {
       sheet.merge(g.row, g.col, g.row + g.rowspan - 1, g.col + g.colspan - 1, is_number ? "" : text, fmt);
@@ -220,13 +198,13 @@ void write_body_table(Workbook &wb, const Grid &grid, int index) {
 struct Axis {
   std::vector<std::string> keys;
   std::vector<std::vector<std::string>> levels;
-  std::map<std::string_view, int> index;  // keys point into the model
-  int depth = 1;                          // label columns (rows axis) or header rows (columns axis); at least 1
+  std::map<std::string, int> index;
+  int depth = 1;  // label columns (rows axis) or header rows (columns axis); at least 1
 
-  int add(std::string_view key) {
+  int add(const std::string &key) {
     const auto [it, inserted] = index.try_emplace(key, static_cast<int>(keys.size()));
     if (inserted) {
-      keys.emplace_back(key);
+      keys.push_back(key);
       levels.push_back(split_path(key));
       depth = std::max(depth, static_cast<int>(levels.back().size()));
     }
@@ -251,7 +229,7 @@ struct Axis {
 // Group merges lie at depths where the spanning last levels have already
 // ended, so no two merges overlap.
 template <class Cell>
-void write_axis_labels(Sheet &sheet, const Axis &axis, int base, Format fmt, Cell cell) {
+void write_axis_labels(Sheet &sheet, const Axis &axis, int base, lxw_format *fmt, Cell cell) {
   for (size_t i = 0; i < axis.keys.size(); ++i) {
     const auto &levels = axis.levels[i];
     if (levels.empty()) {  // table 3's single row has the empty path
@@ -297,7 +275,7 @@ void write_template_table(Workbook &wb, const std::string &title, const std::vec
   const int label_cols = rows.depth;
   const int header_rows = cols.depth;
 
-  Sheet &sheet = wb.add_sheet(title);
+  Sheet sheet = wb.add_sheet(title);
   if (label_cols * header_rows > 1) {
     sheet.merge(0, 0, header_rows - 1, label_cols - 1, "", f.header);
   } else {
@@ -337,7 +315,7 @@ void write_template_table(Workbook &wb, const std::string &title, const std::vec
 void write_values(Workbook &wb, const std::vector<Record> &records, const std::string &file,
                   const std::string &template_id) {
   const Formats &f = wb.formats();
-  Sheet &sheet = wb.add_sheet("values");
+  Sheet sheet = wb.add_sheet("values");
   int c = 0;
   for (const char *h :
        {"file", "template", "table", "row", "column", "value", "state", "number", "unit", "source_line", "placement"}) {
@@ -345,17 +323,17 @@ void write_values(Workbook &wb, const std::vector<Record> &records, const std::s
   }
   int r = 1;
   for (const Record &rec : records) {
-    sheet.text(r, 0, file, f.none);
-    sheet.text(r, 1, template_id, f.none);
-    sheet.text(r, 2, rec.table, f.none);
-    sheet.text(r, 3, rec.row, f.none);
-    sheet.text(r, 4, rec.column, f.none);
-    sheet.text(r, 5, rec.value, f.none);  // the raw text, always as text
-    sheet.text(r, 6, rec.state, f.none);
-    if (const auto n = model_number(rec.number)) sheet.number(r, 7, *n, f.none, rec.number);
-    sheet.text(r, 8, rec.unit, f.none);
-    if (const auto n = model_number(rec.first_line)) sheet.number(r, 9, *n, f.none, rec.first_line);
-    sheet.text(r, 10, rec.placement, f.none);
+    sheet.text(r, 0, file, nullptr);
+    sheet.text(r, 1, template_id, nullptr);
+    sheet.text(r, 2, rec.table, nullptr);
+    sheet.text(r, 3, rec.row, nullptr);
+    sheet.text(r, 4, rec.column, nullptr);
+    sheet.text(r, 5, rec.value, nullptr);  // the raw text, always as text
+    sheet.text(r, 6, rec.state, nullptr);
+    if (const auto n = model_number(rec.number)) sheet.number(r, 7, *n, nullptr, rec.number);
+    sheet.text(r, 8, rec.unit, nullptr);
+    if (const auto n = model_number(rec.first_line)) sheet.number(r, 9, *n, nullptr, rec.first_line);
+    sheet.text(r, 10, rec.placement, nullptr);
     ++r;
   }
   sheet.autofilter(0, 0, r - 1, c - 1);
@@ -365,30 +343,29 @@ void write_values(Workbook &wb, const std::vector<Record> &records, const std::s
 
 void write_checks(Workbook &wb, pugi::xml_node root) {
   const Formats &f = wb.formats();
-  Sheet &sheet = wb.add_sheet("checks");
+  Sheet sheet = wb.add_sheet("checks");
   int c = 0;
   for (const char *h : {"identity", "table", "row", "column", "result", "expected", "actual", "tie-break", "terms"}) {
     sheet.text(0, c++, h, f.bold);
   }
-  std::map<std::string_view, pugi::xml_node> records;  // record id (in the model) -> record
-  for (pugi::xml_node rec : root.child("records").children("record"))
-    records.emplace(rec.attribute("id").as_string(), rec);
+  std::map<std::string, pugi::xml_node, std::less<>> records;  // record id -> record
+  for (pugi::xml_node rec : root.child("records").children("record")) records.emplace(attr(rec, "id"), rec);
   int r = 1;
   for (pugi::xml_node ch = root.child("checks").child("check"); ch; ch = ch.next_sibling("check"), ++r) {
-    sheet.text(r, 0, attr(ch, "identity"), f.none);
-    sheet.text(r, 1, attr(ch, "table"), f.none);
-    sheet.text(r, 2, attr(ch, "row"), f.none);
-    sheet.text(r, 3, attr(ch, "column"), f.none);
+    sheet.text(r, 0, attr(ch, "identity"), nullptr);
+    sheet.text(r, 1, attr(ch, "table"), nullptr);
+    sheet.text(r, 2, attr(ch, "row"), nullptr);
+    sheet.text(r, 3, attr(ch, "column"), nullptr);
     const std::string result = attr(ch, "result");
-    sheet.text(r, 4, result, result == "fail" ? f.fail : f.none);
+    sheet.text(r, 4, result, result == "fail" ? f.fail : nullptr);
     for (int k : {5, 6}) {
       const std::string v = attr(ch, k == 5 ? "expected" : "actual");
       if (const auto n = model_number(v))
-        sheet.number(r, k, *n, f.none, v);
+        sheet.number(r, k, *n, nullptr, v);
       else
-        sheet.text(r, k, v, f.none);
+        sheet.text(r, k, v, nullptr);
     }
-    sheet.text(r, 7, attr(ch, "tie-break"), f.none);
+    sheet.text(r, 7, attr(ch, "tie-break"), nullptr);
     // One line per cell involved: "expected: <row> | <column> = <value>".
     std::string terms;
     for (const char *side : {"expected", "actual"}) {
@@ -453,35 +430,21 @@ struct SheetChoice {
   }
 };
 
-// The zlib level of the package, option `compression` (0 stores the parts:
-// no deflate time, files some 6 times larger; default 1; 9 smallest). The
-// content read back is the same at every level.
-int compression_level(const sdk::Options &opts) {
-  const auto it = opts.find("compression");
-  if (it == opts.end()) return Workbook::kDefaultLevel;
-  const std::string &v = it->second;
-  if (v.size() != 1 || v[0] < '0' || v[0] > '9') {
-    throw Error(DOCPIPE_ERR_OPTION, "option compression=" + v + ": expected a zlib level, 0 (stored) to 9");
-  }
-  return v[0] - '0';
-}
-
 struct XlsxOutput {
   static constexpr const char *name = "xlsx";
   static constexpr const char *version = "1.1.0";
   static constexpr const char *description =
       "Excel workbook: metadata, every table with its merged cells, template tables, values and checks";
-  static constexpr const char *options = "sheets,compression";
+  static constexpr const char *options = "sheets";
 
   static void write(std::string_view model, const sdk::Options &opts, const sdk::OutputTarget &target) {
-    check_option_names(opts, {"sheets", "compression"});
+    check_option_names(opts, {"sheets"});
     const SheetChoice want = SheetChoice::from(opts);
-    const int level = compression_level(opts);
     pugi::xml_document doc;
     const pugi::xml_node root = load_model(doc, model);
     const std::vector<Record> records = read_records(root);
 
-    Workbook wb(target.path_for(".xlsx"), attr(root.child("metadata").child("report"), "title"), level);
+    Workbook wb(target.path_for(".xlsx"), attr(root.child("metadata").child("report"), "title"));
     if (want.metadata) write_metadata(wb, root);
     // Without template tables the raw tables are all the content there is.
     if (want.tables || records.empty()) {
@@ -494,10 +457,10 @@ struct XlsxOutput {
       if (want.template_tables) {
         // Template tables in the order their first record appears.
         std::vector<std::string> titles;
-        std::map<std::string_view, std::vector<const Record *>> by_table;
+        std::map<std::string, std::vector<const Record *>> by_table;
         for (const Record &rec : records) {
           auto &list = by_table[rec.table];
-          if (list.empty()) titles.emplace_back(rec.table);
+          if (list.empty()) titles.push_back(rec.table);
           list.push_back(&rec);
         }
         for (const std::string &title : titles) write_template_table(wb, title, by_table[title]);
