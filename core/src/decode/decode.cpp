@@ -3,6 +3,7 @@
 #include <unicode/ucnv.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "error.hpp"
@@ -125,24 +126,27 @@ bool plausible_chinese(std::string_view bytes, std::string_view utf8, std::strin
 }
 
 std::string normalise_newlines(std::string_view in, std::string &kind) {
+  // Copies the runs between CRs whole (most texts have none at all).
   std::string out;
   out.reserve(in.size());
-  size_t crlf = 0, cr = 0, lf = 0;
-  for (size_t i = 0; i < in.size(); ++i) {
-    const char c = in[i];
-    if (c == '\r') {
-      if (i + 1 < in.size() && in[i + 1] == '\n') {
-        ++crlf;
-        ++i;
-      } else {
-        ++cr;
-      }
-      out += '\n';
+  size_t crlf = 0, cr = 0, from = 0;
+  while (true) {
+    const size_t r = in.find('\r', from);
+    if (r == std::string_view::npos) {
+      out.append(in.data() + from, in.size() - from);
+      break;
+    }
+    out.append(in.data() + from, r - from);
+    out += '\n';
+    if (r + 1 < in.size() && in[r + 1] == '\n') {
+      ++crlf;
+      from = r + 2;
     } else {
-      if (c == '\n') ++lf;
-      out += c;
+      ++cr;
+      from = r + 1;
     }
   }
+  const size_t lf = static_cast<size_t>(std::count(in.begin(), in.end(), '\n')) - crlf;
   const int kinds = (crlf > 0) + (cr > 0) + (lf > 0);
   kind = kinds == 0 ? "none" : kinds > 1 ? "mixed" : crlf ? "crlf" : cr ? "cr" : "lf";
   return out;
