@@ -61,14 +61,24 @@ inline size_t clean_prefix(std::string_view s, uint8_t a, uint8_t b, uint8_t c) 
   return i;
 }
 
-// Escapes as pugixml does (core_model_test compares the two).
-template <class Out>
-void escape_attribute(Out &out, std::string_view value) {
+// Escapes as pugixml does (core_model_test compares the two): in an
+// attribute &, < and " and every control character; in text &, < and > and
+// the control characters other than TAB, LF and CR.
+enum class Context { attribute, text };
+template <Context kContext, class Out>
+void escape(Out &out, std::string_view s) {
+  constexpr bool attribute = kContext == Context::attribute;
+  constexpr char third = attribute ? '"' : '>';
+  auto plain = [](unsigned char c) {
+    if (c == '&' || c == '<' || c == third) return false;
+    return c >= 32 || (!attribute && (c == '\t' || c == '\n' || c == '\r'));
+  };
   size_t from = 0;
-  for (size_t i = clean_prefix(value, '&', '<', '"'); i < value.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(value[i]);
-    if (c >= 32 && c != '&' && c != '<' && c != '"') continue;
-    out.append(value.data() + from, i - from);
+  // (TAB, LF and CR stop the fast scan too; the byte loop lets them through)
+  for (size_t i = clean_prefix(s, '&', '<', third); i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (plain(c)) continue;
+    out.append(s.data() + from, i - from);
     from = i + 1;
     switch (c) {
       case '&':
@@ -80,6 +90,9 @@ void escape_attribute(Out &out, std::string_view value) {
       case '"':
         out.append("&quot;", 6);
         break;
+      case '>':
+        out.append("&gt;", 4);
+        break;
       default:  // a control character, as pugixml writes it
         out.append("&#", 2);
         out.push_back(static_cast<char>('0' + c / 10));
@@ -87,36 +100,7 @@ void escape_attribute(Out &out, std::string_view value) {
         out.push_back(';');
     }
   }
-  out.append(value.data() + from, value.size() - from);
-}
-
-template <class Out>
-void escape_text(Out &out, std::string_view text) {
-  size_t from = 0;
-  // (tab, LF and CR stop the fast scan too; the byte loop lets them through)
-  for (size_t i = clean_prefix(text, '&', '<', '>'); i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if ((c >= 32 || c == '\t' || c == '\n' || c == '\r') && c != '&' && c != '<' && c != '>') continue;
-    out.append(text.data() + from, i - from);
-    from = i + 1;
-    switch (c) {
-      case '&':
-        out.append("&amp;", 5);
-        break;
-      case '<':
-        out.append("&lt;", 4);
-        break;
-      case '>':
-        out.append("&gt;", 4);
-        break;
-      default:
-        out.append("&#", 2);
-        out.push_back(static_cast<char>('0' + c / 10));
-        out.push_back(static_cast<char>('0' + c % 10));
-        out.push_back(';');
-    }
-  }
-  out.append(text.data() + from, text.size() - from);
+  out.append(s.data() + from, s.size() - from);
 }
 
 // A growable byte buffer for the model text: appends are a capacity check
@@ -174,7 +158,7 @@ class XmlText {
   }
   XmlText &attr(std::string_view name, std::string_view value) {
     begin_attr(name);
-    escape_attribute(out_, value);
+    escape<Context::attribute>(out_, value);
     out_.push_back('"');
     return *this;
   }
@@ -195,7 +179,7 @@ class XmlText {
   void children() { out_.append(">\n"); }
   void text(std::string_view name, std::string_view text) {
     out_.push_back('>');
-    escape_text(out_, text);
+    escape<Context::text>(out_, text);
     out_.append("</");
     out_.append(name);
     out_.append(">\n");
@@ -291,8 +275,8 @@ ReportMeta report_metadata(pugi::xml_node body) {
   return report;
 }
 
-void append_escaped_attribute(std::string &out, std::string_view value) { escape_attribute(out, value); }
-void append_escaped_text(std::string &out, std::string_view text) { escape_text(out, text); }
+void append_escaped_attribute(std::string &out, std::string_view value) { escape<Context::attribute>(out, value); }
+void append_escaped_text(std::string &out, std::string_view text) { escape<Context::text>(out, text); }
 
 pugi::xml_node parse_body(pugi::xml_document &doc, const std::string &plugin, std::string_view body_xml) {
   const pugi::xml_parse_result r = doc.load_buffer(
