@@ -1,7 +1,5 @@
 #include "pipeline/engine.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,13 +9,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "decode/decode.hpp"
 #include "model/model.hpp"
 #include "templates/mapper.hpp"
+#include "util/files.hpp"
 #include "util/sha256.hpp"
 
 namespace docpipe {
@@ -28,38 +25,22 @@ namespace {
 // Below this no plugin is trusted to claim an input.
 constexpr double kMinProbeScore = 0.25;
 
-// One open, one fstat, the reads, one close: a bulk worker reads thousands
-// of inputs a second.
 std::string read_file(const fs::path &p) {
-  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) throw Error(ExitCode::no_input, p.string() + ": no such file");
-    throw Error(ExitCode::no_input, p.string() + ": cannot be read: " + std::strerror(errno));
-  }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) throw Error(ExitCode::io_error, p.string() + ": cannot be read: " + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) throw Error(ExitCode::no_input, p.string() + ": is a folder, not a file");
   std::string bytes;
-  // st_size is only a hint (a pipe or /proc file says 0, a growing file more).
-  bytes.resize(S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 64 * 1024);
-  size_t used = 0;
-  while (true) {
-    if (used == bytes.size()) bytes.resize(bytes.size() * 2);
-    const ssize_t n = ::read(fd, bytes.data() + used, bytes.size() - used);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EISDIR) throw Error(ExitCode::no_input, p.string() + ": is a folder, not a file");
-      throw Error(ExitCode::io_error, p.string() + ": read error: " + std::strerror(errno));
-    }
-    if (n == 0) break;
-    used += static_cast<size_t>(n);
+  switch (const int err = read_whole_file(p, bytes)) {
+    case 0:
+      return bytes;
+    case ENOENT:
+    case ENOTDIR:
+      throw Error(ExitCode::no_input, p.string() + ": no such file");
+    case EISDIR:
+      throw Error(ExitCode::no_input, p.string() + ": is a folder, not a file");
+    case EACCES:
+    case EPERM:
+      throw Error(ExitCode::no_input, p.string() + ": cannot be read: " + std::strerror(err));
+    default:
+      throw Error(ExitCode::io_error, p.string() + ": read error: " + std::strerror(err));
   }
-  bytes.resize(used);
-  return bytes;
 }
 
 struct StringSink {
