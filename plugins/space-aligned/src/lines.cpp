@@ -229,8 +229,9 @@ Line make_line(std::u32string_view u, int no, int page, bool page_start) {
   const std::u32string_view t = u.substr(static_cast<size_t>(L.indent), static_cast<size_t>(L.cps));
   L.text = sdk::to_utf8(t);
   const char32_t last = t.back();
-  L.heading_candidate = L.words.front().depth == 1 && L.nvalues == 0 && L.chunks == 1 && L.cps <= 40 && L.indent <= 2 &&
-                        last != U'。' && last != U'；' && last != U'：' && last != U'，';
+  // (Near the margin, too: read_lines checks the indent once the margin is known.)
+  L.heading_candidate = L.words.front().depth == 1 && L.nvalues == 0 && L.chunks == 1 && L.cps <= 40 && last != U'。' &&
+                        last != U'；' && last != U'：' && last != U'，';
   return L;
 }
 
@@ -348,6 +349,16 @@ std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars
   int no = 0;
   for (const Span &sp : spans)
     lines.push_back(make_line(std::u32string_view(chars.data() + sp.from, sp.size), ++no, sp.page, sp.page_start));
+  // Indents count from the document's left margin: lynx -dump, for one,
+  // starts every line three columns in.
+  int margin = -1;
+  for (const Line &L : lines)
+    if (L.kind == LineKind::text && (margin < 0 || L.indent < margin)) margin = L.indent;
+  for (Line &L : lines) {
+    if (L.kind != LineKind::text) continue;
+    L.indent -= std::max(margin, 0);
+    L.heading_candidate = L.heading_candidate && L.indent <= 2;
+  }
   mark_page_numbers(lines);
   mark_running_lines(lines);
   return lines;

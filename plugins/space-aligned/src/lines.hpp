@@ -42,7 +42,7 @@ struct Line {
   std::vector<int> bounds[2];      // vertical bars and rule junctions, per metric
   int nvalues = 0;                 // trailing value words
   int chunks = 0;                  // groups of words separated by 2+ spaces
-  int indent = 0;                  // code points before the first word
+  int indent = 0;                  // code points from the document's left margin to the first word
   int cps = 0;                     // code points from first to last word
   int end_display = 0;             // display column where the text ends
   bool heading_candidate = false;  // "一、…" alone on a line

@@ -415,10 +415,16 @@ class TableBuilder {
   // Under a plain label the line above must have been cut by the cell width
   // (the widest piece around) and this one be narrower, else it is the label
   // of a blank row.
-  bool continues(const Line &L, int prev, const std::map<int, std::vector<bool>> &enumerated) const {
+  // An enumerated group label left of the row's own enumerated label `leaf`
+  // (w3m centres a group label vertically, so it can sit on a continuation
+  // line of the row above) does not need a word above it.
+  bool continues(const Line &L, int prev, const std::map<int, std::vector<bool>> &enumerated, const Word *leaf) const {
     if (L.nlabel() == 0) return false;
+    bool linked = false;
     for (size_t k = 0; k < L.nlabel(); ++k) {
       const Word &w = L.words[k];
+      if (leaf != nullptr && w.depth > 0 && leaf->depth > w.depth && w.e[m_] <= leaf->s[m_]) continue;
+      linked = true;
       const int j = link(w, prev);
       if (j < 0) return false;
       const Word &a = lines_[prev].words[j];
@@ -426,7 +432,7 @@ class TableBuilder {
       if (enumerated.at(prev)[j]) continue;
       if (w.width(m_) >= a.width(m_) || a.width(m_) < near_width(a, prev) - 1) return false;
     }
-    return true;
+    return linked;
   }
 
   std::vector<RowB> segment_rows(const Section &s) const {
@@ -455,6 +461,12 @@ class TableBuilder {
       }
       const size_t nl = L.nlabel();
       const bool has_vals = L.nvalues > 0;
+      // The current row's own label, when it is enumerated.
+      const Word *leaf = nullptr;
+      if (cur >= 0) {
+        const Line &F = lines_[rows[cur].lines.front()];
+        if (F.nlabel() > 0 && F.words[F.nlabel() - 1].depth > 0) leaf = &F.words[F.nlabel() - 1];
+      }
       bool start;
       if (cur < 0 || (gap && !page_gap)) {
         start = true;
@@ -474,9 +486,9 @@ class TableBuilder {
         else if (nl == 0 || blank_mode_)
           start = false;
         else
-          start = !continues(L, prev, enumerated);
+          start = !continues(L, prev, enumerated, leaf);
       } else {
-        start = blank_mode_ ? false : !continues(L, prev, enumerated);
+        start = blank_mode_ ? false : !continues(L, prev, enumerated, leaf);
       }
       if (start) {
         rows.emplace_back();
