@@ -267,9 +267,9 @@ class TableBuilder {
 
   void run() {
     kind_ = classify(lines_, region_);
+    segments_ = explicit_segments();
     split_sections();
     blank_mode_ = detect_blank_mode();
-    segments_ = explicit_segments();
     sdk::Table &t = doc_.add_table({lines_[region_.first].no, lines_[region_.last].no});
     for (const Section &s : sections_) build_section(s, t);
   }
@@ -277,11 +277,19 @@ class TableBuilder {
  private:
   // --- sections -----------------------------------------------------------
 
+  // The value columns of the official tables whose shape does not vary.
+  size_t fixed_value_columns() const { return kind_ == TableKind::requests ? 7 : kind_ == TableKind::appeals ? 15 : 0; }
+
   void split_sections() {
     value_left_ = std::numeric_limits<int>::max();
     for (int i = region_.first; i <= region_.last; ++i)
       if (lines_[i].is_text() && lines_[i].nvalues > 0)
         value_left_ = std::min(value_left_, lines_[i].words[lines_[i].nlabel()].s[m_]);
+    // Where the values are blank but for the last columns, their words alone
+    // put the value area too far right; the producer's column boundaries
+    // give it when the table's shape fixes the number of value columns.
+    if (const size_t k = fixed_value_columns(); k > 0 && segments_.size() > k)
+      value_left_ = std::min(value_left_, static_cast<int>(segments_[segments_.size() - k].s));
     sections_.emplace_back();
     bool in_header = true;
     for (int i = region_.first; i <= region_.last; ++i) {
@@ -634,7 +642,8 @@ class TableBuilder {
   // --- value columns ----------------------------------------------------------
 
   // Leaf column labels of a header block on one page: words with no header
-  // word below them, touching ones stacked into one column.
+  // word below them, overlapping ones on different lines stacked into one
+  // column (lynx can start a column right where the one before it ends).
   std::vector<Interval> header_leaves(const Section &s, int page, double label_right) const {
     std::vector<std::pair<int, const Word *>> words;  // (order of line, word)
     int order = 0;
@@ -656,7 +665,7 @@ class TableBuilder {
     for (size_t a = 0; a < leaf.size(); ++a)
       for (size_t b = a + 1; b < leaf.size(); ++b) {
         const auto &x = words[leaf[a]], &y = words[leaf[b]];
-        if (x.first != y.first && x.second->s[m_] <= y.second->e[m_] && y.second->s[m_] <= x.second->e[m_])
+        if (x.first != y.first && x.second->s[m_] < y.second->e[m_] && y.second->s[m_] < x.second->e[m_])
           parent[find(static_cast<int>(a))] = find(static_cast<int>(b));
       }
     std::map<int, Interval> spans;
@@ -698,7 +707,7 @@ class TableBuilder {
       if (L.nlabel() > 0) label_right = std::max(label_right, double(L.words[L.nlabel() - 1].e[m_]));
       maxv = std::max(maxv, L.nvalues);
     }
-    const int kfixed = kind_ == TableKind::requests ? 7 : kind_ == TableKind::appeals ? 15 : 0;
+    const int kfixed = static_cast<int>(fixed_value_columns());
     const int kmax = kind_ == TableKind::active ? 3 : kfixed > 0 ? kfixed : 64;
 
     // Explicit boundaries: the segments right of the last one holding a label.
