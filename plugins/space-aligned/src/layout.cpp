@@ -140,9 +140,14 @@ std::vector<Region> find_regions(const std::vector<Line> &lines) {
       blanks = 0;
       e = j;
     }
-    int strongs = 0;
-    for (int j = b; j <= e; ++j) strongs += strong(lines[j]) ? 1 : 0;
-    if (strongs >= 2) {
+    // Two lines that show columns, or one (a header) over many short
+    // indented lines: the row labels of a table whose cells are all blank.
+    int strongs = 0, short_lines = 0;
+    for (int j = b; j <= e; ++j) {
+      strongs += strong(lines[j]) ? 1 : 0;
+      short_lines += table_like(lines[j]) ? 1 : 0;
+    }
+    if (strongs >= 2 || (strongs == 1 && short_lines >= 8)) {
       out.push_back(Region{b, e});
       floor = e + 1;
       i = e;

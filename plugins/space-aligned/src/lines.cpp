@@ -229,9 +229,12 @@ Line make_line(std::u32string_view u, int no, int page, bool page_start) {
   const std::u32string_view t = u.substr(static_cast<size_t>(L.indent), static_cast<size_t>(L.cps));
   L.text = sdk::to_utf8(t);
   const char32_t last = t.back();
-  // (Near the margin, too: read_lines checks the indent once the margin is known.)
+  // (Near the margin, too: read_lines checks the indent once the margin is
+  // known.) A second enumerator makes it a row label and the group label
+  // before it, as lynx prints them: "三、本年度办理结果 （一）予以公开".
   L.heading_candidate = L.words.front().depth == 1 && L.nvalues == 0 && L.chunks == 1 && L.cps <= 40 && last != U'。' &&
-                        last != U'；' && last != U'：' && last != U'，';
+                        last != U'；' && last != U'：' && last != U'，' &&
+                        std::none_of(L.words.begin() + 1, L.words.end(), [](const Word &w) { return w.depth > 0; });
   return L;
 }
 
