@@ -21,11 +21,11 @@ if not os.path.isdir(corpus):
     print('no shared corpus: skipped')
     sys.exit(77)
 
-# tool -> (command for a width, widths). Widths from lynx's and w3m's
-# defaults-ish (80-100) to wide; below ~100 columns the requests table no
-# longer fits a line and both browsers squeeze it beyond a fixed layout.
+# tool -> (command for a width, widths), from narrow to wide. Not lynx
+# below ~100 columns: there it prints the 收到和处理 table with one space
+# between cells, so a blank cell leaves no trace (see README).
 RENDERERS = {
-    'w3m': (lambda w: ['w3m', '-dump', '-cols', str(w), '-T', 'text/html', '-I', 'UTF-8', '-O', 'UTF-8'], [100, 140]),
+    'w3m': (lambda w: ['w3m', '-dump', '-cols', str(w), '-T', 'text/html', '-I', 'UTF-8', '-O', 'UTF-8'], [72, 100, 140]),
     'lynx': (lambda w: ['lynx', '-dump', f'-width={w}', '-nolist', '-stdin', '-assume_charset=utf-8',
                         '-display_charset=utf-8'], [100, 140, 200]),
     'pandoc': (lambda w: ['pandoc', '-f', 'html', '-t', 'plain', f'--columns={w}'], [100]),

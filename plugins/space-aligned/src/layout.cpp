@@ -24,9 +24,23 @@ bool strong(const Line &L) {
   return L.chunks >= 2 || !L.bounds[kChars].empty() || L.nvalues >= 2;
 }
 
+// Many short words, single-spaced: column labels squeezed into a narrow
+// dump (w3m: "维持 纠正 结果 审结 计 结果 ..."), not prose, which has no
+// spaces between Chinese words (or, letter-spaced, one between each character).
+bool short_label_run(const Line &L) {
+  if (L.words.size() < 4) return false;
+  size_t longer = 0;
+  for (const Word &w : L.words) {
+    if (w.text.size() > 4) return false;
+    longer += w.text.size() >= 2 ? 1 : 0;
+  }
+  return longer * 2 >= L.words.size();
+}
+
 // Running prose: one chunk starting near the margin and long.
 bool narrative(const Line &L) {
-  return L.is_text() && L.chunks == 1 && L.nvalues == 0 && L.indent <= 4 && L.cps >= 24 && L.bounds[kChars].empty();
+  return L.is_text() && L.chunks == 1 && L.nvalues == 0 && L.indent <= 4 && L.cps >= 24 && L.bounds[kChars].empty() &&
+         !short_label_run(L);
 }
 
 bool table_like(const Line &L) {

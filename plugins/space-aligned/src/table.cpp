@@ -423,15 +423,16 @@ class TableBuilder {
   // Under a plain label the line above must have been cut by the cell width
   // (the widest piece around) and this one be narrower, else it is the label
   // of a blank row.
-  // An enumerated group label left of the row's own enumerated label `leaf`
-  // (w3m centres a group label vertically, so it can sit on a continuation
-  // line of the row above) does not need a word above it.
+  // A group label (or a piece of one, cut by a narrow column) left of the
+  // row's own enumerated label `leaf` does not need a word above it: w3m
+  // centres a group label vertically, so it can sit on a continuation line
+  // of the row above.
   bool continues(const Line &L, int prev, const std::map<int, std::vector<bool>> &enumerated, const Word *leaf) const {
     if (L.nlabel() == 0) return false;
     bool linked = false;
     for (size_t k = 0; k < L.nlabel(); ++k) {
       const Word &w = L.words[k];
-      if (leaf != nullptr && w.depth > 0 && leaf->depth > w.depth && w.e[m_] <= leaf->s[m_]) continue;
+      if (leaf != nullptr && leaf->depth > w.depth && w.e[m_] <= leaf->s[m_]) continue;
       linked = true;
       const int j = link(w, prev);
       if (j < 0) return false;
