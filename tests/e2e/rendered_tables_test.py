@@ -2,8 +2,9 @@
 corpus does not use: every corpus report's truth is laid out as HTML in the
 official form (the template's rows and columns from formats/templates, group
 labels as rowspan/colspan cells, blank cells empty), then dumped with
-`w3m -dump -cols N`, `lynx -dump -width=N` and `pandoc -t plain` (multiline
-and, without grid tables, simple tables) and converted by docpipe. Every
+`w3m -dump -cols N` (plain and framed tables), `lynx -dump -width=N` and
+`pandoc -t plain` (multiline and, without grid tables, simple tables) and
+converted by docpipe. Every
 truth cell must come back in the right cell with its exact text (strict
 recall and precision 100%, scored by shared/eval/score.py).
 
@@ -26,6 +27,9 @@ if not os.path.isdir(corpus):
 # between cells, so a blank cell leaves no trace (see README).
 RENDERERS = {
     'w3m': (lambda w: ['w3m', '-dump', '-cols', str(w), '-T', 'text/html', '-I', 'UTF-8', '-O', 'UTF-8'], [72, 100, 140]),
+    # The same tables with border="1": w3m draws them with box-drawing frames.
+    'w3m-framed': (lambda w: ['w3m', '-dump', '-cols', str(w), '-T', 'text/html', '-I', 'UTF-8', '-O', 'UTF-8'],
+                   [100, 140]),
     'lynx': (lambda w: ['lynx', '-dump', f'-width={w}', '-nolist', '-stdin', '-assume_charset=utf-8',
                         '-display_charset=utf-8'], [100, 140, 200]),
     'pandoc': (lambda w: ['pandoc', '-f', 'html', '-t', 'plain', f'--columns={w}'], [100]),
@@ -128,7 +132,7 @@ def grid_table(t, cells, name):
     return out
 
 
-def report_html(truth):
+def report_html(truth, framed=False):
     tpl = ET.parse(os.path.join(source, 'formats/templates', truth['template'] + '.xml')).getroot()
     cells = {(c['table'], c['row'], c['column']): c['value'] for c in truth['cells']}
     omitted = set(truth.get('omitted_tables', []))
@@ -142,7 +146,7 @@ def report_html(truth):
         if t.get('name') in omitted:
             continue
         rows = (active_table if t.get('id') == 'active' else grid_table)(t, cells, t.get('name'))
-        body.append('<table>' + '\n'.join(f'<tr>{r}</tr>' for r in rows) + '</table>')
+        body.append(('<table border="1">' if framed else '<table>') + '\n'.join(f'<tr>{r}</tr>' for r in rows) + '</table>')
     body += ['<p>五、存在的主要问题及改进情况</p>', '<p>下一步，本机关将进一步加强政府信息公开工作。</p>']
     return '<html><head><meta charset="utf-8"></head><body>\n' + '\n'.join(body) + '\n</body></html>\n'
 
@@ -151,11 +155,11 @@ with tempfile.TemporaryDirectory() as tmp:
     jobs = []
     for path in sorted(glob.glob(os.path.join(corpus, '**/*.truth.json'), recursive=True)):
         truth = json.load(open(path, encoding='utf-8'))
-        page = report_html(truth).encode()
+        pages = {framed: report_html(truth, framed).encode() for framed in (False, True)}
         number = os.path.basename(path).split('_')[0]
         for tool, (command, widths) in available.items():
             for w in widths:
-                jobs.append((f'{number}_{tool}-{w}', command(w), page, truth))
+                jobs.append((f'{number}_{tool}-{w}', command(w), pages[tool.endswith('-framed')], truth))
 
     def render(job):
         stem, command, page, truth = job
