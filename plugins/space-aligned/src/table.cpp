@@ -74,6 +74,11 @@ struct Section {
 struct RowB {
   std::vector<int> lines;
   int value_line = -1;
+  // A row whose values pdftotext split over its two lines (the label wraps
+  // and the cells are vertically centred): both lines' values in position
+  // order, with the line each came from. Empty for the usual one value line.
+  std::vector<Word> split_values;
+  std::vector<int> split_lines;
   std::vector<int> cells;  // label cells shown in this row
   int leaf = -1;
   bool synthetic = false;  // a blank row the text leaves no trace of
@@ -444,6 +449,33 @@ class TableBuilder {
     return linked;
   }
 
+  // L, the line after row R's value line, continues R's wrapped label and
+  // holds the rest of R's values: in a table of fixed width, both lines
+  // short of it, together not over it, and no value of one above a value of
+  // the other. Then R takes L's values too (split_values).
+  bool joins_split_values(RowB &R, const Line &L, int li, int prev, const std::map<int, std::vector<bool>> &enumerated,
+                          const Word *leaf) const {
+    const size_t fixed = fixed_value_columns();
+    if (fixed == 0 || !R.split_values.empty() || R.value_line != prev || L.nlabel() == 0) return false;
+    const Line &V = lines_[R.value_line];
+    const size_t a = static_cast<size_t>(V.nvalues), b = static_cast<size_t>(L.nvalues);
+    if (a + b > fixed || !continues(L, prev, enumerated, leaf)) return false;
+    const auto upper = std::span<const Word>(V.words).subspan(V.nlabel());
+    const auto lower = std::span<const Word>(L.words).subspan(L.nlabel());
+    for (const Word &x : upper)
+      for (const Word &y : lower)
+        if (overlap(x, y, m_) > 0) return false;
+    std::vector<std::pair<const Word *, int>> all;
+    for (const Word &x : upper) all.push_back({&x, R.value_line});
+    for (const Word &y : lower) all.push_back({&y, li});
+    std::sort(all.begin(), all.end(), [&](const auto &x, const auto &y) { return x.first->s[m_] < y.first->s[m_]; });
+    for (const auto &[w, line] : all) {
+      R.split_values.push_back(*w);
+      R.split_lines.push_back(line);
+    }
+    return true;
+  }
+
   std::vector<RowB> segment_rows(const Section &s) const {
     std::vector<RowB> rows;
     int cur = -1, prev = -1;
@@ -491,7 +523,7 @@ class TableBuilder {
         }
       } else if (has_vals) {
         if (rows[cur].value_line >= 0)
-          start = true;
+          start = !joins_split_values(rows[cur], L, i, prev, enumerated, leaf);
         else if (nl == 0 || blank_mode_)
           start = false;
         else
@@ -504,7 +536,7 @@ class TableBuilder {
         cur = static_cast<int>(rows.size()) - 1;
       }
       rows[cur].lines.push_back(i);
-      if (has_vals) rows[cur].value_line = i;
+      if (has_vals && rows[cur].split_values.empty()) rows[cur].value_line = i;
       gap = false;
       prev = i;
     }
@@ -692,9 +724,11 @@ class TableBuilder {
     return out;
   }
 
-  // The value words of a row: the tail of its value line (no copy).
+  // The value words of a row: the tail of its value line (no copy), or the
+  // values of both lines when they were split.
   std::span<const Word> values_of(const RowB &r) const {
     if (r.value_line < 0) return {};
+    if (!r.split_values.empty()) return r.split_values;
     const Line &L = lines_[r.value_line];
     return std::span<const Word>(L.words).subspan(L.nlabel());
   }
@@ -960,7 +994,7 @@ class TableBuilder {
       for (size_t i = 0; i < v.size(); ++i) {
         const int k = col[r].empty() ? -1 : col[r][i];
         if (k < 0) continue;
-        const int no = lines_[R.value_line].no;
+        const int no = lines_[R.split_lines.empty() ? R.value_line : R.split_lines[i]].no;
         out[k].text = sdk::to_utf8(v[i].text);
         out[k].lines = {no, no};
       }

@@ -227,3 +227,33 @@ TEST_CASE("stray carriage returns and an empty input", "[space-aligned]") {
   CHECK(empty.blocks().empty());
   CHECK(sa_test::count_diagnostics(empty, "no-table") == 1);
 }
+
+TEST_CASE("lynx's left margin: headings three columns in are headings, not table rows", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("lynx_left_margin.txt"));
+  int headings = 0, tables = 0;
+  for (const auto &b : doc.blocks()) {
+    headings += b.kind == docpipe::sdk::Block::Kind::heading ? 1 : 0;
+    tables += b.kind == docpipe::sdk::Block::Kind::table ? 1 : 0;
+  }
+  CHECK(headings == 2);  // 二、主动公开… and 三、收到和处理…
+  CHECK(tables == 1);
+  auto r = sa_test::find_row(doc, "规章");
+  REQUIRE(r);
+  CHECK(r->values == Strings{"0", "0", "9"});
+}
+
+TEST_CASE("lynx header leaves that touch are two columns (其他 ends where 总计 starts)", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("lynx_touching_header_leaves.txt"));
+  CHECK(applicants(doc, "一、本年新收政府信息公开申请数量") == Strings{"5", "1", "", "", "1", "1", "8"});
+  CHECK(applicants(doc, "二、上年结转政府信息公开申请数量") == Strings{"", "2", "", "", "2", "", "4"});
+  CHECK(labels(doc, "（一）予以公开") == Strings{"三、本年度办理结果", "（一）予以公开"});
+}
+
+TEST_CASE("a row's values split over the two lines of its wrapped label (pdftotext, centred cells)",
+          "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("values_split_over_wrapped_label.txt"));
+  CHECK(applicants(doc, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") ==
+        Strings{"86", "22", "3", "0", "6", "5", "122"});
+  CHECK(applicants(doc, "（一）予以公开") == Strings{"956", "115", "7", "4", "48", "51", "1181"});
+  CHECK(applicants(doc, "1.属于国家秘密") == Strings{"5", "0", "0", "0", "0", "1", "6"});
+}
