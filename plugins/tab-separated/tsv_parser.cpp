@@ -890,7 +890,8 @@ class TableBuilder {
         for (size_t d : seg.data) {
           const Record &r = *lines_[d].rec;
           if (r.fields.size() < width_) continue;
-          for (int c = cols[0]; c <= hi && !stub; ++c) stub = is_label_like(r.fields[static_cast<size_t>(c)]);
+          for (int c = cols[0]; c <= hi && !stub && static_cast<size_t>(c) < r.fields.size(); ++c)
+            stub = is_label_like(r.fields[static_cast<size_t>(c)]);
         }
         if (stub) cols.erase(cols.begin());
       }
@@ -938,7 +939,9 @@ class TableBuilder {
       Line &l = lines_[d];
       const Record &r = *l.rec;
       l.label_cols.assign(label_cols.begin(), label_cols.end());
-      if (r.fields.size() < width_) {
+      // Short of the table's width, or of a value column a wider header
+      // named: not on the grid.
+      if (r.fields.size() < width_ || (!cols.empty() && r.fields.size() <= static_cast<size_t>(cols.back()))) {
         ragged_split(l);
         continue;
       }

@@ -277,3 +277,21 @@ TEST_CASE("probe: high for TAB grids, low for Word-export cells and space-aligne
   CHECK(docpipe::tsv::probe("信息内容      本年新制作数量   本年新公开数量\n规章          1               2\n") <= 0.1);
   CHECK(docpipe::tsv::probe("") == 0.0);
 }
+
+TEST_CASE("a header wider than its data rows is read without reading past a record", "[unit]") {
+  // The header names a column (备注) right of every data row's last field: the
+  // rows are short of that column, so they are read as ragged rows (found by
+  // `pdftotext -layout | sed` text, where this read past the record).
+  const std::string text =
+      "二、主动公开政府信息情况\n\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\t\t\t备注\n"
+      "规章\t1\t2\t3\n规范性文件\t4\t5\t6\n行政许可\t7\t8\t9\n";
+  RawDocument doc;
+  docpipe::tsv::parse(text, doc);
+  REQUIRE(tables(doc).size() == 1);
+  const Row *rules = row_by_label(doc, "规章", 3);
+  REQUIRE(rules != nullptr);
+  CHECK(last_values(*rules, 3) == V{"1", "2", "3"});
+  const Row *licensing = row_by_label(doc, "行政许可", 3);
+  REQUIRE(licensing != nullptr);
+  CHECK(last_values(*licensing, 3) == V{"7", "8", "9"});
+}
