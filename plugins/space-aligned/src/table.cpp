@@ -478,7 +478,9 @@ class TableBuilder {
 
   std::vector<RowB> segment_rows(const Section &s) const {
     std::vector<RowB> rows;
-    int cur = -1, prev = -1;
+    // prev: the line before; above: the last one with label words (a line
+    // of values alone can sit between a label and its continuation).
+    int cur = -1, prev = -1, above = -1;
     bool gap = true;
     // Per line and label word: the word starts with an enumerator or
     // continues one that does.
@@ -497,8 +499,8 @@ class TableBuilder {
         for (int j = prev + 1; j <= i; ++j) page_gap = page_gap || lines_[j].page_start;
       auto &en = enumerated[i];
       for (size_t k = 0; k < L.nlabel(); ++k) {
-        const int j = link(L.words[k], prev);
-        en.push_back(L.words[k].depth > 0 || (j >= 0 && enumerated[prev][j]));
+        const int j = link(L.words[k], above);
+        en.push_back(L.words[k].depth > 0 || (j >= 0 && enumerated[above][j]));
       }
       const size_t nl = L.nlabel();
       const bool has_vals = L.nvalues > 0;
@@ -527,9 +529,9 @@ class TableBuilder {
         else if (nl == 0 || blank_mode_)
           start = false;
         else
-          start = !continues(L, prev, enumerated, leaf);
+          start = !continues(L, above, enumerated, leaf);
       } else {
-        start = blank_mode_ ? false : !continues(L, prev, enumerated, leaf);
+        start = blank_mode_ ? false : !continues(L, above, enumerated, leaf);
       }
       if (start) {
         rows.emplace_back();
@@ -539,6 +541,7 @@ class TableBuilder {
       if (has_vals && rows[cur].split_values.empty()) rows[cur].value_line = i;
       gap = false;
       prev = i;
+      if (nl > 0) above = i;
     }
     return rows;
   }
@@ -589,7 +592,7 @@ class TableBuilder {
           prev_cell = c;
           prev_word = &w;
         }
-        prev = li;
+        if (L.nlabel() > 0) prev = li;  // (a line of values alone does not break a label's chain)
       }
       // The row's own label is its rightmost cell; cells left of it are
       // group labels spanning several rows.
