@@ -28,6 +28,13 @@ struct Interval {
 
 bool is_cjk(char32_t c) { return sdk::is_han(c) || sdk::is_cjk_punct(c) || sdk::char_width(c) == 2; }
 
+// An enumerator with nothing after it: "（三）", "1.", "一、".
+bool bare_enumerator(const Word &w) {
+  if (w.depth == 0 || w.text.empty() || w.text.size() > 4) return false;
+  const char32_t last = w.text.back();
+  return last == U'）' || last == U')' || last == U'、' || last == U'.' || last == U'．';
+}
+
 int overlap(const Word &a, const Word &b, int m) { return std::min(a.e[m], b.e[m]) - std::max(a.s[m], b.s[m]); }
 
 // Pieces of one cell, in reading order; no space where either side is CJK
@@ -516,13 +523,14 @@ class TableBuilder {
       } else if (nl > 0 && L.words[nl - 1].depth > 0) {
         start = true;
         // An enumerated group label on a continuation line, left of the
-        // row's own enumerated label: not a new row.
-        const Line &F = lines_[rows[cur].lines.front()];
-        if (!has_vals && F.nlabel() > 0) {
-          const Word &leaf = F.words[F.nlabel() - 1];
-          const Word &w = L.words[nl - 1];
-          if (leaf.depth > w.depth && w.e[m_] <= leaf.s[m_]) start = false;
-        }
+        // row's own enumerated label: not a new row. So too a bare
+        // enumerator (the group label's text wraps onto the lines below,
+        // "（三）" / "不予公" / "开") on the row's value line, when the row has
+        // no values yet.
+        const Word &w = L.words[nl - 1];
+        if (leaf != nullptr && leaf->depth > w.depth && w.e[m_] <= leaf->s[m_] &&
+            (!has_vals || (rows[cur].value_line < 0 && nl == 1 && bare_enumerator(w))))
+          start = false;
       } else if (has_vals) {
         if (rows[cur].value_line >= 0)
           start = !joins_split_values(rows[cur], L, i, prev, enumerated, leaf);
@@ -562,11 +570,18 @@ class TableBuilder {
           const Word &w = L.words[wi];
           int c = -1;
           if (w.depth == 0) {
-            const int k = link(w, prev);
-            if (k >= 0) {
-              auto it = cell_of.find({prev, k});
+            // Under a word of the line above, or of an earlier line of the
+            // same row (a group label's piece can come between: "4.保护第三方合法权"
+            // / "（三） values" / "益").
+            auto chain = [&](int above) {
+              const int k = link(w, above);
+              if (k < 0) return;
+              auto it = cell_of.find({above, k});
               if (it != cell_of.end() && (cells[it->second].row == r || !is_leaf[it->second])) c = it->second;
-            }
+            };
+            chain(prev);
+            for (auto it = rows[r].lines.rbegin(); c < 0 && it != rows[r].lines.rend(); ++it)
+              if (*it < li && *it != prev) chain(*it);
             // Letter-spaced or single-space separated pieces of one cell.
             if (c < 0 && prev_cell >= 0 && cells[prev_cell].row == r && prev_word != nullptr &&
                 (w.s[m_] - prev_word->e[m_] <= 2 || (w.text.size() == 1 && prev_word->text.size() == 1)))
