@@ -26,6 +26,14 @@ struct Interval {
   double mid() const { return (s + e) / 2; }
 };
 
+// Which point of a value lines up with its column's header: producers
+// centre values (w3m, most PDFs) or start them where the header starts
+// (a left-aligned PDF table cell).
+enum class Anchor { start, centre, end };
+double anchor_point(const Interval &iv, Anchor a) {
+  return a == Anchor::start ? iv.s : a == Anchor::end ? iv.e : iv.mid();
+}
+
 bool is_cjk(char32_t c) { return sdk::is_han(c) || sdk::is_cjk_punct(c) || sdk::char_width(c) == 2; }
 
 // An enumerator with nothing after it: "（三）", "1.", "一、".
@@ -236,7 +244,7 @@ Columns columns_of(const std::vector<std::vector<Interval>> &ev, int K) {
   return out;
 }
 
-Fit fit_row(std::span<const Word> vals, const Columns &cols, int K, int m) {
+Fit fit_row(std::span<const Word> vals, const Columns &cols, int K, int m, Anchor anchor) {
   Fit out;
   const int n = static_cast<int>(vals.size());
   if (K == 0) {
@@ -258,7 +266,7 @@ Fit fit_row(std::span<const Word> vals, const Columns &cols, int K, int m) {
       double best = kInf;
       for (const Interval &e : ev) {
         const double gap = std::max({0.0, e.s - v.e, v.s - e.e});
-        best = std::min(best, gap + 0.02 * std::fabs(v.mid() - e.mid()));
+        best = std::min(best, gap + 0.02 * std::fabs(anchor_point(v, anchor) - anchor_point(e, anchor)));
       }
       cost(i, k) = best;
     }
@@ -751,6 +759,36 @@ class TableBuilder {
     return std::span<const Word>(L.words).subspan(L.nlabel());
   }
 
+  // The anchor of a table's values, from the values that lie inside one
+  // header leaf: their start, centre and end offsets from it. Centre unless
+  // starts (or ends) line up clearly better (at most half a column off on
+  // average, and half as far as the centres).
+  Anchor value_anchor(const std::vector<RowB> &rows, const std::map<int, std::vector<Interval>> &leaves, int K) const {
+    double off[3] = {0, 0, 0};
+    int n = 0;
+    for (const RowB &r : rows) {
+      if (r.value_line < 0) continue;
+      const auto it = leaves.find(lines_[r.value_line].page);
+      if (it == leaves.end() || static_cast<int>(it->second.size()) != K) continue;
+      for (const Word &w : values_of(r)) {
+        const Interval v{double(w.s[m_]), double(w.e[m_])};
+        const Interval *in = nullptr;
+        int hits = 0;
+        for (const Interval &e : it->second)
+          if (v.s >= e.s && v.e <= e.e) in = &e, ++hits;
+        if (hits != 1) continue;
+        off[0] += std::fabs(v.s - in->s);
+        off[1] += std::fabs(v.mid() - in->mid());
+        off[2] += std::fabs(v.e - in->e);
+        ++n;
+      }
+    }
+    if (n < 3) return Anchor::centre;
+    for (int a : {0, 2})
+      if (off[a] / n <= 0.5 && off[a] <= off[1] / 2) return a == 0 ? Anchor::start : Anchor::end;
+    return Anchor::centre;
+  }
+
   void assign_values(const Section &s, const std::vector<RowB> &rows, int &K, std::vector<std::vector<int>> &col) {
     double label_right = -1e9;
     int maxv = 0;
@@ -832,6 +870,7 @@ class TableBuilder {
       }
     }
 
+    const Anchor anchor = use_segments ? Anchor::centre : value_anchor(rows, leaves, K);
     std::vector<Fit> fits(rows.size());
     auto fit_all = [&] {
       std::map<int, Columns> columns;  // per page, from its evidence as it is now
@@ -840,7 +879,7 @@ class TableBuilder {
         const int page = page_of(rows[r]);
         auto it = columns.find(page);
         if (it == columns.end()) it = columns.emplace(page, columns_of(ev[page], K)).first;
-        fits[r] = fit_row(values_of(rows[r]), it->second, K, m_);
+        fits[r] = fit_row(values_of(rows[r]), it->second, K, m_, anchor);
       }
     };
     fit_all();
