@@ -257,3 +257,22 @@ TEST_CASE("a row's values split over the two lines of its wrapped label (pdftote
   CHECK(applicants(doc, "（一）予以公开") == Strings{"956", "115", "7", "4", "48", "51", "1181"});
   CHECK(applicants(doc, "1.属于国家秘密") == Strings{"5", "0", "0", "0", "0", "1", "6"});
 }
+
+TEST_CASE("narrow label columns of a LibreOffice PDF (pdftotext): values between a label and its continuation",
+          "[space-aligned]") {
+  // "2.其他法律行政法规" / values alone / "禁止公开"; a bare "（三）" on the value
+  // line of "4.保护第三方合法权" / "益", its text "不予公" / "开" below.
+  const auto doc = sa_test::parse(sa_test::fixture("pdf_narrow_label_columns.txt"));
+  CHECK(applicants(doc, "2.其他法律行政法规禁止公开") == Strings{"13", "3", "0", "0", "0", "2", "18"});
+  CHECK(applicants(doc, "3.危及“三安全一稳定”") == Strings{"8", "0", "0", "0", "0", "1", "9"});
+  CHECK(applicants(doc, "4.保护第三方合法权益") == Strings{"38", "4", "0", "0", "1", "0", "43"});
+  CHECK(labels(doc, "4.保护第三方合法权益") == Strings{"4.保护第三方合法权益"});
+  CHECK(labels(doc, "1.属于国家秘密") == Strings{"（三）不予公开", "1.属于国家秘密"});
+  CHECK(applicants(doc, "3.要求提供公开出版物") == Strings{"14", "2", "0", "0", "0", "0", "16"});
+}
+
+TEST_CASE("values left-aligned under their headers are placed by their start (LibreOffice PDF)", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("pdf_left_aligned_values.txt"));
+  CHECK(applicants(doc, "一、本年新收政府信息公开申请数量") == Strings{"5", "1", "", "", "1", "1", "8"});
+  CHECK(applicants(doc, "二、上年结转政府信息公开申请数量") == Strings{"", "2", "", "", "2", "", "4"});
+}
