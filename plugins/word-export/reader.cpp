@@ -9,6 +9,18 @@ namespace {
 
 bool is_cell_line(std::string_view line) { return !line.empty() && line.front() == '\t'; }
 
+// A cell that holds a number alone ("12", "-3", "1,234", "0.35", "１２").
+bool is_number_text(std::string_view text) {
+  bool digit = false;
+  for (char32_t c : sdk::to_u32(sdk::trim(text))) {
+    if ((c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'))
+      digit = true;
+    else if (c != U'.' && c != U',' && c != U'+' && c != U'-' && c != U'．' && c != U'，')
+      return false;
+  }
+  return digit;
+}
+
 // Removes Tika's "[bookmark: NAME]" and "[image: ALT]" markers, which Word
 // bookmarks (_GoBack, _Toc…, _Hlk…) and described pictures leave behind.
 std::string strip_markers(std::string_view s) {
@@ -109,7 +121,12 @@ class Reader {
         i = next;
         continue;
       }
-      if (blanks == 1 && cell != nullptr) {
+      // ... except a numbered section heading ("五、…") after an empty or a
+      // number cell: neither has a second paragraph, so the table ended
+      // (Tika output with fewer newlines after a table than Tika 2 prints).
+      const bool heading_after_table = cell != nullptr && (sdk::is_blank(cell->text) || is_number_text(cell->text)) &&
+                                       sdk::numbered_heading_level(lines_[next]) == 1;
+      if (blanks == 1 && cell != nullptr && !heading_after_table) {
         append_paragraph(*cell, next, true);
         row->lines.last = line_no(next);
         last_content = next;

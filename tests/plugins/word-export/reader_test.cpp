@@ -88,3 +88,23 @@ TEST_CASE("text without any table gets a diagnostic, not an error") {
   REQUIRE(doc.diagnostics().size() == 1);
   CHECK(doc.diagnostics()[0].code == "no-table");
 }
+
+TEST_CASE("a section heading one blank line after a number or empty cell ends the table") {
+  // Tika 2 closes a table with three newlines; with one, "三、…" was read as
+  // a further paragraph of the last cell and the row lost its values.
+  sdk::RawDocument doc;
+  word_export::read(
+      "二、主动公开政府信息情况\n\t行政许可\n\t0\n\t5\n\n三、收到和处理政府信息公开申请情况\n\t自然人\n\t\n\n"
+      "四、政府信息公开行政复议、行政诉讼情况\n\t（四）无法\n\n提供\n\t1\n",
+      doc);
+  const auto t = tables(doc);
+  REQUIRE(t.size() == 3);
+  REQUIRE(t[0]->rows.size() == 1);
+  CHECK(t[0]->rows[0].cells.back().text == "5");
+  CHECK(t[1]->rows[0].cells.back().text.empty());
+  // A text cell keeps its empty paragraph and the text after it.
+  CHECK(t[2]->rows[0].cells[0].text == "（四）无法\n\n提供");
+  int headings = 0;
+  for (const auto &b : doc.blocks()) headings += b.kind == Kind::heading ? 1 : 0;
+  CHECK(headings == 3);
+}
