@@ -16,6 +16,8 @@ import csv, glob, html, json, os, shutil, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 
+import scoring
+
 exe, source, shared = sys.argv[1:4]
 corpus = os.path.join(shared, 'corpus')
 if not os.path.isdir(corpus):
@@ -174,20 +176,10 @@ with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, 'out')
     texts = sorted(glob.glob(os.path.join(tmp, '*.txt')))
     subprocess.run([exe, 'convert', '-o', out, '-t', 'values', *texts], capture_output=True)
-    rows = []
-    for p in sorted(glob.glob(os.path.join(out, '*.values.csv'))):
-        with open(p, encoding='utf-8-sig', newline='') as f:
-            rows.extend(csv.DictReader(f))
     all_csv = os.path.join(tmp, 'all.csv')
-    with open(all_csv, 'w', encoding='utf-8', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=['file', 'template', 'table', 'row', 'column', 'value'], extrasaction='ignore')
-        w.writeheader()
-        w.writerows(rows)
-    report = os.path.join(tmp, 'report.json')
-    s = subprocess.run([sys.executable, os.path.join(shared, 'eval/score.py'),
-                        *sorted(glob.glob(os.path.join(tmp, '*.truth.json'))), '--csv', all_csv, '--json', report],
-                       capture_output=True, text=True)
-    last = s.stdout.strip().splitlines()[-1] if s.stdout.strip() else s.stderr
+    scoring.combine_values(glob.glob(os.path.join(out, '*.values.csv')), all_csv)
+    last = scoring.score(shared, sorted(glob.glob(os.path.join(tmp, '*.truth.json'))), all_csv,
+                         os.path.join(tmp, 'report.json'))
     print(f'{len(jobs)} renderings ({", ".join(available)}): {last}')
     # The documents that lost or misplaced a cell, with the first few cells.
     failed = 0
@@ -204,6 +196,4 @@ with tempfile.TemporaryDirectory() as tmp:
             failed += 1
             print(f'  {stem}: {len(bad)} cells wrong, e.g. ' +
                   '; '.join(f'{k[1]} | {k[2]}: {want.get(k, "no cell")!r} -> {got.get(k, "no line")!r}' for k in bad[:3]))
-    ok = '| strict: ' in last and last.split('| strict: ')[1].split('(')[1].startswith('100.00%') and \
-         last.split('| precision: ')[1].split('(')[1].startswith('100.00%')
-    sys.exit(0 if ok and failed == 0 else 1)
+    sys.exit(0 if scoring.perfect(last) and failed == 0 else 1)
