@@ -790,12 +790,22 @@ class TableBuilder {
   }
 
   void assign_values(const Section &s, const std::vector<RowB> &rows, int &K, std::vector<std::vector<int>> &col) {
+    // Where the row labels end: on each page (pdftotext lays every page out
+    // on its own scale, so labels on the next page say nothing about where
+    // this page's header columns are), and over the whole table for a page
+    // that holds no data line.
     double label_right = -1e9;
+    std::map<int, double> label_right_on;  // page -> right end of its row labels
     int maxv = 0;
     for (int i : s.data) {
       const Line &L = lines_[i];
       if (!L.is_text()) continue;
-      if (L.nlabel() > 0) label_right = std::max(label_right, double(L.words[L.nlabel() - 1].e[m_]));
+      if (L.nlabel() > 0) {
+        const double e = L.words[L.nlabel() - 1].e[m_];
+        label_right = std::max(label_right, e);
+        auto [it, fresh] = label_right_on.try_emplace(L.page, e);
+        if (!fresh) it->second = std::max(it->second, e);
+      }
       maxv = std::max(maxv, L.nvalues);
     }
     const int kfixed = static_cast<int>(fixed_value_columns());
@@ -819,7 +829,21 @@ class TableBuilder {
 
     std::map<int, std::vector<Interval>> leaves;  // page -> header leaf columns
     for (int i : s.header) leaves.try_emplace(lines_[i].page, std::vector<Interval>{});
-    for (auto &[page, v] : leaves) v = header_leaves(s, page, label_right);
+    for (auto &[page, v] : leaves) {
+      const auto on = label_right_on.find(page);
+      const double right = on != label_right_on.end() ? on->second : label_right;
+      v = header_leaves(s, page, right);
+      // pdftotext counts a CJK character as one column whatever its width,
+      // so the longest row label can reach a little under the first value
+      // column's header (自然人). A table whose shape fixes its columns takes
+      // them from a threshold a CJK cell's slop further left when that gives
+      // exactly as many (on a page with rows of its own: another page's
+      // labels are on another scale).
+      if (kfixed > 0 && static_cast<int>(v.size()) < kfixed && on != label_right_on.end()) {
+        std::vector<Interval> wider = header_leaves(s, page, right - 3);
+        if (static_cast<int>(wider.size()) == kfixed) v = std::move(wider);
+      }
+    }
     int hk = 0;
     for (auto &[page, v] : leaves) hk = std::max(hk, static_cast<int>(v.size()));
 

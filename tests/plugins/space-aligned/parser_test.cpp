@@ -276,3 +276,13 @@ TEST_CASE("values left-aligned under their headers are placed by their start (Li
   CHECK(applicants(doc, "一、本年新收政府信息公开申请数量") == Strings{"5", "1", "", "", "1", "1", "8"});
   CHECK(applicants(doc, "二、上年结转政府信息公开申请数量") == Strings{"", "2", "", "", "2", "", "4"});
 }
+
+TEST_CASE("a row label reaching under the first column's header does not hide that column (LibreOffice PDF)",
+          "[space-aligned]") {
+  // pdftotext counts a CJK character as one column: 2.没有现成信息需要另
+  // ends one column right of where 自然人's header starts.
+  const auto doc = sa_test::parse(sa_test::fixture("pdf_label_under_first_column.txt"));
+  CHECK(applicants(doc, "（一）予以公开") == Strings{"3", "", "", "", "", "2", "5"});
+  CHECK(applicants(doc, "二、上年结转政府信息公开申请数量") == Strings{"", "", "", "", "2", "3", "5"});
+  CHECK(applicants(doc, "1.本机关不掌握相关政府信息") == Strings{"", "", "", "", "", "2", "2"});
+}
