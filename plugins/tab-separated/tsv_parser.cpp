@@ -64,7 +64,7 @@ int enumerator_at(std::u32string_view s, size_t &len) {
   if (i < n && is_cn_numeral(s[i])) {
     size_t j = i;
     while (j < n && is_cn_numeral(s[j])) ++j;
-    if (j < n && (s[j] == U'、' || s[j] == U'，' || s[j] == U',')) {
+    if (j < n && sdk::is_numeral_mark(s[j])) {
       len = j + 1;
       return 0;
     }

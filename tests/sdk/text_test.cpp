@@ -46,6 +46,9 @@ TEST_CASE("numbered section headings of the official reports have a level") {
   CHECK(numbered_heading_level("（二）主动公开情况") == 2);
   CHECK(numbered_heading_level("(五)加大监督指导力度") == 2);
   CHECK(numbered_heading_level("二十、其他") == 1);
+  CHECK(numbered_heading_level("三．收到和处理政府信息公开申请情况") == 1);
+  CHECK(numbered_heading_level("四.存在的主要问题") == 1);
+  CHECK(numbered_heading_level("五：其他") == 0);
   CHECK(numbered_heading_level("2020年，我办认真落实条例。") == 0);
   CHECK(numbered_heading_level("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）") == 0);
   CHECK(numbered_heading_level("一、" + std::string(120, 'x')) == 0);  // a numbered paragraph, not a heading

@@ -319,6 +319,8 @@ std::string remove_cjk_spaces(std::string_view utf8) {
   return out;
 }
 
+bool is_numeral_mark(char32_t c) { return c == U'、' || c == U'．' || c == U'.' || c == U'，' || c == U','; }
+
 int numbered_heading_level(std::string_view utf8) {
   // A code point takes at most 4 bytes (an ill-formed sequence decoded as
   // U+FFFD at most 3): more than 160 bytes are more than 40 code points, and
@@ -335,7 +337,7 @@ int numbered_heading_level(std::string_view utf8) {
     return i > 1 && i < u.size() && (u[i] == U'）' || u[i] == U')') ? 2 : 0;
   }
   while (i < u.size() && numerals.find(u[i]) != std::u32string_view::npos) ++i;
-  return i > 0 && i < u.size() && u[i] == U'、' ? 1 : 0;
+  return i > 0 && i < u.size() && is_numeral_mark(u[i]) ? 1 : 0;
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {

@@ -43,7 +43,7 @@ size_t enumerator_at(const std::u32string &u, size_t i) {
   }
   if (j < u.size() && is_cjk_numeral(u[j])) {
     while (j < u.size() && is_cjk_numeral(u[j])) ++j;
-    if (j - i <= 3 && j < u.size() && u[j] == U'、') return j + 1 - i;
+    if (j - i <= 3 && j < u.size() && sdk::is_numeral_mark(u[j])) return j + 1 - i;
     return 0;
   }
   if (j < u.size() && is_digit(u[j])) {

@@ -120,7 +120,7 @@ int enumerator_depth(std::u32string_view w, int *number) {
     }
     return 0;
   }
-  if (size_t k = numeral_run(w, 0, true, &v); k > 0 && k <= 3 && k < w.size() && (w[k] == U'、' || w[k] == U'．')) {
+  if (size_t k = numeral_run(w, 0, true, &v); k > 0 && k <= 3 && k < w.size() && sdk::is_numeral_mark(w[k])) {
     if (number) *number = v;
     return 1;
   }

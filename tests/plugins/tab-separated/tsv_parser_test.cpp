@@ -295,3 +295,25 @@ TEST_CASE("a header wider than its data rows is read without reading past a reco
   REQUIRE(licensing != nullptr);
   CHECK(last_values(*licensing, 3) == V{"7", "8", "9"});
 }
+
+TEST_CASE("Chinese-numeral enumerators with a period or comma start rows like 、", "[unit]") {
+  // "二." for "二、" (typed or normalised by an export): each still starts its
+  // own row; before, row 二 took 三.本年度办理结果 as the rest of its label.
+  const std::string text =
+      "三、收到和处理政府信息公开申请情况\n\n"
+      "\t\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计\n"
+      "\t\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\n"
+      "一，本年新收政府信息公开申请数量\t\t\t\t6\t0\t0\t1\t1\t1\t9\n"
+      "二.上年结转政府信息公开申请数量\t\t\t\t0\t0\t0\t0\t2\t0\t2\n"
+      "三.本年度办理结果\t（一）予以公开\t\t\t4\t0\t0\t1\t0\t0\t5\n";
+  RawDocument doc;
+  docpipe::tsv::parse(text, doc);
+  REQUIRE(tables(doc).size() == 1);
+  const Row *carried = row_by_label(doc, "二.上年结转政府信息公开申请数量", 7);
+  REQUIRE(carried != nullptr);
+  CHECK(labels_of(*carried, 7) == V{"二.上年结转政府信息公开申请数量"});
+  CHECK(last_values(*carried, 7) == V{"0", "0", "0", "0", "2", "0", "2"});
+  const Row *opened = row_by_label(doc, "（一）予以公开", 7);
+  REQUIRE(opened != nullptr);
+  CHECK(labels_of(*opened, 7) == V{"三.本年度办理结果", "（一）予以公开"});
+}

@@ -47,8 +47,12 @@ char32_t last_code_point(std::string_view utf8);
 // of two or more spaces, and a space next to a digit or Latin letter, stay.
 std::string remove_cjk_spaces(std::string_view utf8);
 
+// The mark that makes a Chinese numeral an enumerator ("三、"): 、 in the
+// official text, and what typists and exports put instead: ． . ， ,
+bool is_numeral_mark(char32_t c);
+
 // The level of a numbered section heading of the official reports: 1 for
-// "一、总体情况", 2 for "（一）…" / "(一)…"; 0 when the text is not one (or
+// "一、总体情况" (or "一．总体情况", see is_numeral_mark), 2 for "（一）…" / "(一)…"; 0 when the text is not one (or
 // is longer than a heading, 40 characters: a numbered sentence is prose).
 int numbered_heading_level(std::string_view utf8);
 
