@@ -682,14 +682,22 @@ class RowBuilder {
     }
     // Without a grid (pdftotext | sed) one space may separate the
     // continuations of two columns ("理结果 只计这一情形"): split the field
-    // when more labels are open. On a grid a field is one cell.
+    // when more labels are open. On a grid a field is one cell. A space
+    // next to a lone Han character is PDF letter-spacing inside one cell
+    // ("关 政府信息", "申 请"), not a column gap: no split there.
     if (split_spaces && frags.size() < open.size()) {
       std::vector<Frag> split;
       for (const Frag &f : frags) {
         const std::u32string u = sdk::to_u32(f.text);
+        auto lone_han = [&](size_t from, size_t to) { return to == from + 1 && sdk::is_han(u[from]); };
         size_t s = 0;
         for (size_t i = 0; i <= u.size(); ++i) {
           if (i == u.size() || u[i] == U' ') {
+            if (i < u.size()) {
+              size_t next = i + 1;
+              while (next < u.size() && u[next] != U' ') ++next;
+              if (lone_han(s, i) || lone_han(i + 1, next)) continue;  // keep the space inside this piece
+            }
             if (i > s) split.push_back(Frag{sdk::to_utf8(std::u32string_view(u).substr(s, i - s)), f.column, -1});
             s = i + 1;
           }

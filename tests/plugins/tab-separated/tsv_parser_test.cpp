@@ -317,3 +317,17 @@ TEST_CASE("Chinese-numeral enumerators with a period or comma start rows like �
   REQUIRE(opened != nullptr);
   CHECK(labels_of(*opened, 7) == V{"三.本年度办理结果", "（一）予以公开"});
 }
+
+TEST_CASE("a space beside a lone Han character is letter-spacing, not a column gap (pdftotext | sed)", "[unit]") {
+  // `提供<TAB>关 政府信息` continues （四）无法 and 1.本机关不掌 握相: splitting
+  // at its space gave 关 to the group label and dropped it from the item.
+  const RawDocument doc = parse_fixture("sed_letter_spaced_continuations.tsv");
+  const Row *unknown = row_by_label(doc, "1.本机关不掌握相关政府信息", 7);
+  REQUIRE(unknown != nullptr);
+  CHECK(labels_of(*unknown, 7) == V{"（四）无法提供", "1.本机关不掌握相关政府信息"});
+  const Row *complaints = row_by_label(doc, "1.信访举报投诉类申请", 7);
+  REQUIRE(complaints != nullptr);
+  // 处理<TAB>申 请: 申 stays in the item. (The group label also takes the 认或
+  // of `认或 重新出具已获` further down, a split this text leaves ambiguous.)
+  CHECK(labels_of(*complaints, 7).back() == "1.信访举报投诉类申请");
+}
