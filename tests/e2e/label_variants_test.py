@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """The same report written with the label variants seen in the wild must give
-the same values: ASCII brackets for full-width ones, "1、" for "1.", straight
-quotes for curly ones, 对外公开总量 for 对外公开总数量, Word bookmarks at cell
-starts. Applied to every Word-export and tab-separated corpus document (the
+the same values: ASCII brackets for full-width ones, "1、" for "1.", "三．" for
+"三、", straight quotes for curly ones, 对外公开总量 for 对外公开总数量, 合计 for
+总计, Word bookmarks at cell starts. Applied to every Word-export and tab-separated corpus document (the
 space-aligned ones align by character width, which such edits would change).
 Skipped (77) when shared/ is not beside the checkout."""
 import csv, glob, json, os, re, subprocess, sys, tempfile
@@ -24,7 +24,8 @@ def decode(b):
 def variants(text, form):
     t = text.replace('（', '(').replace('）', ')')
     t = re.sub(r'(?<![0-9.])([1-8])\.(?=[\u4e00-\u9fff])', r'\1、', t)
-    t = t.replace('“', '"').replace('”', '"').replace('对外公开总数量', '对外公开总量')
+    t = re.sub(r'(?<=[一二三四五六七八九十])、', '．', t)
+    t = t.replace('“', '"').replace('”', '"').replace('对外公开总数量', '对外公开总量').replace('总计', '合计')
     if form == 'word-export':
         t = re.sub(r'^\t(?=[一二三四（(])', '\t[bookmark: _Toc1234]', t, flags=re.M)
     return t
