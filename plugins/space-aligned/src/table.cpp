@@ -790,10 +790,8 @@ class TableBuilder {
   }
 
   void assign_values(const Section &s, const std::vector<RowB> &rows, int &K, std::vector<std::vector<int>> &col) {
-    // Where the row labels end: on each page (pdftotext lays every page out
-    // on its own scale, so labels on the next page say nothing about where
-    // this page's header columns are), and over the whole table for a page
-    // that holds no data line.
+    // Where the row labels end: over the whole table, and on each page
+    // (pdftotext lays every page out on its own scale, see below).
     double label_right = -1e9;
     std::map<int, double> label_right_on;  // page -> right end of its row labels
     int maxv = 0;
@@ -830,17 +828,16 @@ class TableBuilder {
     std::map<int, std::vector<Interval>> leaves;  // page -> header leaf columns
     for (int i : s.header) leaves.try_emplace(lines_[i].page, std::vector<Interval>{});
     for (auto &[page, v] : leaves) {
-      const auto on = label_right_on.find(page);
-      const double right = on != label_right_on.end() ? on->second : label_right;
-      v = header_leaves(s, page, right);
+      v = header_leaves(s, page, label_right);
       // pdftotext counts a CJK character as one column whatever its width,
       // so the longest row label can reach a little under the first value
       // column's header (自然人). A table whose shape fixes its columns takes
-      // them from a threshold a CJK cell's slop further left when that gives
-      // exactly as many (on a page with rows of its own: another page's
-      // labels are on another scale).
+      // them from a threshold a CJK cell's slop left of the labels on the
+      // header's own page (another page's labels are on another scale) when
+      // that gives exactly as many.
+      const auto on = label_right_on.find(page);
       if (kfixed > 0 && static_cast<int>(v.size()) < kfixed && on != label_right_on.end()) {
-        std::vector<Interval> wider = header_leaves(s, page, right - 3);
+        std::vector<Interval> wider = header_leaves(s, page, on->second - 3);
         if (static_cast<int>(wider.size()) == kfixed) v = std::move(wider);
       }
     }
