@@ -487,6 +487,7 @@ struct Value {
   std::string text;
   int column = -1;
   LineRange lines;
+  std::string raw = {};  // the field as read, for a row without a grid
 };
 
 struct LogicalRow {
@@ -857,10 +858,15 @@ class TableBuilder {
         seen_data = true;
       }
     }
-    // Title rows: a single label right before a header.
+    // Title rows: a single label right before a header, on the grid or
+    // short of it (pandoc | sed leaves "第二十条第（五）项<TAB>" two fields
+    // wide, which would otherwise continue the row above).
     for (size_t i = 0; i + 1 < lines_.size(); ++i) {
       Line &l = lines_[i];
-      if (l.kind == Line::Kind::data && l.rec->nonempty == 1 && next_is_header(i)) l.kind = Line::Kind::title;
+      const bool on_grid = l.kind == Line::Kind::data;
+      const bool short_label =
+          l.kind == Line::Kind::fragment && i > 0 && lines_[i - 1].kind == Line::Kind::data && single_label(*l.rec);
+      if ((on_grid || short_label) && l.rec->nonempty == 1 && next_is_header(i)) l.kind = Line::Kind::title;
     }
     // Segments: a header block (with its titles and off-grid fragments) and
     // the data lines under it.
@@ -873,6 +879,12 @@ class TableBuilder {
       analyse_segment(seg);
       segments_.push_back(std::move(seg));
     }
+  }
+
+  static bool single_label(const Record &r) {
+    for (const std::string &f : r.fields)
+      if (!sdk::is_blank(f)) return !is_value_like(f) && enumerator_level(f) < 0;
+    return false;
   }
 
   bool next_is_header(size_t i) const { return i + 1 < lines_.size() && lines_[i + 1].kind == Line::Kind::header; }
@@ -951,6 +963,8 @@ class TableBuilder {
       // named: not on the grid.
       if (r.fields.size() < width_ || (!cols.empty() && r.fields.size() <= static_cast<size_t>(cols.back()))) {
         ragged_split(l);
+        split_glued_numbers(l, cols.size());
+        if (!l.values.empty() && l.values.size() + 1 == cols.size()) take_glued_value(l);
         continue;
       }
       for (int c = 0; c < first_value && static_cast<size_t>(c) < r.fields.size(); ++c) {
@@ -1013,6 +1027,25 @@ class TableBuilder {
 
   // ---- ragged rows
 
+  // `sed -E 's/ {2,}/\t/g'` keeps a single space, so where the producer
+  // left only one between a long label and the first value (w3m), that value
+  // is glued to the label: "（二）部分公开（…不计其他情形） 0". A row one value
+  // short of its table takes it back when the label's last word is a number.
+  static bool take_glued_value(Line &l) {
+    if (l.frags.empty()) return false;
+    std::string &text = l.frags.back().text;
+    const size_t sp = text.find_last_of(' ');
+    if (sp == std::string::npos) return false;
+    const std::string_view tail = std::string_view(text).substr(sp + 1);
+    const std::string head = sdk::trim(std::string_view(text).substr(0, sp));
+    if (tail.empty() || !is_digit(sdk::first_code_point(tail)) || !is_value_like(tail) || head.empty() ||
+        is_value_like(head))
+      return false;
+    l.values.insert(l.values.begin(), Value{clean_value(tail), -1, {l.rec->first, l.rec->last}});
+    text = head;
+    return true;
+  }
+
   // Labels and trailing values of a line without a grid.
   void ragged_split(Line &l) {
     const Record &r = *l.rec;
@@ -1023,7 +1056,41 @@ class TableBuilder {
     while (k > 0 && is_value_like(f[k - 1])) --k;
     for (size_t i = 0; i < k; ++i)
       for (Frag &fr : split_enumerators(f[i], -1)) l.frags.push_back(std::move(fr));
-    for (size_t i = k; i < f.size(); ++i) l.values.push_back(Value{clean_value(f[i]), -1, {r.first, r.last}});
+    for (size_t i = k; i < f.size(); ++i) l.values.push_back(Value{clean_value(f[i]), -1, {r.first, r.last}, f[i]});
+  }
+
+  // The same sed step glues the numbers of two neighbouring narrow columns
+  // ("1751 271"), which otherwise read as one number with a PDF-injected
+  // space. A row short of its table by exactly as many values as its values
+  // hold such gaps takes them apart.
+  static bool split_glued_numbers(Line &l, size_t want) {
+    if (l.values.empty() || l.values.size() >= want) return false;
+    std::vector<std::vector<std::string>> parts;
+    size_t n = 0;
+    for (const Value &v : l.values) {
+      std::vector<std::string> &p = parts.emplace_back();
+      std::string_view rest = sdk::trim_view(v.raw);
+      while (!rest.empty()) {
+        const size_t sp = rest.find(' ');
+        p.emplace_back(rest.substr(0, sp));
+        rest = sp == std::string_view::npos ? std::string_view() : sdk::trim_view(rest.substr(sp));
+      }
+      if (p.size() > 1)
+        for (const std::string &t : p)
+          if (!is_digit(sdk::first_code_point(t)) || !is_value_like(t)) return false;
+      n += std::max<size_t>(p.size(), 1);
+    }
+    if (n != want) return false;
+    std::vector<Value> out;
+    for (size_t i = 0; i < l.values.size(); ++i) {
+      if (parts[i].size() <= 1) {
+        out.push_back(std::move(l.values[i]));
+        continue;
+      }
+      for (const std::string &t : parts[i]) out.push_back(Value{clean_value(t), -1, l.values[i].lines, t});
+    }
+    l.values = std::move(out);
+    return true;
   }
 
   void analyse_ragged() {
@@ -1094,6 +1161,8 @@ class TableBuilder {
       for (size_t i = s; i < e; ++i) {
         Line &l = lines_[i];
         if (l.values.empty() || l.values.size() >= mode) continue;
+        if (split_glued_numbers(l, mode) && l.values.size() >= mode) continue;
+        if (l.values.size() + 1 == mode && take_glued_value(l)) continue;
         doc_.diagnose(Severity::warning, l.rec->first, "ragged-row",
                       "row has " + std::to_string(l.values.size()) + " values where the table has " +
                           std::to_string(mode) + "; the missing ones are taken as blank cells on the left");

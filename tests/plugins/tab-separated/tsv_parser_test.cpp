@@ -331,3 +331,51 @@ TEST_CASE("a space beside a lone Han character is letter-spacing, not a column g
   // of `认或 重新出具已获` further down, a split this text leaves ambiguous.)
   CHECK(labels_of(*complaints, 7).back() == "1.信访举报投诉类申请");
 }
+
+// What `sed -E 's/^ +//; s/ {2,}/\t/g'` makes of a w3m or pandoc table: one
+// space is left where the producer put only one between two cells.
+TEST_CASE("sed output: a value glued to its label, numbers glued to each other", "[unit]") {
+  const std::string text =
+      "三、收到和处理政府信息公开申请情况\n\n"
+      "申请人情况\n"
+      "（本列数据的勾稽关系）\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n"
+      "一、本年新收政府信息公开申请数量\t1751 271\t22\t34\t96\t148 2322\n"
+      "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\n"
+      "（一）予以公开\t956\t115\t7\t4\t48\t51\t1181\n"
+      "（二）部分公开（区分处理的，只计这一情形，不计其他情形） 86\t22\t3\t0\t6\t5\t122\n"
+      "（三）不予公开\t1.属于国家秘密\t5\t0\t0\t0\t0\t1\t6\n";
+  RawDocument doc;
+  docpipe::tsv::parse(text, doc);
+  REQUIRE(tables(doc).size() == 1);
+  // Two values short, and two spaces between digits: 1751|271, 148|2322.
+  const Row *received = row_by_label(doc, "一、本年新收政府信息公开申请数量", 7);
+  REQUIRE(received != nullptr);
+  CHECK(last_values(*received, 7) == V{"1751", "271", "22", "34", "96", "148", "2322"});
+  // One value short, and the label ends in " 86".
+  const Row *partly = row_by_label(doc, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 7);
+  REQUIRE(partly != nullptr);
+  CHECK(last_values(*partly, 7) == V{"86", "22", "3", "0", "6", "5", "122"});
+  // A full row keeps a number with a space as it always did: no evidence of a gap.
+  const Row *opened = row_by_label(doc, "（一）予以公开", 7);
+  REQUIRE(opened != nullptr);
+  CHECK(last_values(*opened, 7) == V{"956", "115", "7", "4", "48", "51", "1181"});
+}
+
+TEST_CASE("sed output: a section title two fields wide after a data row starts the next section", "[unit]") {
+  const std::string active =
+      "二、主动公开政府信息情况\n\n"
+      "第二十条第（一）项\t\n"
+      "信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n"
+      "规章\t1\t2\t3\n"
+      "规范性文件\t4\t5\t6\n"
+      "第二十条第（五）项\t\n"
+      "信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+      "行政许可\t7\t8\t9\n";
+  RawDocument doc2;
+  docpipe::tsv::parse(active, doc2);
+  // 第二十条第（五）项<TAB> is the next section's title, not the rest of 规范性文件.
+  const Row *normative = row_by_label(doc2, "规范性文件", 3);
+  REQUIRE(normative != nullptr);
+  CHECK(labels_of(*normative, 3) == V{"规范性文件"});
+  CHECK(last_values(*normative, 3) == V{"4", "5", "6"});
+}
