@@ -315,3 +315,41 @@ TEST_CASE("a row under the wrong group label is placed by its own label, flagged
   // A label too short to name one row by itself is not placed anywhere.
   for (const auto &rec : m.records) CHECK(rec.value.raw != "7");
 }
+
+TEST_CASE("a header that lists columns in another order places the values by the header, flagged") {
+  std::vector<std::vector<std::string>> rows = {
+      {"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"},
+      {"自然人", "法人或其他组织", "总计"},
+      {"法律服务机构", "科研机构", "社会公益组织", "商业企业", "其他"},  // 商业企业 and 法律服务机构 swapped
+      row({"一、本年新收政府信息公开申请数量"}, {"5", "1", "", "2", "3", "", "11"}),
+      row({"二、上年结转政府信息公开申请数量"}, {"", "", "", "", "4", "", "4"}),
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  CHECK(find(m, "一、本年新收政府信息公开申请数量", "自然人")->value.raw == "5");
+  CHECK(find(m, "一、本年新收政府信息公开申请数量", "法人或其他组织/法律服务机构")->value.raw == "1");
+  CHECK(find(m, "一、本年新收政府信息公开申请数量", "法人或其他组织/科研机构")->value.state == CellState::blank);
+  CHECK(find(m, "一、本年新收政府信息公开申请数量", "法人或其他组织/社会公益组织")->value.raw == "2");
+  CHECK(find(m, "一、本年新收政府信息公开申请数量", "法人或其他组织/商业企业")->value.raw == "3");
+  CHECK(find(m, "一、本年新收政府信息公开申请数量", "总计")->value.raw == "11");
+  CHECK(find(m, "二、上年结转政府信息公开申请数量", "法人或其他组织/商业企业")->value.raw == "4");
+  bool flagged = false;
+  for (const auto &f : m.findings) flagged = flagged || f.code == "column-order";
+  CHECK(flagged);
+}
+
+TEST_CASE("a header in the template's order, or naming shared labels, keeps the template's order") {
+  // 行政复议 and both 行政诉讼 groups share 维持 … 总计: no order can be read off them.
+  std::vector<std::vector<std::string>> rows = {
+      {"行政复议", "行政诉讼"},
+      {"未经复议直接起诉", "复议后起诉"},
+      {"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+       "总计", "尚未审结", "其他结果", "结果纠正", "结果维持"},
+      {"1", "2", "3", "4", "10", "", "", "", "", "", "5", "6", "7", "8", "26"},
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  for (const auto &f : m.findings) CHECK(f.code != "column-order");
+  CHECK(find(m, "", "行政复议/结果维持")->value.raw == "1");
+  CHECK(find(m, "", "行政诉讼/复议后起诉/结果维持")->value.raw == "5");  // by position, as the template has it
+}

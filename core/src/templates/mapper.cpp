@@ -1,8 +1,11 @@
 #include "templates/mapper.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <docpipe/sdk/text.hpp>
+#include <map>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <span>
@@ -103,11 +106,11 @@ class Matcher {
     bool any_value = false;
     for (const auto &v : values) any_value |= v.value.state != CellState::blank;
 
-    if (!keys.empty() && all_header(keys) && (keys.size() >= 2 || values.empty())) return header(keys);
+    if (!keys.empty() && all_header(keys) && (keys.size() >= 2 || values.empty())) return header(keys, row);
     if (!keys.empty() && section(keys)) return;
     if (!keys.empty()) {
       if (auto hit = match_row(keys, row)) return place(*hit, values, row);
-      if (any_header(keys)) return header(keys);
+      if (any_header(keys)) return header(keys, row);
     }
     if (keys.empty() && !values.empty() && any_value) {
       if (auto hit = unlabelled_row(values.size())) return place(*hit, values, row);
@@ -149,7 +152,7 @@ class Matcher {
     return false;
   }
 
-  void header(const std::vector<std::string_view> &keys) {
+  void header(const std::vector<std::string_view> &keys, const SourceRow &row) {
     std::vector<int> votes(t_.tables.size(), 0);
     for (const auto &k : keys)
       if (const auto *tables = header_tables(k))
@@ -161,7 +164,47 @@ class Matcher {
         current_table_ = static_cast<int>(ti);
       }
     for (const auto &k : keys) matched_labels_.insert({'h', k});
-    if (current_table_ >= 0) m_.table_seen[static_cast<size_t>(current_table_)] = true;
+    if (current_table_ >= 0) {
+      m_.table_seen[static_cast<size_t>(current_table_)] = true;
+      note_column_order(static_cast<size_t>(current_table_), keys, row);
+    }
+  }
+
+  // A header row that names some leaf columns of a one-section table in
+  // another order than the template's (科研机构 and 社会公益组织 swapped): the
+  // value cells under them follow the header, so the slots they take are
+  // given to the columns in the header's order. Only where every named
+  // column's label is unique in the section; otherwise values stay in the
+  // template's order, as they do for every table whose header agrees.
+  void note_column_order(size_t ti, const std::vector<std::string_view> &keys, const SourceRow &row) {
+    const Table &tab = t_.tables[ti];
+    if (tab.sections.size() != 1) return;
+    const std::vector<Column> &cols = tab.sections[0].columns;
+    std::vector<int> named;  // template column of each leaf label, in header order
+    for (const auto &k : keys) {
+      int hit = -1, hits = 0;
+      for (size_t c = 0; c < cols.size(); ++c)
+        for (const auto &ck : cols[c].keys)
+          if (ck == k) hit = static_cast<int>(c), ++hits;
+      if (hits > 1) return;  // a label shared by several columns: order unknown
+      if (hit >= 0) {
+        if (std::find(named.begin(), named.end(), hit) != named.end()) return;
+        named.push_back(hit);
+      }
+    }
+    if (named.size() < 2 || std::is_sorted(named.begin(), named.end())) return;
+    std::vector<int> slots = named;
+    std::sort(slots.begin(), slots.end());
+    std::vector<int> &order = column_of_slot_[ti];
+    order.resize(cols.size());
+    std::iota(order.begin(), order.end(), 0);
+    for (size_t i = 0; i < slots.size(); ++i) order[static_cast<size_t>(slots[i])] = named[i];
+    std::string listed;
+    for (int c : named) listed += (listed.empty() ? "" : ", ") + cols[static_cast<size_t>(c)].path;
+    m_.findings.push_back({"warning", "column-order",
+                           "the header of " + tab.name + " lists its columns in another order than the template (" +
+                               listed + "); values are placed by the header",
+                           row.first});
   }
 
   bool section(const std::vector<std::string_view> &keys) {
@@ -313,8 +356,10 @@ class Matcher {
       r.cell = {hit.table, hit.section, hit.row, c};
       // A short row keeps its values on the aligned side: its last column
       // (a 总计) stays the last column in end-aligned tables.
-      long src = tab.values_at_end ? static_cast<long>(c) - static_cast<long>(missing) + static_cast<long>(offset)
-                                   : static_cast<long>(c);
+      long slot = static_cast<long>(c);  // where the source holds column c
+      if (const auto it = column_of_slot_.find(hit.table); it != column_of_slot_.end())
+        slot = std::find(it->second.begin(), it->second.end(), static_cast<int>(c)) - it->second.begin();
+      long src = tab.values_at_end ? slot - static_cast<long>(missing) + static_cast<long>(offset) : slot;
       if (src < 0 || src >= static_cast<long>(values.size())) {
         r.placement = short_row ? Placement::aligned : Placement::absent;
         r.first_line = row.first;
@@ -377,6 +422,7 @@ class Matcher {
   std::vector<Record> placed_;                // per template cell, valid where is_placed_
   std::vector<bool> is_placed_;
   int current_table_ = -1;
+  std::map<size_t, std::vector<int>> column_of_slot_;  // table -> template column per source slot, when reordered
 };
 
 }  // namespace
