@@ -353,3 +353,28 @@ TEST_CASE("a header in the template's order, or naming shared labels, keeps the 
   CHECK(find(m, "", "行政复议/结果维持")->value.raw == "1");
   CHECK(find(m, "", "行政诉讼/复议后起诉/结果维持")->value.raw == "5");  // by position, as the template has it
 }
+
+TEST_CASE("a row label cut short is placed by its start when that names one template row, flagged") {
+  std::vector<std::vector<std::string>> rows = {
+      {"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"},
+      kHeader,
+      // pdftotext moved 后申请内容仍不明确 away from its row; 其他情形） went to the next page.
+      row({"三、本年度办理结果", "（四）无法提供", "3.补正"}, {"37", "8", "0", "0", "3", "2", "50"}),
+      row({"（二）部分公开（区分处理的，只计这一情形，不计"}, {"86", "22", "3", "0", "6", "5", "122"}),
+      // 1.属于 starts five rows of （三）不予公开: not placed, kept as unmapped.
+      row({"（三）不予公开", "1.属于"}, {"5", "", "", "", "", "", "5"}),
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  const Record *r = find(m, "三、本年度办理结果/（四）无法提供/3.补正后申请内容仍不明确", "总计");
+  REQUIRE(r);
+  CHECK(r->value.raw == "50");
+  CHECK(find(m, "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "自然人")->value.raw ==
+        "86");
+  CHECK(find(m, "三、本年度办理结果/（三）不予公开/1.属于国家秘密", "总计")->value.state == CellState::blank);
+  int flagged = 0;
+  for (const auto &f : m.findings) flagged += f.code == "label-start";
+  CHECK(flagged == 2);
+  REQUIRE(m.unmapped.size() == 1);
+  CHECK(m.unmapped[0].text.find("1.属于") != std::string::npos);
+}

@@ -246,13 +246,54 @@ class Matcher {
     // row by itself (four CJK characters) still places the row; the mismatch
     // is reported and puts the document up for review.
     const Search by_own = longest_leaf(all, false, 12);
-    if (!by_own.hit || by_own.tie || all.size() == by_own.length) return std::nullopt;
+    if (!by_own.hit) return by_start(all, row);
+    if (by_own.tie || all.size() == by_own.length) return std::nullopt;
     const Section &s = t_.tables[by_own.hit->table].sections[by_own.hit->section];
     m_.findings.push_back({"warning", "group-mismatch",
                            "row " + s.rows[by_own.hit->row].path + " placed by its own label; the group label before " +
                                "it (" + shorten(all.substr(0, all.size() - by_own.length)) + ") is not its group",
                            row.first});
     return by_own.hit;
+  }
+
+  // A label cut short, its wrapped rest lost to another row or page
+  // ("3.补正" over 后申请 / 内容仍 / 不明确 that pdftotext shifted right, or
+  // "（二）部分公开（区分处理的，只计这一情形，不计" whose 其他情形） went to the
+  // next page): the start of exactly one template row's label, two
+  // characters or more, after that row's own group labels. Reported, so the
+  // report is reviewed.
+  std::optional<Hit> by_start(const std::string &all, const SourceRow &row) {
+    constexpr size_t kMinBytes = 6;  // two CJK characters
+    std::optional<Hit> found;
+    size_t found_length = 0;
+    bool tie = false;
+    for (size_t ti = 0; ti < t_.tables.size(); ++ti)
+      for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
+        const Section &s = t_.tables[ti].sections[si];
+        for (size_t ri = 0; ri < s.rows.size(); ++ri)
+          for (const auto &leaf : s.rows[ri].keys) {
+            // The longest start of `leaf` that ends `all` (at a character boundary).
+            for (size_t k = std::min(leaf.size() - (leaf.empty() ? 0 : 1), all.size()); k >= kMinBytes; --k) {
+              if ((static_cast<unsigned char>(leaf[k]) & 0xC0) == 0x80) continue;
+              if (all.compare(all.size() - k, k, leaf, 0, k) != 0) continue;
+              if (!prefix_of_groups(std::string_view(all).substr(0, all.size() - k), s.rows[ri].ancestor_keys)) break;
+              const Hit hit{ti, si, ri};
+              if (k > found_length) {
+                found = hit, found_length = k, tie = false;
+              } else if (k == found_length && !(found->table == ti && found->section == si && found->row == ri)) {
+                tie = true;
+              }
+              break;
+            }
+          }
+      }
+    if (!found || tie) return std::nullopt;
+    const Section &s = t_.tables[found->table].sections[found->section];
+    m_.findings.push_back({"warning", "label-start",
+                           "row " + s.rows[found->row].path + " placed by the start of its label (" + shorten(all) +
+                               "); the rest of the label is not on this row",
+                           row.first});
+    return found;
   }
 
   struct Search {
