@@ -750,6 +750,26 @@ class TableBuilder {
     return out;
   }
 
+  // The spans of the rows' last values on `page` that line up with the
+  // rightmost of them (ends within 1 of each other), when three or more do
+  // and they are most of the rows with values there; empty otherwise.
+  std::vector<Interval> aligned_last_values(const std::vector<RowB> &rows, int page) const {
+    std::vector<Interval> last;
+    for (const RowB &r : rows) {
+      if (r.value_line < 0 || lines_[r.value_line].page != page) continue;
+      const auto v = values_of(r);
+      if (!v.empty()) last.push_back({double(v.back().s[m_]), double(v.back().e[m_])});
+    }
+    if (last.size() < 3) return {};
+    double right = -1e9;
+    for (const Interval &iv : last) right = std::max(right, iv.e);
+    std::vector<Interval> out;
+    for (const Interval &iv : last)
+      if (iv.e >= right - 1) out.push_back(iv);
+    if (out.size() < 3 || out.size() * 2 < last.size()) return {};
+    return out;
+  }
+
   // The value words of a row: the tail of its value line (no copy), or the
   // values of both lines when they were split.
   std::span<const Word> values_of(const RowB &r) const {
@@ -887,7 +907,16 @@ class TableBuilder {
       for (auto &[page, e] : ev) {
         bool any = false;
         for (auto &c : e) any = any || !c.empty();
-        if (!any) e = all;
+        if (any) continue;
+        e = all;
+        // pdftotext lays out each page on its own scale, so the borrowed
+        // positions can be far off. The last column of the official tables
+        // is the row total, filled in nearly every row: where the rows' last
+        // values on this page line up (three or more, within a column), that
+        // is where this page has its last column.
+        if (kfixed > 0) {
+          if (const auto right = aligned_last_values(rows, page); !right.empty()) e[K - 1] = right;
+        }
       }
     }
 

@@ -286,3 +286,14 @@ TEST_CASE("a row label reaching under the first column's header does not hide th
   CHECK(applicants(doc, "二、上年结转政府信息公开申请数量") == Strings{"", "", "", "", "2", "3", "5"});
   CHECK(applicants(doc, "1.本机关不掌握相关政府信息") == Strings{"", "", "", "", "", "2", "2"});
 }
+
+TEST_CASE("a next page on its own scale: the values its rows' totals line up on are the last column (pdftotext)",
+          "[space-aligned]") {
+  // The header is on the first page, 总计 at column 61; pdftotext puts the
+  // next page's totals at column 17, under 自然人's header.
+  const auto doc = sa_test::parse(sa_test::fixture("pdf_next_page_own_scale.txt"));
+  CHECK(applicants(doc, "（一）予以公开") == Strings{"3", "", "", "", "", "2", "5"});
+  CHECK(applicants(doc, "1.属于国家秘密") == Strings{"", "", "", "", "", "", "0"});
+  CHECK(applicants(doc, "4.保护第三方合法权益") == Strings{"", "", "", "", "", "", "0"});
+  CHECK(applicants(doc, "8.属于行政查询事项") == Strings{"", "", "", "", "", "", "0"});
+}
