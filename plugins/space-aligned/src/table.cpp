@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <docpipe/sdk/text.hpp>
 #include <functional>
 #include <limits>
@@ -491,6 +492,56 @@ class TableBuilder {
     return true;
   }
 
+  // pdftotext wraps a number too wide for its cell onto the next line
+  // ("452.83" over "39"): a line of values alone right under the row's value
+  // line, each of them under exactly one value of that line (overlapping it)
+  // and joining it into one number. The row takes the joined numbers.
+  bool joins_wrapped_numbers(RowB &R, const Line &L, int prev) const {
+    if (!R.split_values.empty() || R.value_line < 0 || R.value_line != prev || L.nlabel() != 0 || L.nvalues == 0)
+      return false;
+    const Line &V = lines_[R.value_line];
+    const auto upper = std::span<const Word>(V.words).subspan(V.nlabel());
+    auto digits = [](std::u32string_view t, bool head) {
+      bool any = false;
+      for (size_t i = 0; i < t.size(); ++i) {
+        const char32_t c = t[i];
+        if (c >= U'0' && c <= U'9')
+          any = true;
+        else if (!(head && (c == U'.' || (c == U'-' && i == 0))))
+          return false;
+      }
+      return any;
+    };
+    std::vector<int> piece(upper.size(), -1);  // lower word joined to each upper one
+    for (size_t j = 0; j < L.words.size(); ++j) {
+      const Word &y = L.words[j];
+      int hit = -1, hits = 0;
+      for (size_t i = 0; i < upper.size(); ++i)
+        if (overlap(upper[i], y, m_) > 0) hit = static_cast<int>(i), ++hits;
+      if (hits != 1 || piece[static_cast<size_t>(hit)] >= 0) return false;
+      const std::u32string_view x = upper[static_cast<size_t>(hit)].text;
+      // A number's first part: digits (a point or a leading minus), not a
+      // lone or leading 0 ("0" over "0" is two rows of zeros).
+      if (!digits(x, true) || !digits(y.text, false) || x.front() == U'0' ||
+          (x.size() > 1 && x.front() == U'-' && x[1] == U'0'))
+        return false;
+      piece[static_cast<size_t>(hit)] = static_cast<int>(j);
+    }
+    for (size_t i = 0; i < upper.size(); ++i) {
+      Word w = upper[i];
+      if (piece[i] >= 0) {
+        const Word &y = L.words[static_cast<size_t>(piece[i])];
+        std::u32string &joined = joined_.emplace_back(w.text);
+        joined += y.text;
+        w.text = joined;
+        for (int m : {0, 1}) w.e[m] = std::max(w.e[m], y.e[m]);
+      }
+      R.split_values.push_back(w);
+      R.split_lines.push_back(R.value_line);
+    }
+    return true;
+  }
+
   std::vector<RowB> segment_rows(const Section &s) const {
     std::vector<RowB> rows;
     // prev: the line before; above: the last one with label words (a line
@@ -541,7 +592,8 @@ class TableBuilder {
           start = false;
       } else if (has_vals) {
         if (rows[cur].value_line >= 0)
-          start = !joins_split_values(rows[cur], L, i, prev, enumerated, leaf);
+          start = !joins_wrapped_numbers(rows[cur], L, prev) &&
+                  !joins_split_values(rows[cur], L, i, prev, enumerated, leaf);
         else if (nl == 0 || blank_mode_)
           start = false;
         else
@@ -751,8 +803,8 @@ class TableBuilder {
   }
 
   // The spans of the rows' last values on `page` that line up with the
-  // rightmost of them (ends within 1 of each other), when three or more do
-  // and they are most of the rows with values there; empty otherwise.
+  // rightmost of them (ends within 1 of each other), when two or more do and
+  // they are at least half of the rows with values there; empty otherwise.
   std::vector<Interval> aligned_last_values(const std::vector<RowB> &rows, int page) const {
     std::vector<Interval> last;
     for (const RowB &r : rows) {
@@ -760,13 +812,13 @@ class TableBuilder {
       const auto v = values_of(r);
       if (!v.empty()) last.push_back({double(v.back().s[m_]), double(v.back().e[m_])});
     }
-    if (last.size() < 3) return {};
+    if (last.size() < 2) return {};
     double right = -1e9;
     for (const Interval &iv : last) right = std::max(right, iv.e);
     std::vector<Interval> out;
     for (const Interval &iv : last)
       if (iv.e >= right - 1) out.push_back(iv);
-    if (out.size() < 3 || out.size() * 2 < last.size()) return {};
+    if (out.size() < 2 || out.size() * 2 < last.size()) return {};
     return out;
   }
 
@@ -909,11 +961,11 @@ class TableBuilder {
         for (auto &c : e) any = any || !c.empty();
         if (any) continue;
         e = all;
-        // pdftotext lays out each page on its own scale, so the borrowed
-        // positions can be far off. The last column of the official tables
-        // is the row total, filled in nearly every row: where the rows' last
-        // values on this page line up (three or more, within a column), that
-        // is where this page has its last column.
+        // pdftotext lays out each page on its own scale, so borrowed (or
+        // interpolated) positions can be far off. The last column of the
+        // official tables is the row total, filled in nearly every row: where
+        // the rows' last values on this page line up (two or more, most of
+        // them), that is where this page has its last column.
         if (kfixed > 0) {
           if (const auto right = aligned_last_values(rows, page); !right.empty()) e[K - 1] = right;
         }
@@ -1114,6 +1166,9 @@ class TableBuilder {
   Region region_;
   int m_;
   sdk::RawDocument &doc_;
+  // Text of numbers joined from their wrapped pieces: Word::text views into
+  // it (a deque never moves its elements).
+  mutable std::deque<std::u32string> joined_;
   TableKind kind_ = TableKind::unknown;
   std::vector<Section> sections_;
   bool blank_mode_ = false;

@@ -297,3 +297,17 @@ TEST_CASE("a next page on its own scale: the values its rows' totals line up on 
   CHECK(applicants(doc, "4.保护第三方合法权益") == Strings{"", "", "", "", "", "", "0"});
   CHECK(applicants(doc, "8.属于行政查询事项") == Strings{"", "", "", "", "", "", "0"});
 }
+
+TEST_CASE("a number wrapped in a narrow cell is joined back (pdftotext: 452.83 over 39)", "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::fixture("pdf_number_wrapped_in_cell.txt"));
+  auto f = sa_test::find_row(doc, "政府集中采购");
+  REQUIRE(f.has_value());
+  CHECK(sa_test::last_cells(*f->row, 2) == Strings{"14", "452.8339"});
+  // No cell keeps the piece on its own.
+  int pieces = 0;
+  for (const auto &b : doc.blocks())
+    if (b.kind == docpipe::sdk::Block::Kind::table)
+      for (const auto &r : b.table.rows)
+        for (const auto &c : r.cells) pieces += c.text == "39";
+  CHECK(pieces == 0);
+}
