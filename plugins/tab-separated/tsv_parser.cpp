@@ -964,7 +964,7 @@ class TableBuilder {
       if (r.fields.size() < width_ || (!cols.empty() && r.fields.size() <= static_cast<size_t>(cols.back()))) {
         ragged_split(l);
         split_glued_numbers(l, cols.size());
-        if (!l.values.empty() && l.values.size() + 1 == cols.size()) take_glued_value(l);
+        if (!l.values.empty() && l.values.size() < cols.size()) take_glued_values(l, cols.size() - l.values.size());
         continue;
       }
       for (int c = 0; c < first_value && static_cast<size_t>(c) < r.fields.size(); ++c) {
@@ -1028,21 +1028,38 @@ class TableBuilder {
   // ---- ragged rows
 
   // `sed -E 's/ {2,}/\t/g'` keeps a single space, so where the producer
-  // left only one between a long label and the first value (w3m), that value
-  // is glued to the label: "（二）部分公开（…不计其他情形） 0". A row one value
-  // short of its table takes it back when the label's last word is a number.
-  static bool take_glued_value(Line &l) {
-    if (l.frags.empty()) return false;
-    std::string &text = l.frags.back().text;
-    const size_t sp = text.find_last_of(' ');
-    if (sp == std::string::npos) return false;
-    const std::string_view tail = std::string_view(text).substr(sp + 1);
-    const std::string head = sdk::trim(std::string_view(text).substr(0, sp));
-    if (tail.empty() || !is_digit(sdk::first_code_point(tail)) || !is_value_like(tail) || head.empty() ||
-        is_value_like(head))
-      return false;
-    l.values.insert(l.values.begin(), Value{clean_value(tail), -1, {l.rec->first, l.rec->last}});
-    text = head;
+  // left only one between a long label and the first values (w3m, narrow
+  // PDF cells), they are glued to the label: "（二）部分公开（…不计其他情形）
+  // 0", "4.保护第三方 0 0". A row `missing` values short of its table takes
+  // them back when exactly that many numbers end its label.
+  // The numbers that end a line's last label piece, each after a space,
+  // last first; `rest` is what comes before them.
+  static std::vector<std::string_view> glued_numbers(const Line &l, std::string_view &rest) {
+    std::vector<std::string_view> numbers;
+    if (l.frags.empty()) return numbers;
+    rest = sdk::trim_view(l.frags.back().text);
+    while (true) {
+      const size_t sp = rest.find_last_of(' ');
+      if (sp == std::string_view::npos) break;
+      const std::string_view tail = rest.substr(sp + 1);
+      if (tail.empty() || !is_digit(sdk::first_code_point(tail)) || !is_value_like(tail)) break;
+      numbers.push_back(tail);
+      rest = sdk::trim_view(rest.substr(0, sp));
+    }
+    if (rest.empty() || is_value_like(rest)) numbers.clear();
+    return numbers;
+  }
+
+  static bool take_glued_values(Line &l, size_t missing) {
+    if (l.frags.empty() || missing == 0) return false;
+    std::string_view rest;
+    const std::vector<std::string_view> numbers = glued_numbers(l, rest);
+    if (numbers.size() != missing) return false;
+    std::vector<Value> glued;
+    for (auto it = numbers.rbegin(); it != numbers.rend(); ++it)
+      glued.push_back(Value{clean_value(*it), -1, {l.rec->first, l.rec->last}, std::string(*it)});
+    l.values.insert(l.values.begin(), glued.begin(), glued.end());
+    l.frags.back().text = std::string(rest);
     return true;
   }
 
@@ -1063,6 +1080,21 @@ class TableBuilder {
   // ("1751 271"), which otherwise read as one number with a PDF-injected
   // space. A row short of its table by exactly as many values as its values
   // hold such gaps takes them apart.
+  // How many numbers a value field holds ("1751 271": 2); 0 when it is not
+  // numbers separated by spaces.
+  static size_t number_pieces(std::string_view raw) {
+    size_t n = 0;
+    std::string_view rest = sdk::trim_view(raw);
+    while (!rest.empty()) {
+      const size_t sp = rest.find(' ');
+      const std::string_view t = rest.substr(0, sp);
+      if (!is_digit(sdk::first_code_point(t)) || !is_value_like(t)) return 0;
+      ++n;
+      rest = sp == std::string_view::npos ? std::string_view() : sdk::trim_view(rest.substr(sp));
+    }
+    return n;
+  }
+
   static bool split_glued_numbers(Line &l, size_t want) {
     if (l.values.empty() || l.values.size() >= want) return false;
     std::vector<std::vector<std::string>> parts;
@@ -1151,9 +1183,17 @@ class TableBuilder {
     while (s < lines_.size()) {
       size_t e = s;
       while (e < lines_.size() && lines_[e].kind != Line::Kind::header) ++e;
+      // Counted with the numbers glued to a row's label (take_glued_values):
+      // where most rows of a narrow table have some, the mode is still the
+      // table's width.
       std::map<size_t, int> counts;
-      for (size_t i = s; i < e; ++i)
-        if (!lines_[i].values.empty()) ++counts[lines_[i].values.size()];
+      for (size_t i = s; i < e; ++i) {
+        if (lines_[i].values.empty()) continue;
+        std::string_view rest;
+        size_t n = glued_numbers(lines_[i], rest).size();
+        for (const Value &v : lines_[i].values) n += std::max<size_t>(1, number_pieces(v.raw));
+        ++counts[n];
+      }
       size_t mode = 0;
       int best = 0;
       for (const auto &[k, c] : counts)
@@ -1162,7 +1202,7 @@ class TableBuilder {
         Line &l = lines_[i];
         if (l.values.empty() || l.values.size() >= mode) continue;
         if (split_glued_numbers(l, mode) && l.values.size() >= mode) continue;
-        if (l.values.size() + 1 == mode && take_glued_value(l)) continue;
+        if (take_glued_values(l, mode - l.values.size())) continue;
         doc_.diagnose(Severity::warning, l.rec->first, "ragged-row",
                       "row has " + std::to_string(l.values.size()) + " values where the table has " +
                           std::to_string(mode) + "; the missing ones are taken as blank cells on the left");

@@ -379,3 +379,26 @@ TEST_CASE("sed output: a section title two fields wide after a data row starts t
   CHECK(labels_of(*normative, 3) == V{"规范性文件"});
   CHECK(last_values(*normative, 3) == V{"4", "5", "6"});
 }
+
+TEST_CASE("sed output of a narrow PDF table: two values glued to most labels", "[unit]") {
+  // The label column is so narrow that pdftotext left one space before the
+  // first two values of most rows; counted with those, the rows are 7 wide.
+  const std::string text =
+      "三、收到和处理政府信息公开申请情况\n\n"
+      "申请人情况\n"
+      "自然人\t法人或其他组织\t总计\n"
+      "商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\n"
+      "一、本年新收政府信息公开申请数量\t6\t0\t0\t1\t1\t1\t9\n"
+      "（三）不予公开\t1.属于国家秘密 5 0\t0\t0\t0\t1\t6\n"
+      "2.其他法律行政法规禁止公开 13 3\t0\t0\t0\t2\t18\n"
+      "3.危及“三安全一稳定” 8 0\t0\t0\t0\t1\t9\n";
+  RawDocument doc;
+  docpipe::tsv::parse(text, doc);
+  REQUIRE(tables(doc).size() == 1);
+  const Row *secret = row_by_label(doc, "1.属于国家秘密", 7);
+  REQUIRE(secret != nullptr);
+  CHECK(last_values(*secret, 7) == V{"5", "0", "0", "0", "0", "1", "6"});
+  const Row *laws = row_by_label(doc, "2.其他法律行政法规禁止公开", 7);
+  REQUIRE(laws != nullptr);
+  CHECK(last_values(*laws, 7) == V{"13", "3", "0", "0", "0", "2", "18"});
+}
