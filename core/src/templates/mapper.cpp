@@ -259,34 +259,43 @@ class Matcher {
   // A label cut short, its wrapped rest lost to another row or page
   // ("3.补正" over 后申请 / 内容仍 / 不明确 that pdftotext shifted right, or
   // "（二）部分公开（区分处理的，只计这一情形，不计" whose 其他情形） went to the
-  // next page): the start of exactly one template row's label, two
-  // characters or more, after that row's own group labels. Reported, so the
-  // report is reviewed.
+  // next page): the start of exactly one row's label of the current table,
+  // two characters or more, after that row's own group labels. Reported, so
+  // the report is reviewed.
   std::optional<Hit> by_start(const std::string &all, const SourceRow &row) {
     constexpr size_t kMinBytes = 6;  // two CJK characters
+    // Only inside a table the header has named: a cut label elsewhere is
+    // not enough to go on.
+    if (current_table_ < 0) return std::nullopt;
+    const size_t ti = static_cast<size_t>(current_table_);
     std::optional<Hit> found;
     size_t found_length = 0;
     bool tie = false;
-    for (size_t ti = 0; ti < t_.tables.size(); ++ti)
-      for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
-        const Section &s = t_.tables[ti].sections[si];
-        for (size_t ri = 0; ri < s.rows.size(); ++ri)
-          for (const auto &leaf : s.rows[ri].keys) {
-            // The longest start of `leaf` that ends `all` (at a character boundary).
-            for (size_t k = std::min(leaf.size() - (leaf.empty() ? 0 : 1), all.size()); k >= kMinBytes; --k) {
-              if ((static_cast<unsigned char>(leaf[k]) & 0xC0) == 0x80) continue;
-              if (all.compare(all.size() - k, k, leaf, 0, k) != 0) continue;
-              if (!prefix_of_groups(std::string_view(all).substr(0, all.size() - k), s.rows[ri].ancestor_keys)) break;
-              const Hit hit{ti, si, ri};
-              if (k > found_length) {
-                found = hit, found_length = k, tie = false;
-              } else if (k == found_length && !(found->table == ti && found->section == si && found->row == ri)) {
-                tie = true;
-              }
-              break;
+    for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
+      const Section &s = t_.tables[ti].sections[si];
+      for (size_t ri = 0; ri < s.rows.size(); ++ri)
+        for (const auto &leaf : s.rows[ri].keys) {
+          // The longest start of `leaf` that ends `all`: all[j..] for the
+          // smallest j at a character boundary whose byte begins `leaf`.
+          if (leaf.size() <= kMinBytes || all.size() < kMinBytes) continue;
+          const size_t first = all.size() - std::min(all.size(), leaf.size() - 1);
+          for (size_t j = first; j + kMinBytes <= all.size(); ++j) {
+            const size_t k = all.size() - j;
+            // (the first three bytes first: a CJK character's lead byte alone says little)
+            if (all[j] != leaf[0] || all[j + 1] != leaf[1] || all[j + 2] != leaf[2] ||
+                all.compare(j, k, leaf, 0, k) != 0)
+              continue;
+            if (!prefix_of_groups(std::string_view(all).substr(0, j), s.rows[ri].ancestor_keys)) break;
+            const Hit hit{ti, si, ri};
+            if (k > found_length) {
+              found = hit, found_length = k, tie = false;
+            } else if (k == found_length && !(found->table == ti && found->section == si && found->row == ri)) {
+              tie = true;
             }
+            break;
           }
-      }
+        }
+    }
     if (!found || tie) return std::nullopt;
     const Section &s = t_.tables[found->table].sections[found->section];
     m_.findings.push_back({"warning", "label-start",
