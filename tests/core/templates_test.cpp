@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "model/model.hpp"
 #include "templates/labels.hpp"
 #include "templates/mapper.hpp"
 #include "templates/template.hpp"
@@ -40,6 +41,29 @@ Mapping map_rows(const std::vector<std::vector<std::string>> &rows) {
   const std::string s = doc.to_xml();
   REQUIRE(xml.load_buffer(s.data(), s.size()));
   return map_body(xml.child("body"), all_templates());
+}
+
+// The report's verdict for rows mapped as map_rows maps them.
+docpipe::model::Verdict verdict_of(const std::vector<std::vector<std::string>> &rows) {
+  sdk::RawDocument doc;
+  auto &t = doc.add_table({1, static_cast<int>(rows.size())});
+  int line = 1;
+  for (const auto &r : rows) {
+    auto &row = t.add_row({line, line});
+    for (const auto &c : r) row.add_cell(c, {line, line});
+    ++line;
+  }
+  pugi::xml_document xml;
+  const std::string s = doc.to_xml();
+  REQUIRE(xml.load_buffer(s.data(), s.size()));
+  const Mapping m = map_body(xml.child("body"), all_templates());
+  return docpipe::model::judge(xml.child("body"), m, run_checks(m));
+}
+
+bool has_reason(const docpipe::model::Verdict &v, const std::string &code) {
+  for (const auto &[c, text] : v.reasons)
+    if (c == code) return true;
+  return false;
 }
 
 const Record *find(const Mapping &m, const std::string &row, const std::string &column) {
@@ -336,6 +360,7 @@ TEST_CASE("a header that lists columns in another order places the values by the
   bool flagged = false;
   for (const auto &f : m.findings) flagged = flagged || f.code == "column-order";
   CHECK(flagged);
+  CHECK(has_reason(verdict_of(rows), "input-doubts"));
 }
 
 TEST_CASE("a header in the template's order, or naming shared labels, keeps the template's order") {
@@ -377,4 +402,8 @@ TEST_CASE("a row label cut short is placed by its start when that names one temp
   CHECK(flagged == 2);
   REQUIRE(m.unmapped.size() == 1);
   CHECK(m.unmapped[0].text.find("1.属于") != std::string::npos);
+  // A row placed by part of its label puts the report up for review.
+  const auto v = verdict_of({rows[0], rows[1], rows[2]});
+  CHECK_FALSE(v.ok());
+  CHECK(has_reason(v, "input-doubts"));
 }

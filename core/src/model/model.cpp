@@ -333,8 +333,12 @@ Verdict judge(pugi::xml_node body, const templates::Mapping &m, const std::vecto
     const std::string_view sev = d.attribute("severity").as_string();
     if (sev == "error" || std::string_view(d.attribute("code").as_string()) == "ambiguous-column") ++doubtful;
   }
+  // The template stage's own inferences: a row placed by part of its label
+  // or against its group label, values placed by a header that reorders the
+  // columns. (A short row's alignment is already counted above.)
   for (const Finding &f : m.findings)
-    if (f.code == "ambiguous-row" || f.code == "group-mismatch") ++doubtful;
+    if (f.code == "ambiguous-row" || f.code == "group-mismatch" || f.code == "label-start" || f.code == "column-order")
+      ++doubtful;
   if (doubtful > 0)
     reasons.push_back(
         {"input-doubts", std::to_string(doubtful) + " ambiguous or failed parts of the input (see diagnostics)"});
