@@ -27,8 +27,9 @@ const Template &tmpl(const std::string &id) {
   throw std::runtime_error("no template " + id);
 }
 
-// Rows of one raw table: each row a list of cell texts.
-Mapping map_rows(const std::vector<std::vector<std::string>> &rows) {
+// The body of a document holding one raw table: each row a list of cell
+// texts, one line each. The returned node lives in `xml`.
+pugi::xml_node body_of(const std::vector<std::vector<std::string>> &rows, pugi::xml_document &xml) {
   sdk::RawDocument doc;
   auto &t = doc.add_table({1, static_cast<int>(rows.size())});
   int line = 1;
@@ -37,27 +38,22 @@ Mapping map_rows(const std::vector<std::vector<std::string>> &rows) {
     for (const auto &c : r) row.add_cell(c, {line, line});
     ++line;
   }
-  static thread_local pugi::xml_document xml;
   const std::string s = doc.to_xml();
   REQUIRE(xml.load_buffer(s.data(), s.size()));
-  return map_body(xml.child("body"), all_templates());
+  return xml.child("body");
+}
+
+Mapping map_rows(const std::vector<std::vector<std::string>> &rows) {
+  static thread_local pugi::xml_document xml;
+  return map_body(body_of(rows, xml), all_templates());
 }
 
 // The report's verdict for rows mapped as map_rows maps them.
 docpipe::model::Verdict verdict_of(const std::vector<std::vector<std::string>> &rows) {
-  sdk::RawDocument doc;
-  auto &t = doc.add_table({1, static_cast<int>(rows.size())});
-  int line = 1;
-  for (const auto &r : rows) {
-    auto &row = t.add_row({line, line});
-    for (const auto &c : r) row.add_cell(c, {line, line});
-    ++line;
-  }
   pugi::xml_document xml;
-  const std::string s = doc.to_xml();
-  REQUIRE(xml.load_buffer(s.data(), s.size()));
-  const Mapping m = map_body(xml.child("body"), all_templates());
-  return docpipe::model::judge(xml.child("body"), m, run_checks(m));
+  const pugi::xml_node body = body_of(rows, xml);
+  const Mapping m = map_body(body, all_templates());
+  return docpipe::model::judge(body, m, run_checks(m));
 }
 
 bool has_reason(const docpipe::model::Verdict &v, const std::string &code) {
