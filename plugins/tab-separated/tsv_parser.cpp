@@ -1080,37 +1080,37 @@ class TableBuilder {
   // ("1751 271"), which otherwise read as one number with a PDF-injected
   // space. A row short of its table by exactly as many values as its values
   // hold such gaps takes them apart.
-  // How many numbers a value field holds ("1751 271": 2); 0 when it is not
-  // numbers separated by spaces.
-  static size_t number_pieces(std::string_view raw) {
-    size_t n = 0;
+  // A value field's pieces between spaces ("1751 271": two).
+  static std::vector<std::string_view> space_pieces(std::string_view raw) {
+    std::vector<std::string_view> p;
     std::string_view rest = sdk::trim_view(raw);
     while (!rest.empty()) {
       const size_t sp = rest.find(' ');
-      const std::string_view t = rest.substr(0, sp);
-      if (!is_digit(sdk::first_code_point(t)) || !is_value_like(t)) return 0;
-      ++n;
+      p.push_back(rest.substr(0, sp));
       rest = sp == std::string_view::npos ? std::string_view() : sdk::trim_view(rest.substr(sp));
     }
-    return n;
+    return p;
+  }
+  static bool all_numbers(const std::vector<std::string_view> &pieces) {
+    for (std::string_view t : pieces)
+      if (!is_digit(sdk::first_code_point(t)) || !is_value_like(t)) return false;
+    return true;
+  }
+
+  // How many values a value field holds: its numbers glued by spaces, else one.
+  static size_t number_pieces(std::string_view raw) {
+    const auto p = space_pieces(raw);
+    return p.size() > 1 && all_numbers(p) ? p.size() : 1;
   }
 
   static bool split_glued_numbers(Line &l, size_t want) {
     if (l.values.empty() || l.values.size() >= want) return false;
-    std::vector<std::vector<std::string>> parts;
+    std::vector<std::vector<std::string_view>> parts;
     size_t n = 0;
     for (const Value &v : l.values) {
-      std::vector<std::string> &p = parts.emplace_back();
-      std::string_view rest = sdk::trim_view(v.raw);
-      while (!rest.empty()) {
-        const size_t sp = rest.find(' ');
-        p.emplace_back(rest.substr(0, sp));
-        rest = sp == std::string_view::npos ? std::string_view() : sdk::trim_view(rest.substr(sp));
-      }
-      if (p.size() > 1)
-        for (const std::string &t : p)
-          if (!is_digit(sdk::first_code_point(t)) || !is_value_like(t)) return false;
-      n += std::max<size_t>(p.size(), 1);
+      parts.push_back(space_pieces(v.raw));
+      if (parts.back().size() > 1 && !all_numbers(parts.back())) return false;
+      n += std::max<size_t>(parts.back().size(), 1);
     }
     if (n != want) return false;
     std::vector<Value> out;
@@ -1119,7 +1119,7 @@ class TableBuilder {
         out.push_back(std::move(l.values[i]));
         continue;
       }
-      for (const std::string &t : parts[i]) out.push_back(Value{clean_value(t), -1, l.values[i].lines, t});
+      for (std::string_view t : parts[i]) out.push_back(Value{clean_value(t), -1, l.values[i].lines, std::string(t)});
     }
     l.values = std::move(out);
     return true;
@@ -1191,7 +1191,7 @@ class TableBuilder {
         if (lines_[i].values.empty()) continue;
         std::string_view rest;
         size_t n = glued_numbers(lines_[i], rest).size();
-        for (const Value &v : lines_[i].values) n += std::max<size_t>(1, number_pieces(v.raw));
+        for (const Value &v : lines_[i].values) n += number_pieces(v.raw);
         ++counts[n];
       }
       size_t mode = 0;
