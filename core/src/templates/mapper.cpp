@@ -401,14 +401,16 @@ class Matcher {
     const bool short_row = values.size() < n;
     bool short_with_data = false;
     const size_t missing = short_row ? n - values.size() : 0;
+    const auto order = column_of_slot_.find(hit.table);  // a header's column order, if it differs
+    const std::vector<int> *reordered = order == column_of_slot_.end() ? nullptr : &order->second;
     for (size_t c = 0; c < n; ++c) {
       Record r;
       r.cell = {hit.table, hit.section, hit.row, c};
       // A short row keeps its values on the aligned side: its last column
       // (a 总计) stays the last column in end-aligned tables.
       long slot = static_cast<long>(c);  // where the source holds column c
-      if (const auto it = column_of_slot_.find(hit.table); it != column_of_slot_.end())
-        slot = std::find(it->second.begin(), it->second.end(), static_cast<int>(c)) - it->second.begin();
+      if (reordered != nullptr)
+        slot = std::find(reordered->begin(), reordered->end(), static_cast<int>(c)) - reordered->begin();
       long src = tab.values_at_end ? slot - static_cast<long>(missing) + static_cast<long>(offset) : slot;
       if (src < 0 || src >= static_cast<long>(values.size())) {
         r.placement = short_row ? Placement::aligned : Placement::absent;
