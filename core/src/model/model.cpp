@@ -295,15 +295,15 @@ Verdict judge(pugi::xml_node body, const templates::Mapping &m, const std::vecto
   Verdict v;
   auto &reasons = v.reasons;
   if (m.tmpl == nullptr) reasons.push_back({"no-template", "no report template recognised"});
-  std::vector<size_t> absent(m.tmpl ? m.tmpl->tables.size() : 0, 0);
+  std::vector<size_t> absent(m.tmpl ? m.tables.size() : 0, 0);
   size_t aligned_with_data = 0;
   for (const Record &r : m.records) {
     if (r.placement == Placement::absent) absent[r.cell.table]++;
     if (r.placement == Placement::aligned && r.value.state != CellState::blank) aligned_with_data++;
   }
   if (m.tmpl != nullptr)
-    for (size_t ti = 0; ti < m.tmpl->tables.size(); ++ti) {
-      const std::string &name = m.tmpl->tables[ti].name;
+    for (size_t ti = 0; ti < m.tables.size(); ++ti) {
+      const std::string &name = m.tables[ti]->name;
       if (!m.table_seen[ti])
         reasons.push_back({"table-missing", "table " + name + " not found"});
       else if (absent[ti] > 0)
@@ -327,18 +327,13 @@ Verdict judge(pugi::xml_node body, const templates::Mapping &m, const std::vecto
   if (tie_breaks > 0)
     reasons.push_back({"tie-break", std::to_string(tie_breaks) +
                                         " identities were used to place values and are not independent checks"});
-  // Input diagnostics that put the data in doubt.
+  // Diagnostics that declare a doubt about the data (a cell may be wrong or
+  // missing): the input plugin's (doubt="true", and every error) and the
+  // template stage's own. Read from the declaration, never from a code name.
   size_t doubtful = 0;
-  for (auto d : body.children("diagnostic")) {
-    const std::string_view sev = d.attribute("severity").as_string();
-    if (sev == "error" || std::string_view(d.attribute("code").as_string()) == "ambiguous-column") ++doubtful;
-  }
-  // The template stage's own inferences: a row placed by part of its label
-  // or against its group label, values placed by a header that reorders the
-  // columns. (A short row's alignment is already counted above.)
-  for (const Finding &f : m.findings)
-    if (f.code == "ambiguous-row" || f.code == "group-mismatch" || f.code == "label-start" || f.code == "column-order")
-      ++doubtful;
+  for (auto d : body.children("diagnostic"))
+    if (std::string_view(d.attribute("severity").as_string()) == "error" || d.attribute("doubt").as_bool()) ++doubtful;
+  for (const Finding &f : m.findings) doubtful += f.doubt;
   if (doubtful > 0)
     reasons.push_back(
         {"input-doubts", std::to_string(doubtful) + " ambiguous or failed parts of the input (see diagnostics)"});
@@ -383,7 +378,22 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
   BufferWriter w(out);
   body.print(w, "  ", pugi::format_default, pugi::encoding_utf8, 1);
 
-  if (m.tmpl != nullptr) x.open("template", 1).attr("id", m.tmpl->id).attr("title", m.tmpl->title).empty();
+  if (m.tmpl != nullptr) {
+    // Each table seen, with the layout it matched (the template's own or a variant).
+    x.open("template", 1).attr("id", m.tmpl->id).attr("title", m.tmpl->title);
+    bool any = false;
+    for (size_t ti = 0; ti < m.tables.size(); ++ti) {
+      if (!m.table_seen[ti]) continue;
+      if (!any) x.children();
+      any = true;
+      x.open("table", 2).attr("id", m.tables[ti]->id).attr("name", m.tables[ti]->name);
+      x.attr("variant", m.tables[ti]->variant).empty();
+    }
+    if (any)
+      x.close("template", 1);
+    else
+      x.empty();
+  }
   // Record ids are c1, c2, ... in template order; checks name their cells by them.
   auto append_record_id = [&](std::string &to, const Record *r) {
     char buf[24] = {'c'};
@@ -393,7 +403,7 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
   std::string id;
   x.container("records", 1, !m.records.empty());
   for (const Record &r : m.records) {
-    const Table &tab = m.tmpl->tables[r.cell.table];
+    const Table &tab = *m.tables[r.cell.table];
     const Section &sec = tab.sections[r.cell.section];
     id.clear();
     append_record_id(id, &r);
@@ -431,7 +441,7 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
     }
     x.open("check", 2)
         .attr("identity", c.identity->id)
-        .attr("table", m.tmpl->tables[c.table].name)
+        .attr("table", m.tables[c.table]->name)
         .attr("row", c.row)
         .attr("column", c.column)
         .attr("result", check_result_name(c.result))
@@ -460,7 +470,8 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
     x.open("diagnostic", 2)
         .attr("severity", f.severity)
         .attr("line", static_cast<long long>(f.line))
-        .attr("code", f.code);
+        .attr("code", f.code)
+        .attr("doubt", f.doubt);
     x.text("diagnostic", f.message);
   }
   if (!m.findings.empty()) x.close("diagnostics", 1);

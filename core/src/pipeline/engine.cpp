@@ -220,7 +220,8 @@ BuiltModel Engine::build(const fs::path &input, const std::string &name, const s
   pugi::xml_document body_doc;
   const pugi::xml_node body = model::parse_body(body_doc, plugin->name(), sink.data);
   built.report = model::report_metadata(body);
-  const templates::Mapping mapping = templates::map_body(body, templates_);
+  const templates::Mapping mapping =
+      templates::map_body(body, templates_, built.report.year.empty() ? 0 : std::stoi(built.report.year));
   const auto checks = templates::run_checks(mapping);
   built.verdict = model::judge(body, mapping, checks);
   built.xml = model::write_model(prov, text, built.report, body, mapping, checks, built.verdict);

@@ -70,13 +70,26 @@ std::string shorten(const std::string &s) {
 
 class Matcher {
  public:
-  explicit Matcher(const Template &t) : t_(t) {
+  // `layouts`: which layout of each table (0 the template's own, k > 0 its
+  // variant k) this matcher maps onto.
+  Matcher(const Template &t, const std::vector<size_t> &layouts) : t_(t) {
     m_.tmpl = &t;
     m_.table_seen.assign(t.tables.size(), false);
+    for (size_t ti = 0; ti < t.tables.size(); ++ti) tables_.push_back(&t.layout(ti, layouts[ti]));
+    m_.tables = tables_;
+    if (std::any_of(layouts.begin(), layouts.end(), [](size_t k) { return k > 0; })) {
+      // A variant changes the header keys of its table: looked up here, not in the template's own map.
+      for (size_t ti = 0; ti < tables_.size(); ++ti)
+        for (const auto &k : tables_[ti]->all_header_keys) {
+          auto &in = own_header_key_tables_[k];
+          if (in.empty() || in.back() != ti) in.push_back(ti);
+        }
+      header_key_tables_ = &own_header_key_tables_;
+    }
     // Flat numbering of the template's rows and cells, section by section.
     size_t rows = 0, cells = 0;
-    for (const Table &tab : t.tables)
-      for (const Section &sec : tab.sections) {
+    for (const Table *tab : tables_)
+      for (const Section &sec : tab->sections) {
         row_base_.push_back(rows);
         cell_base_.push_back(cells);
         rows += sec.rows.size();
@@ -111,6 +124,7 @@ class Matcher {
     if (!keys.empty()) {
       if (auto hit = match_row(keys, row)) return place(*hit, values, row);
       if (any_header(keys)) return header(keys, row);
+      if (foreign_header(keys, row)) return;
     }
     if (keys.empty() && !values.empty() && any_value) {
       if (auto hit = unlabelled_row(values.size())) return place(*hit, values, row);
@@ -120,7 +134,7 @@ class Matcher {
       // width in the current table (a blank 行政复议 table); else it is spacing.
       if (auto hit = unlabelled_row(values.size());
           hit && static_cast<int>(hit->table) == current_table_ &&
-          t_.tables[hit->table].sections[hit->section].columns.size() == values.size())
+          tbl(hit->table).sections[hit->section].columns.size() == values.size())
         place(*hit, values, row);
       return;
     }
@@ -137,8 +151,8 @@ class Matcher {
   }
 
   const std::vector<size_t> *header_tables(std::string_view k) const {
-    const auto it = t_.header_key_tables.find(k);
-    return it == t_.header_key_tables.end() ? nullptr : &it->second;
+    const auto it = header_key_tables_->find(k);
+    return it == header_key_tables_->end() ? nullptr : &it->second;
   }
   bool is_header_key(std::string_view k) const { return header_tables(k) != nullptr; }
   bool all_header(const std::vector<std::string_view> &keys) const {
@@ -153,7 +167,7 @@ class Matcher {
   }
 
   void header(const std::vector<std::string_view> &keys, const SourceRow &row) {
-    std::vector<int> votes(t_.tables.size(), 0);
+    std::vector<int> votes(tables_.size(), 0);
     for (const auto &k : keys)
       if (const auto *tables = header_tables(k))
         for (size_t ti : *tables) votes[ti]++;
@@ -166,8 +180,54 @@ class Matcher {
     for (const auto &k : keys) matched_labels_.insert({'h', k});
     if (current_table_ >= 0) {
       m_.table_seen[static_cast<size_t>(current_table_)] = true;
+      if (contradicts(static_cast<size_t>(current_table_), keys, row)) return;
+      // A header naming this layout's own columns (the next section's) ends a contradiction.
+      if (contradicted_.count(static_cast<size_t>(current_table_)) &&
+          names_a_column(tbl(static_cast<size_t>(current_table_)), keys))
+        contradicted_.erase(static_cast<size_t>(current_table_));
       note_column_order(static_cast<size_t>(current_table_), keys, row);
     }
+  }
+
+  // A header label that another layout of table ti has and the one mapped
+  // onto has not (上一年项目数量 over a 2021 主动公开 table): the values under
+  // it would be filed under another layout's columns. Reported as a doubt;
+  // the table's rows after it are kept out of its cells (unmapped).
+  bool contradicts(size_t ti, const std::vector<std::string_view> &keys, const SourceRow &row) {
+    const auto &foreign = tbl(ti).foreign_header_keys;
+    std::string named;
+    for (const auto &k : keys)
+      if (std::binary_search(foreign.begin(), foreign.end(), k)) {
+        named += (named.empty() ? "" : ", ") + std::string(k);
+        foreign_seen_.insert(k);
+      }
+    if (named.empty()) return false;
+    contradicted_.insert(ti);
+    m_.findings.push_back({"warning", "header-variant",
+                           "the header of " + tbl(ti).name + " names " + named + ", not a column of its layout " +
+                               tbl(ti).variant + " in " + t_.id + "; its values are not filed under these columns",
+                           row.first, true});
+    return true;
+  }
+
+  static bool names_a_column(const Table &tab, const std::vector<std::string_view> &keys) {
+    for (const auto &sec : tab.sections)
+      for (const auto &col : sec.columns)
+        for (const auto &ck : col.keys)
+          if (std::find(keys.begin(), keys.end(), ck) != keys.end()) return true;
+    return false;
+  }
+
+  // A header row made only of labels of another layout of some table.
+  bool foreign_header(const std::vector<std::string_view> &keys, const SourceRow &row) {
+    for (size_t ti = 0; ti < tables_.size(); ++ti)
+      for (const auto &k : keys)
+        if (std::binary_search(tbl(ti).foreign_header_keys.begin(), tbl(ti).foreign_header_keys.end(), k)) {
+          current_table_ = static_cast<int>(ti);
+          m_.table_seen[ti] = true;
+          return contradicts(ti, keys, row);
+        }
+    return false;
   }
 
   // A header row that names some leaf columns of a one-section table in
@@ -177,7 +237,7 @@ class Matcher {
   // column's label is unique in the section; otherwise values stay in the
   // template's order, as they do for every table whose header agrees.
   void note_column_order(size_t ti, const std::vector<std::string_view> &keys, const SourceRow &row) {
-    const Table &tab = t_.tables[ti];
+    const Table &tab = tbl(ti);
     if (tab.sections.size() != 1) return;
     const std::vector<Column> &cols = tab.sections[0].columns;
     std::vector<int> named;  // template column of each leaf label, in header order
@@ -204,13 +264,13 @@ class Matcher {
     m_.findings.push_back({"warning", "column-order",
                            "the header of " + tab.name + " lists its columns in another order than the template (" +
                                listed + "); values are placed by the header",
-                           row.first});
+                           row.first, true});
   }
 
   bool section(const std::vector<std::string_view> &keys) {
-    for (size_t ti = 0; ti < t_.tables.size(); ++ti)
-      for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
-        const Section &s = t_.tables[ti].sections[si];
+    for (size_t ti = 0; ti < tables_.size(); ++ti)
+      for (size_t si = 0; si < tbl(ti).sections.size(); ++si) {
+        const Section &s = tbl(ti).sections[si];
         if (s.key.empty()) continue;
         for (const auto &k : keys)
           if (k == s.key) {
@@ -236,7 +296,7 @@ class Matcher {
     const Search by_groups = longest_leaf(all, true, 1);
     if (by_groups.tie) {
       m_.findings.push_back(
-          {"warning", "ambiguous-row", "row label matches several template rows: " + shorten(all), row.first});
+          {"warning", "ambiguous-row", "row label matches several template rows: " + shorten(all), row.first, true});
       return std::nullopt;
     }
     if (by_groups.hit) return by_groups.hit;
@@ -246,13 +306,16 @@ class Matcher {
     // row by itself (four CJK characters) still places the row; the mismatch
     // is reported and puts the document up for review.
     const Search by_own = longest_leaf(all, false, 12);
-    if (!by_own.hit) return by_start(all, row);
+    if (!by_own.hit) {
+      if (auto hit = by_start(all, row)) return hit;
+      return by_fuzzy(row);
+    }
     if (by_own.tie || all.size() == by_own.length) return std::nullopt;
-    const Section &s = t_.tables[by_own.hit->table].sections[by_own.hit->section];
+    const Section &s = tbl(by_own.hit->table).sections[by_own.hit->section];
     m_.findings.push_back({"warning", "group-mismatch",
                            "row " + s.rows[by_own.hit->row].path + " placed by its own label; the group label before " +
                                "it (" + shorten(all.substr(0, all.size() - by_own.length)) + ") is not its group",
-                           row.first});
+                           row.first, true});
     return by_own.hit;
   }
 
@@ -271,8 +334,8 @@ class Matcher {
     std::optional<Hit> found;
     size_t found_length = 0;
     bool tie = false;
-    for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
-      const Section &s = t_.tables[ti].sections[si];
+    for (size_t si = 0; si < tbl(ti).sections.size(); ++si) {
+      const Section &s = tbl(ti).sections[si];
       for (size_t ri = 0; ri < s.rows.size(); ++ri)
         for (const auto &leaf : s.rows[ri].keys) {
           // The longest start of `leaf` that ends `all`: all[j..] for the
@@ -297,12 +360,83 @@ class Matcher {
         }
     }
     if (!found || tie) return std::nullopt;
-    const Section &s = t_.tables[found->table].sections[found->section];
+    const Section &s = tbl(found->table).sections[found->section];
     m_.findings.push_back({"warning", "label-start",
                            "row " + s.rows[found->row].path + " placed by the start of its label (" + shorten(all) +
                                "); the rest of the label is not on this row",
-                           row.first});
+                           row.first, true});
     return found;
+  }
+
+  // A label as published with a small slip (a dropped or wrong character
+  // or two: "2.其他法律行政止公开" for 2.其他法律行政法规禁止公开): within a few
+  // edits of exactly one long row label of the current table, after that
+  // row's own group labels. Spaces, punctuation width and enumerators are
+  // already folded by the label keys. Short labels (under eight characters)
+  // and labels near two rows never match. Reported (label-fuzzy) with both
+  // spellings; the row is named for certain, so it is information.
+  std::optional<Hit> by_fuzzy(const SourceRow &row) {
+    constexpr size_t kMinChars = 8;
+    if (current_table_ < 0) return std::nullopt;
+    const size_t ti = static_cast<size_t>(current_table_);
+    std::vector<const SourceCell *> labels;
+    for (const auto &c : row.cells)
+      if (!c.value_like && !c.key.empty()) labels.push_back(&c);
+    std::optional<Hit> found;
+    size_t found_at = 0, found_distance = 0;
+    bool tie = false;
+    for (size_t j = 0; j < labels.size(); ++j) {
+      std::string prefix, tail_key;
+      for (size_t i = 0; i < labels.size(); ++i) (i < j ? prefix : tail_key) += labels[i]->key;
+      const std::u32string tail = sdk::to_u32(tail_key);
+      if (tail.size() < kMinChars - 2) continue;
+      for (size_t si = 0; si < tbl(ti).sections.size(); ++si) {
+        const Section &s = tbl(ti).sections[si];
+        for (size_t ri = 0; ri < s.rows.size(); ++ri) {
+          if (!prefix_of_groups(prefix, s.rows[ri].ancestor_keys)) continue;
+          for (const auto &leaf_key : s.rows[ri].keys) {
+            const std::u32string leaf = sdk::to_u32(leaf_key);
+            if (leaf.size() < kMinChars) continue;
+            const size_t limit = std::min<size_t>(3, std::max<size_t>(2, leaf.size() / 4));
+            const size_t d = edit_distance(tail, leaf, limit);
+            if (d > limit) continue;
+            const Hit hit{ti, si, ri};
+            if (found && !(found->section == si && found->row == ri)) tie = true;
+            if (!found || d < found_distance) found = hit, found_at = j, found_distance = d;
+          }
+        }
+      }
+    }
+    if (!found || tie) return std::nullopt;
+    std::string published;
+    for (size_t i = found_at; i < labels.size(); ++i)
+      published += (published.empty() ? "" : " ") + sdk::trim(labels[i]->text);
+    const Row &r = tbl(ti).sections[found->section].rows[found->row];
+    const std::string_view leaf_label = std::string_view(r.path).substr(r.path.rfind('/') + 1);
+    m_.findings.push_back({"info", "label-fuzzy",
+                           "row " + r.path + " placed by its label as published, '" + shorten(published) +
+                               "', which differs from the template's '" + std::string(leaf_label) + "' by " +
+                               std::to_string(found_distance) + " characters",
+                           row.first, false});
+    return found;
+  }
+
+  // Levenshtein distance of a and b in characters, or limit + 1 once it exceeds limit.
+  static size_t edit_distance(const std::u32string &a, const std::u32string &b, size_t limit) {
+    if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    std::iota(prev.begin(), prev.end(), size_t{0});
+    for (size_t i = 1; i <= a.size(); ++i) {
+      cur[0] = i;
+      size_t row_min = cur[0];
+      for (size_t k = 1; k <= b.size(); ++k) {
+        cur[k] = std::min({prev[k] + 1, cur[k - 1] + 1, prev[k - 1] + (a[i - 1] == b[k - 1] ? 0 : 1)});
+        row_min = std::min(row_min, cur[k]);
+      }
+      if (row_min > limit) return limit + 1;
+      std::swap(prev, cur);
+    }
+    return prev[b.size()];
   }
 
   struct Search {
@@ -314,9 +448,9 @@ class Matcher {
   // and is longest; with `groups`, what precedes it must be its group labels.
   Search longest_leaf(const std::string &all, bool groups, size_t min_length) const {
     Search out;
-    for (size_t ti = 0; ti < t_.tables.size(); ++ti)
-      for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
-        const Section &s = t_.tables[ti].sections[si];
+    for (size_t ti = 0; ti < tables_.size(); ++ti)
+      for (size_t si = 0; si < tbl(ti).sections.size(); ++si) {
+        const Section &s = tbl(ti).sections[si];
         for (size_t ri = 0; ri < s.rows.size(); ++ri)
           for (const auto &leaf : s.rows[ri].keys) {
             if (leaf.empty() || leaf.size() < min_length || all.size() < leaf.size() ||
@@ -351,9 +485,9 @@ class Matcher {
   // count it has.
   std::optional<Hit> unlabelled_row(size_t value_count) const {
     std::optional<Hit> by_count;
-    for (size_t ti = 0; ti < t_.tables.size(); ++ti)
-      for (size_t si = 0; si < t_.tables[ti].sections.size(); ++si) {
-        const Section &s = t_.tables[ti].sections[si];
+    for (size_t ti = 0; ti < tables_.size(); ++ti)
+      for (size_t si = 0; si < tbl(ti).sections.size(); ++si) {
+        const Section &s = tbl(ti).sections[si];
         for (size_t ri = 0; ri < s.rows.size(); ++ri) {
           if (!s.rows[ri].keys.front().empty()) continue;
           if (static_cast<int>(ti) == current_table_) return Hit{ti, si, ri};
@@ -364,10 +498,18 @@ class Matcher {
   }
 
   void place(const Hit &hit, std::span<const SourceCell> values, const SourceRow &row) {
-    const Table &tab = t_.tables[hit.table];
+    const Table &tab = tbl(hit.table);
     const Section &sec = tab.sections[hit.section];
     current_table_ = static_cast<int>(hit.table);
     m_.table_seen[hit.table] = true;
+    if (contradicted_.count(hit.table)) {
+      bool any = false;
+      for (const auto &v : values) any |= v.value.state != CellState::blank;
+      if (any)
+        m_.unmapped.push_back({row.first, row.last, sec.rows[hit.row].path,
+                               "under a header of another layout of " + tab.name + " than " + tab.variant, true});
+      return;
+    }
     matched_labels_.insert({'r', sec.rows[hit.row].path});
     const size_t section_index = flat_section(hit.table, hit.section);
     int &filled_at = first_line_of_row_[row_base_[section_index] + hit.row];
@@ -382,6 +524,28 @@ class Matcher {
     filled_at = row.first;
 
     const size_t n = sec.columns.size();
+    // A row on another column grid than the table's (a reader's grid wider
+    // than the template: its columns drifted, or the row's cells span other
+    // columns than the header's): when exactly n of its cells hold a value,
+    // and some lie outside the template's slots, they are the n columns in
+    // order. Placed by alignment, so the report is reviewed.
+    std::vector<SourceCell> regridded;
+    if (values.size() > n) {
+      size_t filled = 0;
+      for (const auto &v : values) filled += v.value.state != CellState::blank;
+      bool outside = false;
+      for (size_t i = 0; i < values.size(); ++i)
+        if (values[i].value.state != CellState::blank) outside |= tab.values_at_end ? i < values.size() - n : i >= n;
+      if (filled == n && outside) {
+        for (const auto &v : values)
+          if (v.value.state != CellState::blank) regridded.push_back(v);
+        values = std::span<const SourceCell>(regridded);
+        m_.findings.push_back({"warning", "other-grid",
+                               "row " + sec.rows[hit.row].path + " has its " + std::to_string(n) +
+                                   " values on a grid of other columns; placed in the template's order",
+                               row.first, true});
+      }
+    }
     // Which source cells are the n template columns: start- or end-aligned
     // (see the template's values attribute); surplus cells must be blank.
     size_t offset = 0;
@@ -421,7 +585,7 @@ class Matcher {
         r.value = sc.value;
         r.first_line = sc.first;
         r.last_line = sc.last;
-        r.placement = short_row ? Placement::aligned : Placement::direct;
+        r.placement = short_row || !regridded.empty() ? Placement::aligned : Placement::direct;
         short_with_data |= short_row && r.value.state != CellState::blank;
       }
       const size_t at = cell_base_[section_index] + hit.row * n + c;
@@ -432,14 +596,15 @@ class Matcher {
       m_.findings.push_back({"warning", "short-row",
                              "row " + sec.rows[hit.row].path + " has " + std::to_string(values.size()) + " of " +
                                  std::to_string(n) + " value cells; placed by the template's alignment",
-                             row.first});
+                             row.first, true});
   }
 
   void finish() {
-    m_.evidence = static_cast<int>(matched_labels_.size());
-    for (size_t ti = 0; ti < t_.tables.size(); ++ti) {
+    // Header labels of another layout count against this one.
+    m_.evidence = static_cast<int>(matched_labels_.size()) - static_cast<int>(foreign_seen_.size());
+    for (size_t ti = 0; ti < tables_.size(); ++ti) {
       if (!m_.table_seen[ti]) continue;
-      const Table &tab = t_.tables[ti];
+      const Table &tab = tbl(ti);
       for (size_t si = 0; si < tab.sections.size(); ++si)
         for (size_t ri = 0; ri < tab.sections[si].rows.size(); ++ri)
           for (size_t ci = 0; ci < tab.sections[si].columns.size(); ++ci) {
@@ -458,12 +623,18 @@ class Matcher {
 
   size_t flat_section(size_t table, size_t section) const {
     size_t k = 0;
-    for (size_t ti = 0; ti < table; ++ti) k += t_.tables[ti].sections.size();
+    for (size_t ti = 0; ti < table; ++ti) k += tbl(ti).sections.size();
     return k + section;
   }
 
+  const Table &tbl(size_t ti) const { return *tables_[ti]; }
+
   static constexpr int kNotFilled = -1;
   const Template &t_;
+  std::vector<const Table *> tables_;  // the layout of each table this matcher maps onto
+  using KeyTables = std::unordered_map<std::string, std::vector<size_t>, KeyHash, std::equal_to<>>;
+  KeyTables own_header_key_tables_;  // when a variant is chosen
+  const KeyTables *header_key_tables_ = &t_.header_key_tables;
   Mapping m_;
   // Distinct labels matched, by kind (h header, s section, r row); their
   // count is the template's evidence. The views point into the template or
@@ -474,6 +645,8 @@ class Matcher {
   std::vector<Record> placed_;                // per template cell, valid where is_placed_
   std::vector<bool> is_placed_;
   int current_table_ = -1;
+  std::set<size_t> contradicted_;                      // tables whose header named another layout's columns
+  std::set<std::string_view> foreign_seen_;            // those labels (into the template's key lists)
   std::map<size_t, std::vector<int>> column_of_slot_;  // table -> template column per source slot, when reordered
 };
 
@@ -493,14 +666,34 @@ const char *placement_name(Placement p) {
   return "direct";
 }
 
-Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templates) {
+namespace {
+bool in_force(const Template &t, int year) {
+  return year > 0 && (t.first_year == 0 || year >= t.first_year) && (t.last_year == 0 || year <= t.last_year);
+}
+}  // namespace
+
+Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templates, int year) {
   const std::vector<SourceRow> rows = collect_rows(body);
   Mapping best;
   for (const Template &t : templates) {
-    Mapping m = Matcher(t).run(rows);
-    // More matched labels wins; on a tie the later (newer) format, whose
-    // distinctive labels are then absent from both, is not preferred.
-    if (best.tmpl == nullptr || m.evidence > best.evidence) best = std::move(m);
+    // Every combination of the tables' layouts, the template's own first.
+    std::vector<size_t> layouts(t.tables.size(), 0);
+    for (;;) {
+      Mapping m = Matcher(t, layouts).run(rows);
+      // More matched labels wins. On a tie the earlier layout (the format's
+      // own) stays, and between templates the one in force in the report's
+      // year; else the earlier file: the newer format, whose distinctive
+      // labels are then absent from both, is not preferred.
+      if (best.tmpl == nullptr || m.evidence > best.evidence ||
+          (m.evidence == best.evidence && best.tmpl != &t && in_force(t, year) && !in_force(*best.tmpl, year)))
+        best = std::move(m);
+      size_t i = 0;
+      for (; i < layouts.size(); ++i) {
+        if (++layouts[i] <= t.variants[i].size()) break;
+        layouts[i] = 0;
+      }
+      if (i == layouts.size()) break;
+    }
   }
   // A handful of matched labels is not a template: e.g. a stray "总计".
   if (best.tmpl != nullptr && best.evidence < 5) {
@@ -508,8 +701,29 @@ Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templa
     none.findings.push_back({"warning", "no-template",
                              "no report template recognised (best: " + best.tmpl->id + " with " +
                                  std::to_string(best.evidence) + " matching labels)",
-                             0});
+                             0, false});
     return none;
+  }
+  if (best.tmpl == nullptr) return best;
+  // Which layout each table follows, and the year as evidence: the
+  // structure decides, a format not in force in the report's year is a finding.
+  auto years = [](const Template &t) {
+    return std::to_string(t.first_year) + "-" + (t.last_year ? std::to_string(t.last_year) : std::string());
+  };
+  if (year > 0 && !in_force(*best.tmpl, year))
+    best.findings.push_back({"info", "format-year",
+                             "the report is for " + std::to_string(year) + " but its tables follow " + best.tmpl->id +
+                                 " (reports of " + years(*best.tmpl) + ")",
+                             0, false});
+  for (size_t ti = 0; ti < best.tables.size(); ++ti) {
+    const Table &tab = *best.tables[ti];
+    if (!best.table_seen[ti] || tab.variant == best.tmpl->id) continue;
+    std::string note;
+    for (const Template &o : templates)
+      if (o.id == tab.variant && year > 0 && !in_force(o, year))
+        note = " (a format of the reports of " + years(o) + ", this report is for " + std::to_string(year) + ")";
+    best.findings.push_back(
+        {"info", "table-variant", "table " + tab.name + " follows the layout of " + tab.variant + note, 0, false});
   }
   return best;
 }
@@ -544,18 +758,18 @@ std::vector<Check> run_checks(const Mapping &m) {
   std::vector<Check> out;
   if (m.tmpl == nullptr) return out;
   // The records of each table's first section, by row * columns + column.
-  std::vector<std::vector<const Record *>> at(m.tmpl->tables.size());
+  std::vector<std::vector<const Record *>> at(m.tables.size());
   for (const Record &r : m.records) {
     if (r.cell.section != 0) continue;
-    const Section &first = m.tmpl->tables[r.cell.table].sections.front();
+    const Section &first = m.tables[r.cell.table]->sections.front();
     auto &cells = at[r.cell.table];
     if (cells.empty()) cells.assign(first.rows.size() * first.columns.size(), nullptr);
     cells[r.cell.row * first.columns.size() + r.cell.column] = &r;
   }
 
-  for (size_t ti = 0; ti < m.tmpl->tables.size(); ++ti) {
+  for (size_t ti = 0; ti < m.tables.size(); ++ti) {
     if (!m.table_seen[ti]) continue;
-    const Table &tab = m.tmpl->tables[ti];
+    const Table &tab = *m.tables[ti];
     const Section &sec = tab.sections.front();
     auto row_index = [&](const std::string &id) -> long {
       for (size_t i = 0; i < sec.rows.size(); ++i)

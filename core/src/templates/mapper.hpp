@@ -36,19 +36,29 @@ struct Unmapped {
 struct Finding {  // the template stage's own diagnostics
   std::string severity, code, message;
   int line = 0;
+  // A doubt about the data (a cell may be wrong or missing: the report is
+  // put up for review) or information only.
+  bool doubt = false;
 };
 
 struct Mapping {
   const Template *tmpl = nullptr;  // null: no template recognised
-  std::vector<Record> records;     // template order; absent cells included for tables seen
+  // The layout each table of tmpl was mapped onto (the template's own or a
+  // variant, Table::variant says which); records index into these.
+  std::vector<const Table *> tables;
+  std::vector<Record> records;  // template order; absent cells included for tables seen
   std::vector<Unmapped> unmapped;
   std::vector<Finding> findings;
   std::vector<bool> table_seen;  // per template table
   int evidence = 0;              // labels matched
 };
 
-// Maps the raw <body> onto the best-matching template (or none).
-Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templates);
+// Maps the raw <body> onto the best-matching template (or none), each table
+// onto the layout (the template's own or a variant) whose labels it shows.
+// `year` (0: unknown), the report's year, decides between templates whose
+// labels match equally well; a template or table layout not in force that
+// year is reported (structure wins).
+Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templates, int year = 0);
 
 enum class CheckResult { pass, blank_pass, fail };
 const char *check_result_name(CheckResult r);

@@ -109,6 +109,7 @@ struct Loader {
     Table table;
     table.id = t.attribute("id").as_string();
     table.name = t.attribute("name").as_string();
+    table.variant = t.attribute("variant").as_string();
     const std::string values = t.attribute("values").as_string("end");
     if (values != "start" && values != "end") fail(t, "values must be start or end");
     table.values_at_end = values == "end";
@@ -190,14 +191,53 @@ Template load_template(const fs::path &file) {
   t.first_year = root.attribute("first-year").as_int();
   t.last_year = root.attribute("last-year").as_int();
   if (t.id.empty()) loader.fail(root, "a template needs an id");
-  for (auto tab : root.children("table")) t.tables.push_back(loader.table(tab));
+  for (auto tab : root.children("table")) {
+    Table table = loader.table(tab);
+    const auto same = std::find_if(t.tables.begin(), t.tables.end(), [&](const Table &o) { return o.id == table.id; });
+    if (same == t.tables.end()) {
+      if (!table.variant.empty() && table.variant != t.id)
+        loader.fail(tab, "the first table '" + table.id + "' is the format's own layout: no variant attribute");
+      table.variant = t.id;
+      t.tables.push_back(std::move(table));
+      t.variants.emplace_back();
+      continue;
+    }
+    auto &others = t.variants[static_cast<size_t>(same - t.tables.begin())];
+    if (table.variant.empty() || table.variant == t.id ||
+        std::any_of(others.begin(), others.end(), [&](const Table &o) { return o.variant == table.variant; }))
+      loader.fail(tab, "table '" + table.id + "' is given again: it needs a variant attribute of its own");
+    if (table.name != same->name) loader.fail(tab, "a variant of table '" + table.id + "' must keep its name");
+    others.push_back(std::move(table));
+  }
   if (t.tables.empty()) loader.fail(root, "a template needs tables");
   for (size_t ti = 0; ti < t.tables.size(); ++ti)
     for (const auto &k : t.tables[ti].all_header_keys) {
       auto &tables = t.header_key_tables[k];
       if (tables.empty() || tables.back() != ti) tables.push_back(ti);
     }
-  return t;
+  std::vector<Template> one;  // the foreign header keys of the file's own variants
+  one.push_back(std::move(t));
+  link_layouts(one);
+  return std::move(one.front());
+}
+
+void link_layouts(std::vector<Template> &templates) {
+  std::map<std::string, std::set<std::string>> keys_of_id;  // table id -> every header key of its layouts
+  for (const Template &t : templates)
+    for (size_t ti = 0; ti < t.tables.size(); ++ti)
+      for (size_t k = 0; k <= t.variants[ti].size(); ++k) {
+        const Table &tab = t.layout(ti, k);
+        keys_of_id[tab.id].insert(tab.all_header_keys.begin(), tab.all_header_keys.end());
+      }
+  for (Template &t : templates)
+    for (size_t ti = 0; ti < t.tables.size(); ++ti)
+      for (size_t k = 0; k <= t.variants[ti].size(); ++k) {
+        Table &tab = k == 0 ? t.tables[ti] : t.variants[ti][k - 1];
+        const std::set<std::string> own(tab.all_header_keys.begin(), tab.all_header_keys.end());
+        tab.foreign_header_keys.clear();
+        for (const auto &key : keys_of_id[tab.id])
+          if (!key.empty() && !own.count(key)) tab.foreign_header_keys.push_back(key);
+      }
 }
 
 std::vector<Template> load_templates(const fs::path &dir) {
@@ -213,6 +253,7 @@ std::vector<Template> load_templates(const fs::path &dir) {
     out.push_back(load_template(f));
     if (!ids.insert(out.back().id).second) throw Error(ExitCode::config, f.string() + ": duplicate template id");
   }
+  link_layouts(out);
   return out;
 }
 

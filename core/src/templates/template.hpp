@@ -55,12 +55,20 @@ struct Identity {
 struct Table {
   std::string id;
   std::string name;
+  // The official format whose layout this table follows: the template's own
+  // id, or for a variant that agencies mix in (<table variant="ogi-2019">)
+  // the format named there.
+  std::string variant;
   bool values_at_end = false;
   std::vector<std::string> header_keys;  // header labels that are not columns (<header-label>)
   // Every key a header row of this table may show: the header labels, the
   // columns' labels and variants, and the column groups' labels
   // ("法人或其他组织"). Computed once when the template is loaded.
   std::vector<std::string> all_header_keys;
+  // Header keys of the other layouts of this table (same id, in any loaded
+  // template or variant) that this layout does not have: a header showing
+  // one contradicts this layout. Sorted; computed when templates are loaded.
+  std::vector<std::string> foreign_header_keys;
   std::vector<Section> sections;
   std::vector<Identity> identities;
 };
@@ -76,20 +84,29 @@ struct Template {
   std::string id;
   std::string title;
   int first_year = 0;
-  int last_year = 0;  // 0 = open-ended
-  std::vector<Table> tables;
+  int last_year = 0;          // 0 = open-ended
+  std::vector<Table> tables;  // the format's own layout of each table
+  // Per table (same index as `tables`): the other layouts that occur
+  // (<table> given again with a variant attribute), in file order.
+  std::vector<std::vector<Table>> variants;
   std::filesystem::path file;
   // Which tables (ascending indices) list a key among their all_header_keys:
   // the mapper looks every label cell up here. Computed once when loaded.
   std::unordered_map<std::string, std::vector<size_t>, KeyHash, std::equal_to<>> header_key_tables;
 
   size_t cell_count() const;
+  // Layout k of table ti: 0 the template's own, k > 0 variants[ti][k - 1].
+  const Table &layout(size_t ti, size_t k) const { return k == 0 ? tables[ti] : variants[ti][k - 1]; }
 };
 
 // Loads one template file; throws docpipe::Error(config) naming the file and
 // the reason, also when two rows of a table share a label key (which would
 // make the mapping ambiguous).
 Template load_template(const std::filesystem::path &file);
+
+// Fills every table's foreign_header_keys from the other layouts of the
+// same table id among `templates` (load_templates does this).
+void link_layouts(std::vector<Template> &templates);
 
 // Every *.xml in the folder, sorted by file name.
 std::vector<Template> load_templates(const std::filesystem::path &dir);

@@ -1014,7 +1014,8 @@ class TableBuilder {
         } else if (!use_segments && static_cast<int>(v.size()) < K && fits[r].margin[i] < 0.75) {
           doc_.diagnose(sdk::Severity::warning, no, "ambiguous-column",
                         "value '" + sdk::to_utf8(v[i].text) + "' lies between columns; placed in value column " +
-                            std::to_string(fits[r].column[i] + 1) + " of " + std::to_string(K));
+                            std::to_string(fits[r].column[i] + 1) + " of " + std::to_string(K),
+                        true);
         }
       }
     }

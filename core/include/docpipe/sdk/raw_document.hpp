@@ -56,6 +56,9 @@ struct Diagnostic {
   int line = 0;         // 0 = the whole document
   std::string code;     // stable, kebab-case: "ragged-row"
   std::string message;  // for people
+  // A doubt about the data (a cell may be wrong or missing: the core puts
+  // the report up for review), or information about how it was read.
+  bool doubt = false;
 };
 
 struct Block {
@@ -91,8 +94,9 @@ class RawDocument {
     blocks_.push_back(std::move(b));
     return blocks_.back().table;
   }
-  void diagnose(Severity severity, int line, std::string code, std::string message) {
-    diagnostics_.push_back(Diagnostic{severity, line, std::move(code), std::move(message)});
+  // `doubt`: see Diagnostic::doubt (an error is always a doubt).
+  void diagnose(Severity severity, int line, std::string code, std::string message, bool doubt = false) {
+    diagnostics_.push_back(Diagnostic{severity, line, std::move(code), std::move(message), doubt});
   }
 
   const std::vector<Block> &blocks() const { return blocks_; }
@@ -161,7 +165,7 @@ class RawDocument {
       out += d.severity == Severity::info ? "info" : d.severity == Severity::warning ? "warning" : "error";
       out += "\" line=\"" + std::to_string(d.line) + "\" code=\"";
       escape_into(out, d.code);
-      out += "\">";
+      out += d.doubt ? "\" doubt=\"true\">" : "\">";
       escape_into(out, d.message);
       out += "</diagnostic>\n";
     }
