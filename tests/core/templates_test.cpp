@@ -64,7 +64,7 @@ bool has_reason(const docpipe::model::Verdict &v, const std::string &code) {
 
 const Record *find(const Mapping &m, const std::string &row, const std::string &column) {
   for (const auto &r : m.records) {
-    const auto &sec = m.tmpl->tables[r.cell.table].sections[r.cell.section];
+    const auto &sec = m.tables[r.cell.table]->sections[r.cell.section];
     if (sec.rows[r.cell.row].path == row && sec.columns[r.cell.column].path == column) return &r;
   }
   return nullptr;
@@ -402,4 +402,127 @@ TEST_CASE("a row label cut short is placed by its start when that names one temp
   const auto v = verdict_of({rows[0], rows[1], rows[2]});
   CHECK_FALSE(v.ok());
   CHECK(has_reason(v, "input-doubts"));
+}
+
+TEST_CASE("each table maps onto the layout its labels show; the template is table 1's format") {
+  std::vector<std::vector<std::string>> rows = {
+      {"第二十条第（一）项"},
+      {"信息内容", "本年制发件数", "本年废止件数", "现行有效件数"},
+      row({"规章"}, {"1", "0", "4"}),
+      row({"行政规范性文件"}, {"3", "0", "8"}),
+      {"第二十条第（五）项"},
+      {"信息内容", "本年处理决定数量"},
+      row({"行政许可"}, {"9487"}),
+      {"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"},
+      kHeader,
+      row({"三、本年度办理结果", "（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"},
+          {"0", "0", "0", "0", "0", "0", "0"}),
+      // the 2019 result row: （六）其他处理 is one item, without 1./2./3.
+      row({"（六）其他处理"}, {"2", "0", "0", "0", "0", "0", "2"}),
+      row({"（七）总计"}, {"2", "0", "0", "0", "0", "0", "2"}),
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  CHECK(m.tmpl->id == "ogi-2021");
+  CHECK(m.tables[0]->variant == "ogi-2021");
+  CHECK(m.tables[1]->variant == "ogi-2019");
+  CHECK(find(m, "第二十条第（一）项/规章", "现行有效件数")->value.raw == "4");
+  CHECK(find(m, "三、本年度办理结果/（六）其他处理", "总计")->value.raw == "2");
+  CHECK(m.unmapped.empty());
+  // The same table 2 with the 2021 rows keeps the format's own layout.
+  rows[10] = row({"（六）其他处理", "3.其他"}, {"2", "0", "0", "0", "0", "0", "2"});
+  const Mapping own = map_rows(rows);
+  CHECK(own.tables[1]->variant == "ogi-2021");
+  CHECK(find(own, "三、本年度办理结果/（六）其他处理/3.其他", "总计")->value.raw == "2");
+}
+
+TEST_CASE("a header of another layout is never read as this one's columns") {
+  // A report whose table 1 prints the 2019 header in its first section and
+  // the 2021 one in the next: whichever format wins, every value lands
+  // under a column its own header names, and the other section is a doubt.
+  const std::vector<std::vector<std::string>> rows = {
+      {"第二十条第（一）项"},
+      {"信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"},
+      row({"规章"}, {"1", "0", "4"}),
+      {"第二十条第（五）项"},
+      {"信息内容", "本年处理决定数量"},
+      row({"行政许可"}, {"9487"}),
+      {"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"},
+      kHeader,
+      row({"（一）予以公开"}, {"2", "0", "0", "0", "0", "0", "2"}),
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  const std::set<std::string> printed = {"本年新制作数量", "本年新公开数量", "对外公开总数量", "本年处理决定数量"};
+  for (const auto &r : m.records) {
+    if (r.cell.table != 0 || r.value.state == CellState::blank) continue;
+    const std::string &column = m.tables[0]->sections[r.cell.section].columns[r.cell.column].path;
+    CHECK(printed.count(column) == 1);
+  }
+  bool flagged = false;
+  for (const auto &f : m.findings) flagged |= f.code == "header-variant" && f.doubt;
+  CHECK(flagged);
+  CHECK_FALSE(verdict_of(rows).ok());
+}
+
+TEST_CASE("a long label with a slip maps to its one row (label-fuzzy); short or ambiguous ones never do") {
+  const std::vector<std::vector<std::string>> rows = {
+      {"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"},
+      kHeader,
+      row({"三、本年度办理结果", "（三）不予公开", "2.其他法律行政止公开"}, {"5", "0", "0", "0", "0", "0", "5"}),
+      // a wrong character in a short label: 2.重复申请
+      row({"（五）不予处理", "2.重夏申请"}, {"1", "0", "0", "0", "0", "0", "1"}),
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  CHECK(find(m, "三、本年度办理结果/（三）不予公开/2.其他法律行政法规禁止公开", "自然人")->value.raw == "5");
+  CHECK(find(m, "三、本年度办理结果/（五）不予处理/2.重复申请", "自然人")->placement == Placement::absent);
+  CHECK(m.unmapped.size() == 1);
+  int fuzzy = 0;
+  for (const auto &f : m.findings)
+    if (f.code == "label-fuzzy") {
+      ++fuzzy;
+      CHECK_FALSE(f.doubt);
+      CHECK(f.message.find("2.其他法律行政止公开") != std::string::npos);
+      CHECK(f.message.find("2.其他法律行政法规禁止公开") != std::string::npos);
+    }
+  CHECK(fuzzy == 1);
+}
+
+TEST_CASE("the verdict reads a diagnostic's doubt declaration, not its code") {
+  auto verdict_with = [](bool doubt) {
+    sdk::RawDocument doc;
+    auto &t = doc.add_table({1, 2});
+    auto &h = t.add_row({1, 1});
+    for (const char *c : {"第二十条第（五）项"}) h.add_cell(c, {1, 1});
+    doc.diagnose(sdk::Severity::warning, 1, "some-new-code", "a reader's own doubt", doubt);
+    pugi::xml_document xml;
+    const std::string s = doc.to_xml();
+    REQUIRE(xml.load_buffer(s.data(), s.size()));
+    const pugi::xml_node body = xml.child("body");
+    const Mapping m = map_body(body, all_templates());
+    return docpipe::model::judge(body, m, run_checks(m));
+  };
+  CHECK(has_reason(verdict_with(true), "input-doubts"));
+  CHECK_FALSE(has_reason(verdict_with(false), "input-doubts"));
+}
+
+TEST_CASE("a table given again needs a variant of its own") {
+  const auto dir = std::filesystem::temp_directory_path() / "docpipe-variant-test";
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "t.xml";
+  const std::string table =
+      R"(<table id="a" name="A" values="end"><column id="c" label="甲"/><row id="r" label="乙"/></table>)";
+  std::ofstream(file) << "<template id=\"t\" title=\"T\">" << table << table << "</template>";
+  CHECK_THROWS_WITH(load_template(file), Catch::Contains("needs a variant attribute"));
+  std::ofstream(file)
+      << "<template id=\"t\" title=\"T\">" << table
+      << R"(<table id="a" name="A" values="end" variant="old"><column id="c" label="丙"/><row id="r" label="乙"/></table>)"
+      << "</template>";
+  const Template t = load_template(file);
+  REQUIRE(t.variants.size() == 1);
+  REQUIRE(t.variants[0].size() == 1);
+  CHECK(t.variants[0][0].variant == "old");
+  CHECK(t.tables[0].foreign_header_keys == std::vector<std::string>{label_key("丙")});
+  std::filesystem::remove_all(dir);
 }
