@@ -526,3 +526,35 @@ TEST_CASE("a table given again needs a variant of its own") {
   CHECK(t.tables[0].foreign_header_keys == std::vector<std::string>{label_key("丙")});
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a row whose cells span other columns than the header's is placed by its spans") {
+  // 上海 2019: the (八) row as two cells of two columns each under a grid of
+  // three value columns plus one.
+  sdk::RawDocument doc;
+  auto &t = doc.add_table({1, 6});
+  int line = 1;
+  auto add = [&](std::vector<std::pair<std::string, int>> cells) {
+    auto &r = t.add_row({line, line});
+    for (const auto &[text, span] : cells) r.add_cell(text, {line, line}).colspan = span;
+    ++line;
+  };
+  add({{"第二十条第（五）项", 1}});
+  add({{"信息内容", 1}, {"上一年项目数量", 1}, {"本年增/减", 1}, {"处理决定数量", 1}});
+  add({{"行政许可", 1}, {"12", 1}, {"+3", 1}, {"40", 1}});
+  add({{"第二十条第（八）项", 1}});
+  add({{"信息内容", 1}, {"上一年项目数量", 1}, {"本年增/减", 1}});
+  add({{"行政事业性收费", 1}, {"5", 2}, {"-1", 2}});
+  pugi::xml_document xml;
+  const std::string s = doc.to_xml();
+  REQUIRE(xml.load_buffer(s.data(), s.size()));
+  const Mapping m = map_body(xml.child("body"), all_templates());
+  REQUIRE(m.tmpl != nullptr);
+  const Record *last = find(m, "第二十条第（八）项/行政事业性收费", "上一年项目数量");
+  const Record *change = find(m, "第二十条第（八）项/行政事业性收费", "本年增/减");
+  REQUIRE(last);
+  REQUIRE(change);
+  CHECK(last->value.raw == "5");
+  CHECK(change->value.raw == "-1");
+  CHECK(change->placement == Placement::direct);
+  CHECK(m.unmapped.empty());
+}

@@ -23,6 +23,7 @@ struct SourceCell {
   CellValue value;
   bool value_like = true;  // blank, number or placeholder: not a label
   std::string key;         // label_key(text) when it is a label
+  bool spanned = false;    // a column covered by the colspan of the cell before
 
   SourceCell(std::string t, int f, int l) : text(std::move(t)), first(f), last(l), value(parse_cell(text)) {
     value_like = value.state != CellState::text;
@@ -53,7 +54,10 @@ std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
         const int span = std::max(1, cell.attribute("colspan").as_int(1));
         r.cells.push_back(std::move(c));
         // A merged cell occupies its columns: the extra ones are empty.
-        for (int k = 1; k < span; ++k) r.cells.push_back(SourceCell("", r.cells.back().first, r.cells.back().last));
+        for (int k = 1; k < span; ++k) {
+          r.cells.push_back(SourceCell("", r.cells.back().first, r.cells.back().last));
+          r.cells.back().spanned = true;
+        }
       }
       rows.push_back(std::move(r));
     }
@@ -530,6 +534,20 @@ class Matcher {
     // and some lie outside the template's slots, they are the n columns in
     // order. Placed by alignment, so the report is reviewed.
     std::vector<SourceCell> regridded;
+    bool by_spans = false;
+    if (values.size() > n) {
+      // Cells that span other columns than the header's (上海 2019: the
+      // (八)/(九) rows as two cells of two columns each under a grid of
+      // four): when the row holds exactly n cells, its spans place them.
+      size_t own = 0, covered = 0;
+      for (const auto &v : values) (v.spanned ? covered : own)++;
+      if (covered > 0 && own == n) {
+        for (const auto &v : values)
+          if (!v.spanned) regridded.push_back(v);
+        values = std::span<const SourceCell>(regridded);
+        by_spans = true;
+      }
+    }
     if (values.size() > n) {
       size_t filled = 0;
       for (const auto &v : values) filled += v.value.state != CellState::blank;
@@ -585,7 +603,7 @@ class Matcher {
         r.value = sc.value;
         r.first_line = sc.first;
         r.last_line = sc.last;
-        r.placement = short_row || !regridded.empty() ? Placement::aligned : Placement::direct;
+        r.placement = short_row || (!regridded.empty() && !by_spans) ? Placement::aligned : Placement::direct;
         short_with_data |= short_row && r.value.state != CellState::blank;
       }
       const size_t at = cell_base_[section_index] + hit.row * n + c;
