@@ -558,3 +558,34 @@ TEST_CASE("a row whose cells span other columns than the header's is placed by i
   CHECK(change->placement == Placement::direct);
   CHECK(m.unmapped.empty());
 }
+
+TEST_CASE("a cell that is not a number keeps its text and state; its neighbours land as usual") {
+  const std::vector<std::vector<std::string>> rows = {
+      {"第二十条第（一）项"},
+      {"信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"},
+      row({"规章"}, {"×", "0", "5"}),
+      row({"规范性文件"}, {"=2+2", "3", "7"}),
+      {"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"},
+      kHeader,
+      row({"（一）予以公开"}, {"1", "/", "0", "0", "0", "核对中", "1"}),
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  CHECK(m.unmapped.empty());
+  const Record *x = find(m, "第二十条第（一）项/规章", "本年新制作数量");
+  REQUIRE(x);
+  CHECK(x->value.state == CellState::placeholder);
+  CHECK(find(m, "第二十条第（一）项/规章", "对外公开总数量")->value.raw == "5");
+  const Record *formula = find(m, "第二十条第（一）项/规范性文件", "本年新制作数量");
+  REQUIRE(formula);
+  CHECK(formula->value.state == CellState::text);
+  CHECK(formula->value.raw == "=2+2");
+  CHECK(find(m, "第二十条第（一）项/规范性文件", "本年新公开数量")->value.raw == "3");
+  CHECK(find(m, "第二十条第（一）项/规范性文件", "对外公开总数量")->value.raw == "7");
+  CHECK(find(m, "三、本年度办理结果/（一）予以公开", "法人或其他组织/其他")->value.raw == "核对中");
+  CHECK(find(m, "三、本年度办理结果/（一）予以公开", "总计")->value.raw == "1");
+  int flagged = 0;
+  for (const auto &f : m.findings) flagged += f.code == "text-in-value" && f.doubt;
+  CHECK(flagged == 2);
+  CHECK_FALSE(verdict_of(rows).ok());
+}

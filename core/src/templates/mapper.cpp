@@ -64,6 +64,12 @@ std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
   return rows;
 }
 
+bool has_han(std::string_view s) {
+  for (char32_t c : sdk::to_u32(s))
+    if (sdk::is_han(c)) return true;
+  return false;
+}
+
 std::string shorten(const std::string &s) {
   std::u32string u = sdk::to_u32(s);
   for (auto &c : u)
@@ -141,6 +147,27 @@ class Matcher {
           tbl(hit->table).sections[hit->section].columns.size() == values.size())
         place(*hit, values, row);
       return;
+    }
+    // A text cell among a row's values ("规章 | =2+2 | 0 | 5", "… | 1 | 核对中 |
+    // 3"): the row's label is what precedes its first value, without
+    // trailing cells that hold no Han character (a formula, "#REF!"). The
+    // text cell is a value cell with its own state (text), flagged; its
+    // neighbours land as usual.
+    size_t first_value = row.cells.size();
+    for (size_t i = 0; i < row.cells.size() && first_value == row.cells.size(); ++i)
+      if (row.cells[i].value.state == CellState::number || row.cells[i].value.state == CellState::placeholder)
+        first_value = i;
+    size_t own_end = 0;
+    for (size_t i = 0; i < first_value; ++i)
+      if (!row.cells[i].value_like && has_han(row.cells[i].text)) own_end = i + 1;
+    if (own_end > 0 && own_end < label_end) {
+      std::vector<std::string_view> own;
+      for (size_t i = 0; i < own_end; ++i)
+        if (!row.cells[i].key.empty()) own.push_back(row.cells[i].key);
+      if (!own.empty())
+        if (auto hit = match_row(own, row))
+          return place(
+              *hit, std::span<const SourceCell>(row.cells.begin() + static_cast<long>(own_end), row.cells.end()), row);
     }
     // Nothing in the template: keep it in the report, never drop it silently.
     std::string text;
@@ -605,6 +632,11 @@ class Matcher {
         r.last_line = sc.last;
         r.placement = short_row || (!regridded.empty() && !by_spans) ? Placement::aligned : Placement::direct;
         short_with_data |= short_row && r.value.state != CellState::blank;
+        if (r.value.state == CellState::text)
+          m_.findings.push_back({"warning", "text-in-value",
+                                 "the cell '" + shorten(r.value.raw) + "' of row " + sec.rows[hit.row].path +
+                                     ", column " + sec.columns[c].path + " is not a number; kept as text",
+                                 sc.first, true});
       }
       const size_t at = cell_base_[section_index] + hit.row * n + c;
       placed_[at] = std::move(r);
