@@ -404,7 +404,7 @@ TEST_CASE("a row label cut short is placed by its start when that names one temp
   CHECK(has_reason(v, "input-doubts"));
 }
 
-TEST_CASE("each table maps onto the layout its labels show; the template is table 1's format") {
+TEST_CASE("each table maps onto the layout its labels show, the template is table 1's format") {
   std::vector<std::vector<std::string>> rows = {
       {"第二十条第（一）项"},
       {"信息内容", "本年制发件数", "本年废止件数", "现行有效件数"},
@@ -465,7 +465,7 @@ TEST_CASE("a header of another layout is never read as this one's columns") {
   CHECK_FALSE(verdict_of(rows).ok());
 }
 
-TEST_CASE("a long label with a slip maps to its one row (label-fuzzy); short or ambiguous ones never do") {
+TEST_CASE("a long label with a slip maps to its one row (label-fuzzy), short or ambiguous ones never do") {
   const std::vector<std::vector<std::string>> rows = {
       {"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"},
       kHeader,
@@ -559,7 +559,7 @@ TEST_CASE("a row whose cells span other columns than the header's is placed by i
   CHECK(m.unmapped.empty());
 }
 
-TEST_CASE("a cell that is not a number keeps its text and state; its neighbours land as usual") {
+TEST_CASE("a cell that is not a number keeps its text and state, its neighbours land as usual") {
   const std::vector<std::vector<std::string>> rows = {
       {"第二十条第（一）项"},
       {"信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"},

@@ -143,7 +143,18 @@ def report_html(truth, framed=False):
     body = [f'<p>{html.escape(truth["title"])}</p>',
             f'<p>本报告由{html.escape(truth["agency"])}根据《中华人民共和国政府信息公开条例》编制。</p>',
             '<p>一、总体情况</p>', '<p>本年度，本机关认真贯彻落实条例要求，政府信息公开工作有序开展。</p>']
+    # A table given again with variant="…" is another layout of it: the one
+    # whose row labels the truth uses is laid out (the template's own first).
+    layouts = {}
     for t in tpl.findall('table'):
+        layouts.setdefault(t.get('id'), []).append(t)
+    truth_rows = {(c['table'], c['row']) for c in truth['cells']}
+
+    def rows_of(t):
+        return {(t.get('name'), p) for p in leaf_paths(t, 'row')} if t.get('id') != 'active' else set()
+
+    chosen = [max(ts, key=lambda t: (len(rows_of(t) & truth_rows), -ts.index(t))) for ts in layouts.values()]
+    for t in chosen:
         body.append(f'<p>{headings[t.get("id")]}</p>')
         if t.get('name') in omitted:
             continue

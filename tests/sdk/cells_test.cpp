@@ -4,7 +4,7 @@
 
 using namespace docpipe::sdk;
 
-TEST_CASE("numbers: separators, full-width digits, signs, decimals; the raw text is kept") {
+TEST_CASE("numbers: separators, full-width digits, signs, decimals, and the raw text is kept") {
   struct Case {
     const char *text, *number;
   };
@@ -25,7 +25,7 @@ TEST_CASE("numbers: separators, full-width digits, signs, decimals; the raw text
   }
 }
 
-TEST_CASE("a unit after the digits is recorded apart; the number stays the one printed") {
+TEST_CASE("a unit after the digits is recorded apart, the number stays the one printed") {
   const CellValue yuan = parse_value("251000元");
   CHECK(yuan.state == ValueState::number);
   CHECK(yuan.number == "251000");
@@ -70,7 +70,7 @@ TEST_CASE("Chinese numerals with 两, 〇, 十 and 百") {
   CHECK_FALSE(is_chinese_numeral(U'本'));
 }
 
-TEST_CASE("enumerators at every level; a decimal is not one") {
+TEST_CASE("enumerators at every level, and a decimal is not one") {
   struct Case {
     std::u32string_view text;
     size_t length;
