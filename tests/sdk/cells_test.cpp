@@ -35,10 +35,12 @@ TEST_CASE("a unit after the digits is recorded apart, the number stays the one p
   CHECK(wan.number == "592");
   CHECK(wan.unit == "万元");
   CHECK(parse_value("元").state == ValueState::text);  // a unit alone is a label
+  CHECK(parse_value("12.5%").number == "12.5");
+  CHECK(parse_value("12.5%").unit == "%");
 }
 
 TEST_CASE("placeholders, blanks and text") {
-  for (const char *text : {"/", "／", "—", "-", "——", "无", "×", "不适用", "N/A", "\\"}) {
+  for (const char *text : {"/", "／", "—", "-", "--", "——", "无", "空", "×", "～", "*", "不适用", "N/A", "\\"}) {
     INFO(text);
     CHECK(parse_value(text).state == ValueState::placeholder);
     CHECK(is_value(text));

@@ -27,9 +27,10 @@ char32_t fold_numeric(char32_t c) {
   }
 }
 
-constexpr std::array<std::u32string_view, 15> kPlaceholders = {
-    U"-", U"—", U"–", U"―", U"——", U"/", U"／", U"不适用", U"N/A", U"n/a", U"无", U"\\", U"×", U"✕", U"…"};
-constexpr std::array<std::u32string_view, 6> kUnits = {U"万元", U"元", U"件", U"个", U"项", U"次"};
+constexpr std::array<std::u32string_view, 21> kPlaceholders = {U"-",  U"—",      U"–",   U"―",   U"——", U"--", U"/",
+                                                               U"／", U"不适用", U"N/A", U"n/a", U"NA", U"无", U"空",
+                                                               U"\\", U"×",      U"✕",   U"…",   U"～", U"~",  U"*"};
+constexpr std::array<std::u32string_view, 9> kUnits = {U"万元", U"元", U"件", U"个", U"项", U"条", U"次", U"%", U"％"};
 
 // "1234", "-8", "+5", "1,234", "12.5": the canonical decimal, or "".
 std::string canonical_number(std::u32string_view s) {

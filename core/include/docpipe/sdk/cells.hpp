@@ -20,8 +20,8 @@ struct CellValue {
   // ("1234" for "1,234" or "１２３４", "-8", "0.35"), never scaled by the unit.
   std::string number;
   double numeric = 0.0;
-  // The unit written after the digits ("251000元" -> 元, "592万元" -> 万元),
-  // else "". The number stays the one printed: 592万元 is 592 with unit 万元.
+  // The unit written after the digits ("251000元" -> 元, "592万元" -> 万元;
+  // also 件 个 项 条 次 and %), else "". The number stays the one printed: 592万元 is 592 with unit 万元.
   std::string unit;
 };
 
@@ -31,7 +31,8 @@ CellValue parse_value(std::string_view text);
 // True when the text is a value (blank, number or placeholder), not a label.
 bool is_value(std::string_view text);
 
-// A placeholder for "no value" ("/", "—", "-", "无", "×", "不适用", "N/A", …),
+// A placeholder for "no value" ("/", "—", "-", "--", "无", "空", "×", "～", "*",
+// "不适用", "N/A", …),
 // white space removed and full-width forms folded by the caller or not.
 bool is_placeholder(std::u32string_view text);
 
