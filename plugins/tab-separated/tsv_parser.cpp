@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <docpipe/sdk/cells.hpp>
 #include <docpipe/sdk/plugin.hpp>
 #include <docpipe/sdk/text.hpp>
 #include <map>
@@ -1530,44 +1531,9 @@ class DocumentBuilder {
 
 // ------------------------------------------------------------------ public
 
-bool is_value_like(std::string_view text) {
-  thread_local std::u32string buf;
-  const std::string_view t = sdk::trim_view(text);
-  // Every placeholder and every number starts with one of these: a label
-  // (a Han character, mostly) is told at its first character.
-  if (const char32_t f = sdk::first_code_point(t);
-      f != 0 && !is_digit(f) &&
-      std::u32string_view(U"-—－/／\\NnA无不×–空～~*+−＋,，.． ").find(f) == std::u32string_view::npos)
-    return false;
-  std::u32string_view u = decode(t, buf);
-  if (u.empty()) return false;
-  static constexpr std::u32string_view kPlaceholders[] = {U"-",  U"—",   U"——",  U"--", U"－", U"/",      U"／",
-                                                          U"\\", U"N/A", U"n/a", U"NA", U"无", U"不适用", U"×",
-                                                          U"–",  U"空",  U"～",  U"~",  U"*"};
-  for (std::u32string_view p : kPlaceholders)
-    if (u == p) return true;
-  // A trailing unit or percent sign.
-  static constexpr std::u32string_view kUnits[] = {U"万元", U"元", U"件", U"个", U"项", U"条", U"次", U"%", U"％"};
-  for (std::u32string_view unit : kUnits)
-    if (u.size() > unit.size() && u.compare(u.size() - unit.size(), unit.size(), unit) == 0) {
-      u.remove_suffix(unit.size());
-      break;
-    }
-  size_t i = 0;
-  if (i < u.size() && (u[i] == U'+' || u[i] == U'-' || u[i] == U'−' || u[i] == U'－' || u[i] == U'＋')) ++i;
-  bool digit = false;
-  for (; i < u.size(); ++i) {
-    const char32_t c = u[i];
-    if (is_digit(c)) {
-      digit = true;
-    } else if (c == U',' || c == U'，' || c == U'.' || c == U'．' || c == U' ') {
-      // separators (and PDF-injected spaces) between digits
-    } else {
-      return false;
-    }
-  }
-  return digit;
-}
+// A value cell (number, with unit or sign, or a placeholder) is what the SDK's
+// cell toolkit says it is; a blank is not a value here (it holds nothing).
+bool is_value_like(std::string_view text) { return !sdk::is_blank(text) && sdk::is_value(text); }
 
 int enumerator_level(std::string_view text) {
   thread_local std::u32string buf;
