@@ -1,5 +1,6 @@
 #include "reader.hpp"
 
+#include <docpipe/sdk/cells.hpp>
 #include <docpipe/sdk/text.hpp>
 #include <string>
 #include <vector>
@@ -9,17 +10,8 @@ namespace {
 
 bool is_cell_line(std::string_view line) { return !line.empty() && line.front() == '\t'; }
 
-// A cell that holds a number alone ("12", "-3", "1,234", "0.35", "１２").
-bool is_number_text(std::string_view text) {
-  bool digit = false;
-  for (char32_t c : sdk::to_u32(sdk::trim(text))) {
-    if ((c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'))
-      digit = true;
-    else if (c != U'.' && c != U',' && c != U'+' && c != U'-' && c != U'．' && c != U'，')
-      return false;
-  }
-  return digit;
-}
+// A cell that holds a number alone ("12", "-3", "1,234", "0.35", "１２"): the SDK's cell toolkit decides.
+bool is_number_text(std::string_view text) { return sdk::parse_value(text).state == sdk::ValueState::number; }
 
 // Removes Tika's "[bookmark: NAME]" and "[image: ALT]" markers, which Word
 // bookmarks (_GoBack, _Toc…, _Hlk…) and described pictures leave behind.
