@@ -1,6 +1,7 @@
 #include "lines.hpp"
 
 #include <algorithm>
+#include <docpipe/sdk/cells.hpp>
 #include <docpipe/sdk/text.hpp>
 #include <map>
 
@@ -75,33 +76,15 @@ size_t numeral_run(std::u32string_view w, size_t i, bool chinese, int *value) {
 
 namespace detail {
 
+// A number (with sign, separators, decimals, a unit or %) or a placeholder:
+// the SDK's cell toolkit decides, as for every reader and the template stage.
 bool is_value_token(std::u32string_view w) {
-  // Every marker and every number starts with one of these (or a digit).
   if (w.empty()) return false;
-  if (!is_digit(w[0]) && std::u32string_view(U"-—–－/／Nn不无\\+−＋").find(w[0]) == std::u32string_view::npos)
+  // Every placeholder and number starts with a digit or one of these: most
+  // words (labels) are told at their first character, without a parse.
+  if (!is_digit(w[0]) && std::u32string_view(U"-—–―－/／Nn不无空\\+−＋×✕…～~*").find(w[0]) == std::u32string_view::npos)
     return false;
-  static constexpr std::u32string_view markers[] = {U"-",   U"—",   U"–",  U"－",     U"——", U"/", U"／",
-                                                    U"N/A", U"n/a", U"NA", U"不适用", U"无", U"\\"};
-  if (!is_digit(w[0]))  // no marker starts with a digit
-    for (auto m : markers)
-      if (w == m) return true;
-  size_t i = 0;
-  const size_t n = w.size();
-  if (i < n && (w[i] == U'+' || w[i] == U'-' || w[i] == U'−' || w[i] == U'－' || w[i] == U'＋')) ++i;
-  bool digit = false;
-  for (; i < n; ++i) {
-    const char32_t c = w[i];
-    if (is_digit(c)) {
-      digit = true;
-    } else if ((c == U',' || c == U'.' || c == U'，' || c == U'．') && digit && i + 1 < n && is_digit(w[i + 1])) {
-      continue;
-    } else {
-      break;
-    }
-  }
-  if (!digit) return false;
-  const std::u32string_view rest = w.substr(i);
-  return rest.empty() || rest == U"%" || rest == U"％" || rest == U"元" || rest == U"万元";
+  return sdk::is_value(sdk::to_utf8(w));
 }
 
 int enumerator_depth(std::u32string_view w, int *number) {
