@@ -17,26 +17,6 @@ inline bool is_space(char32_t c) { return c < 0x80 ? (c == U' ' || (c >= U'\t' &
 inline int char_width(char32_t c) { return c < 0x80 ? 1 : sdk::char_width(c); }
 
 bool is_digit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
-bool is_cn_numeral(char32_t c) {
-  switch (c) {  // 一二三四五六七八九十百零〇
-    case U'一':
-    case U'二':
-    case U'三':
-    case U'四':
-    case U'五':
-    case U'六':
-    case U'七':
-    case U'八':
-    case U'九':
-    case U'十':
-    case U'百':
-    case U'零':
-    case U'〇':
-      return true;
-    default:
-      return false;
-  }
-}
 bool is_dash(char32_t c) { return c == U'-' || c == U'=' || c == U'─' || c == U'━' || c == U'═' || c == U'_'; }
 bool is_junction(char32_t c) {
   if (c == U'+' || c == U':') return true;
@@ -45,32 +25,6 @@ bool is_junction(char32_t c) {
   return std::u32string_view(U"+┼┬┴├┤┌┐└┘╔╗╚╝╠╣╦╩╬╞╡╪╤╧╟╢╫┏┓┗┛┣┫┳┻╋:").find(c) != std::u32string_view::npos;
 }
 bool is_vbar(char32_t c) { return c == U'│' || c == U'┃' || c == U'║'; }
-
-// Chinese-numeral or digit run used by an enumerator.
-size_t numeral_run(std::u32string_view w, size_t i, bool chinese, int *value) {
-  size_t j = i;
-  int v = 0;
-  while (j < w.size() && (chinese ? is_cn_numeral(w[j]) : is_digit(w[j]))) {
-    if (!chinese) v = v * 10 + static_cast<int>(w[j] >= U'０' ? w[j] - U'０' : w[j] - U'0');
-    ++j;
-  }
-  if (chinese) {
-    // 一..十, 十一..九十九: enough for table enumerators.
-    static constexpr std::u32string_view digits = U"零一二三四五六七八九";
-    int tens = 0, ones = 0;
-    for (size_t k = i; k < j; ++k) {
-      if (w[k] == U'十') {
-        tens = ones == 0 ? 1 : ones;
-        ones = 0;
-      } else if (auto p = digits.find(w[k]); p != std::u32string_view::npos) {
-        ones = static_cast<int>(p);
-      }
-    }
-    v = tens * 10 + ones;
-  }
-  if (value != nullptr) *value = v;
-  return j - i;
-}
 
 }  // namespace
 
@@ -87,33 +41,12 @@ bool is_value_token(std::u32string_view w) {
   return sdk::is_value(sdk::to_utf8(w));
 }
 
+// The enumerator levels of the SDK's cell toolkit: 1 一、 2 （一） 3 1. 4 (1) 5 ①.
 int enumerator_depth(std::u32string_view w, int *number) {
-  int v = 0;
-  if (w.empty()) return 0;
-  // Every enumerator starts with a bracket, a Chinese numeral or a digit.
-  if (!is_digit(w[0]) && w[0] != U'（' && w[0] != U'(' && !is_cn_numeral(w[0])) return 0;
-  if (w[0] == U'（' || w[0] == U'(') {
-    // （一） is depth 2, (1) depth 4.
-    for (bool chinese : {true, false}) {
-      const size_t k = numeral_run(w, 1, chinese, &v);
-      if (k > 0 && k <= 3 && 1 + k < w.size() && (w[1 + k] == U'）' || w[1 + k] == U')')) {
-        if (number) *number = v;
-        return chinese ? 2 : 4;
-      }
-    }
-    return 0;
-  }
-  if (size_t k = numeral_run(w, 0, true, &v); k > 0 && k <= 3 && k < w.size() && sdk::is_numeral_mark(w[k])) {
-    if (number) *number = v;
-    return 1;
-  }
-  if (size_t k = numeral_run(w, 0, false, &v); k > 0 && k <= 2 && k < w.size() &&
-                                               (w[k] == U'.' || w[k] == U'．' || w[k] == U'、') &&
-                                               !(k + 1 < w.size() && is_digit(w[k + 1]))) {
-    if (number) *number = v;
-    return 3;
-  }
-  return 0;
+  const sdk::Enumerator e = sdk::enumerator_at(w);
+  if (e.length == 0) return 0;
+  if (number) *number = e.number;
+  return e.level;
 }
 
 }  // namespace detail
