@@ -28,9 +28,7 @@ namespace {
 
 // ---------------------------------------------------------------- characters
 
-bool is_cn_numeral(char32_t c) {
-  return std::u32string_view(U"一二三四五六七八九十百零〇两").find(c) != std::u32string_view::npos;
-}
+bool is_cn_numeral(char32_t c) { return sdk::is_chinese_numeral(c); }
 bool is_digit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
 bool is_open_paren(char32_t c) { return c == U'(' || c == U'（'; }
 bool is_close_paren(char32_t c) { return c == U')' || c == U'）'; }
@@ -58,53 +56,13 @@ char32_t first_visible(std::string_view s) {
   return 0;
 }
 
-// Length (in code points) of a leading enumerator, and its level.
+// Length (in code points) of a leading enumerator, and its level here: 0 for
+// 一、, 1 for （一）, 2 for 1. 1、 (1) ① (the SDK's cell toolkit reads them).
 int enumerator_at(std::u32string_view s, size_t &len) {
-  size_t i = 0;
-  const size_t n = s.size();
-  if (i < n && is_cn_numeral(s[i])) {
-    size_t j = i;
-    while (j < n && is_cn_numeral(s[j])) ++j;
-    if (j < n && sdk::is_numeral_mark(s[j])) {
-      len = j + 1;
-      return 0;
-    }
-    return -1;
-  }
-  if (i < n && is_open_paren(s[i])) {
-    size_t j = i + 1;
-    while (j < n && s[j] == U' ') ++j;
-    const size_t k0 = j;
-    if (j < n && is_cn_numeral(s[j])) {
-      while (j < n && is_cn_numeral(s[j])) ++j;
-      while (j < n && s[j] == U' ') ++j;
-      if (j < n && is_close_paren(s[j])) {
-        len = j + 1;
-        return 1;
-      }
-      return -1;
-    }
-    if (j < n && is_digit(s[j])) {
-      while (j < n && is_digit(s[j])) ++j;
-      if (j < n && is_close_paren(s[j]) && j > k0) {
-        len = j + 1;
-        return 2;
-      }
-    }
-    return -1;
-  }
-  if (i < n && is_digit(s[i])) {
-    size_t j = i;
-    while (j < n && is_digit(s[j])) ++j;
-    if (j < n && (s[j] == U'.' || s[j] == U'．' || s[j] == U'、')) {
-      // "1.5" is a number, not item 1.
-      if (j + 1 < n && is_digit(s[j + 1])) return -1;
-      if (j + 1 >= n) return -1;  // "12." alone reads as a number
-      len = j + 1;
-      return 2;
-    }
-  }
-  return -1;
+  const sdk::Enumerator e = sdk::enumerator_at(s);
+  if (e.length == 0) return -1;
+  len = e.length;
+  return e.level == 1 ? 0 : e.level == 2 ? 1 : 2;
 }
 
 int han_count(std::u32string_view s) {
