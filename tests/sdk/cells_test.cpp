@@ -81,7 +81,8 @@ TEST_CASE("enumerators at every level, and a decimal is not one") {
   for (const Case c :
        {Case{U"三、本年度办理结果", 2, 1, 3}, Case{U"十二．其他", 3, 1, 12}, Case{U"（一）予以公开", 3, 2, 1},
         Case{U"( 六 )其他处理", 5, 2, 6}, Case{U"1.属于国家秘密", 2, 3, 1}, Case{U"2、重复申请", 2, 3, 2},
-        Case{U"１０．其他", 3, 3, 10}, Case{U"(1)甲", 3, 4, 1}, Case{U"（2）乙", 3, 4, 2}, Case{U"③丙", 1, 5, 3}}) {
+        Case{U"１０．其他", 3, 3, 10}, Case{U"(1)甲", 3, 4, 1}, Case{U"3)丁", 2, 4, 3}, Case{U"（2）乙", 3, 4, 2},
+        Case{U"③丙", 1, 5, 3}}) {
     const Enumerator e = enumerator_at(c.text);
     INFO(to_utf8(c.text));
     CHECK(e.length == c.length);

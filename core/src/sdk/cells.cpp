@@ -221,6 +221,7 @@ Enumerator enumerator_at(std::u32string_view s) {
       if (j + 1 >= n || is_digit(s[j + 1])) return e;
       return {j + 1, 3, v};
     }
+    if (j < n && j + 1 < n && is_close(s[j])) return {j + 1, 4, v};  // "1)属于", as (1)
   }
   return e;
 }

@@ -4,6 +4,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <docpipe/sdk/cells.hpp>
 #include <docpipe/sdk/text.hpp>
 #include <unordered_map>
 #include <vector>
@@ -25,34 +26,10 @@ std::u32string nfkc(std::string_view s) {
   return sdk::to_u32(utf8);
 }
 
-bool is_cjk_numeral(char32_t c) {
-  return std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos;
-}
-bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
-
 // Length of an enumerator starting at i ("三、", "(三)", "(3)", "1.", "1、",
-// "3)"), or 0. Input is NFKC, so brackets are ASCII here.
+// "3)"), or 0: the SDK's cell toolkit reads it.
 size_t enumerator_at(const std::u32string &u, size_t i) {
-  size_t j = i;
-  if (j < u.size() && u[j] == U'(') {
-    ++j;
-    const size_t start = j;
-    while (j < u.size() && (is_cjk_numeral(u[j]) || is_digit(u[j]))) ++j;
-    if (j > start && j - start <= 3 && j < u.size() && u[j] == U')') return j + 1 - i;
-    return 0;
-  }
-  if (j < u.size() && is_cjk_numeral(u[j])) {
-    while (j < u.size() && is_cjk_numeral(u[j])) ++j;
-    if (j - i <= 3 && j < u.size() && sdk::is_numeral_mark(u[j])) return j + 1 - i;
-    return 0;
-  }
-  if (j < u.size() && is_digit(u[j])) {
-    while (j < u.size() && is_digit(u[j])) ++j;
-    if (j - i > 2 || j >= u.size()) return 0;
-    // "1.属于" but not "1.5" (a decimal) or "2020年"
-    if ((u[j] == U'.' || u[j] == U'、' || u[j] == U')') && !(j + 1 < u.size() && is_digit(u[j + 1]))) return j + 1 - i;
-  }
-  return 0;
+  return sdk::enumerator_at(std::u32string_view(u).substr(i)).length;
 }
 
 bool is_punct(char32_t c) {

@@ -45,7 +45,7 @@ int chinese_numeral_value(std::u32string_view s);
 
 // An enumerator at the start of a label, as the official forms number their
 // rows: level 1 "一、" (and 一． 一. 一，), level 2 "（一）" "(一)", level 3 "1."
-// "1、" "1．", level 4 "(1)" "（1）", level 5 "①". `length` in code points,
+// "1、" "1．", level 4 "(1)" "（1）" "1)", level 5 "①". `length` in code points,
 // white space inside the brackets included; 0 when there is none. A
 // decimal number ("1.5", "12.") is not an enumerator.
 struct Enumerator {
