@@ -4,6 +4,7 @@
 #include <unicode/utf8.h>
 
 #include <cstring>
+#include <docpipe/sdk/cells.hpp>
 #include <docpipe/sdk/text.hpp>
 
 namespace docpipe::sdk {
@@ -329,15 +330,9 @@ int numbered_heading_level(std::string_view utf8) {
   char32_t buf[160];
   const std::u32string_view u(buf, decode_utf8(utf8, buf));
   if (u.empty() || u.size() > 40) return 0;
-  static constexpr std::u32string_view numerals = U"一二三四五六七八九十";
-  size_t i = 0;
-  if (u[0] == U'（' || u[0] == U'(') {
-    i = 1;
-    while (i < u.size() && numerals.find(u[i]) != std::u32string_view::npos) ++i;
-    return i > 1 && i < u.size() && (u[i] == U'）' || u[i] == U')') ? 2 : 0;
-  }
-  while (i < u.size() && numerals.find(u[i]) != std::u32string_view::npos) ++i;
-  return i > 0 && i < u.size() && is_numeral_mark(u[i]) ? 1 : 0;
+  // The enumerator of the cell toolkit: 一、 is level 1, （一） level 2.
+  const Enumerator e = enumerator_at(u);
+  return e.length > 0 && (e.level == 1 || e.level == 2) ? e.level : 0;
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {
