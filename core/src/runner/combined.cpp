@@ -154,13 +154,18 @@ CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values
       Impl::TemplateSheet sheet;
       sheet.id = t.id;
       std::vector<std::string> header = Impl::meta();
-      for (const auto &tab : t.tables)
-        for (const auto &sec : tab.sections)
-          for (const auto &row : sec.rows)
-            for (const auto &col : sec.columns) {
-              sheet.column_of[tab.name + "\x1f" + row.path + "\x1f" + col.path] = header.size();
-              header.push_back(tab.name + " | " + (row.path.empty() ? "" : row.path + " | ") + col.path);
-            }
+      // Every layout of every table (a variant's rows too: 收到和处理 with the
+      // 2019 row （六）其他处理 under ogi-2021), each cell once.
+      for (size_t ti = 0; ti < t.tables.size(); ++ti)
+        for (size_t k = 0; k <= t.variants[ti].size(); ++k)
+          for (const auto &sec : t.layout(ti, k).sections)
+            for (const auto &row : sec.rows)
+              for (const auto &col : sec.columns) {
+                const std::string &name = t.tables[ti].name;
+                if (!sheet.column_of.emplace(name + "\x1f" + row.path + "\x1f" + col.path, header.size()).second)
+                  continue;
+                header.push_back(name + " | " + (row.path.empty() ? "" : row.path + " | ") + col.path);
+              }
       sheet.columns = header.size();
       sheet.ws = m.book->sheet(t.id, header);
       m.sheets.push_back(std::move(sheet));
