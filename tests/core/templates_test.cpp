@@ -589,3 +589,31 @@ TEST_CASE("a cell that is not a number keeps its text and state, its neighbours 
   CHECK(flagged == 2);
   CHECK_FALSE(verdict_of(rows).ok());
 }
+
+TEST_CASE("the report's year decides between templates whose labels match equally well") {
+  // Tables 2 and 3 alone read the same in both formats.
+  const std::vector<std::vector<std::string>> rows = {
+      {"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"},
+      kHeader,
+      row({"一、本年新收政府信息公开申请数量"}, {"2", "0", "0", "0", "0", "0", "2"}),
+      row({"（一）予以公开"}, {"2", "0", "0", "0", "0", "0", "2"}),
+      row({"（七）总计"}, {"2", "0", "0", "0", "0", "0", "2"}),
+  };
+  pugi::xml_document xml;
+  const pugi::xml_node body = body_of(rows, xml);
+  CHECK(map_body(body, all_templates(), 2020).tmpl->id == "ogi-2019");
+  CHECK(map_body(body, all_templates(), 2022).tmpl->id == "ogi-2021");
+  CHECK(map_body(body, all_templates(), 0).tmpl->id == "ogi-2019");  // no year: the older format, as before
+  // Structure wins over the year: a 2021 table 1 in a report for 2020 is
+  // ogi-2021, and the conflict is reported.
+  std::vector<std::vector<std::string>> with_t1 = {{"第二十条第（一）项"},
+                                                   {"信息内容", "本年制发件数", "本年废止件数", "现行有效件数"},
+                                                   row({"规章"}, {"1", "0", "4"})};
+  with_t1.insert(with_t1.end(), rows.begin(), rows.end());
+  pugi::xml_document xml2;
+  const Mapping m = map_body(body_of(with_t1, xml2), all_templates(), 2020);
+  CHECK(m.tmpl->id == "ogi-2021");
+  bool noted = false;
+  for (const auto &f : m.findings) noted |= f.code == "format-year" && !f.doubt;
+  CHECK(noted);
+}
