@@ -3,6 +3,8 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -87,9 +89,13 @@ class Book {
       check(worksheet_write_string(ws, r, col, v.c_str(), nullptr));
   }
   void close(const fs::path &file) {
+    errno = 0;
     const lxw_error e = workbook_close(wb_);
+    const int err = errno;  // libxlsxwriter's file errors leave the cause (a full disk) here
     wb_ = nullptr;
-    if (e != LXW_NO_ERROR) throw Error(ExitCode::cant_create, file.string() + ": " + lxw_strerror(e));
+    if (e != LXW_NO_ERROR)
+      throw Error(ExitCode::cant_create, file.string() + ": " + lxw_strerror(e) +
+                                             (err != 0 ? std::string(" (") + std::strerror(err) + ")" : ""));
   }
 
  private:
