@@ -5,7 +5,7 @@ ledger (a failed, replaced or deleted input leaves none of its earlier files),
 an input's files are all or none, a damaged ledger is named and rebuilt,
 symlinks, loops, FIFOs and unreadable folders are skipped with the reason,
 and no filesystem error escapes as an abort."""
-import glob, json, os, shutil, socket, sqlite3, subprocess, sys, tempfile
+import glob, json, os, shutil, signal, socket, sqlite3, subprocess, sys, tempfile, time
 
 exe, src = sys.argv[1], sys.argv[2]
 seeds = sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds/*.txt')))
@@ -122,6 +122,15 @@ with tempfile.TemporaryDirectory() as tmp:
           f'follow: OUT differs from the ledger: {sorted(left ^ (ledger_outputs(out) | {"values.csv", "summary.xlsx"}))}')
     check(not glob.glob(os.path.join(out, '**', 'tmp.*'), recursive=True), 'libxlsxwriter temporaries among the outputs')
 
+    # a wrong option value is refused before any input is read (78, with the line)
+    refused('bad-sheets', '<pipeline>\n<output plugin="values"/>\n<output plugin="xlsx">\n'
+            '<option name="sheets" value="metadata,templates"/></output></pipeline>', [':3:', 'templates'])
+    # a long preamble before the tables does not hide them from the probe
+    pre = os.path.join(tmp, 'preamble.txt')
+    open(pre, 'w', encoding='utf-8').write('说明：本报告依据《条例》编制。\n' * 6000 + open(seeds[0], encoding='utf-8').read())
+    r, _ = run('convert', pre, '-o', os.path.join(tmp, 'cout-preamble'), '-t', 'values')
+    check(r.returncode == 0, f'long preamble: {r.returncode} {r.stderr}')
+
     # 4. D4: convert writes an input's files all or none
     cout = os.path.join(tmp, 'cout-all-or-none')
     r, _ = run('convert', seeds[0], '-o', cout, '-t', 'values,xml,xlsx', '-O', 'xlsx:sheets=metadata,templates')
@@ -155,6 +164,29 @@ with tempfile.TemporaryDirectory() as tmp:
           f'--rebuild-ledger: OUT differs from the ledger: {sorted(left ^ (ledger_outputs(out) | {"values.csv", "summary.xlsx"}))}')
     st, _ = run('status', out)
     check(st.returncode == 0 and f'{len(seeds) - 2} inputs' in st.stdout, f'status after rebuild: {st.stdout} {st.stderr}')
+
+    # 5b. SIGTERM: run stops handing out inputs, records those under way, says so
+    big = os.path.join(tmp, 'in-big')
+    for i in range(30):
+        os.makedirs(os.path.join(big, f'd{i:02d}'))
+        for s_ in seeds:
+            shutil.copy(s_, os.path.join(big, f'd{i:02d}'))
+    out = os.path.join(tmp, 'out-term')
+    p = subprocess.Popen([exe, 'run', pl, '--input', big, '--output', out, '-j', '2'], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not glob.glob(os.path.join(out, 'd00', '*.xml')):
+        time.sleep(0.02)
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=300)
+    check(p.returncode in (143, 0), f'SIGTERM: exit {p.returncode}: {err[-300:]}')
+    if p.returncode == 143:
+        check('stopped by Terminated' in err and 'run again to finish' in err, f'SIGTERM: {err[-300:]}')
+        left = files_under(out)
+        check(left == ledger_outputs(out), f'SIGTERM: OUT differs from the ledger: {sorted(left ^ ledger_outputs(out))[:5]}')
+    r, s = run('run', pl, '--input', big, '--output', out)
+    check(r.returncode == 0 and s['failed'] == 0 and files_under(out) == ledger_outputs(out) | {'values.csv', 'summary.xlsx'},
+          f'after SIGTERM, a re-run: {r.returncode} {s}')
 
     # 6. D3: loops, dangling links, FIFOs, sockets, links out of the input folder
     # and symlinked folders are skipped with the reason, and counted
