@@ -100,6 +100,13 @@ with tempfile.TemporaryDirectory() as tmp:
     os.makedirs(clash)
     shutil.copy(seeds[0], os.path.join(clash, 'summary.txt'))
     refused('clash', '<pipeline><output plugin="xlsx"/></pipeline>', ["combined output 'summary.xlsx'"], clash)
+    # values.txt writes values.values.csv, not values.csv: no clash, no refusal
+    fine = os.path.join(tmp, 'in-fine')
+    os.makedirs(fine)
+    shutil.copy(seeds[0], os.path.join(fine, 'values.txt'))
+    r, s = run('run', pipeline(tmp, 'fine', '<pipeline><output plugin="values"/></pipeline>'), '--input', fine,
+               '--output', os.path.join(tmp, 'out-fine'))
+    check(r.returncode == 0 and s['converted'] == 1, f'values.txt: {r.returncode} {r.stderr}')
 
     # 3. D4: outputs follow the ledger
     inp = os.path.join(tmp, 'in-follow')

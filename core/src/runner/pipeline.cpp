@@ -147,6 +147,16 @@ OutputOwners::OutputOwners(const std::vector<OutputSpec> &outputs, size_t n,
   }
 }
 
+bool OutputOwners::owns_stem(const std::string &stem_path, size_t output) const {
+  auto [lo, hi] =
+      std::equal_range(stems_.begin(), stems_.end(), std::make_pair(std::hash<std::string>{}(stem_path), 0u),
+                       [](const auto &x, const auto &y) { return x.first < y.first; });
+  for (auto it = lo; it != hi; ++it)
+    if (expand_pattern(outputs_[output].pattern, std::string(relpath_at_(it->second))).generic_string() == stem_path)
+      return true;
+  return false;
+}
+
 bool OutputOwners::owned_by_another(const fs::path &file, int64_t self) const {
   // Every stem the file's name could have: "a/r.table-1.csv" -> a/r, a/r.table-1.
   const std::string dir = file.parent_path().generic_string();

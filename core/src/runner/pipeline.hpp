@@ -75,6 +75,9 @@ class OutputOwners {
   // input owns its name.
   bool owned_by_another(const std::filesystem::path &file, int64_t self) const;
 
+  // Whether some input's output number `output` has this folder and stem ("a/r").
+  bool owns_stem(const std::string &stem_path, size_t output) const;
+
  private:
   std::vector<OutputSpec> outputs_;
   std::function<std::string_view(size_t)> relpath_at_;

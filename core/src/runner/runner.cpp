@@ -603,7 +603,10 @@ void remove_stale_outputs(const fs::path &out_dir, const std::vector<std::string
 // folder before any input is read, and an option it refuses
 // (DOCPIPE_ERR_OPTION) refuses the pipeline, with the line. Other failures
 // on that empty model are not the options' fault and are left to the run.
-void check_output_options(const Engine &engine, const Pipeline &p, const fs::path &scratch) {
+// Returns, per output, the file suffixes its plugin wrote (".xlsx",
+// ".values.csv"; a plugin that writes a file per table writes none here).
+std::vector<std::vector<std::string>> check_output_options(const Engine &engine, const Pipeline &p,
+                                                           const fs::path &scratch) {
   pugi::xml_document body_doc;
   const pugi::xml_node body = model::parse_body(body_doc, "plan", "<body/>");
   const templates::Mapping mapping = templates::map_body(body, engine.templates());
@@ -612,13 +615,16 @@ void check_output_options(const Engine &engine, const Pipeline &p, const fs::pat
       model::write_model({"(options check)", "(options check)", "", 0, "plan", "0", 1.0}, DecodedText{}, {}, body,
                          mapping, checks, model::judge(body, mapping, checks));
   std::error_code ec;
+  std::vector<std::vector<std::string>> suffixes;
   for (const OutputSpec &out : p.outputs) {
     OutputRequest req;
     req.plugins = {out.plugin};
     req.options[out.plugin] = out.options;
     fs::create_directories(scratch, ec);
+    auto &mine = suffixes.emplace_back();
     try {
-      engine.write_outputs(xml, scratch, "options-check", req);
+      for (const fs::path &f : engine.write_outputs(xml, scratch, "options-check", req))
+        mine.push_back(f.filename().string().substr(std::string("options-check").size()));
     } catch (const Error &e) {
       if (e.code() == ExitCode::usage) {
         fs::remove_all(scratch, ec);
@@ -627,6 +633,7 @@ void check_output_options(const Engine &engine, const Pipeline &p, const fs::pat
     }
     fs::remove_all(scratch, ec);
   }
+  return suffixes;
 }
 
 std::string fingerprint(const Engine &engine, const Pipeline &p) {
@@ -674,7 +681,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     ::setenv("DOCPIPE_TMPDIR", private_tmp.c_str(), 1);  // the workers inherit it
   }
   const std::string pipeline_hash = fingerprint(engine, p);
-  check_output_options(engine, p, private_tmp / "options-check");
+  const auto suffixes = check_output_options(engine, p, private_tmp / "options-check");
 
   // Inputs, in a stable order. Only their relative paths are kept for the
   // whole run (packed), and of those to convert a few numbers: 100,000
@@ -697,10 +704,14 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     throw Error(ExitCode::config, p.file.string() + ": " + owners.collision() +
                                       "; keep them apart in the output path (e.g. {relpath}/{stem}) or exclude one");
   for (const std::string &name : {p.combined_values, p.combined_summary})
-    if (!name.empty() && owners.owned_by_another(name, -1))
-      throw Error(ExitCode::config, p.file.string() +
-                                        ": an input's output would take the name of the combined output '" + name +
-                                        "'; rename it in <combined> or exclude the input");
+    for (size_t i = 0; i < p.outputs.size(); ++i)
+      for (const std::string &suffix : suffixes[i])
+        if (!name.empty() && name.size() > suffix.size() &&
+            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+            owners.owns_stem(name.substr(0, name.size() - suffix.size()), i))
+          throw Error(ExitCode::config, p.file.string() +
+                                            ": an input's output would take the name of the combined output '" + name +
+                                            "'; rename it in <combined> or exclude the input");
   for (size_t k = 0; k < all.size(); ++k)
     for (const auto &out : p.outputs)
       if (const fs::path t = expand_pattern(out.pattern, std::string(all.at(k)));
