@@ -500,6 +500,7 @@ bool inside(const fs::path &path, const fs::path &root) {
   const fs::path real = fs::weakly_canonical(path, ec);
   if (ec) return false;
   const std::string &r = root.native(), &p = real.native();
+  if (r == "/") return p.size() > 1;
   return p.size() > r.size() && p.compare(0, r.size(), r) == 0 && p[r.size()] == '/';
 }
 
