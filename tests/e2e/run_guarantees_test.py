@@ -148,6 +148,17 @@ with tempfile.TemporaryDirectory() as tmp:
         os.path.splitext(os.path.basename(seeds[0]))[0] + x for x in ['.values.csv', '.xlsx']),
           f'convert: {r.returncode} {os.listdir(cout)}')
 
+    # a file size limit (ulimit -f) fails the write with the reason, leaves no temporary,
+    # and a killed convert's temporaries are removed by the next convert
+    import resource
+    cout = os.path.join(tmp, 'cout-fsize')
+    os.makedirs(cout)
+    open(os.path.join(cout, '.r.xml.tmp-999999999-0'), 'w').write('left by a killed convert')
+    r = subprocess.run([exe, 'convert', seeds[0], '-o', cout], capture_output=True, text=True,
+                       preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (20 * 1024, 20 * 1024)))
+    check(r.returncode == 73 and 'File too large' in r.stderr and os.listdir(cout) == [],
+          f'file size limit: {r.returncode} {r.stderr} {os.listdir(cout)}')
+
     # 5. D5: a damaged ledger is named, with the way out; --rebuild-ledger starts afresh
     db = os.path.join(out, '.docpipe', 'ledger.sqlite')
     size = os.path.getsize(db)

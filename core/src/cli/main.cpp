@@ -53,17 +53,25 @@ volatile std::sig_atomic_t g_stop_signal = 0;
 extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
 
 // `convert`'s private temporary folder in OUTDIR (.docpipe-tmp.PID), where the
-// xlsx plugin stages a workbook's parts; those of dead processes are removed.
+// xlsx plugin stages a workbook's parts; those of dead processes are removed,
+// and so are the temporary files (.NAME.tmp-PID-N) a killed convert left.
 class ConvertTemp {
  public:
   explicit ConvertTemp(const fs::path &out_dir) {
     if (out_dir.empty()) return;
     std::error_code ec;
+    auto dead = [](const char *pid_text) {
+      const long pid = std::strtol(pid_text, nullptr, 10);
+      return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+    };
     for (auto it = fs::directory_iterator(out_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      if (name.rfind(".docpipe-tmp.", 0) != 0) continue;
-      const long pid = std::strtol(name.c_str() + 13, nullptr, 10);
-      if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(it->path(), ec);
+      std::error_code rec;
+      if (name.rfind(".docpipe-tmp.", 0) == 0 && dead(name.c_str() + 13)) fs::remove_all(it->path(), rec);
+      // a file of a killed convert: ".NAME.tmp-PID-N"
+      const size_t tmp = name.rfind(".tmp-");
+      if (name[0] == '.' && tmp != std::string::npos && it->is_regular_file(rec) && dead(name.c_str() + tmp + 5))
+        fs::remove(it->path(), rec);
     }
     dir_ = out_dir / (".docpipe-tmp." + std::to_string(::getpid()));
     if (fs::create_directories(dir_, ec); !ec) ::setenv("DOCPIPE_TMPDIR", dir_.c_str(), 1);
@@ -111,6 +119,7 @@ int run_convert(const Engine &engine, const std::vector<std::string> &inputs, co
   sa.sa_flags = SA_RESTART;  // the conversion under way goes on undisturbed
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  ::signal(SIGXFSZ, SIG_IGN);  // a file size limit fails the write (EFBIG, named), not the process
   size_t failed = 0, started = 0;
   ExitCode last = ExitCode::ok;
   for (const auto &in : inputs) {

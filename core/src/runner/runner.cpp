@@ -1142,6 +1142,7 @@ int run_worker(const Engine &engine, const WorkerArgs &a) {
     setrlimit(RLIMIT_AS, &lim);
   }
 #endif
+  ::signal(SIGXFSZ, SIG_IGN);  // a file size limit fails the write (EFBIG, named), not the worker
   // A worker converts input after input: keep freed memory for the next one
   // instead of returning it to the kernel and faulting it back in each time.
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
