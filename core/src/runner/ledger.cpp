@@ -99,7 +99,7 @@ std::vector<std::string> split_lines(const std::string &s) {
 
 }  // namespace
 
-Ledger::Ledger(const std::filesystem::path &file) : file_(file) {
+Ledger::Ledger(const std::filesystem::path &file, bool check) : file_(file) {
   const int rc =
       sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
@@ -115,7 +115,7 @@ Ledger::Ledger(const std::filesystem::path &file) : file_(file) {
     // A damaged ledger would read as rows missing (inputs converted again)
     // or as an empty one: it is checked once when opened (b-tree pages,
     // records, uniqueness; O(size), no index cross-check).
-    {
+    if (check) {
       Stmt q(db_, file_, "PRAGMA quick_check(1)");
       if (q.step() && q.text(0) != "ok")
         throw Error(ExitCode::io_error,

@@ -43,7 +43,8 @@ class Ledger {
   // docpipe::Error(io_error) with SQLite's reason, and for a damaged ledger
   // says so and how to recover. Any SQLite error later, reading or writing,
   // throws too: an error never reads as "no row".
-  explicit Ledger(const std::filesystem::path &file);
+  // `check`: false for a second connection to a ledger already checked.
+  explicit Ledger(const std::filesystem::path &file, bool check = true);
   ~Ledger();
   Ledger(const Ledger &) = delete;
   Ledger &operator=(const Ledger &) = delete;

@@ -911,7 +911,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   if (combining)
     combiner = std::thread([&] {
       try {
-        Ledger earlier(out_dir / ".docpipe" / "ledger.sqlite");
+        Ledger earlier(out_dir / ".docpipe" / "ledger.sqlite", /*check=*/false);  // checked when the run opened it
         CombinedOutputs combined(out_dir, p.combined_values.empty() ? fs::path() : out_dir / p.combined_values,
                                  p.combined_summary.empty() ? fs::path() : out_dir / p.combined_summary,
                                  engine.templates());
