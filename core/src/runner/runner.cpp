@@ -672,7 +672,8 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
       if (ec) throw Error(ExitCode::io_error, from.string() + ": cannot be moved aside: " + ec.message());
     }
   }
-  Ledger ledger(ledger_file);
+  // (--dry-run --rebuild-ledger: what a rebuild would convert, that is everything; the ledger is left alone.)
+  Ledger ledger(o.rebuild_ledger && o.dry_run ? fs::path(":memory:") : ledger_file);
   // The xlsx output plugin stages a workbook's parts here, not beside the outputs.
   const fs::path private_tmp = out_dir / ".docpipe" / "tmp";
   if (!o.dry_run) {
