@@ -159,6 +159,10 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 73 and 'File too large' in r.stderr and os.listdir(cout) == [],
           f'file size limit: {r.returncode} {r.stderr} {os.listdir(cout)}')
 
+    # convert holds a memory bound like run's workers: an endless input fails with the limit named
+    r, _ = run('convert', '/dev/zero', '-o', os.path.join(tmp, 'cout-zero'), '--memory-mb', '256', timeout=120)
+    check(r.returncode == 65 and 'memory limit of 256 MiB exceeded' in r.stderr, f'/dev/zero: {r.returncode} {r.stderr}')
+
     # 5. D5: a damaged ledger is named, with the way out; --rebuild-ledger starts afresh
     db = os.path.join(out, '.docpipe', 'ledger.sqlite')
     size = os.path.getsize(db)

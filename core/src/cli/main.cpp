@@ -127,7 +127,10 @@ int run_convert(const Engine &engine, const std::vector<std::string> &inputs, co
     ++started;
     const fs::path p(in);
     auto o = engine.convert(p, p.filename().string(), format, out_dir, req);
-    if (!o.ok && o.code == ExitCode::internal && o.error.find("std::bad_alloc") != std::string::npos) {
+    // Out of memory (in the core: std::bad_alloc; in a plugin: "out of memory"): the limit, named.
+    const bool oom = !o.ok && ((o.code == ExitCode::internal && o.error.find("std::bad_alloc") != std::string::npos) ||
+                               o.error.ends_with("out of memory"));
+    if (oom && memory_mb > 0) {
       o.code = ExitCode::bad_input;
       o.error = in + ": memory limit of " + std::to_string(memory_mb) + " MiB exceeded (--memory-mb)";
     }
