@@ -93,17 +93,17 @@ class OutputFiles {
     return static_cast<OutputFiles *>(ctx)->path_for(suffix);
   }
 
-  std::vector<fs::path> commit() {
-    std::vector<fs::path> out;
+  // Renames the files into place, adding them to `done`; on a failure the
+  // caller removes what is in `done` (an input's files are all or none).
+  void commit(std::vector<fs::path> &done) {
     for (auto &[tmp, final_path] : files_) {
       if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
         if (errno == ENOENT && access(tmp.c_str(), F_OK) != 0) continue;  // the plugin asked but wrote nothing
         throw Error(ExitCode::cant_create, final_path.string() + ": cannot be written: " + std::strerror(errno));
       }
-      out.push_back(final_path);
+      done.push_back(final_path);
     }
     files_.clear();
-    return out;
   }
   void discard() {
     for (auto &f : files_) {
@@ -270,13 +270,16 @@ std::vector<fs::path> Engine::write_outputs(std::string_view xml, const fs::path
     ready_folders.insert(dir.native());
   };
 
-  std::vector<fs::path> written;
+  // Every plugin writes under temporary names first; only when all of them
+  // succeeded are the files renamed into place, so an input's files are all
+  // there or none (a failed plugin or rename removes the others).
+  std::deque<OutputFiles> staged;
   for (const PluginInfo *p : chosen) {
     const auto dest = outputs.destinations.find(p->name());
     const fs::path &dir = dest == outputs.destinations.end() ? out_dir : dest->second.first;
     const std::string &file_stem = dest == outputs.destinations.end() ? stem : dest->second.second;
     ensure_folder(dir);
-    OutputFiles files(dir, file_stem);
+    OutputFiles &files = staged.emplace_back(dir, file_stem);
     const docpipe_output_target target{&files, &OutputFiles::callback};
     ErrorText err;
     const docpipe_error_sink errs{&err, &ErrorText::report};
@@ -287,7 +290,16 @@ std::vector<fs::path> Engine::write_outputs(std::string_view xml, const fs::path
     if (status != DOCPIPE_OK)
       throw Error(status == DOCPIPE_ERR_OPTION ? ExitCode::usage : ExitCode::cant_create,
                   p->name() + " output for " + file_stem + ": " + (err.text.empty() ? "write failed" : err.text));
-    for (auto &f : files.commit()) written.push_back(std::move(f));
+  }
+  std::vector<fs::path> written;
+  try {
+    for (OutputFiles &files : staged) files.commit(written);
+  } catch (...) {
+    for (const fs::path &f : written) {
+      std::error_code ec;
+      fs::remove(f, ec);
+    }
+    throw;
   }
   return written;
 }
