@@ -41,6 +41,20 @@ def zipped(members):
     return buf.getvalue()
 
 
+PAGE = '''<!DOCTYPE html>
+<html><head><meta http-equiv="content-type" content="text/html; charset=gbk"/>
+<meta name="generator" content="LibreOffice 7.4.7.2 (Linux)"/></head>
+<body><p align="center">2020年某某局政府信息公开工作年度报告</p>
+<p>四、政府信息公开行政复议、行政诉讼情况</p>
+<table><tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>
+<tr><td rowspan="2">结果维持</td><td rowspan="2">结果纠正</td><td rowspan="2">其他结果</td><td rowspan="2">尚未审结</td>
+<td rowspan="2">总计</td><td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>
+<tr><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>
+<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td></tr>
+<tr><td>1</td><td>0</td><td>0</td><td>0</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td>
+<td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr></table></body></html>
+'''
+
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, 'out')
 
@@ -78,6 +92,15 @@ with tempfile.TemporaryDirectory() as tmp:
     expect('binary', run('convert', make('blob.txt', b'\x7fELF\x02\x01\x01' + bytes(64)), '-o', out), 65,
            ['blob.txt', 'binary data'])
 
+    # A page goes to the html reader (never to a text reader, whatever it is called).
+    page = make('page.txt', PAGE.encode('gbk'))
+    r = run('inspect', page)
+    expect('html inspect', r, 0, ['kind: html (HTML page)', 'input plugin: html'], 'stdout')
+    expect('html to a text reader', run('convert', page, '-o', out, '-f', 'word-export'), 65,
+           ['page.txt', 'HTML page', "text reader 'word-export' does not read it"])
+    r = run('inspect', page, '--model')
+    if '2020年某某局政府信息公开工作年度报告' not in r.stdout or 'rowspan="2"' not in r.stdout:
+        failures.append(f'html model: {r.stdout[:2000]}')
     # Text still goes to the text readers.
     r = run('inspect', seed)
     expect('text inspect', r, 0, ['kind: text', 'input plugin: word-export'], 'stdout')
