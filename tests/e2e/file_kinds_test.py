@@ -105,6 +105,20 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run('inspect', seed)
     expect('text inspect', r, 0, ['kind: text', 'input plugin: word-export'], 'stdout')
 
+    # The shipped pipeline takes pages and attachments, whatever the case of
+    # their extensions, and leaves other files alone.
+    src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    inp = os.path.join(tmp, 'bulk')
+    os.makedirs(os.path.join(inp, 'sub'))
+    names = ['sub/A.HTML', 'sub/b.Htm', 'sub/c.DOCX', 'sub/d.pdf', 'e.TXT', 'f.html']
+    for n in names + ['sub/notes.md', 'g.doc']:
+        open(os.path.join(inp, n), 'wb').write(PAGE.encode('gbk'))
+    r = run('run', os.path.join(src, 'pipelines', 'annual-reports.xml'), '--input', inp, '--output',
+            os.path.join(tmp, 'bulk-out'), '--dry-run')
+    listed = sorted(l.split('\t')[1] for l in r.stdout.splitlines() if l.startswith('would convert\t'))
+    if listed != sorted(names):
+        failures.append(f'pipeline globs: would convert {listed}, want {sorted(names)}: {r.stderr}')
+
 for f in failures:
     print('FAIL ' + f)
 print(f'{len(failures)} failures')

@@ -50,7 +50,8 @@ Pipeline load_pipeline(const std::filesystem::path &file, const PluginRegistry &
 // output folder (checked when the pipeline is loaded).
 std::filesystem::path expand_pattern(const std::string &pattern, const std::filesystem::path &relpath);
 
-// "**/*.txt" style matching on '/'-separated relative paths.
+// "**/*.txt" style matching on '/'-separated relative paths; [hH], [a-z] and [!x]
+// classes match one character (the shipped pipeline's "*.[hH][tT][mM]" globs).
 bool glob_match(std::string_view pattern, std::string_view path);
 
 }  // namespace docpipe::runner
