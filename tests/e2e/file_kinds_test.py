@@ -110,7 +110,7 @@ with tempfile.TemporaryDirectory() as tmp:
     src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     inp = os.path.join(tmp, 'bulk')
     os.makedirs(os.path.join(inp, 'sub'))
-    names = ['sub/A.HTML', 'sub/b.Htm', 'sub/c.DOCX', 'sub/d.pdf', 'e.TXT', 'f.html']
+    names = ['sub/A.HTML', 'sub/b.Htm', 'sub/c.DOCX', 'sub/d.pdf', 'e.TXT', 'f.html', 'h.Xlsx']
     for n in names + ['sub/notes.md', 'g.doc']:
         open(os.path.join(inp, n), 'wb').write(PAGE.encode('gbk'))
     r = run('run', os.path.join(src, 'pipelines', 'annual-reports.xml'), '--input', inp, '--output',
