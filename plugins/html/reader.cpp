@@ -516,12 +516,21 @@ double probe(std::string_view bytes) {
     rest = k == std::string_view::npos ? std::string_view() : rest.substr(k);
   }
   if (starts_with(rest, "<!doctype html") || starts_with(rest, "<html")) return 0.95;
+  // Else markup of HTML elements (the core calls a document that is mostly
+  // such markup HTML): three tags of them.
+  static constexpr std::string_view names[] = {
+      "html",     "head",   "body", "meta", "title", "table",  "tbody", "thead",   "tr",     "td",
+      "th",       "p",      "div",  "span", "br",    "font",   "h1",    "h2",      "h3",     "h4",
+      "ul",       "ol",     "li",   "a",    "b",     "strong", "style", "script",  "link",   "col",
+      "colgroup", "center", "img",  "hr",   "em",    "i",      "u",     "section", "article"};
   size_t tags = 0;
-  for (std::string_view t : {"<table", "<tr", "<td", "<p>", "<p ", "<div", "<body", "<br"}) {
-    for (size_t at = s.find(t); at != std::string::npos; at = s.find(t, at + 1)) {
-      ++tags;
-      if (tags >= 3) return 0.6;
-    }
+  for (size_t at = s.find('<'); at != std::string::npos; at = s.find('<', at + 1)) {
+    size_t j = at + 1 + (at + 1 < s.size() && s[at + 1] == '/');
+    const size_t from = j;
+    while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j]))) ++j;
+    if (j == from || j >= s.size() || !(s[j] == '>' || s[j] == '/' || is_ascii_space(s[j]))) continue;
+    const std::string_view name = std::string_view(s).substr(from, j - from);
+    if (std::find(std::begin(names), std::end(names), name) != std::end(names) && ++tags >= 3) return 0.6;
   }
   return 0.0;
 }
