@@ -499,6 +499,25 @@ struct DocFree {
   void operator()(xmlDoc *d) const { xmlFreeDoc(d); }
 };
 
+// Word's "downlevel-revealed" conditional comments, <![if !supportEmptyParas]>
+// and <![endif]>, are markers that browsers other than old Internet Explorer
+// ignore while showing what is between them; libxml2 would read them as
+// text. They are removed (on one line, so line numbers stay).
+void drop_revealed_conditionals(std::string &text) {
+  size_t at = 0;
+  while ((at = text.find("<![", at)) != std::string::npos) {
+    const size_t end = text.find("]>", at + 3);
+    const size_t nl = text.find('\n', at);
+    std::string word;
+    for (size_t i = at + 3; i < text.size() && i < at + 9 && std::isalpha(static_cast<unsigned char>(text[i])); ++i)
+      word += lower(text[i]);
+    if (end != std::string::npos && (nl == std::string::npos || end < nl) && (word == "if" || word == "endif"))
+      text.erase(at, end + 2 - at);
+    else
+      at += 3;
+  }
+}
+
 }  // namespace
 
 double probe(std::string_view bytes) {
@@ -585,7 +604,8 @@ std::string decode(std::string_view bytes, std::string &decision) {
 void read(std::string_view bytes, sdk::RawDocument &doc) {
   if (bytes.empty()) bad_input("empty file");
   std::string decision;
-  const std::string text = decode(bytes, decision);
+  std::string text = decode(bytes, decision);
+  drop_revealed_conditionals(text);
   if (text.size() > static_cast<size_t>(std::numeric_limits<int>::max())) bad_input("page too large");
   // libxml2's global tables, set up once (thread-safe static initialisation).
   static const bool initialised = (xmlInitParser(), true);

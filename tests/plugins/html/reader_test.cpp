@@ -194,3 +194,27 @@ TEST_CASE("probe: pages yes, other kinds no") {
   CHECK(html::probe("%PDF-1.4 <html>") == 0.0);
   CHECK(html::probe("一、总体情况\n\t规章\t0\n") == 0.0);
 }
+
+TEST_CASE("Word's HTML: MSO markup, o:p, conditional comments and spacer runs read like any page") {
+  const std::string page =
+      "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\">\n"
+      "<head><meta http-equiv=Content-Type content=\"text/html; charset=gb2312\">\n"
+      "<!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View></w:WordDocument></xml><![endif]-->\n"
+      "<style><!-- p.MsoNormal {margin:0cm;} --></style></head>\n"
+      "<body lang=ZH-CN><div class=WordSection1>\n"
+      "<p class=MsoNormal align=center><b><span>2020年某某局政府信息公开工作年度报告<o:p></o:p></span></b></p>\n"
+      "<table class=MsoNormalTable border=1 style='mso-table-layout-alt:fixed'>\n"
+      " <tr><td width=142><p class=MsoNormal><span>信息内容<o:p></o:p></span></p></td>\n"
+      "  <td><p class=MsoNormal><span>本年新<br></span>制作数量<o:p></o:p></p></td>\n"
+      "  <td><p class=MsoNormal><![if !supportEmptyParas]>&nbsp;<![endif]><o:p></o:p></p></td></tr>\n"
+      " <tr><td><p class=MsoNormal>规章</p></td><td><p><span>0<o:p></o:p></span></p></td>\n"
+      "  <td><p><span style='mso-spacerun:yes'>&nbsp;</span><span>5</span></p></td></tr>\n"
+      "</table></div></body></html>\n";
+  const auto doc = read(encode("GBK", page));
+  const auto t = tables(doc);
+  REQUIRE(t.size() == 1);
+  CHECK(row(*t[0], 0) == V{"信息内容", "本年新\n制作数量", ""});
+  CHECK(row(*t[0], 1) == V{"规章", "0", "5"});
+  CHECK(texts(doc).at(0) == "2020年某某局政府信息公开工作年度报告");
+  CHECK(t[0]->rows[1].cells[2].lines.first == 12);
+}
