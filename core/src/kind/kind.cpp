@@ -240,7 +240,7 @@ const char *kind_description(FileKind k) {
     case FileKind::xlsx:
       return "Excel .xlsx workbook";
     case FileKind::zip:
-      return "ZIP archive, not a .docx or .xlsx";
+      return "ZIP archive, not a readable .docx or .xlsx";
     case FileKind::html:
       return "HTML page";
     case FileKind::doc:
@@ -289,7 +289,8 @@ const char *kind_advice(FileKind k) {
     case FileKind::ole2:
       return "open it in its program and save it as .docx, .xlsx or PDF";
     case FileKind::zip:
-      return "unpack it and convert the reports inside";
+      return "unpack it and convert the reports inside (a .docx or .xlsx cut short or damaged also looks like "
+             "this: fetch it again)";
     case FileKind::png:
     case FileKind::jpeg:
     case FileKind::gif:
