@@ -163,6 +163,35 @@ void find_article(const xmlNode *n, const xmlNode *&best, size_t &best_weight) {
     if (c->type == XML_ELEMENT_NODE && !skipped(c)) find_article(c, best, best_weight);
 }
 
+// A cell that is a number ("12", "-2", "1,234", "0.35", full-width digits).
+bool numeric(std::string_view text) {
+  const std::u32string u = sdk::to_u32(sdk::trim(text));
+  if (u.empty()) return false;
+  size_t i = u[0] == U'+' || u[0] == U'-' ? 1 : 0, digits = 0;
+  for (; i < u.size(); ++i) {
+    const char32_t c = u[i];
+    if ((c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'))
+      ++digits;
+    else if (c != U',' && c != U'.' && c != U'，' && c != U'．')
+      return false;
+  }
+  return digits > 0;
+}
+
+void gather_text(const xmlNode *n, struct TextRun &run);
+
+// Innermost tables (no table inside) outside the clutter that hold at least
+// three numeric cells: the report's tables of figures.
+void figure_tables(const xmlNode *n, std::vector<const xmlNode *> &out);
+
+const xmlNode *common_ancestor(const xmlNode *a, const xmlNode *b) {
+  std::vector<const xmlNode *> chain;
+  for (const xmlNode *x = a; x != nullptr; x = x->parent) chain.push_back(x);
+  for (const xmlNode *y = b; y != nullptr; y = y->parent)
+    if (std::find(chain.begin(), chain.end(), y) != chain.end()) return y;
+  return a;
+}
+
 // ---- text --------------------------------------------------------------------
 
 bool cjk(char32_t c) { return sdk::is_han(c) || sdk::is_cjk_punct(c); }
@@ -247,6 +276,33 @@ void gather_text(const xmlNode *n, TextRun &run) {
   }
 }
 
+void count_numeric_cells(const xmlNode *n, size_t &count) {
+  for (const xmlNode *c = n->children; c != nullptr && count < 3; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE || skipped(c)) continue;
+    if (is(c, "td") || is(c, "th")) {
+      TextRun run;
+      gather_text(c, run);
+      const auto lines = run.visible();
+      count += lines.size() == 1 && numeric(lines.front());
+    } else {
+      count_numeric_cells(c, count);
+    }
+  }
+}
+
+void figure_tables(const xmlNode *n, std::vector<const xmlNode *> &out) {
+  for (const xmlNode *c = n->children; c != nullptr; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE || skipped(c)) continue;
+    if (is(c, "table") && !has_descendant(c, "table")) {
+      size_t count = 0;
+      count_numeric_cells(c, count);
+      if (count >= 3) out.push_back(c);
+    } else {
+      figure_tables(c, out);
+    }
+  }
+}
+
 // ---- the reader -----------------------------------------------------------------
 
 class Reader {
@@ -261,6 +317,12 @@ class Reader {
     const xmlNode *article = body;
     size_t weight = 0;
     find_article(body, article, weight);
+    // The report's tables belong to it wherever they sit (prose in one
+    // container, tables in a sibling): the article grows to the nearest
+    // element that holds it and every table of figures.
+    std::vector<const xmlNode *> figures;
+    figure_tables(body, figures);
+    for (const xmlNode *t : figures) article = common_ancestor(article, t);
     if (article != body) {
       // The report's title often stands just before the article's container.
       const xmlNode *title = last_heading_before(body, article);

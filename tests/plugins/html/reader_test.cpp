@@ -218,3 +218,22 @@ TEST_CASE("Word's HTML: MSO markup, o:p, conditional comments and spacer runs re
   CHECK(texts(doc).at(0) == "2020年某某局政府信息公开工作年度报告");
   CHECK(t[0]->rows[1].cells[2].lines.first == 12);
 }
+
+TEST_CASE("prose in one container, tables of figures in a sibling: both are the article") {
+  std::string prose;
+  for (int i = 0; i < 12; ++i)
+    prose += "<p>2020年，我局认真贯彻落实《中华人民共和国政府信息公开条例》，不断完善政务公开制度建设。</p>";
+  const auto doc = read(
+      "<html><body><div class=nav><a href=/>首页</a></div>"
+      "<table class=xxgk><tr><td>索引号：</td><td>11220/2021-00175</td></tr>"
+      "<tr><td>发布日期：</td><td>2021-02-10</td></tr></table>"
+      "<div class=content><div class=text><p>2020年某某局政府信息公开工作年度报告</p>" +
+      prose +
+      "</div><div class=tables><table><tr><td>信息内容</td><td>本年新制作数量</td></tr>"
+      "<tr><td>规章</td><td>0</td></tr><tr><td>规范性文件</td><td>8</td></tr>"
+      "<tr><td>行政许可</td><td>25</td></tr></table></div></div></body></html>");
+  const auto t = tables(doc);
+  REQUIRE(t.size() == 1);  // the figures, not the index table
+  CHECK(row(*t[0], 3) == V{"行政许可", "25"});
+  CHECK(texts(doc).at(0) == "2020年某某局政府信息公开工作年度报告");
+}
