@@ -96,10 +96,6 @@ TEST_CASE("probe tells the tab-separated form from word-export and space-aligned
     const std::string name = e.path().string();
     if (!name.ends_with(".truth.json")) continue;
     const tsvtest::Json truth = tsvtest::JsonReader(tsvtest::read_bytes(name)).read();
-    // Pages, Office files and PDFs (corpus/originals) never reach a text
-    // reader: the core routes them by their kind (core/src/kind).
-    const std::string &form = truth["form"].s;
-    if (form == "html" || form == "docx" || form == "xlsx" || form == "pdf") continue;
     const std::string bytes = tsvtest::read_bytes((e.path().parent_path() / truth["source"].s).string());
     std::string text = tsvtest::decoded(bytes);
     if (truth["encoding"].s == "gb18030") continue;  // the core decodes it; not UTF-8 here
