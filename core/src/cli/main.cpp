@@ -12,6 +12,7 @@
 #include <set>
 
 #include "decode/decode.hpp"
+#include "kind/kind.hpp"
 #include "pipeline/engine.hpp"
 #include "runner/pipeline.hpp"
 #include "runner/runner.hpp"
@@ -182,15 +183,17 @@ int run_inspect(const Engine &engine, const std::string &input, const std::strin
     const auto doc = engine.build_model(input, fs::path(input).filename().string(), format);
     const auto root = doc.child("document");
     const auto meta = root.child("metadata");
-    std::cout << input << "\n  encoding: " << meta.child("encoding").attribute("name").as_string() << " ("
+    std::ifstream in(input, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const docpipe::FileKind kind = docpipe::recognise_kind(bytes);
+    std::cout << input << "\n  kind: " << docpipe::kind_name(kind) << " (" << docpipe::kind_description(kind) << ")";
+    std::cout << "\n  encoding: " << meta.child("encoding").attribute("name").as_string() << " ("
               << meta.child("encoding").attribute("decision").as_string() << "), line ends "
               << meta.child("encoding").attribute("line-endings").as_string() << "\n";
     std::cout << "  input plugin: " << meta.child("input").attribute("plugin").as_string() << " (confidence "
               << meta.child("input").attribute("confidence").as_string() << ")\n";
     // Probe scores again on the decoded text, for people choosing -f.
     std::cout << "  probe scores:";
-    std::ifstream in(input, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (std::string(meta.child("encoding").attribute("name").as_string()) == "none")
       std::cout << " (the input plugin reads the bytes; text plugins not probed)";
     else

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "decode/decode.hpp"
+#include "kind/kind.hpp"
 #include "model/model.hpp"
 #include "templates/mapper.hpp"
 #include "util/files.hpp"
@@ -148,42 +149,62 @@ std::vector<ProbeScore> Engine::probe(std::string_view text) const {
 
 BuiltModel Engine::build(const fs::path &input, const std::string &name, const std::string &input_format) const {
   const std::string bytes = read_file(input);
-  // Plugins of binary forms (ABI 1.1, input_form DOCPIPE_INPUT_BYTES) see the
-  // bytes as read: they are probed on them first, and a file one of them
-  // claims (or that -f gives to one of them) is never decoded as text.
+  // The file's kind, from its bytes (core/src/kind), routes it: binary and
+  // markup kinds (PDF, Office, HTML, images, ...) go only to the plugins of
+  // binary forms (ABI 1.1, input_form DOCPIPE_INPUT_BYTES), probed on the
+  // bytes, and are never decoded as text; text is decoded and goes only to
+  // the text plugins. So markup never reaches a text reader.
+  const FileKind kind = recognise_kind(bytes);
   auto takes_bytes = [](const PluginInfo &p) {
     return DOCPIPE_PLUGIN_HAS(p.api, input_form) && p.api->input_form == DOCPIPE_INPUT_BYTES;
+  };
+  auto decode = [&] {
+    try {
+      return decode_text(bytes);
+    } catch (const Error &e) {
+      throw Error(e.code(), input.string() + ": " + e.what());
+    }
   };
   const bool automatic = input_format.empty() || input_format == "auto";
   const PluginInfo *plugin = nullptr;
   double confidence = 1.0;
   if (automatic) {
-    double best = 0.0;
-    for (const PluginInfo *p : registry_.of_kind(DOCPIPE_KIND_INPUT)) {
-      if (!takes_bytes(*p)) continue;
-      const double s = p->api->probe(bytes.data(), bytes.size());
-      if (s >= kMinProbeScore && s > best) {
-        best = std::min(s, 1.0);
-        plugin = p;
+    if (!is_text_kind(kind)) {
+      double best = 0.0;
+      for (const PluginInfo *p : registry_.of_kind(DOCPIPE_KIND_INPUT)) {
+        if (!takes_bytes(*p)) continue;
+        const double s = p->api->probe(bytes.data(), bytes.size());
+        if (s >= kMinProbeScore && s > best) {
+          best = std::min(s, 1.0);
+          plugin = p;
+        }
+      }
+      if (plugin != nullptr) {
+        confidence = best;
+      } else if (kind == FileKind::binary_unknown) {
+        decode();  // throws the decoder's reason (the first control byte and its offset)
+      } else {
+        throw Error(ExitCode::bad_input, input.string() + ": " + kind_description(kind) +
+                                             (kind == FileKind::html || kind == FileKind::rtf ? "" : " (binary data)") +
+                                             ": " + kind_advice(kind));
       }
     }
-    if (plugin != nullptr) confidence = best;
   } else {
     plugin = registry_.find(input_format, DOCPIPE_KIND_INPUT);
     if (plugin == nullptr) throw Error(ExitCode::plugin_unavailable, "no input plugin named '" + input_format + "'");
+    if (!takes_bytes(*plugin) && !is_text_kind(kind) && kind != FileKind::binary_unknown)
+      throw Error(ExitCode::bad_input, input.string() + ": " + kind_description(kind) + ": the text reader '" +
+                                           plugin->name() + "' does not read it (try -f auto)");
   }
 
   DecodedText text;
   if (plugin != nullptr && takes_bytes(*plugin)) {
     text.encoding = "none";  // not decoded: the plugin reads the bytes
     text.line_endings = "none";
-    text.decision = "not decoded as text: input plugin '" + plugin->name() + "' reads the file's bytes";
+    text.decision = std::string(kind_description(kind)) + ", not decoded as text: input plugin '" + plugin->name() +
+                    "' reads the file's bytes";
   } else {
-    try {
-      text = decode_text(bytes);
-    } catch (const Error &e) {
-      throw Error(e.code(), input.string() + ": " + e.what());
-    }
+    text = decode();
   }
 
   if (plugin == nullptr) {

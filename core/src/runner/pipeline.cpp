@@ -92,6 +92,24 @@ bool glob_match(std::string_view pat, std::string_view path) {
     return false;
   }
   if (path.empty()) return false;
+  if (pat.front() == '[') {
+    // A class: [hH], [a-z], [!0-9] (one byte, never '/'). Unclosed: a literal '['.
+    const size_t close = pat.find(']', pat.size() > 2 && (pat[1] == '!' || pat[1] == '^') ? 3 : 2);
+    if (close != std::string_view::npos) {
+      const bool negate = pat[1] == '!' || pat[1] == '^';
+      const std::string_view set = pat.substr(negate ? 2 : 1, close - (negate ? 2 : 1));
+      bool hit = false;
+      for (size_t i = 0; i < set.size(); ++i)
+        if (i + 2 < set.size() && set[i + 1] == '-') {
+          hit |= path.front() >= set[i] && path.front() <= set[i + 2];
+          i += 2;
+        } else {
+          hit |= path.front() == set[i];
+        }
+      if (path.front() == '/' || hit == negate) return false;
+      return glob_match(pat.substr(close + 1), path.substr(1));
+    }
+  }
   if (pat.front() == '?' ? path.front() != '/' : pat.front() == path.front())
     return glob_match(pat.substr(1), path.substr(1));
   return false;

@@ -85,7 +85,8 @@ class OutputOwners {
   std::string collision_;
 };
 
-// "**/*.txt" style matching on '/'-separated relative paths.
+// "**/*.txt" style matching on '/'-separated relative paths; [hH], [a-z] and [!x]
+// classes match one character (the shipped pipeline's "*.[hH][tT][mM]" globs).
 bool glob_match(std::string_view pattern, std::string_view path);
 
 }  // namespace docpipe::runner
