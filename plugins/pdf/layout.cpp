@@ -517,9 +517,11 @@ class Builder {
         for (const Region &reg : p.regions)
           if (reg.r0 <= r && reg.r1 >= r) here.push_back(&reg);
         std::sort(here.begin(), here.end(), [](const Region *a, const Region *b) { return a->x0 < b->x0; });
+        // A row's lines are those of its text; a blank cell takes its row's.
         sdk::LineRange rows_lines{0, 0};
-        for (const Region *reg : here)
-          if (reg->r0 == r) {
+        for (int pass = 0; pass < 2 && rows_lines.first == 0; ++pass)
+          for (const Region *reg : here) {
+            if (reg->r0 != r || (pass == 0 && reg->text.empty())) continue;
             if (rows_lines.first == 0 || reg->lines.first < rows_lines.first) rows_lines.first = reg->lines.first;
             rows_lines.last = std::max(rows_lines.last, reg->lines.last);
           }
@@ -528,8 +530,8 @@ class Builder {
         for (const Region *reg : here) {
           const int c0 = column(reg->x0), c1 = column(reg->x1);
           const bool starts_here = reg->r0 == r;
-          sdk::Cell &cell =
-              row.add_cell(starts_here ? reg->text : std::string(), starts_here ? reg->lines : rows_lines);
+          sdk::Cell &cell = row.add_cell(starts_here ? reg->text : std::string(),
+                                         starts_here && !reg->text.empty() ? reg->lines : rows_lines);
           cell.colspan = std::max(1, c1 - c0);
           cell.column = c0;
           if (starts_here)

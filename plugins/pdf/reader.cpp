@@ -1,6 +1,7 @@
 #include "reader.hpp"
 
 #include <docpipe/sdk/plugin.hpp>
+#include <string>
 
 #include "extract.hpp"
 #include "layout.hpp"
@@ -19,6 +20,11 @@ void read(std::string_view bytes, sdk::RawDocument &doc) {
   int images = 0;
   for (const Page &p : pdf.pages) glyphs += p.glyphs.size(), images += p.images;
   if (glyphs == 0) {
+    if (pdf.repaired)
+      throw sdk::Error(DOCPIPE_ERR_INPUT,
+                       "damaged PDF: its cross-reference table had to be rebuilt and no text was "
+                       "found in what remains (" +
+                           std::to_string(pdf.pages.size()) + " pages)");
     if (images > 0)
       throw sdk::Error(
           DOCPIPE_ERR_INPUT,
@@ -27,7 +33,7 @@ void read(std::string_view bytes, sdk::RawDocument &doc) {
   }
   lay_out(pdf.pages, doc);
   if (pdf.repaired)
-    doc.diagnose(sdk::Severity::warning, 0, "damaged-pdf",
+    doc.diagnose(sdk::Severity::error, 0, "damaged-pdf",
                  "the PDF is damaged (its cross-reference table was rebuilt): content may be missing");
   bool has_table = false;
   for (const auto &b : doc.blocks()) has_table |= b.kind == sdk::Block::Kind::table;
