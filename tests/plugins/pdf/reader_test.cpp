@@ -144,7 +144,7 @@ pdf::Rule v(float x, float y0, float y1) { return {x, y0, x, y1}; }
 
 }  // namespace
 
-TEST_CASE("layout: rules a little apart, drawn twice or in pieces, are one; a rule missing leaves one merged cell") {
+TEST_CASE("layout: rules a little apart, drawn twice or in pieces, are one, and a rule missing leaves one merged cell") {
   pdf::Page p;
   p.width = 595, p.height = 842;
   // Two rows, three columns; the header's column rule sits 1 pt off the
@@ -166,7 +166,7 @@ TEST_CASE("layout: rules a little apart, drawn twice or in pieces, are one; a ru
   CHECK(shape(t[0]->rows[1]) == V{"x@0+1*1", "1@1+1*1", "2@2+1*1"});
 }
 
-TEST_CASE("layout: a frame around text is a paragraph, not a table; a number wrapped in a narrow cell is joined") {
+TEST_CASE("layout: a frame around text is a paragraph, not a table, and a number wrapped in a narrow cell is joined") {
   pdf::Page p;
   p.width = 595, p.height = 842;
   p.rules = {h(50, 400, 50), h(50, 400, 80), v(50, 50, 80), v(400, 50, 80)};
