@@ -8,7 +8,8 @@ Two checks:
    value cells of each row (the cells after its last label cell; a place a
    rowspan covers is not a cell) read row by row equal the truth cells of that
    table in the truth's order, blanks included. This does not depend on the
-   template stage.
+   template stage. The core finds the report's title, agency and year in the
+   headings and paragraphs as the truth has them.
 2. The whole conversion, scored by shared/eval/score.py: strict recall and
    precision must be 100% for every report the template stage maps under its
    truth's template. A report mapped under another template (the hybrid
@@ -92,12 +93,16 @@ with tempfile.TemporaryDirectory() as out:
             failures.append(f'{d["source"]}: raw tables {[len(x) for x in raw]} value cells, truth {[len(x) for x in want]}'
                             + ''.join(f'; table {i + 1} first difference at {next((k for k, (a, b) in enumerate(zip(x, y)) if a != b), min(len(x), len(y)))}'
                                       for i, (x, y) in enumerate(zip(raw, want)) if x != y))
+        report = model.find('metadata/report')
+        got = None if report is None else (report.get('title'), report.get('agency'), report.get('year'))
+        if got != (d['title'], d['agency'], str(d['year'])):
+            failures.append(f'{d["source"]}: report title, agency, year {got}, truth {d["title"], d["agency"], d["year"]}')
         tmpl = model.find('template')
         if tmpl is None or tmpl.get('id') != d['template']:
             listed.append(f'{d["source"]}: mapped as {None if tmpl is None else tmpl.get("id")}, truth {d["template"]}')
         else:
             truths.append(t)
-    print(f'reader: {pdfs - len(failures)}/{pdfs} PDFs give every truth value in the printed grid')
+    print(f'reader: {pdfs - len(set(f.split(":")[0] for f in failures))}/{pdfs} PDFs give every truth value in the printed grid and the report\'s title, agency and year')
     for f in failures:
         print('  FAIL ' + f)
     for l in listed:
