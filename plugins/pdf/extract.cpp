@@ -268,10 +268,12 @@ struct ContextDeleter {
 Extracted extract(std::string_view bytes) {
   if (bytes.substr(0, 5) != "%PDF-" && bytes.substr(0, 1024).find("%PDF-") == std::string_view::npos)
     bad_input("not a PDF file (no %PDF- header)");
+  // Declared before the context: dropping the context flushes its last
+  // warnings into this.
+  Warnings warnings;
   std::unique_ptr<fz_context, ContextDeleter> owner(fz_new_context(nullptr, nullptr, kStoreBytes));
   fz_context *ctx = owner.get();
   if (ctx == nullptr) throw std::bad_alloc();
-  Warnings warnings;
   fz_set_warning_callback(ctx, on_warning, &warnings);
   fz_set_error_callback(ctx, on_error, nullptr);
 
@@ -323,6 +325,7 @@ Extracted extract(std::string_view bytes) {
     if (collector.failed) throw std::bad_alloc();
     out.pages.push_back(std::move(page));
   }
+  fz_flush_warnings(ctx);
   pdf_document *pdf = pdf_document_from_fz_document(ctx, doc);
   out.repaired = warnings.repaired || (pdf != nullptr && pdf_was_repaired(ctx, pdf));
   return out;

@@ -285,6 +285,213 @@ std::vector<Part> find_tables(const Page &page, int page_no) {
   return parts;
 }
 
+// ------------------------------------------------------ unruled tables --
+
+constexpr float kPieceGap = 1.0f;
+
+// A piece of a printed line: glyphs with no gap wider than 1.5 times the type
+// size between them (a column gap is wider).
+struct Piece {
+  std::vector<const Glyph *> glyphs;
+  float x0 = 0, x1 = 0;
+  bool value = false;  // a number or a placeholder
+};
+
+std::vector<Piece> pieces_of(const Line &l) {
+  std::vector<Piece> out;
+  const Glyph *prev = nullptr;
+  for (const Glyph *g : l.glyphs) {
+    if (!g->upright()) continue;
+    if (prev == nullptr || g->x0 - prev->x1 > kPieceGap * std::max(g->size, prev->size)) out.emplace_back();
+    Piece &p = out.back();
+    if (p.glyphs.empty()) p.x0 = g->x0;
+    p.glyphs.push_back(g);
+    p.x1 = std::max(p.x1, g->x1);
+    prev = g;
+  }
+  for (Piece &p : out) {
+    p.value = true;
+    for (const Glyph *g : p.glyphs)
+      p.value &= numeric_piece(g->ch) || g->ch == U'/' || g->ch == U'—' || g->ch == U'无' || g->ch == U'×';
+  }
+  return out;
+}
+
+// Tables printed without rules, from the glyphs' positions: a run of lines
+// whose pieces after a leading label are numbers (data lines, at least
+// three), with the lines of several pieces just above them (the header) and
+// the label pieces between them. The value columns are where the data lines'
+// numbers stand (their x ranges, overlapping ones merged); every piece of the
+// run goes to the columns it overlaps, and a value column with nothing on a
+// line is a blank cell. A label piece alone on its line joins the label of
+// the nearest data line (a label wrapped over lines). `lines` keeps what is
+// not in such a table.
+std::vector<Part> unruled_tables(std::vector<Line> &lines, const std::vector<Part> &ruled, int page_no) {
+  std::vector<Part> parts;
+  std::vector<std::vector<Piece>> pieces;
+  std::vector<int> data;  // 1 for a data line
+  for (const Line &l : lines) {
+    pieces.push_back(pieces_of(l));
+    const auto &ps = pieces.back();
+    size_t values = 0;
+    for (const Piece &p : ps) values += p.value;
+    const bool label_first = !ps.empty() && !ps[0].value;
+    data.push_back(ps.size() >= 2 && values + (label_first ? 1 : 0) == ps.size() && values >= 1 ? 1 : 0);
+  }
+  auto between_ruled = [&](size_t a, size_t b) {
+    for (const Part &p : ruled)
+      if (p.top > lines[a].y1 && p.bottom < lines[b].y0) return true;
+    return false;
+  };
+  std::vector<bool> used(lines.size(), false);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!data[i]) continue;
+    // The run of data lines, with at most three other lines between two.
+    size_t last = i, n_data = 1;
+    for (size_t j = i + 1; j < lines.size() && j <= last + 4; ++j) {
+      const float size = std::max(lines[j].size, lines[j - 1].size);
+      if (lines[j].y0 - lines[j - 1].y1 > 2.5f * size || between_ruled(j - 1, j)) break;
+      if (data[j]) last = j, ++n_data;
+    }
+    // The header: lines of two or more pieces just above (and the lines of
+    // one piece between them).
+    size_t first = i;
+    for (size_t j = i; j > 0; --j) {
+      const float size = std::max(lines[j].size, lines[j - 1].size);
+      if (lines[j].y0 - lines[j - 1].y1 > 2.5f * size || between_ruled(j - 1, j) || used[j - 1]) break;
+      if (pieces[j - 1].size() >= 2)
+        first = j - 1;
+      else if (j - 1 == 0 || pieces[j - 2].size() < 2)
+        break;
+    }
+    // Three data lines, or one of four numbers or more under a header (the
+    // 复议/诉讼 table's single row).
+    if (n_data < 3 && !(first < i && pieces[i].size() >= 4)) continue;
+    // Value columns: the data lines' numbers.
+    std::vector<std::pair<float, float>> spans;
+    float value_left = 1e9f;
+    for (size_t j = i; j <= last; ++j)
+      if (data[j])
+        for (const Piece &p : pieces[j])
+          if (p.value) spans.push_back({p.x0, p.x1}), value_left = std::min(value_left, p.x0);
+    auto merged = [](std::vector<std::pair<float, float>> v) {
+      std::sort(v.begin(), v.end());
+      std::vector<std::pair<float, float>> out;
+      for (const auto &s : v)
+        if (!out.empty() && s.first <= out.back().second + 1.0f)
+          out.back().second = std::max(out.back().second, s.second);
+        else
+          out.push_back(s);
+      return out;
+    };
+    std::vector<std::pair<float, float>> cols = merged(spans);
+    // A header piece over at most one of those columns is a column's own
+    // label: a column whose cells are all blank has only its label. The
+    // header is read from its lowest line up, so that a label over several
+    // columns (法人或其他组织) finds them already there.
+    const float label_size = lines[i].size;
+    for (size_t j = i; j-- > first;) {
+      for (const Piece &p : pieces[j]) {
+        if (p.x0 < value_left - label_size) continue;
+        int over = 0;
+        for (const auto &c : cols) over += p.x0 <= c.second && p.x1 >= c.first;
+        if (over <= 1) spans.push_back({p.x0, p.x1});
+      }
+      cols = merged(spans);
+    }
+    std::vector<float> edges{cols.front().first};
+    for (size_t k = 1; k < cols.size(); ++k) edges.push_back((cols[k - 1].second + cols[k].first) / 2);
+    edges.push_back(cols.back().second);
+    const float size = lines[i].size;
+    // The wrapped rest of the last row's label, just below it.
+    while (last + 1 < lines.size() && !pieces[last + 1].empty() && pieces[last + 1].back().x1 < edges.front() - 1 &&
+           lines[last + 1].y0 - lines[last].y1 <= 0.8f * size && !between_ruled(last, last + 1))
+      ++last;
+    Part part;
+    part.page = page_no;
+    part.left = 1e9f, part.right = edges.back(), part.top = lines[first].y0, part.bottom = lines[last].y1;
+    int row = -1;
+    std::vector<int> row_of(lines.size(), -1);
+    for (size_t j = first; j <= last; ++j) {
+      const bool label_only = !pieces[j].empty() && pieces[j].back().x1 < edges.front() - 1;
+      if (label_only && j > i) continue;  // joined to a data line below
+      row_of[j] = ++row;
+      std::vector<bool> filled(cols.size(), false);
+      for (const Piece &p : pieces[j]) {
+        Region reg;
+        reg.r0 = reg.r1 = row;
+        if (p.x1 < value_left - size / 2) {  // a label: its own extent
+          reg.x0 = p.x0, reg.x1 = p.x1;
+        } else {
+          size_t a = cols.size(), b = 0;
+          for (size_t k = 0; k < cols.size(); ++k)
+            if (p.x0 <= cols[k].second && p.x1 >= cols[k].first) a = std::min(a, k), b = std::max(b, k);
+          if (a == cols.size()) {  // in a gap: the nearest column
+            float best = 1e9f;
+            for (size_t k = 0; k < cols.size(); ++k) {
+              const float d = std::fabs((cols[k].first + cols[k].second) / 2 - (p.x0 + p.x1) / 2);
+              if (d < best) best = d, a = b = k;
+            }
+          }
+          if (filled[a]) {  // two pieces in one column: one cell
+            for (Region &r : part.regions)
+              if (r.r0 == row && r.x0 == edges[a]) r.glyphs.insert(r.glyphs.end(), p.glyphs.begin(), p.glyphs.end());
+            continue;
+          }
+          for (size_t k = a; k <= b; ++k) filled[k] = true;
+          reg.x0 = edges[a], reg.x1 = edges[b + 1];
+        }
+        reg.glyphs = p.glyphs;
+        reg.y0 = lines[j].y0, reg.y1 = lines[j].y1;
+        part.left = std::min(part.left, reg.x0);
+        part.regions.push_back(std::move(reg));
+      }
+      for (size_t k = 0; k < cols.size(); ++k)
+        if (!filled[k]) {
+          Region reg;
+          reg.r0 = reg.r1 = row;
+          reg.x0 = edges[k], reg.x1 = edges[k + 1], reg.y0 = lines[j].y0, reg.y1 = lines[j].y1;
+          part.regions.push_back(std::move(reg));
+        }
+    }
+    // Label lines below the header join the label of the nearest data line.
+    for (size_t j = i + 1; j <= last; ++j) {
+      if (row_of[j] >= 0) continue;
+      size_t best = j;
+      float d = 1e9f;
+      for (size_t k = i; k <= last; ++k)
+        if (data[k] && std::fabs(lines[k].y0 - lines[j].y0) < d) d = std::fabs(lines[k].y0 - lines[j].y0), best = k;
+      Region *label = nullptr;
+      for (Region &r : part.regions)
+        if (r.r0 == row_of[best] && r.x1 < value_left - size / 2 && !r.glyphs.empty() &&
+            (label == nullptr || r.x1 > label->x1))
+          label = &r;
+      for (const Piece &p : pieces[j]) {
+        if (label != nullptr) {
+          label->glyphs.insert(label->glyphs.end(), p.glyphs.begin(), p.glyphs.end());
+        } else {
+          Region reg;
+          reg.r0 = reg.r1 = row_of[best];
+          reg.x0 = p.x0, reg.x1 = p.x1, reg.y0 = lines[j].y0, reg.y1 = lines[j].y1;
+          reg.glyphs = p.glyphs;
+          part.regions.push_back(std::move(reg));
+        }
+      }
+    }
+    std::sort(part.regions.begin(), part.regions.end(),
+              [](const Region &a, const Region &b) { return a.r0 != b.r0 ? a.r0 < b.r0 : a.x0 < b.x0; });
+    part.rows = row + 1;
+    for (size_t j = first; j <= last; ++j) used[j] = true;
+    parts.push_back(std::move(part));
+    i = last;
+  }
+  std::vector<Line> rest;
+  for (size_t j = 0; j < lines.size(); ++j)
+    if (!used[j]) rest.push_back(std::move(lines[j]));
+  lines = std::move(rest);
+  return parts;
+}
+
 // ---------------------------------------------------------------- pages --
 
 // Page numbers ("- 2 -", "第2页", "2/5") at the top or bottom of a page.
@@ -367,6 +574,15 @@ class Builder {
       else
         free.push_back(&g);
     }
+    std::vector<Line> free_lines;
+    for (Line &l : lines_of(free, true))
+      if (!page_number(l, page.height)) free_lines.push_back(std::move(l));
+    for (Part &p : unruled_tables(free_lines, parts, page_no)) {
+      doc_.diagnose(sdk::Severity::warning, ordinal(p.top), "table-without-rules",
+                    "a table printed without ruling lines was read from the glyphs' positions: its columns are "
+                    "where its numbers and header labels stand");
+      parts.push_back(std::move(p));
+    }
     for (Part &p : parts)
       for (Region &r : p.regions) {
         const std::vector<Line> lines = lines_of(r.glyphs, false);
@@ -391,8 +607,7 @@ class Builder {
       it.part = std::move(p);
       items.push_back(std::move(it));
     }
-    for (Line &l : lines_of(free, true)) {
-      if (page_number(l, page.height)) continue;
+    for (Line &l : free_lines) {
       l.number = ordinal((l.y0 + l.y1) / 2);
       Item it;
       it.page = page_no;

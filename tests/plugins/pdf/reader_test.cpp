@@ -144,7 +144,8 @@ pdf::Rule v(float x, float y0, float y1) { return {x, y0, x, y1}; }
 
 }  // namespace
 
-TEST_CASE("layout: rules a little apart, drawn twice or in pieces, are one, and a rule missing leaves one merged cell") {
+TEST_CASE(
+    "layout: rules a little apart, drawn twice or in pieces, are one, and a rule missing leaves one merged cell") {
   pdf::Page p;
   p.width = 595, p.height = 842;
   // Two rows, three columns; the header's column rule sits 1 pt off the
@@ -184,4 +185,53 @@ TEST_CASE("layout: a frame around text is a paragraph, not a table, and a number
   CHECK(doc.blocks()[0].text == "boxed note");
   REQUIRE(doc.blocks()[1].kind == Kind::table);
   CHECK(shape(doc.blocks()[1].table.rows[0]) == V{"label@0+1*1", "452.83@1+1*1"});
+}
+
+TEST_CASE("layout: a table without rules is read from the glyphs, a blank column from its header") {
+  pdf::Page p;
+  p.width = 595, p.height = 842;
+  // Header: "Item", "A", "B", "C"; B's column is blank on every data line.
+  word(p, U"Item", 50, 100);
+  word(p, U"A", 200, 100);
+  word(p, U"B", 260, 100);
+  word(p, U"C", 320, 100);
+  word(p, U"one", 50, 115);
+  word(p, U"1", 200, 115);
+  word(p, U"3", 320, 115);
+  word(p, U"two", 50, 130);
+  word(p, U"4", 200, 130);
+  word(p, U"6", 320, 130);
+  word(p, U"three", 50, 145);  // a label wrapped over two lines
+  word(p, U"more", 50, 157);
+  word(p, U"7", 200, 145);
+  word(p, U"9", 320, 145);
+  word(p, U"A sentence after the table, 12 words.", 50, 200);
+  sdk::RawDocument doc;
+  pdf::lay_out({p}, doc);
+  REQUIRE(doc.blocks().size() == 2);
+  REQUIRE(doc.blocks()[0].kind == Kind::table);
+  const auto &rows = doc.blocks()[0].table.rows;
+  REQUIRE(rows.size() == 4);
+  auto texts = [](const sdk::Row &r) {
+    V out;
+    for (const auto &c : r.cells) out.push_back(c.text);
+    return out;
+  };
+  CHECK(texts(rows[0]) == V{"Item", "A", "B", "C"});
+  CHECK(texts(rows[1]) == V{"one", "1", "", "3"});  // the blank stays blank, in its column
+  CHECK(texts(rows[3]) == V{"three\nmore", "7", "", "9"});
+  CHECK(doc.blocks()[1].kind == Kind::paragraph);
+  REQUIRE(!doc.diagnostics().empty());
+  CHECK(doc.diagnostics().front().code == "table-without-rules");
+}
+
+TEST_CASE("a PDF whose last MuPDF warning comes when the context is dropped (found by fuzzing)") {
+  // The warning handler's state must outlive MuPDF's context (AddressSanitizer
+  // reported a stack use after scope in the sanitizer build).
+  sdk::RawDocument doc;
+  try {
+    pdf::read(fixture("warning-at-close.pdf"), doc);
+  } catch (const sdk::Error &e) {
+    CHECK(e.status() == DOCPIPE_ERR_INPUT);
+  }
 }
