@@ -140,9 +140,12 @@ struct Collector {
   }
 };
 
+// Collects the rules itself and hands the text on to MuPDF's structured
+// text device, so that each page is interpreted once.
 struct RuleDevice {
   fz_device super;
   Collector *c;
+  fz_device *text;
 };
 
 Collector &of(fz_device *d) { return *reinterpret_cast<RuleDevice *>(d)->c; }
@@ -169,6 +172,31 @@ void dev_stroke_path(fz_context *ctx, fz_device *dev, const fz_path *path, const
   } catch (...) {
     of(dev).failed = true;
   }
+}
+
+fz_device *text_of(fz_device *d) { return reinterpret_cast<RuleDevice *>(d)->text; }
+
+// Text goes on to the structured text device (a MuPDF call: it may longjmp,
+// which is safe here, as these frames own nothing).
+void dev_fill_text(fz_context *ctx, fz_device *dev, const fz_text *text, fz_matrix ctm, fz_colorspace *cs,
+                   const float *color, float alpha, fz_color_params params) {
+  fz_fill_text(ctx, text_of(dev), text, ctm, cs, color, alpha, params);
+}
+void dev_stroke_text(fz_context *ctx, fz_device *dev, const fz_text *text, const fz_stroke_state *stroke, fz_matrix ctm,
+                     fz_colorspace *cs, const float *color, float alpha, fz_color_params params) {
+  fz_stroke_text(ctx, text_of(dev), text, stroke, ctm, cs, color, alpha, params);
+}
+// Text drawn as a clip (or invisible) is text all the same; the clip itself
+// is left to MuPDF (the structured text device keeps no clip stack).
+void dev_clip_text(fz_context *ctx, fz_device *dev, const fz_text *text, fz_matrix ctm, fz_rect) {
+  fz_ignore_text(ctx, text_of(dev), text, ctm);
+}
+void dev_clip_stroke_text(fz_context *ctx, fz_device *dev, const fz_text *text, const fz_stroke_state *, fz_matrix ctm,
+                          fz_rect) {
+  fz_ignore_text(ctx, text_of(dev), text, ctm);
+}
+void dev_ignore_text(fz_context *ctx, fz_device *dev, const fz_text *text, fz_matrix ctm) {
+  fz_ignore_text(ctx, text_of(dev), text, ctm);
 }
 
 void dev_fill_image(fz_context *, fz_device *dev, fz_image *, fz_matrix, float, fz_color_params) { ++*of(dev).images; }
@@ -208,18 +236,26 @@ int count_pages(fz_context *ctx, fz_document *doc, const char **why) {
 bool read_page(fz_context *ctx, fz_document *doc, int number, fz_device *dev, fz_stext_page **text, fz_rect *bounds,
                const char **why) {
   fz_page *page = nullptr;
+  fz_device *tdev = nullptr;
   fz_var(page);
+  fz_var(tdev);
   bool ok = true;
   fz_try(ctx) {
     page = fz_load_page(ctx, doc, number);
     *bounds = fz_bound_page(ctx, page);
     fz_stext_options opts{};
     opts.flags = FZ_STEXT_MEDIABOX_CLIP | FZ_STEXT_INHIBIT_SPACES;
-    *text = fz_new_stext_page_from_page(ctx, page, &opts);
+    *text = fz_new_stext_page(ctx, *bounds);
+    tdev = fz_new_stext_device(ctx, *text, &opts);
+    reinterpret_cast<RuleDevice *>(dev)->text = tdev;
     fz_run_page(ctx, page, dev, fz_identity, nullptr);
     fz_close_device(ctx, dev);
+    fz_close_device(ctx, tdev);
   }
-  fz_always(ctx) { fz_drop_page(ctx, page); }
+  fz_always(ctx) {
+    fz_drop_device(ctx, tdev);
+    fz_drop_page(ctx, page);
+  }
   fz_catch(ctx) {
     *why = fz_caught_message(ctx);
     ok = false;
@@ -305,6 +341,11 @@ Extracted extract(std::string_view bytes) {
     dev->super.stroke_path = dev_stroke_path;
     dev->super.fill_image = dev_fill_image;
     dev->super.fill_image_mask = dev_fill_image_mask;
+    dev->super.fill_text = dev_fill_text;
+    dev->super.stroke_text = dev_stroke_text;
+    dev->super.clip_text = dev_clip_text;
+    dev->super.clip_stroke_text = dev_clip_stroke_text;
+    dev->super.ignore_text = dev_ignore_text;
     fz_stext_page *text = nullptr;
     fz_rect bounds{};
     const bool ok = read_page(ctx, doc, i, &dev->super, &text, &bounds, &why);
