@@ -289,7 +289,7 @@ std::vector<Part> find_tables(const Page &page, int page_no) {
 
 constexpr float kPieceGap = 1.0f;
 
-// A piece of a printed line: glyphs with no gap wider than 1.5 times the type
+// A piece of a printed line: glyphs with no gap wider than the type
 // size between them (a column gap is wider).
 struct Piece {
   std::vector<const Glyph *> glyphs;
