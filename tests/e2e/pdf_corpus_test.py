@@ -9,7 +9,8 @@ Two checks:
    rowspan covers is not a cell) read row by row equal the truth cells of that
    table in the truth's order, blanks included. This does not depend on the
    template stage. The core finds the report's title, agency and year in the
-   headings and paragraphs as the truth has them.
+   headings and paragraphs as the truth has them, and the model follows
+   formats/model.rng (xmllint).
 2. The whole conversion, scored by shared/eval/score.py: strict recall and
    precision must be 100% for every report the template stage maps under its
    truth's template. A report mapped under another template (the hybrid
@@ -22,7 +23,8 @@ import xml.etree.ElementTree as ET
 
 import scoring
 
-exe, shared = sys.argv[1], sys.argv[2]
+exe, shared, source = sys.argv[1], sys.argv[2], sys.argv[3]
+schema = os.path.join(source, 'formats/model.rng')
 corpus = os.path.join(shared, 'corpus')
 if not os.path.isdir(corpus):
     print('no shared corpus: skipped')
@@ -82,7 +84,11 @@ with tempfile.TemporaryDirectory() as out:
         if r.returncode != 0:
             failures.append(f'{d["source"]}: convert failed: {r.stderr.strip()}')
             continue
-        model = ET.parse(glob.glob(os.path.join(dest, '*.xml'))[0]).getroot()
+        model_path = glob.glob(os.path.join(dest, '*.xml'))[0]
+        v = subprocess.run(['xmllint', '--noout', '--relaxng', schema, model_path], capture_output=True, text=True)
+        if v.returncode != 0:
+            failures.append(f'{d["source"]}: the model does not follow formats/model.rng: {v.stderr.strip()[-300:]}')
+        model = ET.parse(model_path).getroot()
         raw = [raw_values(t) for t in model.find('body').findall('table')]
         names = []
         for c in d['cells']:
