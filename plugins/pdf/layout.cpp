@@ -173,6 +173,17 @@ std::string cell_text(const std::vector<Line> &lines) {
   return sdk::to_utf8(out);
 }
 
+// A cell that is one number as printed ("12", "-2", "452.83", "1,234").
+bool numeric_text(std::string_view utf8) {
+  const std::u32string t = sdk::to_u32(utf8);
+  bool digit = false;
+  for (char32_t c : t) {
+    if (!numeric_piece(c)) return false;
+    digit |= (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９');
+  }
+  return digit;
+}
+
 // ---------------------------------------------------------------- tables --
 
 // A box of the table: grid rows r0..r1 (inclusive), columns from x0 to x1.
@@ -707,11 +718,22 @@ class Builder {
   }
 
   void emit(const std::vector<Part> &parts) {
-    // Columns: every cell edge of every page's piece, nearby edges as one.
-    std::vector<float> edges;
-    for (const Part &p : parts)
-      for (const Region &r : p.regions) edges.push_back(r.x0), edges.push_back(r.x1);
-    const std::vector<float> cols = cluster(std::move(edges), kSnap);
+    // Columns: the cell edges of the rows that hold numbers (nearby edges as
+    // one), so that a number's cell spans one column. A header whose rules
+    // do not line up with those (a top row divided inside a column below it,
+    // as HTML layouts print them) has its edges put on the nearest column
+    // edge. A table without numbers keeps every edge.
+    std::vector<float> edges, all;
+    for (const Part &p : parts) {
+      std::vector<bool> numbers(static_cast<size_t>(p.rows), false);
+      for (const Region &r : p.regions)
+        if (!r.text.empty() && numeric_text(r.text)) numbers[static_cast<size_t>(r.r0)] = true;
+      for (const Region &r : p.regions) {
+        all.push_back(r.x0), all.push_back(r.x1);
+        if (numbers[static_cast<size_t>(r.r0)]) edges.push_back(r.x0), edges.push_back(r.x1);
+      }
+    }
+    const std::vector<float> cols = cluster(edges.empty() ? std::move(all) : std::move(edges), kSnap);
     auto column = [&](float x) {
       size_t best = 0;
       for (size_t i = 1; i < cols.size(); ++i)
