@@ -301,7 +301,7 @@ std::vector<Part> find_tables(const Page &page, int page_no) {
 constexpr float kPieceGap = 1.0f;
 
 // A piece of a printed line: glyphs with no gap wider than the type
-// size between them (a column gap is wider).
+// size between them (a column gap is wider), nor digits 0.4 of it apart.
 struct Piece {
   std::vector<const Glyph *> glyphs;
   float x0 = 0, x1 = 0;
@@ -313,7 +313,12 @@ std::vector<Piece> pieces_of(const Line &l) {
   const Glyph *prev = nullptr;
   for (const Glyph *g : l.glyphs) {
     if (!g->upright()) continue;
-    if (prev == nullptr || g->x0 - prev->x1 > kPieceGap * std::max(g->size, prev->size)) out.emplace_back();
+    const float gap = prev == nullptr ? 0 : g->x0 - prev->x1,
+                size = prev == nullptr ? 0 : std::max(g->size, prev->size);
+    // Two numbers in neighbouring narrow columns stand closer than a type
+    // size apart, but digits of one number touch.
+    const bool digits = prev != nullptr && numeric_piece(prev->ch) && numeric_piece(g->ch);
+    if (prev == nullptr || gap > kPieceGap * size || (digits && gap > 0.4f * size)) out.emplace_back();
     Piece &p = out.back();
     if (p.glyphs.empty()) p.x0 = g->x0;
     p.glyphs.push_back(g);
