@@ -217,7 +217,7 @@ void emit_narrative(const std::vector<Line> &lines, int from, int to, int wrap_w
 
 double probe(std::string_view text) {
   const std::string_view prefix = text.substr(0, std::min<size_t>(text.size(), 256 * 1024));
-  int nonblank = 0, tabbed = 0, aligned = 0, rules = 0;
+  int nonblank = 0, tabbed = 0, aligned = 0, rules = 0, piped = 0, grid_rules = 0;
   // Line by line without building the list of lines (split_lines' lines;
   // a last empty one would be blank anyway).
   for (size_t start = 0; start < prefix.size();) {
@@ -237,6 +237,9 @@ double probe(std::string_view text) {
     while (first < raw.size() && (raw[first] == ' ' || raw[first] == '\f' || raw[first] == '\r')) ++first;
     if (first == raw.size()) continue;
     const std::string_view body = raw.substr(first);
+    // Pipe rows (`| 规章 | 0 |`) and the `+---+` rules of grid tables.
+    if (body.front() == '|' && body.find('|', 1) != std::string_view::npos) ++piped;
+    if (body.front() == '+' && body.find("-+") != std::string_view::npos) ++grid_rules;
     size_t gap = body.find("  ");
     if (gap != std::string_view::npos) {
       while (gap < body.size() && (body[gap] == ' ' || body[gap] == '\r')) ++gap;
@@ -249,6 +252,9 @@ double probe(std::string_view text) {
   if (nonblank == 0) return 0.0;
   // TAB-separated fields (tab-separated exports, Tika's cell lines) are not ours.
   if (tabbed >= 3 && tabbed * 10 >= nonblank) return 0.05;
+  // Tables of pipe rows are read by their pipes (tab-separated), unless grid
+  // rules frame cells that wrap over several lines.
+  if (piped >= 3 && piped * 10 >= nonblank && grid_rules == 0) return 0.05;
   const int evidence = aligned + rules;
   if (evidence < 3) return 0.1;
   return std::min(0.95, 0.5 + 0.45 * std::min(1.0, evidence / 20.0));

@@ -123,7 +123,7 @@ TEST_CASE("the unlabelled row's first cells may be blank: they are counted from 
         std::vector<std::string>{"", "", "1", "0", "1", "", "", "", "", "", "", "", "", "", ""});
 }
 
-TEST_CASE("a label printed over several lines is joined; group labels stay in the first row of their group") {
+TEST_CASE("a label printed over several lines is joined, and group labels stay in the first row of their group") {
   const std::string text = lines({"三、收到和处理政府信息公开申请情况",
                                   "申请人情况",
                                   "自然人",
