@@ -122,6 +122,7 @@ struct Index {
 // ---- the reader ----
 
 struct Line {
+  int no = 0;        // physical line, 1-based
   std::string text;  // trimmed (NBSP and other Unicode spaces too)
   std::string key;   // label key of the text
 };
@@ -136,9 +137,24 @@ struct Match {
 class Reader {
  public:
   Reader(std::string_view text, const sdk::ShapeHints &hints, sdk::RawDocument &doc) : index_(hints), doc_(doc) {
-    for (std::string_view l : sdk::split_lines(text)) {
+    const std::vector<std::string_view> raw = sdk::split_lines(text);
+    // Where an empty line follows nearly every line (lynx -dump of cells
+    // holding <p>: each paragraph is followed by one), empty lines only
+    // separate, and a blank cell is a line of spaces (&nbsp;) or nothing at
+    // all (then its row is short, and reported). Elsewhere (LibreOffice) an
+    // empty line is a blank cell.
+    size_t filled = 0, spaced = 0;
+    for (size_t i = 0; i < raw.size(); ++i) {
+      if (sdk::is_blank(raw[i])) continue;
+      ++filled;
+      spaced += i + 1 < raw.size() && raw[i + 1].empty();
+    }
+    const bool separated = filled >= 30 && spaced * 10 >= filled * 8;
+    for (size_t i = 0; i < raw.size(); ++i) {
+      if (separated && raw[i].empty()) continue;
       Line line;
-      line.text = sdk::trim(l);
+      line.no = static_cast<int>(i) + 1;
+      line.text = sdk::trim(raw[i]);
       if (!line.text.empty() && !is_lone_number(line.text)) line.key = sdk::label_key(line.text);
       lines_.push_back(std::move(line));
     }
@@ -177,7 +193,10 @@ class Reader {
   }
 
  private:
-  int line_no(size_t i) const { return static_cast<int>(i) + 1; }
+  int line_no(size_t i) const {
+    if (i < lines_.size()) return lines_[i].no;
+    return lines_.empty() ? 1 : lines_.back().no + 1;
+  }
   bool blank(size_t i) const { return lines_[i].text.empty(); }
 
   void narrative(size_t i) {
@@ -303,10 +322,10 @@ class Reader {
     for (size_t j = after + 1; j <= after + n; ++j) {
       if (j >= lines_.size() || stops_cells(t, j)) {
         const size_t at = std::min(j, lines_.size());
-        doc_.diagnose(sdk::Severity::error, line_no(std::min(j, lines_.size() - 1)), "unplaced-cells",
+        doc_.diagnose(sdk::Severity::error, line_no(j), "unplaced-cells",
                       "row " + what + " of " + t.table->name + ": " + std::to_string(cells.size()) + " of " +
                           std::to_string(n) + " value cells before " +
-                          (j >= lines_.size() ? std::string("the end of the text") : "line " + std::to_string(j + 1)) +
+                          (j >= lines_.size() ? std::string("the end of the text") : "line " + std::to_string(line_no(j))) +
                           "; which columns they belong to is unknown, so none is placed");
         sdk::Row &row = s.raw->add_row({first, line_no(at - 1)});
         row.cells = std::move(labels);
