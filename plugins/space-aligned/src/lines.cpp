@@ -360,7 +360,7 @@ std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars
   for (Line &L : lines) {
     if (L.kind != LineKind::text) continue;
     L.indent -= std::max(margin, 0);
-    L.heading_candidate = L.heading_candidate && L.indent <= 2;
+    L.heading_candidate = L.heading_candidate && L.indent <= 6;
   }
   mark_page_numbers(lines);
   mark_running_lines(lines);
