@@ -576,8 +576,20 @@ class TableBuilder {
         const Line &F = lines_[rows[cur].lines.front()];
         if (F.nlabel() > 0 && F.words[F.nlabel() - 1].depth > 0) leaf = &F.words[F.nlabel() - 1];
       }
+      // One blank line inside a wrapped label: pdftotext puts the values of
+      // a label over three lines on the middle one, and may leave a blank
+      // line above it ("1、申请人无正当理由逾期不补" / "" / "正、行政机关… 67 3 …").
+      // The line goes on with the row when the row's own label is enumerated,
+      // the row has no values yet, and the line continues that label.
+      bool label_gap = false;
+      if (gap && !page_gap && cur >= 0 && prev >= 0 && i == prev + 2 && leaf != nullptr && rows[cur].value_line < 0 &&
+          nl > 0 && !en.empty()) {
+        bool enumerated_word = false;
+        for (size_t k = 0; k < nl; ++k) enumerated_word = enumerated_word || L.words[k].depth > 0;
+        label_gap = !enumerated_word && continues(L, above, enumerated, leaf);
+      }
       bool start;
-      if (cur < 0 || (gap && !page_gap)) {
+      if (cur < 0 || (gap && !page_gap && !label_gap)) {
         start = true;
       } else if (nl > 0 && L.words[nl - 1].depth > 0) {
         start = true;
