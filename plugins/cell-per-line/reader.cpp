@@ -42,6 +42,9 @@ bool has_inner_space_run(std::string_view line) {
   return t.find("  ") != std::string_view::npos || t.find("\u3000\u3000") != std::string_view::npos;
 }
 
+// A line of one "|" and nothing else: a cell separator.
+bool is_bar_line(std::string_view line) { return sdk::trim_view(line) == "|"; }
+
 // ---- the hints, indexed by label key ----
 
 enum class Kind { name, header, section, group, row };
@@ -150,8 +153,14 @@ class Reader {
       spaced += i + 1 < raw.size() && raw[i + 1].empty();
     }
     const bool separated = filled >= 30 && spaced * 10 >= filled * 8;
+    // Where lines of a lone "|" are many, they separate cells (as crawlers
+    // write them): they are dropped, and an empty line is still a blank cell.
+    size_t bars = 0;
+    for (std::string_view l : raw) bars += is_bar_line(l) ? 1 : 0;
+    const bool barred = filled >= 30 && bars * 5 >= filled;
     for (size_t i = 0; i < raw.size(); ++i) {
       if (separated && raw[i].empty()) continue;
+      if (barred && is_bar_line(raw[i])) continue;
       Line line;
       line.no = static_cast<int>(i) + 1;
       line.text = sdk::trim(raw[i]);
@@ -322,11 +331,12 @@ class Reader {
     for (size_t j = after + 1; j <= after + n; ++j) {
       if (j >= lines_.size() || stops_cells(t, j)) {
         const size_t at = std::min(j, lines_.size());
-        doc_.diagnose(sdk::Severity::error, line_no(j), "unplaced-cells",
-                      "row " + what + " of " + t.table->name + ": " + std::to_string(cells.size()) + " of " +
-                          std::to_string(n) + " value cells before " +
-                          (j >= lines_.size() ? std::string("the end of the text") : "line " + std::to_string(line_no(j))) +
-                          "; which columns they belong to is unknown, so none is placed");
+        doc_.diagnose(
+            sdk::Severity::error, line_no(j), "unplaced-cells",
+            "row " + what + " of " + t.table->name + ": " + std::to_string(cells.size()) + " of " + std::to_string(n) +
+                " value cells before " +
+                (j >= lines_.size() ? std::string("the end of the text") : "line " + std::to_string(line_no(j))) +
+                "; which columns they belong to is unknown, so none is placed");
         sdk::Row &row = s.raw->add_row({first, line_no(at - 1)});
         row.cells = std::move(labels);
         return at;
@@ -484,7 +494,7 @@ double probe(std::string_view text) {
   size_t nonblank = 0, tabs = 0, aligned = 0, pipes = 0, numbers = 0, short_lines = 0;
   for (std::string_view l : sdk::split_lines(text)) {
     if (l.find('\t') != std::string_view::npos) ++tabs;
-    if (sdk::is_blank(l)) continue;
+    if (sdk::is_blank(l) || is_bar_line(l)) continue;  // a bar line: a separator between cells
     ++nonblank;
     if (has_inner_space_run(l)) ++aligned;
     if (l.find('|') != std::string_view::npos) ++pipes;

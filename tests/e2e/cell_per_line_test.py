@@ -5,8 +5,13 @@ cell per line with an empty line after each, and an empty cell as nothing at
 all: such a row cannot be placed cell for cell. Every document the
 cell-per-line reader takes must come back with no wrong value: each cell is
 right, or its row is reported and the document's verdict is review. Skipped
-(exit 77) without the shared corpus or lynx."""
+(exit 77) without the shared corpus or lynx.
+
+Also: LibreOffice's text exports (originals/*.txt) with a line of a lone "|"
+between all lines, as crawlers separate cells, must come back cell for cell."""
 import csv, glob, json, os, re, shutil, subprocess, sys, tempfile
+
+import scoring
 
 exe, shared = sys.argv[1], sys.argv[2]
 corpus = os.path.join(shared, 'corpus', 'originals')
@@ -55,7 +60,22 @@ with tempfile.TemporaryDirectory() as tmp:
             failures.append(f'{stem}: {missing} cells missing but verdict {verdict}')
         elif not missing and len(rows) == len(want):
             perfect += 1
+    truths = []
+    for src in sorted(glob.glob(os.path.join(corpus, '*.txt'))):
+        stem = os.path.basename(src)[:-4] + '_bars'
+        lines = open(src, encoding='utf-8-sig').read().split('\n')
+        open(os.path.join(tmp, stem + '.txt'), 'w', encoding='utf-8').write('\n|\n'.join(lines))
+        truth = json.load(open(src[:-4] + '.truth.json', encoding='utf-8'))
+        json.dump(dict(truth, source=stem + '.txt'), open(os.path.join(tmp, stem + '.truth.json'), 'w',
+                                                           encoding='utf-8'), ensure_ascii=False)
+        truths.append(os.path.join(tmp, stem + '.truth.json'))
+        subprocess.run([exe, 'convert', os.path.join(tmp, stem + '.txt'), '-o', os.path.join(tmp, 'bars'), '-t',
+                        'values'], capture_output=True)
+    all_csv = os.path.join(tmp, 'bars.csv')
+    scoring.combine_values(glob.glob(os.path.join(tmp, 'bars', '*.values.csv')), all_csv)
+    bars = scoring.score(shared, truths, all_csv, os.path.join(tmp, 'bars.json'))
 print(f'lynx -dump: cell-per-line took {taken} pages; {perfect} cell for cell, the others reported (review)')
+print(f'{len(truths)} LibreOffice text exports with "|" lines between cells: {bars}')
 for f in failures:
     print('  ' + f)
-sys.exit(0 if taken >= 4 and not failures else 1)
+sys.exit(0 if taken >= 4 and not failures and scoring.perfect(bars) else 1)
