@@ -329,4 +329,15 @@ TEST_CASE(
                               sa_test::last_cells(r, 15) == Strings{"72", "64", "178", "37", "351", "13", "4", "8", "1",
                                                                     "26", "12", "1", "1", "6", "20"});
   CHECK(appeals);
+  // Group labels printed vertically (三、 / 本 / 年 / 度 …) or cut by their
+  // rows' lines (（六）其 / 2、申请人… / 他处理) come back whole.
+  auto has_cell = [&](const std::string &text) {
+    for (const auto &b : doc.blocks())
+      for (const auto &r : b.table.rows)
+        for (const auto &c : r.cells)
+          if (c.text == text) return c.rowspan > 1;
+    return false;
+  };
+  CHECK(has_cell("三、本年度办理结果"));
+  CHECK(has_cell("（六）其他处理"));
 }
