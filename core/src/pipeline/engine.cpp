@@ -14,6 +14,7 @@
 #include "decode/decode.hpp"
 #include "kind/kind.hpp"
 #include "model/model.hpp"
+#include "templates/hints.hpp"
 #include "templates/mapper.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
@@ -134,6 +135,7 @@ Engine::Engine(const EngineConfig &config) {
   registry_ = PluginRegistry::load(plugin_search_path(config.plugin_dirs));
   const fs::path formats = config.formats_dir.empty() ? default_formats_dir() : config.formats_dir;
   templates_ = templates::load_templates(formats / "templates");
+  shape_hints_ = templates::shape_hints_xml(templates_);
 }
 
 std::vector<ProbeScore> Engine::probe(std::string_view text) const {
@@ -228,7 +230,10 @@ BuiltModel Engine::build(const fs::path &input, const std::string &name, const s
   const docpipe_sink out{&sink, &StringSink::write};
   const docpipe_error_sink errs{&err, &ErrorText::report};
   const docpipe_options none{0, nullptr, nullptr};
-  const int status = plugin->api->parse(data.data(), data.size(), &none, &out, &errs);
+  const bool hinted = DOCPIPE_PLUGIN_HAS(plugin->api, parse_hinted) && plugin->api->parse_hinted != nullptr;
+  const int status = hinted ? plugin->api->parse_hinted(data.data(), data.size(), &none, shape_hints_.data(),
+                                                        shape_hints_.size(), &out, &errs)
+                            : plugin->api->parse(data.data(), data.size(), &none, &out, &errs);
   if (status != DOCPIPE_OK)
     throw Error(status == DOCPIPE_ERR_INPUT ? ExitCode::bad_input : ExitCode::plugin_unavailable,
                 input.string() + ": " + plugin->name() + ": " + (err.text.empty() ? "parse failed" : err.text));
