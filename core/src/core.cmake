@@ -2,12 +2,14 @@
 # pipeline), used by the CLI and the tests.
 add_library(docpipe_core SHARED
   ${CMAKE_CURRENT_SOURCE_DIR}/src/decode/decode.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/kind/kind.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/plugin_host/registry.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/model/model.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/labels.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/values.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/template.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/mapper.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/hints.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/pipeline/engine.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/util/sha256.cpp)
 add_library(docpipe::core ALIAS docpipe_core)

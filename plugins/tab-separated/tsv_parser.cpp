@@ -167,6 +167,112 @@ bool is_rule_text(std::string_view text) {
   return dashes >= 3;
 }
 
+// ------------------------------------------------------------ pipe rows
+
+// The cells of a pipe row (`| 规章 | 0 | 0 |`, `规章 | 0 | 0 | 0 |`, a Markdown
+// table row), every piece between pipes, or nothing when the line is not
+// one: two unescaped pipes or more, and a pipe at either end or three.
+// "\\|" is a pipe inside a cell (pandoc). `framed`: a pipe at both ends.
+std::optional<std::vector<std::string>> pipe_cells(std::string_view line, bool &framed) {
+  const std::string_view t = sdk::trim_view(line);
+  std::vector<std::string> cells(1);
+  int pipes = 0;
+  bool last_escaped = false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    last_escaped = false;
+    if (t[i] == '\\' && i + 1 < t.size() && t[i + 1] == '|') {
+      cells.back() += '|';
+      last_escaped = true;
+      ++i;
+    } else if (t[i] == '|') {
+      ++pipes;
+      cells.emplace_back();
+    } else if (t[i] == '\t') {
+      return std::nullopt;
+    } else {
+      cells.back() += t[i];
+    }
+  }
+  const bool starts = !t.empty() && t.front() == '|', ends = !t.empty() && t.back() == '|' && !last_escaped;
+  if (pipes < 2 || (!starts && !ends && pipes < 3)) return std::nullopt;
+  framed = starts && ends;
+  for (auto &c : cells) c = sdk::trim(c);
+  return cells;
+}
+
+// A Markdown table's rule row: every cell dashes, with alignment colons.
+bool is_markdown_rule(const std::vector<std::string> &cells) {
+  for (const auto &c : cells) {
+    const std::string_view v = c;
+    const size_t a = v.find_first_not_of(':'), b = v.find_last_not_of(':');
+    if (a == std::string_view::npos || b - a + 1 < 3 ||
+        v.substr(a, b - a + 1).find_first_not_of('-') != std::string_view::npos)
+      return false;
+  }
+  return true;
+}
+
+// Text whose tables are pipe rows, with TABs between the cells instead
+// (line for line, so line numbers stay); a Markdown rule row becomes an
+// empty line. In a run of rows that are all framed by pipes at both ends (a
+// Markdown table) the frame holds no cell; elsewhere every piece is a cell
+// (a leading pipe: a blank first cell; a trailing one reads like a stray
+// trailing TAB). Nothing when no run of pipe rows is a table (pipes in
+// prose stay prose; a run of pipe rows is a table when three rows have the
+// same number of cells), or when `+---+` rules frame a grid table, whose cells
+// wrap over several lines (space-aligned reads those).
+std::optional<std::string> pipes_as_tabs(std::string_view text) {
+  if (text.find('|') == std::string_view::npos) return std::nullopt;
+  const auto lines = sdk::split_lines(text);
+  std::vector<std::optional<std::vector<std::string>>> rows(lines.size());
+  std::vector<char> framed(lines.size(), 0);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view t = sdk::trim_view(lines[i]);
+    if (t.size() > 3 && t.front() == '+' && t.find("-+") != std::string_view::npos) return std::nullopt;
+    bool f = false;
+    rows[i] = pipe_cells(lines[i], f);
+    framed[i] = f;
+  }
+  // A run of pipe rows is a table when three of its rows have the same
+  // number of cells, three or more; other runs stay text.
+  size_t tables = 0;
+  for (size_t i = 0; i < lines.size();) {
+    size_t end = i;
+    std::map<size_t, int> widths;
+    for (; end < lines.size() && rows[end]; ++end) ++widths[rows[end]->size()];
+    bool table = false;
+    for (const auto &[w, n] : widths) table |= w >= 3 && n >= 3;
+    if (table) ++tables;
+    for (; i < end; ++i)
+      if (!table) rows[i].reset();
+    i = std::max(end, i + 1);
+  }
+  if (tables == 0) return std::nullopt;
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < lines.size();) {
+    if (!rows[i]) {
+      out.append(lines[i]);
+      if (++i < lines.size()) out += '\n';
+      continue;
+    }
+    size_t end = i;
+    bool all_framed = true;
+    for (; end < lines.size() && rows[end]; ++end) all_framed &= framed[end] != 0;
+    for (; i < end; ++i) {
+      std::vector<std::string> &cells = *rows[i];
+      if (all_framed) {
+        cells.erase(cells.begin());
+        cells.pop_back();
+      }
+      if (!is_markdown_rule(cells))
+        for (size_t k = 0; k < cells.size(); ++k) out += (k > 0 ? "\t" : "") + cells[k];
+      if (i + 1 < lines.size()) out += '\n';
+    }
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------ records
 
 // One logical line: a physical line, or several when a quoted field spans
@@ -1524,6 +1630,8 @@ double probe(std::string_view text) {
     const size_t nl = text.rfind('\n');
     if (nl != std::string_view::npos) text = text.substr(0, nl);
   }
+  const std::optional<std::string> tabbed_pipes = pipes_as_tabs(text);
+  if (tabbed_pipes) text = *tabbed_pipes;
   int nonblank = 0, tabbed = 0, word_cells = 0, tab_led = 0;
   std::map<size_t, int> counts;
   for (std::string_view line : sdk::split_lines(text)) {
@@ -1567,7 +1675,9 @@ void parse(std::string_view text, RawDocument &doc) {
   if (text.find('\0') != std::string_view::npos)
     throw sdk::Error(DOCPIPE_ERR_INPUT, "the input holds NUL bytes: a binary file, not a text export");
   if (sdk::is_blank(text)) throw sdk::Error(DOCPIPE_ERR_INPUT, "the input is empty");
-  std::vector<Record> recs = read_records(text, doc);
+  // Pipe rows are records whose fields pipes separate.
+  const std::optional<std::string> tabbed_pipes = pipes_as_tabs(text);
+  std::vector<Record> recs = read_records(tabbed_pipes ? std::string_view(*tabbed_pipes) : text, doc);
   drop_page_numbers(recs, doc);
   drop_repeated_headers(recs, doc);
   DocumentBuilder(doc, recs).build();

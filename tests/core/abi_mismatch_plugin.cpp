@@ -14,6 +14,7 @@ extern "C" __attribute__((visibility("default"))) const docpipe_plugin *docpipe_
                                    nullptr,
                                    nullptr,
                                    nullptr,
-                                   0};
+                                   0,
+                                   nullptr};
   return &d;
 }

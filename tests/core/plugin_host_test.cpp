@@ -2,6 +2,8 @@
 
 #include "error.hpp"
 #include "plugin_host/registry.hpp"
+#include "templates/hints.hpp"
+#include "templates/template.hpp"
 
 using namespace docpipe;
 
@@ -66,4 +68,61 @@ TEST_CASE("the search path puts --plugin-dir first, then DOCPIPE_PLUGIN_PATH, th
   CHECK(path[1].dir == "/opt/a");
   CHECK(path[2].origin == "DOCPIPE_PLUGIN_PATH");
   CHECK(path[3].origin == "built-in (build tree)");  // this test runs from the build tree
+}
+
+namespace {
+struct Collect {
+  std::string data;
+  static int write(void *ctx, const char *bytes, size_t len) {
+    static_cast<Collect *>(ctx)->data.append(bytes, len);
+    return 0;
+  }
+  static void report(void *ctx, const char *msg) { static_cast<Collect *>(ctx)->data += msg; }
+};
+}  // namespace
+
+TEST_CASE("ABI 1.2: a plugin takes the shape hints through parse_hinted across the C boundary") {
+  const auto reg = PluginRegistry::load({{kBuiltIn, "built-in"}});
+  const PluginInfo *p = reg.find("cell-per-line", DOCPIPE_KIND_INPUT);
+  REQUIRE(p != nullptr);
+  CHECK(p->api->abi_minor == 2);
+  REQUIRE(DOCPIPE_PLUGIN_HAS(p->api, parse_hinted));
+  REQUIRE(p->api->parse_hinted != nullptr);
+  const std::string hints = templates::shape_hints_xml(
+      templates::load_templates(std::filesystem::path(DOCPIPE_SOURCE_DIR) / "formats/templates"));
+  const std::string text =
+      "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年新\n制作数量\n本年新\n公开数量\n对外公开总数量\n规章"
+      "\n0\n\n5\n";
+  Collect out, err;
+  const docpipe_sink sink{&out, &Collect::write};
+  const docpipe_error_sink errors{&err, &Collect::report};
+  const docpipe_options none{0, nullptr, nullptr};
+  REQUIRE(p->api->parse_hinted(text.data(), text.size(), &none, hints.data(), hints.size(), &sink, &errors) ==
+          DOCPIPE_OK);
+  CHECK(out.data.find(
+            "<cell first-line=\"9\" last-line=\"9\">规章</cell><cell first-line=\"10\" last-line=\"10\">0</cell>"
+            "<cell first-line=\"11\" last-line=\"11\"/>") != std::string::npos);
+  // Without hints (a host that calls parse) it refuses, saying why.
+  Collect out2, err2;
+  const docpipe_sink sink2{&out2, &Collect::write};
+  const docpipe_error_sink errors2{&err2, &Collect::report};
+  CHECK(p->api->parse(text.data(), text.size(), &none, &sink2, &errors2) == DOCPIPE_ERR_INPUT);
+  CHECK(err2.data.find("shape hints") != std::string::npos);
+  // Malformed hints are an error at the boundary, not a crash.
+  Collect out3, err3;
+  const docpipe_sink sink3{&out3, &Collect::write};
+  const docpipe_error_sink errors3{&err3, &Collect::report};
+  CHECK(p->api->parse_hinted(text.data(), text.size(), &none, "<x", 2, &sink3, &errors3) == DOCPIPE_ERR_INTERNAL);
+  CHECK(err3.data.find("shape hints do not parse") != std::string::npos);
+}
+
+TEST_CASE("ABI 1.2 host: a plugin of ABI 1.1 (no parse_hinted in its descriptor) loads and parses through parse") {
+  const PluginInfo info = PluginRegistry::load_file(kTestPlugins / "docpipe-legacy-1-1.so", "test");
+  CHECK(info.api->abi_minor == 1);
+  CHECK_FALSE(DOCPIPE_PLUGIN_HAS(info.api, parse_hinted));
+  Collect out;
+  const docpipe_sink sink{&out, &Collect::write};
+  const docpipe_options none{0, nullptr, nullptr};
+  CHECK(info.api->parse("x", 1, &none, &sink, nullptr) == DOCPIPE_OK);
+  CHECK(out.data.find("legacy 1.1") != std::string::npos);
 }

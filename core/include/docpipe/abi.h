@@ -13,7 +13,11 @@
  * (DOCPIPE_PLUGIN_HAS), so a host reads a field only when the plugin has it.
  *
  * History: 1.0 the first ABI. 1.1 appends `input_form` (input plugins of
- * binary forms, such as .docx, receive the file's bytes undecoded).
+ * binary forms, such as .docx, receive the file's bytes undecoded). 1.2
+ * appends `parse_hinted` (optional): parse plus the shape hints, what the
+ * loaded templates declare about the official tables (formats/HINTS.md), so
+ * that a reader needs no table shape in code. A 1.0 or 1.1 plugin, or one
+ * whose parse_hinted is NULL, is called through `parse` as before.
  */
 #ifndef DOCPIPE_ABI_H
 #define DOCPIPE_ABI_H
@@ -26,7 +30,7 @@ extern "C" {
 #endif
 
 #define DOCPIPE_ABI_MAJOR 1
-#define DOCPIPE_ABI_MINOR 1
+#define DOCPIPE_ABI_MINOR 2
 
 /* The one exported symbol of every plugin. */
 #define DOCPIPE_PLUGIN_ENTRY_SYMBOL "docpipe_plugin_entry"
@@ -97,6 +101,16 @@ typedef double (*docpipe_probe_fn)(const char *text, size_t len);
 typedef int (*docpipe_parse_fn)(const char *text, size_t len, const docpipe_options *options, const docpipe_sink *out,
                                 const docpipe_error_sink *err);
 
+/* ABI 1.2: parse with the shape hints. `hints_xml` (UTF-8, not
+ * NUL-terminated, host-owned, valid during the call) is a <shape-hints>
+ * document (formats/HINTS.md, schema formats/hints.rng) describing every
+ * table variant of the loaded templates: header labels by level, leaf
+ * columns, row labels with their group labels, value cells per row. The same
+ * bytes for every call of one host process. */
+typedef int (*docpipe_parse_hinted_fn)(const char *text, size_t len, const docpipe_options *options,
+                                       const char *hints_xml, size_t hints_len, const docpipe_sink *out,
+                                       const docpipe_error_sink *err);
+
 /* Output plugins: `model_xml` is the complete model document. */
 typedef int (*docpipe_write_fn)(const char *model_xml, size_t len, const docpipe_options *options,
                                 const docpipe_output_target *target, const docpipe_error_sink *err);
@@ -116,6 +130,8 @@ typedef struct docpipe_plugin {
   docpipe_write_fn write; /* output only, else NULL */
   /* ---- ABI 1.1 ---- */
   uint32_t input_form; /* docpipe_input_form; input only (0 for outputs) */
+  /* ---- ABI 1.2 ---- */
+  docpipe_parse_hinted_fn parse_hinted; /* input only, optional (NULL: the host calls parse) */
 } docpipe_plugin;
 
 /* True when the descriptor `p` (a const docpipe_plugin *) is large enough to
@@ -125,6 +141,9 @@ typedef struct docpipe_plugin {
 
 /* sizeof(docpipe_plugin) in ABI 1.0: the smallest descriptor a host accepts. */
 #define DOCPIPE_PLUGIN_SIZE_1_0 offsetof(docpipe_plugin, input_form)
+
+/* sizeof(docpipe_plugin) in ABI 1.1. */
+#define DOCPIPE_PLUGIN_SIZE_1_1 offsetof(docpipe_plugin, parse_hinted)
 
 typedef const docpipe_plugin *(*docpipe_plugin_entry_fn)(void);
 

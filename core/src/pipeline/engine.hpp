@@ -94,6 +94,7 @@ class Engine {
  private:
   PluginRegistry registry_;
   std::vector<templates::Template> templates_;
+  std::string shape_hints_;  // formats/HINTS.md, for input plugins of ABI 1.2 that take them
 };
 
 }  // namespace docpipe

@@ -54,6 +54,8 @@ struct Loader {
         const std::string label = c.attribute("label").as_string();
         if (col.id.empty() || label.empty()) fail(c, "a column needs an id and a label");
         col.path = join(levels, label);
+        col.labels = levels;
+        col.labels.push_back(label);
         col.keys = keys_of(c, label);
         col.key = col.keys.front();
         col.role = c.attribute("role").as_string();
@@ -78,6 +80,8 @@ struct Loader {
         const std::string label = r.attribute("label").as_string();
         if (row.id.empty()) fail(r, "a row needs an id");
         row.path = join(levels, label);
+        row.labels = levels;
+        row.labels.push_back(label);
         if (label.empty() && levels.empty()) row.path = "";
         row.ancestor_keys = anc_keys;
         row.keys = keys_of(r, label);
@@ -113,7 +117,10 @@ struct Loader {
     const std::string values = t.attribute("values").as_string("end");
     if (values != "start" && values != "end") fail(t, "values must be start or end");
     table.values_at_end = values == "end";
-    for (auto h : t.children("header-label")) table.header_keys.push_back(label_key(h.text().as_string()));
+    for (auto h : t.children("header-label")) {
+      table.header_labels.emplace_back(h.text().as_string());
+      table.header_keys.push_back(label_key(table.header_labels.back()));
+    }
     std::vector<std::string> levels, anc;
     if (t.child("section")) {
       for (auto sec : t.children("section")) {

@@ -14,9 +14,10 @@ namespace docpipe::templates {
 
 struct Column {
   std::string id;
-  std::string path;               // canonical label path, levels joined by '/'
-  std::string key;                // label_key of the leaf label
-  std::vector<std::string> keys;  // key plus the variants' keys
+  std::string path;                 // canonical label path, levels joined by '/'
+  std::vector<std::string> labels;  // the same levels, outermost group first
+  std::string key;                  // label_key of the leaf label
+  std::vector<std::string> keys;    // key plus the variants' keys
   std::string role;
   std::string unit;  // declared unit ("万元"), if any
 };
@@ -24,6 +25,7 @@ struct Column {
 struct Row {
   std::string id;
   std::string path;                        // canonical label path
+  std::vector<std::string> labels;         // its levels (group labels, then its own), outermost first
   std::vector<std::string> ancestor_keys;  // keys of the enclosing group labels, outermost first
   std::vector<std::string> keys;           // leaf key plus variants
   std::string role;
@@ -60,7 +62,8 @@ struct Table {
   // the format named there.
   std::string variant;
   bool values_at_end = false;
-  std::vector<std::string> header_keys;  // header labels that are not columns (<header-label>)
+  std::vector<std::string> header_keys;    // header labels that are not columns (<header-label>)
+  std::vector<std::string> header_labels;  // the same as written
   // Every key a header row of this table may show: the header labels, the
   // columns' labels and variants, and the column groups' labels
   // ("法人或其他组织"). Computed once when the template is loaded.

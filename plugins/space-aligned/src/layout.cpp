@@ -111,6 +111,40 @@ int choose_metric(const std::vector<Line> &lines) {
   return vals[kDisplay] < vals[kChars] ? kDisplay : kChars;
 }
 
+// Whether `L`, after a gap of blank lines, goes on with the table of lines
+// b..e, its column structure continuing: a line of two or more values and
+// nothing else whose values each lie under a word of the table (pdftotext
+// prints the 复议/诉讼 table's one unlabelled data row lines below its
+// header), or, while the table is still all header (no line of values yet),
+// a line of two or more chunks half of whose words lie under the table's
+// words (a header's levels printed apart). Both metrics are tried: the
+// document's metric is not decided yet.
+bool continues_columns(const std::vector<Line> &lines, int b, int e, const Line &L) {
+  if (!L.is_text() || L.heading || L.words.size() < 2) return false;
+  const bool values_only = L.nvalues >= 2 && L.nlabel() == 0;
+  if (!values_only) {
+    if (L.chunks < 2 || L.nvalues > 0) return false;
+    for (int j = b; j <= e; ++j)
+      if (lines[j].nvalues > 0) return false;
+  }
+  for (int m : {kChars, kDisplay}) {
+    int under = 0;
+    for (const Word &v : L.words) {
+      bool found = false;
+      for (int j = b; j <= e && !found; ++j)
+        for (const Word &w : lines[j].words)
+          if (w.s[m] <= v.e[m] + 1 && v.s[m] <= w.e[m] + 1) {
+            found = true;
+            break;
+          }
+      under += found ? 1 : 0;
+    }
+    const int n = static_cast<int>(L.words.size());
+    if (values_only ? under * 4 >= n * 3 : under * 2 >= n) return true;
+  }
+  return false;
+}
+
 std::vector<Region> find_regions(const std::vector<Line> &lines) {
   std::vector<Region> out;
   const int n = static_cast<int>(lines.size());
@@ -146,6 +180,7 @@ std::vector<Region> find_regions(const std::vector<Line> &lines) {
         for (; k < n && k - j < 20 && (lines[k].kind == LineKind::blank || lines[k].furniture); ++k)
           page_break = page_break || lines[k].page_start;
         if (k < n) page_break = page_break || lines[k].page_start;
+        if (!page_break && k < n && k - j < 20 && continues_columns(lines, b, e, lines[k])) page_break = true;
         if (!page_break || k >= n || k - j >= 20) break;
         blanks = 0;
         j = k - 1;
@@ -217,7 +252,7 @@ void emit_narrative(const std::vector<Line> &lines, int from, int to, int wrap_w
 
 double probe(std::string_view text) {
   const std::string_view prefix = text.substr(0, std::min<size_t>(text.size(), 256 * 1024));
-  int nonblank = 0, tabbed = 0, aligned = 0, rules = 0;
+  int nonblank = 0, tabbed = 0, aligned = 0, rules = 0, piped = 0, grid_rules = 0;
   // Line by line without building the list of lines (split_lines' lines;
   // a last empty one would be blank anyway).
   for (size_t start = 0; start < prefix.size();) {
@@ -237,6 +272,9 @@ double probe(std::string_view text) {
     while (first < raw.size() && (raw[first] == ' ' || raw[first] == '\f' || raw[first] == '\r')) ++first;
     if (first == raw.size()) continue;
     const std::string_view body = raw.substr(first);
+    // Pipe rows (`| 规章 | 0 |`) and the `+---+` rules of grid tables.
+    if (body.front() == '|' && body.find('|', 1) != std::string_view::npos) ++piped;
+    if (body.front() == '+' && body.find("-+") != std::string_view::npos) ++grid_rules;
     size_t gap = body.find("  ");
     if (gap != std::string_view::npos) {
       while (gap < body.size() && (body[gap] == ' ' || body[gap] == '\r')) ++gap;
@@ -249,6 +287,9 @@ double probe(std::string_view text) {
   if (nonblank == 0) return 0.0;
   // TAB-separated fields (tab-separated exports, Tika's cell lines) are not ours.
   if (tabbed >= 3 && tabbed * 10 >= nonblank) return 0.05;
+  // Tables of pipe rows are read by their pipes (tab-separated), unless grid
+  // rules frame cells that wrap over several lines.
+  if (piped >= 3 && piped * 10 >= nonblank && grid_rules == 0) return 0.05;
   const int evidence = aligned + rules;
   if (evidence < 3) return 0.1;
   return std::min(0.95, 0.5 + 0.45 * std::min(1.0, evidence / 20.0));

@@ -150,6 +150,8 @@ Line make_line(std::u32string_view u, int no, int page, bool page_start) {
   // before it, as lynx prints them: "三、本年度办理结果 （一）予以公开".
   L.heading_candidate = L.words.front().depth == 1 && L.nvalues == 0 && L.chunks == 1 && L.cps <= 40 && last != U'。' &&
                         last != U'；' && last != U'：' && last != U'，' &&
+                        // a bare enumerator ("三、" alone, the top of a vertically printed group label) is no heading
+                        !(t.size() <= 3 && sdk::is_numeral_mark(last)) &&
                         std::none_of(L.words.begin() + 1, L.words.end(), [](const Word &w) { return w.depth > 0; });
   return L;
 }
@@ -276,7 +278,7 @@ std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars
   for (Line &L : lines) {
     if (L.kind != LineKind::text) continue;
     L.indent -= std::max(margin, 0);
-    L.heading_candidate = L.heading_candidate && L.indent <= 2;
+    L.heading_candidate = L.heading_candidate && L.indent <= 6;
   }
   mark_page_numbers(lines);
   mark_running_lines(lines);

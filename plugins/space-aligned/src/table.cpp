@@ -576,8 +576,20 @@ class TableBuilder {
         const Line &F = lines_[rows[cur].lines.front()];
         if (F.nlabel() > 0 && F.words[F.nlabel() - 1].depth > 0) leaf = &F.words[F.nlabel() - 1];
       }
+      // One blank line inside a wrapped label: pdftotext puts the values of
+      // a label over three lines on the middle one, and may leave a blank
+      // line above it ("1、申请人无正当理由逾期不补" / "" / "正、行政机关… 67 3 …").
+      // The line goes on with the row when the row's own label is enumerated,
+      // the row has no values yet, and the line continues that label.
+      bool label_gap = false;
+      if (gap && !page_gap && cur >= 0 && prev >= 0 && i == prev + 2 && leaf != nullptr && rows[cur].value_line < 0 &&
+          nl > 0 && !en.empty()) {
+        bool enumerated_word = false;
+        for (size_t k = 0; k < nl; ++k) enumerated_word = enumerated_word || L.words[k].depth > 0;
+        label_gap = !enumerated_word && continues(L, above, enumerated, leaf);
+      }
       bool start;
-      if (cur < 0 || (gap && !page_gap)) {
+      if (cur < 0 || (gap && !page_gap && !label_gap)) {
         start = true;
       } else if (nl > 0 && L.words[nl - 1].depth > 0) {
         start = true;
@@ -642,6 +654,23 @@ class TableBuilder {
             chain(prev);
             for (auto it = rows[r].lines.rbegin(); c < 0 && it != rows[r].lines.rend(); ++it)
               if (*it < li && *it != prev) chain(*it);
+            // A group label printed vertically, a character or two per line
+            // ("三、" / "本" / "年" / "度" …, pdftotext of a narrow merged
+            // cell): a short piece under the last piece of an open group
+            // label a few lines up joins it.
+            // So too the rest of a group label that its rows' lines cut
+            // ("（六）其" / "2、申请人…" / "他处理").
+            if (c < 0)
+              for (int up = li - 1; c < 0 && up >= 0 && up >= li - 4; --up) {
+                if (!lines_[up].is_text()) continue;
+                const int k = link(w, up);
+                if (k < 0) continue;
+                auto it = cell_of.find({up, k});
+                if (it != cell_of.end() && !is_leaf[it->second] && cells[it->second].row != r &&
+                    cells[it->second].last_line == lines_[up].no)
+                  c = it->second;
+                break;
+              }
             // Letter-spaced or single-space separated pieces of one cell.
             if (c < 0 && prev_cell >= 0 && cells[prev_cell].row == r && prev_word != nullptr &&
                 (w.s[m_] - prev_word->e[m_] <= 2 || (w.text.size() == 1 && prev_word->text.size() == 1)))
@@ -674,6 +703,24 @@ class TableBuilder {
       int leaf = -1;
       for (int c : rows[r].cells)
         if (leaf < 0 || cells[c].xs > cells[leaf].xs) leaf = c;
+      // A row of a bare enumerator alone ("三、", the top of a vertically
+      // printed group label) has no label of its own: the enumerator is the
+      // start of a group label.
+      if (leaf >= 0 && rows[r].cells.size() == 1 && rows[r].value_line < 0 && cells[leaf].words.size() == 1 &&
+          bare_enumerator(*cells[leaf].words.front()))
+        leaf = -1;
+      // So is an enumerated label alone on its row, without values, when the
+      // next row's own label is enumerated one level deeper and starts right
+      // of it: it is their group label, cut by their lines ("（六）其" over
+      // "2、申请人…").
+      if (leaf >= 0 && rows[r].cells.size() == 1 && rows[r].value_line < 0 && cells[leaf].depth > 0 &&
+          r + 1 < static_cast<int>(rows.size()) && !rows[r + 1].lines.empty()) {
+        const Line &N = lines_[rows[r + 1].lines.front()];
+        if (N.nlabel() > 0) {
+          const Word &nl = N.words[N.nlabel() - 1];
+          if (nl.depth == cells[leaf].depth + 1 && nl.s[m_] > cells[leaf].xe) leaf = -1;
+        }
+      }
       rows[r].leaf = leaf;
       if (leaf >= 0) is_leaf[leaf] = true;
     }

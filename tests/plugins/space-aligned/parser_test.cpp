@@ -311,3 +311,33 @@ TEST_CASE("a number wrapped in a narrow cell is joined back (pdftotext: 452.83 o
         for (const auto &c : r.cells) pieces += c.text == "39";
   CHECK(pieces == 0);
 }
+
+TEST_CASE(
+    "pdftotext of a real report: a label over three lines with a blank line keeps its values, and the "
+    "复议/诉讼 data row lines below its header is read",
+    "[space-aligned]") {
+  const auto doc = sa_test::parse(sa_test::read_file(std::string(DOCPIPE_SOURCE_DIR) +
+                                                     "/tests/e2e/fixtures/real-pdftotext/400_7a5ca51893172e72.txt"));
+  const auto row = sa_test::find_row(doc, "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请");
+  REQUIRE(row.has_value());
+  CHECK(sa_test::last_cells(*row->row, 7) == Strings{"67", "3", "0", "0", "1", "0", "71"});
+  bool appeals = false;
+  for (const auto &b : doc.blocks())
+    if (b.kind == docpipe::sdk::Block::Kind::table)
+      for (const auto &r : b.table.rows)
+        appeals = appeals || (r.cells.size() >= 15 &&
+                              sa_test::last_cells(r, 15) == Strings{"72", "64", "178", "37", "351", "13", "4", "8", "1",
+                                                                    "26", "12", "1", "1", "6", "20"});
+  CHECK(appeals);
+  // Group labels printed vertically (三、 / 本 / 年 / 度 …) or cut by their
+  // rows' lines (（六）其 / 2、申请人… / 他处理) come back whole.
+  auto has_cell = [&](const std::string &text) {
+    for (const auto &b : doc.blocks())
+      for (const auto &r : b.table.rows)
+        for (const auto &c : r.cells)
+          if (c.text == text) return c.rowspan > 1;
+    return false;
+  };
+  CHECK(has_cell("三、本年度办理结果"));
+  CHECK(has_cell("（六）其他处理"));
+}

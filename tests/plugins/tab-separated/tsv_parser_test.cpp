@@ -402,3 +402,42 @@ TEST_CASE("sed output of a narrow PDF table: two values glued to most labels", "
   REQUIRE(laws != nullptr);
   CHECK(last_values(*laws, 7) == V{"13", "3", "0", "0", "0", "2", "18"});
 }
+
+TEST_CASE("pipe rows: a Markdown table and bare rows with a trailing pipe are read as fields", "[unit]") {
+  const std::string markdown =
+      "二、主动公开政府信息情况\n\n"
+      "| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n"
+      "|:---------|---------------:|:--------------:|---|\n"
+      "| 规章     | 0              |                | 5 |\n"
+      "| 规范性文件 | 8            | 8              | 55 |\n\n"
+      "他们说 a | b 不是表格。\n";
+  RawDocument doc;
+  docpipe::tsv::parse(markdown, doc);
+  const Row *rules = row_by_label(doc, "规章", 3);
+  REQUIRE(rules != nullptr);
+  CHECK(last_values(*rules, 3) == V{"0", "", "5"});
+  CHECK(rules->cells.back().lines.first == 5);  // line for line: the rule row is an empty line
+  const Row *normative = row_by_label(doc, "规范性文件", 3);
+  REQUIRE(normative != nullptr);
+  CHECK(last_values(*normative, 3) == V{"8", "8", "55"});
+  CHECK(doc.blocks().back().kind == Block::Kind::paragraph);
+  CHECK(doc.blocks().back().text == "他们说 a | b 不是表格。");
+
+  const std::string bare =
+      "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n"
+      "规章 | 0 |  | 5 |\n"
+      "规范性文件 | 8 | 8 | 55 |\n"
+      "行政许可 | 1 \\| 2 | 3 | 4 |\n";
+  RawDocument doc2;
+  docpipe::tsv::parse(bare, doc2);
+  const Row *r2 = row_by_label(doc2, "规章", 3);
+  REQUIRE(r2 != nullptr);
+  CHECK(last_values(*r2, 3) == V{"0", "", "5"});
+  const Row *escaped = row_by_label(doc2, "行政许可", 3);
+  REQUIRE(escaped != nullptr);
+  CHECK(last_values(*escaped, 3) == V{"1 | 2", "3", "4"});
+}
+
+TEST_CASE("pipe rows: too few rows of one width are text, not a table", "[unit]") {
+  CHECK(docpipe::tsv::probe("首页 | 政务公开 | 互动交流\n正文一段。\n正文二段。\n") < 0.25);
+}

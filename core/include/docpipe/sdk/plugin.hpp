@@ -13,6 +13,13 @@
 //   };
 //   DOCPIPE_INPUT_PLUGIN(MyReader)
 //
+// A reader that wants the shape hints of the loaded templates (ABI 1.2,
+// formats/HINTS.md) writes, instead of or beside the parse above,
+//     static void parse(std::string_view text, const docpipe::sdk::Options &,
+//                       const docpipe::sdk::ShapeHints &hints, docpipe::sdk::RawDocument &doc);
+// A host older than 1.2 calls parse without hints: that overload then gets
+// empty hints when it is the only one.
+//
 // A reader of a binary form (.docx: a ZIP) adds
 //     static constexpr docpipe_input_form input_form = DOCPIPE_INPUT_BYTES;
 // and then receives the file's bytes, undecoded, in probe and parse (ABI 1.1).
@@ -24,8 +31,10 @@
 #include <docpipe/abi.h>
 
 #include <docpipe/sdk/raw_document.hpp>
+#include <docpipe/sdk/shape_hints.hpp>
 #include <exception>
 #include <map>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -82,6 +91,9 @@ int guarded(const docpipe_error_sink *err, F &&body) noexcept {
   } catch (const Error &e) {
     report(err, e.what());
     return e.status();
+  } catch (const std::bad_alloc &) {
+    report(err, "out of memory");  // the host knows its limit and names it
+    return DOCPIPE_ERR_INTERNAL;
   } catch (const std::exception &e) {
     report(err, e.what());
     return DOCPIPE_ERR_INTERNAL;
@@ -101,15 +113,67 @@ double probe(const char *text, size_t len) noexcept {
 }
 
 template <class P>
+concept takes_hints = requires(std::string_view t, const Options &o, const ShapeHints &h, RawDocument &d) {
+  P::parse(t, o, h, d);
+};
+template <class P>
+concept takes_no_hints = requires(std::string_view t, const Options &o, RawDocument &d) {
+  P::parse(t, o, d);
+};
+
+inline void send(const RawDocument &doc, const docpipe_sink *out) {
+  const std::string xml = doc.to_xml();
+  if (out->write(out->ctx, xml.data(), xml.size()) != 0)
+    throw Error(DOCPIPE_ERR_INTERNAL, "host sink refused the model");
+}
+
+// The hints of the last call on this thread: a host passes the same bytes to
+// every call, so they are parsed once per thread (a cache, not state that
+// changes what a call returns).
+inline const ShapeHints &hints_of(std::string_view xml) {
+  thread_local std::string cached_xml;
+  thread_local ShapeHints cached;
+  thread_local bool valid = false;
+  if (!valid || cached_xml != xml) {
+    valid = false;
+    cached = parse_shape_hints(xml);
+    cached_xml.assign(xml);
+    valid = true;
+  }
+  return cached;
+}
+
+template <class P>
 int parse(const char *text, size_t len, const docpipe_options *options, const docpipe_sink *out,
           const docpipe_error_sink *err) noexcept {
   return guarded(err, [&] {
     RawDocument doc;
-    P::parse(std::string_view(text, len), options_from(options), doc);
-    const std::string xml = doc.to_xml();
-    if (out->write(out->ctx, xml.data(), xml.size()) != 0)
-      throw Error(DOCPIPE_ERR_INTERNAL, "host sink refused the model");
+    if constexpr (takes_no_hints<P>) {
+      P::parse(std::string_view(text, len), options_from(options), doc);
+    } else {
+      static_assert(takes_hints<P>, "an input plugin needs a static parse(text, options, [hints,] doc)");
+      P::parse(std::string_view(text, len), options_from(options), ShapeHints{}, doc);
+    }
+    send(doc, out);
   });
+}
+
+template <class P>
+int parse_hinted(const char *text, size_t len, const docpipe_options *options, const char *hints_xml, size_t hints_len,
+                 const docpipe_sink *out, const docpipe_error_sink *err) noexcept {
+  return guarded(err, [&] {
+    RawDocument doc;
+    P::parse(std::string_view(text, len), options_from(options), hints_of(std::string_view(hints_xml, hints_len)), doc);
+    send(doc, out);
+  });
+}
+
+template <class P>
+constexpr docpipe_parse_hinted_fn parse_hinted_of() {
+  if constexpr (takes_hints<P>)
+    return &parse_hinted<P>;
+  else
+    return nullptr;
 }
 
 template <class P>
@@ -132,10 +196,11 @@ constexpr uint32_t input_form() {
 
 template <class P>
 constexpr docpipe_plugin input_descriptor() {
-  return docpipe_plugin{DOCPIPE_ABI_MAJOR,  DOCPIPE_ABI_MINOR, sizeof(docpipe_plugin),
-                        DOCPIPE_KIND_INPUT, P::name,           P::version,
-                        P::description,     P::options,        &probe<P>,
-                        &parse<P>,          nullptr,           input_form<P>()};
+  return docpipe_plugin{DOCPIPE_ABI_MAJOR,   DOCPIPE_ABI_MINOR, sizeof(docpipe_plugin),
+                        DOCPIPE_KIND_INPUT,  P::name,           P::version,
+                        P::description,      P::options,        &probe<P>,
+                        &parse<P>,           nullptr,           input_form<P>(),
+                        parse_hinted_of<P>()};
 }
 
 template <class P>
@@ -151,7 +216,8 @@ constexpr docpipe_plugin output_descriptor() {
                         nullptr,
                         nullptr,
                         &write<P>,
-                        DOCPIPE_INPUT_TEXT};
+                        DOCPIPE_INPUT_TEXT,
+                        nullptr};
 }
 
 }  // namespace detail
