@@ -617,3 +617,23 @@ TEST_CASE("the report's year decides between templates whose labels match equall
   for (const auto &f : m.findings) noted |= f.code == "format-year" && !f.doubt;
   CHECK(noted);
 }
+
+TEST_CASE("a row whose group label was cut over the rows' lines is under its own group, not in doubt") {
+  const std::vector<std::vector<std::string>> rows = {
+      {"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"},
+      kHeader,
+      // （四）无法提供 printed down its three rows, cut by their lines
+      row({"三、本年度办理结果", "（四）无", "1.本机关不掌握相关政府信息"}, {"31", "0", "0", "0", "0", "0", "31"}),
+      row({"法提供", "2.没有现成信息需要另行制作"}, {"1", "0", "0", "0", "0", "0", "1"}),
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  CHECK(find(m, "三、本年度办理结果/（四）无法提供/2.没有现成信息需要另行制作", "总计")->value.raw == "1");
+  for (const auto &f : m.findings) CHECK(f.code != "group-mismatch");
+  // Another group's label in front still is a mismatch, and a doubt.
+  const Mapping other = map_rows(
+      {rows[0], rows[1], row({"（五）不予处理", "2.没有现成信息需要另行制作"}, {"1", "0", "0", "0", "0", "0", "1"})});
+  bool doubt = false;
+  for (const auto &f : other.findings) doubt |= f.code == "group-mismatch" && f.doubt;
+  CHECK(doubt);
+}

@@ -343,6 +343,19 @@ class Matcher {
     }
     if (by_own.tie || all.size() == by_own.length) return std::nullopt;
     const Section &s = tbl(by_own.hit->table).sections[by_own.hit->section];
+    // What precedes the label is a piece of the row's own group labels (a
+    // group label printed down its rows and cut by their lines: "（四）无" /
+    // "法提供"): the row is under its group; nothing to doubt.
+    std::string groups;
+    for (const auto &k : s.rows[by_own.hit->row].ancestor_keys) groups += k;
+    const std::string_view before = std::string_view(all).substr(0, all.size() - by_own.length);
+    if (groups.find(before) != std::string::npos) {
+      m_.findings.push_back({"info", "group-split",
+                             "row " + s.rows[by_own.hit->row].path + " placed by its own label; before it is " +
+                                 shorten(std::string(before)) + ", a piece of its group label",
+                             row.first, false});
+      return by_own.hit;
+    }
     m_.findings.push_back({"warning", "group-mismatch",
                            "row " + s.rows[by_own.hit->row].path + " placed by its own label; the group label before " +
                                "it (" + shorten(all.substr(0, all.size() - by_own.length)) + ") is not its group",
