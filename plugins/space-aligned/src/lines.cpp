@@ -50,7 +50,9 @@ size_t numeral_run(std::u32string_view w, size_t i, bool chinese, int *value) {
   size_t j = i;
   int v = 0;
   while (j < w.size() && (chinese ? is_cn_numeral(w[j]) : is_digit(w[j]))) {
-    if (!chinese) v = v * 10 + static_cast<int>(w[j] >= U'０' ? w[j] - U'０' : w[j] - U'0');
+    // Callers want the value of short runs only (enumerators); a longer run
+    // (a phone number) keeps counting its length, its value stops growing.
+    if (!chinese && j - i < 9) v = v * 10 + static_cast<int>(w[j] >= U'０' ? w[j] - U'０' : w[j] - U'0');
     ++j;
   }
   if (chinese) {
@@ -247,6 +249,7 @@ void mark_page_numbers(std::vector<Line> &lines) {
     for (const Word &w : L.words) {
       for (char32_t c : w.text) {
         if (c >= U'0' && c <= U'9') {
+          if (v >= 100000) return -1;  // no page count is that large (and no overflow)
           v = (v < 0 ? 0 : v * 10) + static_cast<int>(c - U'0');
         } else if (c == U'/') {
           return v;  // "3/7": the page is before the slash
