@@ -174,6 +174,13 @@ with tempfile.TemporaryDirectory() as tmp:
     check({row[0] for row in db.execute('SELECT relpath FROM inputs')} == want, 'ledger relpaths are not the raw bytes')
     db.close()
 
+    # A re-run finds every name in the ledger: the three converted inputs are
+    # skipped, only the failed one is tried again.
+    r2 = subprocess.run([exe, 'run', pipeline, '--input', inp, '--output', out, '-j', '1', '--no-limits'],
+                        capture_output=True)
+    s2 = json.loads(r2.stdout.decode('utf-8').strip().splitlines()[-1])
+    check(s2['skipped'] == 3 and s2['converted'] == 0 and s2['failed'] == 1, f're-run summary {s2}')
+
     # status: text and --csv; the CSV is UTF-8, guarded, and names round-trip.
     st = subprocess.run([exe, 'status', out, '--csv', os.path.join(tmp, 'ledger.csv')], capture_output=True)
     check(st.returncode == 0, f'status: exit {st.returncode}: {st.stderr!r}')
