@@ -53,6 +53,10 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
   return 0;
 }
 
+// An undefined-behaviour report is a finding like any other: stop on it
+// even when UBSAN_OPTIONS does not say so.
+extern "C" const char *__ubsan_default_options() { return "halt_on_error=1:print_stacktrace=1"; }
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   World &w = world();
   const fs::path input = w.dir / "report.txt";

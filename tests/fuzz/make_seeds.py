@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Seeds for the fuzz targets from the texts in this tree (the sample reports
-and the input plugins' fixtures), into OUT/convert_fuzz and
-OUT/input_plugins_fuzz.
+"""Seeds for the fuzz targets from the texts in this tree (the sample reports,
+the input plugins' fixtures, and tests/fuzz/regressions: inputs that were
+findings once), into OUT/convert_fuzz and OUT/input_plugins_fuzz.
 
 convert_fuzz reads raw files: each text as it is, and the sample reports also
 in the encodings the core decodes (GB18030, UTF-16LE with a BOM, UTF-8 with
@@ -38,5 +38,9 @@ for path in sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds', '*.txt'))):
     put(convert_dir, base + '.utf16le', b'\xff\xfe' + text.encode('utf-16-le'))
     put(convert_dir, base + '.bom-crlf', b'\xef\xbb\xbf' + text.replace('\n', '\r\n').encode('utf-8'))
     put(plugins_dir, base, bytes([forms['word-export']]) + text.encode('utf-8'))
+    n += 1
+# Inputs that once were findings (tests/fuzz/regressions: raw files, whole path).
+for path in sorted(glob.glob(os.path.join(src, 'tests/fuzz/regressions', '*'))):
+    put(convert_dir, 'regression-' + os.path.basename(path), open(path, 'rb').read())
     n += 1
 print(f'{n} texts -> {out}')
