@@ -197,6 +197,17 @@ with tempfile.TemporaryDirectory() as tmp:
     c = subprocess.run([exe, 'convert', os.path.join(inp, gbk_name), '-o', out2, '-t', 'xlsx,csv,xml,values'],
                        capture_output=True)
     check(c.returncode == 0, f'convert: exit {c.returncode}: {c.stderr!r}')
+    try:
+        check('\\x' in c.stderr.decode('utf-8'), f'convert: the name is not escaped on stderr: {c.stderr!r}')
+    except UnicodeDecodeError:
+        check(False, f'convert: stderr is not UTF-8: {c.stderr!r}')
+    bad = subprocess.run([exe, 'convert', os.path.join(inp, bad_name), '-o', out2], capture_output=True)
+    check(bad.returncode == 65 and b'\\x' in bad.stderr,
+          f'convert of a binary GBK-named input: exit {bad.returncode}: {bad.stderr!r}')
+    try:
+        bad.stderr.decode('utf-8')
+    except UnicodeDecodeError:
+        check(False, f'convert: the error is not UTF-8: {bad.stderr!r}')
     counts = check_outputs(out2)
     check(counts['xml'] == 1 and counts['xlsx'] == 1 and counts['csv'] >= 2, f'convert outputs: {counts}')
     rows = check_csv(os.path.join(out2.encode(), gbk_name[:-4] + b'.values.csv'))

@@ -1,6 +1,7 @@
 // docpipe: a thin command line over the engine. Logs go to stderr; results
 // that a script reads (summaries) to stdout. Exit codes: see README.
 #include <CLI/CLI.hpp>
+#include <docpipe/sdk/text.hpp>
 #include <iostream>
 #include <set>
 
@@ -54,19 +55,21 @@ int run_convert(const Engine &engine, const std::vector<std::string> &inputs, co
   for (const auto &in : inputs) {
     const fs::path p(in);
     if (!stems.insert(p.stem().string()).second) {
-      std::cerr << "docpipe: " << in << ": another input has the same name; its outputs would be overwritten\n";
+      std::cerr << "docpipe: " << docpipe::sdk::escape_bytes(in)
+                << ": another input has the same name; its outputs would be overwritten\n";
       ++failed;
       last = ExitCode::usage;
       continue;
     }
     const auto o = engine.convert(p, p.filename().string(), format, out_dir, req);
     if (!o.ok) {
-      std::cerr << "docpipe: " << o.error << "\n";
+      std::cerr << "docpipe: " << docpipe::sdk::escape_bytes(o.error) << "\n";  // names shown as everywhere
       ++failed;
       last = o.code;
       continue;
     }
-    std::cerr << in << ": " << (o.template_id.empty() ? "no template" : o.template_id) << ", " << o.verdict;
+    std::cerr << docpipe::sdk::escape_bytes(in) << ": " << (o.template_id.empty() ? "no template" : o.template_id)
+              << ", " << o.verdict;
     if (o.failed_checks) std::cerr << ", " << o.failed_checks << " identities fail";
     std::cerr << ", " << o.files.size() << " files\n";
   }
