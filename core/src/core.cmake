@@ -2,6 +2,7 @@
 # pipeline), used by the CLI and the tests.
 add_library(docpipe_core SHARED
   ${CMAKE_CURRENT_SOURCE_DIR}/src/decode/decode.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/kind/kind.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/plugin_host/registry.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/model/model.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/labels.cpp

@@ -4,13 +4,12 @@
 #include <cctype>
 #include <docpipe/sdk/plugin.hpp>
 #include <docpipe/sdk/text.hpp>
+#include <docpipe/sdk/zip.hpp>
 #include <map>
 #include <optional>
 #include <pugixml.hpp>
 #include <string>
 #include <vector>
-
-#include "zip.hpp"
 
 namespace docpipe::docx {
 namespace {
@@ -327,7 +326,7 @@ class Reader {
 };
 
 // The main document part named by the package relationships, else the usual.
-std::string main_part(Archive &zip) {
+std::string main_part(sdk::ZipArchive &zip) {
   if (auto rels = zip.read("_rels/.rels", kMaxPartSize)) {
     pugi::xml_document d;
     if (d.load_buffer(rels->data(), rels->size())) {
@@ -356,9 +355,9 @@ pugi::xml_document parse_xml(const std::string &name, const std::string &bytes) 
 }  // namespace
 
 double probe(std::string_view bytes) {
-  if (!looks_like_zip(bytes)) return 0.0;
+  if (!sdk::looks_like_zip(bytes)) return 0.0;
   try {
-    Archive zip(bytes);
+    sdk::ZipArchive zip(bytes);
     if (zip.has("word/document.xml")) return 0.99;
     return zip.has("[Content_Types].xml") && zip.has(main_part(zip)) && main_part(zip).rfind("word/", 0) == 0 ? 0.9
                                                                                                               : 0.0;
@@ -368,8 +367,8 @@ double probe(std::string_view bytes) {
 }
 
 void read(std::string_view bytes, sdk::RawDocument &doc) {
-  if (!looks_like_zip(bytes)) bad_input("not a .docx file (no ZIP signature)");
-  std::optional<Archive> zip;
+  if (!sdk::looks_like_zip(bytes)) bad_input("not a .docx file (no ZIP signature)");
+  std::optional<sdk::ZipArchive> zip;
   try {
     zip.emplace(bytes);
   } catch (const std::exception &e) {

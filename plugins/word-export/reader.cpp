@@ -229,8 +229,12 @@ double probe(std::string_view text) {
   // Cheap: look at a prefix only. Tika's Word text has many lines that start
   // with a TAB and hold no other TAB; a TAB inside a line means another form,
   // unless every TAB-holding line starts with one (Tika 4's row per line; a
-  // TAB-separated export has rows whose first field is not empty).
-  const std::string_view prefix = text.substr(0, 64 * 1024);
+  // TAB-separated export has rows whose first field is not empty). The
+  // window starts at the first line holding a TAB, so a long preamble of
+  // prose (a cover letter, a table of contents) does not hide the tables.
+  const size_t first_tab = text.find('\t');
+  const size_t start = first_tab == std::string_view::npos ? 0 : text.rfind('\n', first_tab) + 1;  // npos + 1 == 0
+  const std::string_view prefix = text.substr(start, 64 * 1024);
   size_t cell_lines = 0, inner_tab_lines = 0, blank_then_cell = 0, row_lines = 0, other_tab_lines = 0;
   bool prev_blank = false, prev_in_row = false;
   for (std::string_view line : sdk::split_lines(prefix)) {

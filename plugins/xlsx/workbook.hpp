@@ -10,6 +10,9 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <docpipe/sdk/text.hpp>
 #include <memory>
@@ -73,8 +76,20 @@ class SheetNames {
   std::set<std::u32string> used_;
 };
 
+// libxlsxwriter's file errors ("Zip generic error ZIP_ERRNO", "Error creating
+// output xlsx file") leave the real cause in errno: a full disk, a quota.
+inline std::string file_cause() {
+  const int err = errno;
+  return err == ENOSPC || err == EDQUOT || err == EFBIG || err == EIO || err == EROFS
+             ? std::string(" (") + std::strerror(err) + ")"
+             : "";
+}
+
 inline void check(lxw_error e, const std::string &what) {
-  if (e != LXW_NO_ERROR) throw Error(DOCPIPE_ERR_OUTPUT, "xlsx: " + what + ": " + lxw_strerror(e));
+  if (e != LXW_NO_ERROR) {
+    const std::string cause = file_cause();
+    throw Error(DOCPIPE_ERR_OUTPUT, "xlsx: " + what + ": " + lxw_strerror(e) + cause);
+  }
 }
 
 // One worksheet, plus what it takes to size its columns: the widest line of
@@ -174,10 +189,17 @@ class Workbook {
     write_file(path, "");
     lxw_workbook_options options{};
     options.constant_memory = LXW_FALSE;  // merges and free write order need the full model
-    // libxlsxwriter stages every part of the package in a temporary file;
-    // beside the output (the same file system, often tmpfs in bulk runs)
+    // libxlsxwriter stages every part of the package in a temporary file:
+    // in the host's private temporary folder (DOCPIPE_TMPDIR: `run` and
+    // `convert` set one in the output folder, the same file system, often
+    // tmpfs in bulk runs, and clear it when they start again), so a killed
+    // process leaves none of them among the outputs; else beside the output
     // rather than in /tmp, which may be a slow disk.
-    tmpdir_ = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
+    const char *private_tmp = std::getenv("DOCPIPE_TMPDIR");
+    if (private_tmp != nullptr && *private_tmp != '\0')
+      tmpdir_ = private_tmp;
+    else
+      tmpdir_ = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
     if (!tmpdir_.empty()) options.tmpdir = tmpdir_.data();
     wb_.reset(workbook_new_opt(path.c_str(), &options));
     if (!wb_) throw Error(DOCPIPE_ERR_OUTPUT, "xlsx: cannot create workbook " + path);

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstring>
 #include <docpipe/sdk/plugin.hpp>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -22,8 +23,14 @@ struct Misbehaving {
     if (starts(t, "CRASH")) std::raise(SIGSEGV);
     if (starts(t, "HANG"))
       for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
-    std::vector<std::vector<char>> hog;
-    for (;;) hog.emplace_back(64u << 20, 'x');
+    // Address space, not touched pages: the worker's memory limit stops it at
+    // once, whatever the machine's load (writing the pages first could run
+    // into the time limit on a busy machine).
+    std::vector<std::unique_ptr<char[]>> hog;
+    for (;;) {
+      hog.emplace_back(new char[64u << 20]);
+      hog.back()[0] = 'x';
+    }
   }
 };
 

@@ -13,7 +13,9 @@ if not os.path.isdir(corpus):
     sys.exit(77)
 forms = sys.argv[3:] or ['word-export']
 r = subprocess.run([exe, 'formats'], capture_output=True, text=True)
-forms = [f for f in forms if f'  {f} ' in r.stdout]
+# The input plugin of each form, where it has another name (xlsx is also an output plugin).
+reader = {'xlsx': 'xlsx-input'}
+forms = [f for f in forms if f'  {reader.get(f, f)} ' in r.stdout]
 with tempfile.TemporaryDirectory() as out:
     truths = []
     for t in sorted(glob.glob(os.path.join(corpus, '**/*.truth.json'), recursive=True)):

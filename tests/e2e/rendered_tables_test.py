@@ -155,8 +155,13 @@ def report_html(truth, framed=False):
 
 with tempfile.TemporaryDirectory() as tmp:
     jobs = []
+    seen = set()  # the corpus's originals/ hold the same reports as its text renderings: lay each out once
     for path in sorted(glob.glob(os.path.join(corpus, '**/*.truth.json'), recursive=True)):
         truth = json.load(open(path, encoding='utf-8'))
+        key = json.dumps([truth['template'], truth['title'], truth['cells']], sort_keys=True, ensure_ascii=False)
+        if key in seen:
+            continue
+        seen.add(key)
         pages = {framed: report_html(truth, framed).encode() for framed in (False, True)}
         number = os.path.basename(path).split('_')[0]
         for tool, (command, widths) in available.items():

@@ -1,12 +1,21 @@
 // docpipe: a thin command line over the engine. Logs go to stderr; results
 // that a script reads (summaries) to stdout. Exit codes: see README.
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <docpipe/sdk/text.hpp>
 #include <iostream>
 #include <set>
 
 #include "decode/decode.hpp"
+#include "kind/kind.hpp"
 #include "pipeline/engine.hpp"
+#include "runner/pipeline.hpp"
 #include "runner/runner.hpp"
 
 namespace fs = std::filesystem;
@@ -40,8 +49,47 @@ bool parse_output_option(const std::string &spec, docpipe::OutputRequest &req) {
   return true;
 }
 
+// SIGINT/SIGTERM during `convert`: the input being converted is finished
+// (its files all or none), then convert stops and says so.
+volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
+
+// `convert`'s private temporary folder in OUTDIR (.docpipe-tmp.PID), where the
+// xlsx plugin stages a workbook's parts; those of dead processes are removed,
+// and so are the temporary files (.NAME.tmp-PID-N) a killed convert left.
+class ConvertTemp {
+ public:
+  explicit ConvertTemp(const fs::path &out_dir) {
+    if (out_dir.empty()) return;
+    std::error_code ec;
+    auto dead = [](const char *pid_text) {
+      const long pid = std::strtol(pid_text, nullptr, 10);
+      return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+    };
+    for (auto it = fs::directory_iterator(out_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      std::error_code rec;
+      if (name.rfind(".docpipe-tmp.", 0) == 0 && dead(name.c_str() + 13)) fs::remove_all(it->path(), rec);
+      // a file of a killed convert: ".NAME.tmp-PID-N"
+      const size_t tmp = name.rfind(".tmp-");
+      if (name[0] == '.' && tmp != std::string::npos && it->is_regular_file(rec) && dead(name.c_str() + tmp + 5))
+        fs::remove(it->path(), rec);
+    }
+    dir_ = out_dir / (".docpipe-tmp." + std::to_string(::getpid()));
+    if (fs::create_directories(dir_, ec); !ec) ::setenv("DOCPIPE_TMPDIR", dir_.c_str(), 1);
+  }
+  ~ConvertTemp() {
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+
+ private:
+  fs::path dir_;
+};
+
 int run_convert(const Engine &engine, const std::vector<std::string> &inputs, const std::string &out_dir,
-                const std::string &format, const std::string &types, const std::vector<std::string> &out_options) {
+                const std::string &format, const std::string &types, const std::vector<std::string> &out_options,
+                int memory_mb) {
   docpipe::OutputRequest req;
   req.plugins = split_list(types);
   for (const auto &o : out_options)
@@ -49,19 +97,45 @@ int run_convert(const Engine &engine, const std::vector<std::string> &inputs, co
       std::cerr << "docpipe: bad output option '" << o << "' (expected PLUGIN:KEY=VALUE)\n";
       return code(ExitCode::usage);
     }
-  size_t failed = 0;
+  // Every output file belongs to one input (the rule `run` applies): inputs
+  // whose names give the same stem in OUTDIR are refused before any work.
+  const docpipe::runner::OutputOwners owners({{"", "{stem}", {}, 0}}, inputs.size(),
+                                             [&](size_t k) { return std::string_view(inputs[k]); });
+  if (!owners.collision().empty()) {
+    std::cerr << "docpipe: inputs " << owners.collision() << " in " << out_dir
+              << "; convert them into different output folders\n";
+    return code(ExitCode::usage);
+  }
+#ifndef DOCPIPE_SANITIZED  // sanitizers reserve far more address space than any limit allows
+  // The bound of a `run` worker: an enormous input fails alone, with a message.
+  if (memory_mb > 0) {
+    const rlimit lim{static_cast<rlim_t>(memory_mb) << 20, static_cast<rlim_t>(memory_mb) << 20};
+    setrlimit(RLIMIT_AS, &lim);
+  }
+#endif
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);  // (when it cannot be, the first output says why)
+  const ConvertTemp temp(fs::is_directory(out_dir, ec) ? fs::path(out_dir) : fs::path());
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sa.sa_flags = SA_RESTART;  // the conversion under way goes on undisturbed
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  ::signal(SIGXFSZ, SIG_IGN);  // a file size limit fails the write (EFBIG, named), not the process
+  size_t failed = 0, started = 0;
   ExitCode last = ExitCode::ok;
-  std::set<std::string> stems;
   for (const auto &in : inputs) {
+    if (g_stop_signal != 0) break;
+    ++started;
     const fs::path p(in);
-    if (!stems.insert(p.stem().string()).second) {
-      std::cerr << "docpipe: " << docpipe::sdk::escape_bytes(in)
-                << ": another input has the same name; its outputs would be overwritten\n";
-      ++failed;
-      last = ExitCode::usage;
-      continue;
+    auto o = engine.convert(p, p.filename().string(), format, out_dir, req);
+    // Out of memory (in the core: std::bad_alloc; in a plugin: "out of memory"): the limit, named.
+    const bool oom = !o.ok && ((o.code == ExitCode::internal && o.error.find("std::bad_alloc") != std::string::npos) ||
+                               o.error.ends_with("out of memory"));
+    if (oom && memory_mb > 0) {
+      o.code = ExitCode::bad_input;
+      o.error = in + ": memory limit of " + std::to_string(memory_mb) + " MiB exceeded (--memory-mb)";
     }
-    const auto o = engine.convert(p, p.filename().string(), format, out_dir, req);
     if (!o.ok) {
       std::cerr << "docpipe: " << docpipe::sdk::escape_bytes(o.error) << "\n";  // names shown as everywhere
       ++failed;
@@ -72,6 +146,12 @@ int run_convert(const Engine &engine, const std::vector<std::string> &inputs, co
               << ", " << o.verdict;
     if (o.failed_checks) std::cerr << ", " << o.failed_checks << " identities fail";
     std::cerr << ", " << o.files.size() << " files\n";
+  }
+  if (g_stop_signal != 0) {
+    std::cerr << "docpipe: stopped by " << strsignal(g_stop_signal) << ": " << started - failed << " of "
+              << inputs.size() << " inputs converted, " << inputs.size() - started
+              << " not started; no file is half-written\n";
+    return 128 + g_stop_signal;
   }
   if (inputs.size() > 1)
     std::cerr << "docpipe: " << inputs.size() - failed << " of " << inputs.size() << " inputs converted\n";
@@ -105,15 +185,17 @@ int run_inspect(const Engine &engine, const std::string &input, const std::strin
     const auto doc = engine.build_model(input, fs::path(input).filename().string(), format);
     const auto root = doc.child("document");
     const auto meta = root.child("metadata");
-    std::cout << input << "\n  encoding: " << meta.child("encoding").attribute("name").as_string() << " ("
+    std::ifstream in(input, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const docpipe::FileKind kind = docpipe::recognise_kind(bytes);
+    std::cout << input << "\n  kind: " << docpipe::kind_name(kind) << " (" << docpipe::kind_description(kind) << ")";
+    std::cout << "\n  encoding: " << meta.child("encoding").attribute("name").as_string() << " ("
               << meta.child("encoding").attribute("decision").as_string() << "), line ends "
               << meta.child("encoding").attribute("line-endings").as_string() << "\n";
     std::cout << "  input plugin: " << meta.child("input").attribute("plugin").as_string() << " (confidence "
               << meta.child("input").attribute("confidence").as_string() << ")\n";
     // Probe scores again on the decoded text, for people choosing -f.
     std::cout << "  probe scores:";
-    std::ifstream in(input, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (std::string(meta.child("encoding").attribute("name").as_string()) == "none")
       std::cout << " (the input plugin reads the bytes; text plugins not probed)";
     else
@@ -205,6 +287,11 @@ int main(int argc, char **argv) {
   convert->add_option("-f,--from", format, "Input plugin, or auto (default)");
   convert->add_option("-t,--to", types, "Output plugins, comma-separated (default: all)");
   convert->add_option("-O,--output-option", out_options, "PLUGIN:KEY=VALUE, e.g. csv:bom=false");
+  int convert_memory_mb = 2048;
+  convert
+      ->add_option("--memory-mb", convert_memory_mb,
+                   "Address space limit in MiB, as for `run` workers (default 2048; 0: none)")
+      ->check(CLI::Range(0, 1 << 20));
 
   auto *formats = app.add_subcommand("formats", "List plugins (and those that failed to load) and templates");
   std::string inspect_input;
@@ -223,10 +310,14 @@ int main(int argc, char **argv) {
   run->add_option("pipeline", run_opts.pipeline_file, "Pipeline definition (pipelines/*.xml)")->required();
   run->add_option("--input", run_input, "Input folder (overrides the pipeline's)");
   run->add_option("--output", run_output, "Output folder (holds the ledger)")->required();
-  run->add_option("-j,--jobs", run_opts.jobs, "Parallel workers (default: number of cores)");
+  run->add_option("-j,--jobs", run_opts.jobs, "Parallel workers (default: number of cores; at most 1024)")
+      ->check(CLI::Range(0, 1024));
   run->add_flag("--dry-run", run_opts.dry_run, "List what would be converted and why, convert nothing");
   run->add_flag("--force", run_opts.force, "Convert every input again");
   run->add_flag("--no-limits", run_opts.no_limits, "No time/memory limit per input (sanitizer builds)");
+  run->add_flag("--rebuild-ledger", run_opts.rebuild_ledger,
+                "Set the ledger aside (e.g. a damaged one), convert every input again, remove the outputs it listed "
+                "that the new one does not");
 
   std::string status_dir, status_csv;
   auto *status = app.add_subcommand("status", "Report a bulk run's ledger: counts, failures, reports to review");
@@ -257,6 +348,9 @@ int main(int argc, char **argv) {
     } catch (const Error &e) {
       std::cerr << "docpipe: " << e.what() << "\n";
       return code(e.code());
+    } catch (const std::exception &e) {
+      std::cerr << "docpipe: " << e.what() << "\n";
+      return code(ExitCode::io_error);
     }
   }
   try {
@@ -264,7 +358,7 @@ int main(int argc, char **argv) {
     for (const auto &d : plugin_dirs) cfg.plugin_dirs.emplace_back(d);
     cfg.formats_dir = formats_dir;
     const Engine engine(cfg);
-    if (*convert) return run_convert(engine, inputs, out_dir, format, types, out_options);
+    if (*convert) return run_convert(engine, inputs, out_dir, format, types, out_options, convert_memory_mb);
     if (*formats) return run_formats(engine);
     if (*inspect) return run_inspect(engine, inspect_input, format, print_model);
     if (*validate) return run_validate(engine, inputs, format);
@@ -280,6 +374,12 @@ int main(int argc, char **argv) {
   } catch (const Error &e) {
     std::cerr << "docpipe: " << e.what() << "\n";
     return code(e.code());
+  } catch (const fs::filesystem_error &e) {
+    std::cerr << "docpipe: " << e.what() << "\n";
+    return code(ExitCode::io_error);
+  } catch (const std::exception &e) {
+    std::cerr << "docpipe: internal error: " << e.what() << "\n";
+    return code(ExitCode::internal);
   }
   return 0;
 }

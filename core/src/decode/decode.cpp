@@ -1,10 +1,9 @@
 #include "decode/decode.hpp"
 
-#include <unicode/ucnv.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
-#include <memory>
+#include <docpipe/sdk/charset.hpp>
 
 #include "error.hpp"
 
@@ -38,32 +37,10 @@ size_t control_byte_offset(std::string_view s) {
   return std::string_view::npos;
 }
 
-// Strict conversion with ICU's STOP callback: the default callback would
-// silently substitute U+FFFD.
+// Strict conversion (ICU's STOP callback, never U+FFFD): the SDK's, which
+// plugins that read a declared charset use too.
 bool convert_strict(const char *charset, std::string_view in, std::string &out) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, decltype(&ucnv_close)> conv(ucnv_open(charset, &status), &ucnv_close);
-  if (U_FAILURE(status)) throw Error(ExitCode::internal, std::string("ICU has no converter for ") + charset);
-  ucnv_setToUCallBack(conv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
-  std::u16string u16(in.size() + 1, u'\0');
-  status = U_ZERO_ERROR;
-  const int32_t len = ucnv_toUChars(conv.get(), reinterpret_cast<UChar *>(u16.data()), static_cast<int32_t>(u16.size()),
-                                    in.data(), static_cast<int32_t>(in.size()), &status);
-  if (U_FAILURE(status)) return false;
-  u16.resize(static_cast<size_t>(len));
-  out.clear();
-  out.reserve(u16.size() * 3);
-  for (size_t i = 0; i < u16.size();) {
-    UChar32 c;
-    U16_NEXT(u16.data(), i, u16.size(), c);
-    if (U_IS_SURROGATE(c)) return false;  // unpaired surrogate: not text
-    uint8_t buf[4];
-    int32_t k = 0;
-    [[maybe_unused]] UBool err = false;
-    U8_APPEND(buf, k, 4, c, err);
-    out.append(reinterpret_cast<char *>(buf), static_cast<size_t>(k));
-  }
-  return true;
+  return sdk::convert_strict(charset, in, out);
 }
 
 // BOM-less UTF-16: ASCII-range text puts a NUL in every other byte.

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "decode/decode.hpp"
+#include "kind/kind.hpp"
 #include "model/model.hpp"
 #include "templates/mapper.hpp"
 #include "util/files.hpp"
@@ -93,17 +94,17 @@ class OutputFiles {
     return static_cast<OutputFiles *>(ctx)->path_for(suffix);
   }
 
-  std::vector<fs::path> commit() {
-    std::vector<fs::path> out;
+  // Renames the files into place, adding them to `done`; on a failure the
+  // caller removes what is in `done` (an input's files are all or none).
+  void commit(std::vector<fs::path> &done) {
     for (auto &[tmp, final_path] : files_) {
       if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
         if (errno == ENOENT && access(tmp.c_str(), F_OK) != 0) continue;  // the plugin asked but wrote nothing
         throw Error(ExitCode::cant_create, final_path.string() + ": cannot be written: " + std::strerror(errno));
       }
-      out.push_back(final_path);
+      done.push_back(final_path);
     }
     files_.clear();
-    return out;
   }
   void discard() {
     for (auto &f : files_) {
@@ -148,42 +149,62 @@ std::vector<ProbeScore> Engine::probe(std::string_view text) const {
 
 BuiltModel Engine::build(const fs::path &input, const std::string &name, const std::string &input_format) const {
   const std::string bytes = read_file(input);
-  // Plugins of binary forms (ABI 1.1, input_form DOCPIPE_INPUT_BYTES) see the
-  // bytes as read: they are probed on them first, and a file one of them
-  // claims (or that -f gives to one of them) is never decoded as text.
+  // The file's kind, from its bytes (core/src/kind), routes it: binary and
+  // markup kinds (PDF, Office, HTML, images, ...) go only to the plugins of
+  // binary forms (ABI 1.1, input_form DOCPIPE_INPUT_BYTES), probed on the
+  // bytes, and are never decoded as text; text is decoded and goes only to
+  // the text plugins. So markup never reaches a text reader.
+  const FileKind kind = recognise_kind(bytes);
   auto takes_bytes = [](const PluginInfo &p) {
     return DOCPIPE_PLUGIN_HAS(p.api, input_form) && p.api->input_form == DOCPIPE_INPUT_BYTES;
+  };
+  auto decode = [&] {
+    try {
+      return decode_text(bytes);
+    } catch (const Error &e) {
+      throw Error(e.code(), input.string() + ": " + e.what());
+    }
   };
   const bool automatic = input_format.empty() || input_format == "auto";
   const PluginInfo *plugin = nullptr;
   double confidence = 1.0;
   if (automatic) {
-    double best = 0.0;
-    for (const PluginInfo *p : registry_.of_kind(DOCPIPE_KIND_INPUT)) {
-      if (!takes_bytes(*p)) continue;
-      const double s = p->api->probe(bytes.data(), bytes.size());
-      if (s >= kMinProbeScore && s > best) {
-        best = std::min(s, 1.0);
-        plugin = p;
+    if (!is_text_kind(kind)) {
+      double best = 0.0;
+      for (const PluginInfo *p : registry_.of_kind(DOCPIPE_KIND_INPUT)) {
+        if (!takes_bytes(*p)) continue;
+        const double s = p->api->probe(bytes.data(), bytes.size());
+        if (s >= kMinProbeScore && s > best) {
+          best = std::min(s, 1.0);
+          plugin = p;
+        }
+      }
+      if (plugin != nullptr) {
+        confidence = best;
+      } else if (kind == FileKind::binary_unknown) {
+        decode();  // throws the decoder's reason (the first control byte and its offset)
+      } else {
+        throw Error(ExitCode::bad_input, input.string() + ": " + kind_description(kind) +
+                                             (kind == FileKind::html || kind == FileKind::rtf ? "" : " (binary data)") +
+                                             ": " + kind_advice(kind));
       }
     }
-    if (plugin != nullptr) confidence = best;
   } else {
     plugin = registry_.find(input_format, DOCPIPE_KIND_INPUT);
     if (plugin == nullptr) throw Error(ExitCode::plugin_unavailable, "no input plugin named '" + input_format + "'");
+    if (!takes_bytes(*plugin) && !is_text_kind(kind) && kind != FileKind::binary_unknown)
+      throw Error(ExitCode::bad_input, input.string() + ": " + kind_description(kind) + ": the text reader '" +
+                                           plugin->name() + "' does not read it (try -f auto)");
   }
 
   DecodedText text;
   if (plugin != nullptr && takes_bytes(*plugin)) {
     text.encoding = "none";  // not decoded: the plugin reads the bytes
     text.line_endings = "none";
-    text.decision = "not decoded as text: input plugin '" + plugin->name() + "' reads the file's bytes";
+    text.decision = std::string(kind_description(kind)) + ", not decoded as text: input plugin '" + plugin->name() +
+                    "' reads the file's bytes";
   } else {
-    try {
-      text = decode_text(bytes);
-    } catch (const Error &e) {
-      throw Error(e.code(), input.string() + ": " + e.what());
-    }
+    text = decode();
   }
 
   if (plugin == nullptr) {
@@ -270,13 +291,16 @@ std::vector<fs::path> Engine::write_outputs(std::string_view xml, const fs::path
     ready_folders.insert(dir.native());
   };
 
-  std::vector<fs::path> written;
+  // Every plugin writes under temporary names first; only when all of them
+  // succeeded are the files renamed into place, so an input's files are all
+  // there or none (a failed plugin or rename removes the others).
+  std::deque<OutputFiles> staged;
   for (const PluginInfo *p : chosen) {
     const auto dest = outputs.destinations.find(p->name());
     const fs::path &dir = dest == outputs.destinations.end() ? out_dir : dest->second.first;
     const std::string &file_stem = dest == outputs.destinations.end() ? stem : dest->second.second;
     ensure_folder(dir);
-    OutputFiles files(dir, file_stem);
+    OutputFiles &files = staged.emplace_back(dir, file_stem);
     const docpipe_output_target target{&files, &OutputFiles::callback};
     ErrorText err;
     const docpipe_error_sink errs{&err, &ErrorText::report};
@@ -287,7 +311,16 @@ std::vector<fs::path> Engine::write_outputs(std::string_view xml, const fs::path
     if (status != DOCPIPE_OK)
       throw Error(status == DOCPIPE_ERR_OPTION ? ExitCode::usage : ExitCode::cant_create,
                   p->name() + " output for " + file_stem + ": " + (err.text.empty() ? "write failed" : err.text));
-    for (auto &f : files.commit()) written.push_back(std::move(f));
+  }
+  std::vector<fs::path> written;
+  try {
+    for (OutputFiles &files : staged) files.commit(written);
+  } catch (...) {
+    for (const fs::path &f : written) {
+      std::error_code ec;
+      fs::remove(f, ec);
+    }
+    throw;
   }
   return written;
 }

@@ -3,6 +3,8 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include <cerrno>
+#include <cstring>
 #include <docpipe/sdk/text.hpp>
 #include <fstream>
 #include <map>
@@ -65,10 +67,14 @@ bool plain_number(const std::string &s) {
 
 class Book {
  public:
-  explicit Book(const fs::path &tmp) {
+  // `staging`: where libxlsxwriter keeps its temporary files (the run's
+  // private folder OUT/.docpipe/tmp, cleared when a run starts), not /tmp.
+  Book(const fs::path &tmp, const fs::path &staging) : staging_(staging.string()) {
     lxw_workbook_options opt{};
     opt.constant_memory = LXW_TRUE;
     opt.use_zip64 = LXW_TRUE;
+    std::error_code ec;
+    if (!staging_.empty() && fs::is_directory(staging_, ec)) opt.tmpdir = staging_.data();
     wb_ = workbook_new_opt(tmp.c_str(), &opt);
     if (wb_ == nullptr) throw Error(ExitCode::cant_create, tmp.string() + ": cannot create the workbook");
     lxw_doc_properties props{};
@@ -99,15 +105,20 @@ class Book {
       check(worksheet_write_string(ws, r, col, v.c_str(), nullptr));
   }
   void close(const fs::path &file) {
+    errno = 0;
     const lxw_error e = workbook_close(wb_);
+    const int err = errno;  // libxlsxwriter's file errors leave the cause (a full disk) here
     wb_ = nullptr;
-    if (e != LXW_NO_ERROR) throw Error(ExitCode::cant_create, file.string() + ": " + lxw_strerror(e));
+    if (e != LXW_NO_ERROR)
+      throw Error(ExitCode::cant_create, file.string() + ": " + lxw_strerror(e) +
+                                             (err != 0 ? std::string(" (") + std::strerror(err) + ")" : ""));
   }
 
  private:
   static void check(lxw_error e) {
     if (e != LXW_NO_ERROR) throw Error(ExitCode::cant_create, std::string("summary: ") + lxw_strerror(e));
   }
+  std::string staging_;
   lxw_workbook *wb_ = nullptr;
   lxw_format *bold_ = nullptr;
 };
@@ -158,7 +169,7 @@ CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values
   }
   if (!summary_file.empty()) {
     m.summary_tmp = temp_for(summary_file);
-    m.book = std::make_unique<Book>(m.summary_tmp);
+    m.book = std::make_unique<Book>(m.summary_tmp, out_dir / ".docpipe" / "tmp");
     // Every sheet is created first (their order in the workbook); rows are
     // then added to each as the reports come, in relpath order. In
     // constant-memory mode each sheet only needs its own rows in order.

@@ -6,14 +6,45 @@
 
 namespace docpipe::runner {
 
-// A prepared statement, finalised with its owner.
+namespace {
+
+constexpr const char *kRecovery =
+    "move it aside and start afresh with `docpipe run PIPELINE --output OUT --rebuild-ledger` (every input is "
+    "converted again and the outputs the old ledger listed are removed)";
+
+// SQLite's result codes that mean the file is not (or no longer) a sound database.
+bool damaged(int rc) {
+  rc &= 0xff;
+  return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+[[noreturn]] void fail(sqlite3 *db, int rc, const std::filesystem::path &file) {
+  const std::string why = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (damaged(rc))
+    throw Error(ExitCode::io_error, file.string() + ": the ledger is damaged (" + why + "); " + kRecovery);
+  throw Error(ExitCode::io_error, file.string() + ": ledger: " + why);
+}
+
+}  // namespace
+
+// A prepared statement, finalised with its owner. step() is true for a row,
+// false at the end, and throws on any error: an error is never "no row".
 struct Stmt {
+  sqlite3 *db = nullptr;
+  const std::filesystem::path *file = nullptr;
   sqlite3_stmt *s = nullptr;
-  Stmt(sqlite3 *db, const char *sql) {
-    if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK)
-      throw Error(ExitCode::io_error, std::string("ledger: ") + sqlite3_errmsg(db));
+  Stmt(sqlite3 *d, const std::filesystem::path &f, const char *sql) : db(d), file(&f) {
+    const int rc = sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
+    if (rc != SQLITE_OK) fail(db, rc, *file);
   }
   ~Stmt() { sqlite3_finalize(s); }
+  bool step() {
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(db, rc, *file);
+  }
+  void reset() { sqlite3_reset(s); }
   void bind(int i, const std::string &v) {
     sqlite3_bind_text(s, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   }
@@ -68,26 +99,42 @@ std::vector<std::string> split_lines(const std::string &s) {
 
 }  // namespace
 
-Ledger::Ledger(const std::filesystem::path &file) : file_(file) {
-  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
+Ledger::Ledger(const std::filesystem::path &file, bool check) : file_(file) {
+  const int rc =
+      sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
     const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     throw Error(ExitCode::io_error, file.string() + ": cannot open the ledger: " + why);
   }
-  sqlite3_busy_timeout(db_, 10000);
-  exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=NORMAL");
-  exec("PRAGMA foreign_keys=ON");
-  exec(kSchema);
-  // Ledgers written before the stat columns existed get them (empty: their
-  // inputs are hashed once more at the next run).
-  bool has_size = false;
-  {
-    Stmt q(db_, "PRAGMA table_info(inputs)");
-    while (sqlite3_step(q.s) == SQLITE_ROW) has_size = has_size || q.text(1) == "size";
+  try {
+    sqlite3_busy_timeout(db_, 10000);
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=NORMAL");
+    exec("PRAGMA foreign_keys=ON");
+    // A damaged ledger would read as rows missing (inputs converted again)
+    // or as an empty one: it is checked once when opened (b-tree pages,
+    // records, uniqueness; O(size), no index cross-check).
+    if (check) {
+      Stmt q(db_, file_, "PRAGMA quick_check(1)");
+      if (q.step() && q.text(0) != "ok")
+        throw Error(ExitCode::io_error,
+                    file.string() + ": the ledger is damaged (quick_check: " + q.text(0) + "); " + kRecovery);
+    }
+    exec(kSchema);
+    // Ledgers written before the stat columns existed get them (empty: their
+    // inputs are hashed once more at the next run).
+    bool has_size = false;
+    {
+      Stmt q(db_, file_, "PRAGMA table_info(inputs)");
+      while (q.step()) has_size = has_size || q.text(1) == "size";
+    }
+    if (!has_size) exec("ALTER TABLE inputs ADD COLUMN size INTEGER; ALTER TABLE inputs ADD COLUMN mtime_ns INTEGER;");
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
   }
-  if (!has_size) exec("ALTER TABLE inputs ADD COLUMN size INTEGER; ALTER TABLE inputs ADD COLUMN mtime_ns INTEGER;");
 }
 
 Ledger::~Ledger() {
@@ -98,11 +145,9 @@ Ledger::~Ledger() {
 
 void Ledger::exec(const char *sql) const {
   char *err = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    const std::string why = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw Error(ExitCode::io_error, file_.string() + ": ledger: " + why);
-  }
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+  sqlite3_free(err);
+  if (rc != SQLITE_OK) fail(db_, rc, file_);
 }
 
 namespace {
@@ -135,20 +180,21 @@ constexpr const char *kColumns =
 std::optional<InputRecord> Ledger::find(const std::string &relpath) const {
   // Prepared once: a run looks up every input.
   if (!find_)
-    find_ = std::make_unique<Stmt>(db_, (std::string("SELECT ") + kColumns + " FROM inputs WHERE relpath = ?").c_str());
+    find_ = std::make_unique<Stmt>(db_, file_,
+                                   (std::string("SELECT ") + kColumns + " FROM inputs WHERE relpath = ?").c_str());
   Stmt &q = *find_;
-  sqlite3_reset(q.s);
+  q.reset();
   q.bind(1, relpath);
-  if (sqlite3_step(q.s) != SQLITE_ROW) return std::nullopt;
+  if (!q.step()) return std::nullopt;
   InputRecord r = read_row(q);
   if (!find_violations_)
     find_violations_ = std::make_unique<Stmt>(
-        db_, "SELECT identity, tbl, row, col, expected, actual FROM violations WHERE relpath = ? ORDER BY rowid");
+        db_, file_,
+        "SELECT identity, tbl, row, col, expected, actual FROM violations WHERE relpath = ? ORDER BY rowid");
   Stmt &v = *find_violations_;
-  sqlite3_reset(v.s);
+  v.reset();
   v.bind(1, relpath);
-  while (sqlite3_step(v.s) == SQLITE_ROW)
-    r.violations.push_back({v.text(0), v.text(1), v.text(2), v.text(3), v.text(4), v.text(5)});
+  while (v.step()) r.violations.push_back({v.text(0), v.text(1), v.text(2), v.text(3), v.text(4), v.text(5)});
   return r;
 }
 
@@ -156,13 +202,13 @@ void Ledger::update_stat(const std::vector<StatUpdate> &updates) {
   if (updates.empty()) return;
   exec("BEGIN IMMEDIATE");
   try {
-    Stmt up(db_, "UPDATE inputs SET size = ?, mtime_ns = ? WHERE relpath = ?");
+    Stmt up(db_, file_, "UPDATE inputs SET size = ?, mtime_ns = ? WHERE relpath = ?");
     for (const auto &u : updates) {
-      sqlite3_reset(up.s);
+      up.reset();
       sqlite3_bind_int64(up.s, 1, u.size);
       sqlite3_bind_int64(up.s, 2, u.mtime_ns);
       up.bind(3, u.relpath);
-      if (sqlite3_step(up.s) != SQLITE_DONE) throw Error(ExitCode::io_error, sqlite3_errmsg(db_));
+      up.step();
     }
     exec("COMMIT");
   } catch (...) {
@@ -173,11 +219,12 @@ void Ledger::update_stat(const std::vector<StatUpdate> &updates) {
 
 std::vector<InputRecord> Ledger::all() const {
   std::vector<InputRecord> out;
-  Stmt q(db_, (std::string("SELECT ") + kColumns + " FROM inputs ORDER BY relpath").c_str());
-  while (sqlite3_step(q.s) == SQLITE_ROW) out.push_back(read_row(q));
-  Stmt v(db_, "SELECT relpath, identity, tbl, row, col, expected, actual FROM violations ORDER BY relpath, rowid");
+  Stmt q(db_, file_, (std::string("SELECT ") + kColumns + " FROM inputs ORDER BY relpath").c_str());
+  while (q.step()) out.push_back(read_row(q));
+  Stmt v(db_, file_,
+         "SELECT relpath, identity, tbl, row, col, expected, actual FROM violations ORDER BY relpath, rowid");
   size_t i = 0;
-  while (sqlite3_step(v.s) == SQLITE_ROW) {
+  while (v.step()) {
     const std::string rel = v.text(0);
     while (i < out.size() && out[i].relpath < rel) ++i;
     if (i < out.size() && out[i].relpath == rel)
@@ -187,54 +234,63 @@ std::vector<InputRecord> Ledger::all() const {
 }
 
 void Ledger::for_each(const std::function<void(const InputRecord &)> &f) const {
-  Stmt q(db_, (std::string("SELECT ") + kColumns + " FROM inputs ORDER BY relpath").c_str());
-  Stmt v(db_, "SELECT identity, tbl, row, col, expected, actual FROM violations WHERE relpath = ? ORDER BY rowid");
-  while (sqlite3_step(q.s) == SQLITE_ROW) {
+  Stmt q(db_, file_, (std::string("SELECT ") + kColumns + " FROM inputs ORDER BY relpath").c_str());
+  Stmt v(db_, file_,
+         "SELECT identity, tbl, row, col, expected, actual FROM violations WHERE relpath = ? ORDER BY rowid");
+  while (q.step()) {
     InputRecord r = read_row(q);
-    sqlite3_reset(v.s);
+    v.reset();
     v.bind(1, r.relpath);
-    while (sqlite3_step(v.s) == SQLITE_ROW)
-      r.violations.push_back({v.text(0), v.text(1), v.text(2), v.text(3), v.text(4), v.text(5)});
+    while (v.step()) r.violations.push_back({v.text(0), v.text(1), v.text(2), v.text(3), v.text(4), v.text(5)});
     f(r);
   }
 }
 
-void Ledger::keep_only(size_t n, const std::function<std::string_view(size_t)> &relpath_at) {
+std::vector<std::string> Ledger::absent(size_t n, const std::function<std::string_view(size_t)> &relpath_at) const {
   std::vector<std::string> gone;
-  {
-    Stmt q(db_, "SELECT relpath FROM inputs ORDER BY relpath");
-    size_t k = 0;
-    while (sqlite3_step(q.s) == SQLITE_ROW) {
-      const std::string rel = q.text(0);
-      while (k < n && relpath_at(k) < rel) ++k;
-      if (k == n || relpath_at(k) != rel) gone.push_back(rel);
-    }
+  Stmt q(db_, file_, "SELECT relpath FROM inputs ORDER BY relpath");
+  size_t k = 0;
+  while (q.step()) {
+    const std::string rel = q.text(0);
+    while (k < n && relpath_at(k) < rel) ++k;
+    if (k == n || relpath_at(k) != rel) gone.push_back(rel);
   }
-  if (gone.empty()) return;
+  return gone;
+}
+
+void Ledger::forget(const std::vector<std::string> &relpaths) {
+  if (relpaths.empty()) return;
   exec("BEGIN IMMEDIATE");
-  Stmt del(db_, "DELETE FROM inputs WHERE relpath = ?");
-  for (const auto &rel : gone) {
-    sqlite3_reset(del.s);
-    del.bind(1, rel);
-    sqlite3_step(del.s);
+  try {
+    Stmt del(db_, file_, "DELETE FROM inputs WHERE relpath = ?");
+    for (const auto &rel : relpaths) {
+      del.reset();
+      del.bind(1, rel);
+      del.step();
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
   }
-  exec("COMMIT");
 }
 
 void Ledger::put(const std::vector<InputRecord> &records) {
   if (records.empty()) return;
   exec("BEGIN IMMEDIATE");
   try {
-    Stmt ins(db_, (std::string("INSERT OR REPLACE INTO inputs (") + kColumns +
-                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                      .c_str());
-    Stmt del(db_, "DELETE FROM violations WHERE relpath = ?");
-    Stmt vio(db_, "INSERT INTO violations (relpath, identity, tbl, row, col, expected, actual) VALUES (?,?,?,?,?,?,?)");
+    Stmt ins(
+        db_, file_,
+        (std::string("INSERT OR REPLACE INTO inputs (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+            .c_str());
+    Stmt del(db_, file_, "DELETE FROM violations WHERE relpath = ?");
+    Stmt vio(db_, file_,
+             "INSERT INTO violations (relpath, identity, tbl, row, col, expected, actual) VALUES (?,?,?,?,?,?,?)");
     for (const auto &r : records) {
-      sqlite3_reset(del.s);
+      del.reset();
       del.bind(1, r.relpath);
-      if (sqlite3_step(del.s) != SQLITE_DONE) throw Error(ExitCode::io_error, sqlite3_errmsg(db_));
-      sqlite3_reset(ins.s);
+      del.step();
+      ins.reset();
       const std::string outputs = join_lines(r.outputs);
       const std::string fields[] = {r.relpath,     r.content_hash, r.pipeline_hash, r.status, r.plugin,
                                     r.template_id, r.verdict,      r.reasons,       r.title,  r.agency,
@@ -249,12 +305,12 @@ void Ledger::put(const std::vector<InputRecord> &records) {
         else
           sqlite3_bind_int64(ins.s, i, v);
       }
-      if (sqlite3_step(ins.s) != SQLITE_DONE) throw Error(ExitCode::io_error, sqlite3_errmsg(db_));
+      ins.step();
       for (const auto &v : r.violations) {
-        sqlite3_reset(vio.s);
+        vio.reset();
         const std::string vf[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};
         for (int i = 0; i < 7; ++i) vio.bind(i + 1, vf[i]);
-        if (sqlite3_step(vio.s) != SQLITE_DONE) throw Error(ExitCode::io_error, sqlite3_errmsg(db_));
+        vio.step();
       }
     }
     exec("COMMIT");
@@ -262,6 +318,26 @@ void Ledger::put(const std::vector<InputRecord> &records) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+}  // namespace docpipe::runner
+
+namespace docpipe::runner {
+
+std::vector<std::string> Ledger::salvage_outputs(const std::filesystem::path &file) {
+  std::vector<std::string> out;
+  sqlite3 *db = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt *q = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT outputs FROM inputs", -1, &q, nullptr) == SQLITE_OK)
+      while (sqlite3_step(q) == SQLITE_ROW) {
+        const auto *t = sqlite3_column_text(q, 0);
+        for (auto &f : split_lines(t == nullptr ? "" : reinterpret_cast<const char *>(t))) out.push_back(std::move(f));
+      }
+    sqlite3_finalize(q);
+  }
+  sqlite3_close(db);
+  return out;
 }
 
 }  // namespace docpipe::runner

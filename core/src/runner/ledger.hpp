@@ -39,8 +39,12 @@ struct InputRecord {
 
 class Ledger {
  public:
-  // Opens (creating) the ledger; throws docpipe::Error(io_error) with SQLite's reason.
-  explicit Ledger(const std::filesystem::path &file);
+  // Opens (creating) the ledger and checks it (PRAGMA quick_check); throws
+  // docpipe::Error(io_error) with SQLite's reason, and for a damaged ledger
+  // says so and how to recover. Any SQLite error later, reading or writing,
+  // throws too: an error never reads as "no row".
+  // `check`: false for a second connection to a ledger already checked.
+  explicit Ledger(const std::filesystem::path &file, bool check = true);
   ~Ledger();
   Ledger(const Ledger &) = delete;
   Ledger &operator=(const Ledger &) = delete;
@@ -52,10 +56,13 @@ class Ledger {
   // pass over 100,000 inputs holds one of them in memory.
   void for_each(const std::function<void(const InputRecord &)> &f) const;
 
-  // Forgets the inputs that are no longer in the input folder: the ledger
-  // describes the inputs present at the last run. relpath_at(0..n-1) lists
-  // the present ones in sorted order.
-  void keep_only(size_t n, const std::function<std::string_view(size_t)> &relpath_at);
+  // The inputs recorded that are no longer in the input folder;
+  // relpath_at(0..n-1) lists the present ones in sorted order.
+  std::vector<std::string> absent(size_t n, const std::function<std::string_view(size_t)> &relpath_at) const;
+
+  // Forgets inputs (once their outputs are removed): the ledger describes
+  // the inputs present at the last run.
+  void forget(const std::vector<std::string> &relpaths);
 
   // Writes records in one transaction (BEGIN IMMEDIATE … COMMIT).
   void put(const std::vector<InputRecord> &records);
@@ -68,6 +75,10 @@ class Ledger {
     int64_t size, mtime_ns;
   };
   void update_stat(const std::vector<StatUpdate> &updates);
+
+  // The output paths a ledger (damaged, set aside) lists, as far as they can
+  // still be read; errors end the reading quietly.
+  static std::vector<std::string> salvage_outputs(const std::filesystem::path &file);
 
  private:
   void exec(const char *sql) const;

@@ -1,5 +1,6 @@
 #include "runner/pipeline.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <pugixml.hpp>
 #include <set>
@@ -91,6 +92,24 @@ bool glob_match(std::string_view pat, std::string_view path) {
     return false;
   }
   if (path.empty()) return false;
+  if (pat.front() == '[') {
+    // A class: [hH], [a-z], [!0-9] (one byte, never '/'). Unclosed: a literal '['.
+    const size_t close = pat.find(']', pat.size() > 2 && (pat[1] == '!' || pat[1] == '^') ? 3 : 2);
+    if (close != std::string_view::npos) {
+      const bool negate = pat[1] == '!' || pat[1] == '^';
+      const std::string_view set = pat.substr(negate ? 2 : 1, close - (negate ? 2 : 1));
+      bool hit = false;
+      for (size_t i = 0; i < set.size(); ++i)
+        if (i + 2 < set.size() && set[i + 1] == '-') {
+          hit |= path.front() >= set[i] && path.front() <= set[i + 2];
+          i += 2;
+        } else {
+          hit |= path.front() == set[i];
+        }
+      if (path.front() == '/' || hit == negate) return false;
+      return glob_match(pat.substr(close + 1), path.substr(1));
+    }
+  }
   if (pat.front() == '?' ? path.front() != '/' : pat.front() == path.front())
     return glob_match(pat.substr(1), path.substr(1));
   return false;
@@ -105,6 +124,73 @@ fs::path expand_pattern(const std::string &pattern, const fs::path &relpath) {
   // An input at the top of the input folder has an empty {relpath}: "/{stem}"
   // is then relative to the output folder, never the file system's root.
   return fs::path(out).lexically_normal().relative_path();
+}
+
+OutputOwners::OutputOwners(const std::vector<OutputSpec> &outputs, size_t n,
+                           const std::function<std::string_view(size_t)> &relpath_at)
+    : outputs_(outputs), relpath_at_(relpath_at) {
+  const std::hash<std::string> hash;
+  std::vector<std::pair<uint64_t, uint32_t>> keys;
+  size_t pairs = 0;
+  std::pair<uint32_t, uint32_t> first{0, 0};
+  const OutputSpec *first_spec = nullptr;
+  for (const OutputSpec &o : outputs) {
+    keys.clear();
+    for (size_t k = 0; k < n; ++k) {
+      const uint64_t h = hash(expand_pattern(o.pattern, std::string(relpath_at(k))).generic_string());
+      keys.push_back({h, static_cast<uint32_t>(k)});
+      stems_.push_back({h, static_cast<uint32_t>(k)});
+    }
+    std::sort(keys.begin(), keys.end());
+    for (size_t i = 1; i < keys.size(); ++i) {
+      if (keys[i].first != keys[i - 1].first) continue;
+      const uint32_t a = keys[i - 1].second, b = keys[i].second;
+      if (expand_pattern(o.pattern, std::string(relpath_at(a))) !=
+          expand_pattern(o.pattern, std::string(relpath_at(b))))
+        continue;  // a hash collision, not a path collision
+      ++pairs;
+      if (first_spec == nullptr || std::make_pair(a, b) < first) {
+        first = {a, b};
+        first_spec = &o;
+      }
+    }
+  }
+  std::sort(stems_.begin(), stems_.end());
+  if (first_spec != nullptr) {
+    const std::string stem = expand_pattern(first_spec->pattern, std::string(relpath_at(first.first))).generic_string();
+    collision_ = "'" + std::string(relpath_at(first.first)) + "' and '" + std::string(relpath_at(first.second)) +
+                 "' would write the same files (" + (first_spec->plugin.empty() ? "" : first_spec->plugin + " ") +
+                 "output " + stem + ".*" + (pairs > 1 ? "; " + std::to_string(pairs - 1) + " more such pairs" : "") +
+                 "): each output file must belong to one input";
+  }
+}
+
+bool OutputOwners::owns_stem(const std::string &stem_path, size_t output) const {
+  auto [lo, hi] =
+      std::equal_range(stems_.begin(), stems_.end(), std::make_pair(std::hash<std::string>{}(stem_path), 0u),
+                       [](const auto &x, const auto &y) { return x.first < y.first; });
+  for (auto it = lo; it != hi; ++it)
+    if (expand_pattern(outputs_[output].pattern, std::string(relpath_at_(it->second))).generic_string() == stem_path)
+      return true;
+  return false;
+}
+
+bool OutputOwners::owned_by_another(const fs::path &file, int64_t self) const {
+  // Every stem the file's name could have: "a/r.table-1.csv" -> a/r, a/r.table-1.
+  const std::string dir = file.parent_path().generic_string();
+  const std::string name = file.filename().string();
+  const std::hash<std::string> hash;
+  for (size_t dot = name.find('.', 1); dot != std::string::npos; dot = name.find('.', dot + 1)) {
+    const std::string stem = (dir.empty() ? "" : dir + "/") + name.substr(0, dot);
+    auto [lo, hi] = std::equal_range(stems_.begin(), stems_.end(), std::make_pair(hash(stem), uint32_t{0}),
+                                     [](const auto &x, const auto &y) { return x.first < y.first; });
+    for (auto it = lo; it != hi; ++it) {
+      if (static_cast<int64_t>(it->second) == self) continue;
+      for (const OutputSpec &o : outputs_)
+        if (expand_pattern(o.pattern, std::string(relpath_at_(it->second))).generic_string() == stem) return true;
+    }
+  }
+  return false;
 }
 
 Pipeline load_pipeline(const fs::path &file, const PluginRegistry &plugins, const fs::path &input_override) {
@@ -156,6 +242,12 @@ Pipeline load_pipeline(const fs::path &file, const PluginRegistry &plugins, cons
       const PluginInfo *plugin = plugins.find(o.plugin, DOCPIPE_KIND_OUTPUT);
       if (plugin == nullptr) r.fail(child, "unknown output plugin '" + o.plugin + "'");
       if (const std::string why = check_pattern(o.pattern); !why.empty()) r.fail(child, why);
+      // A worker is told one folder and stem per plugin: two outputs of one
+      // plugin would be written as one.
+      for (const OutputSpec &earlier : p.outputs)
+        if (earlier.plugin == o.plugin)
+          r.fail(child, "a second output of plugin '" + o.plugin + "' (the first is on line " +
+                            std::to_string(earlier.line) + "): one output per plugin");
       const auto accepted = split_names(plugin->api->options);
       for (auto opt : child.children()) {
         if (opt.type() != pugi::node_element) continue;
@@ -172,8 +264,10 @@ Pipeline load_pipeline(const fs::path &file, const PluginRegistry &plugins, cons
       p.combined_values = child.attribute("values").as_string("values.csv");
       p.combined_summary = child.attribute("summary").as_string("summary.xlsx");
       for (const auto &f : {p.combined_values, p.combined_summary})
-        if (f.find('/') != std::string::npos || f == "..")
-          r.fail(child, "combined file names must be plain names: '" + f + "'");
+        if (f.find('/') != std::string::npos || f == "." || f == ".." || f == ".docpipe")
+          r.fail(child, "combined file names must be plain file names: '" + f + "'");
+      if (!p.combined_values.empty() && p.combined_values == p.combined_summary)
+        r.fail(child, "values and summary are both '" + p.combined_values + "': one would overwrite the other");
     } else if (name == "limits") {
       r.only_attributes(child, {"seconds", "memory-mb", "enabled"});
       p.limits.seconds = child.attribute("seconds").as_int(p.limits.seconds);

@@ -4,7 +4,9 @@
 // with the line and the reason.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -50,7 +52,41 @@ Pipeline load_pipeline(const std::filesystem::path &file, const PluginRegistry &
 // output folder (checked when the pipeline is loaded).
 std::filesystem::path expand_pattern(const std::string &pattern, const std::filesystem::path &relpath);
 
-// "**/*.txt" style matching on '/'-separated relative paths.
+// Who owns which output files. An output plugin adds its own suffixes to a
+// folder and stem (`a/r` -> `a/r.xlsx`, `a/r.table-1.csv`), so the rule is:
+// for each output plugin, no two inputs may share a folder and stem. `run`
+// checks it over all its inputs before any work, `convert` over its
+// arguments (pattern "{stem}" in one folder). 8-byte hashes of the keys,
+// sorted, keep 100,000 inputs to a few MiB; equal hashes are confirmed on
+// the expanded paths.
+class OutputOwners {
+ public:
+  // relpath_at(0..n-1): the inputs' paths relative to the input folder.
+  OutputOwners(const std::vector<OutputSpec> &outputs, size_t n,
+               const std::function<std::string_view(size_t)> &relpath_at);
+
+  // "" when every output has one owner, else a message naming two inputs
+  // whose outputs would be the same files.
+  const std::string &collision() const { return collision_; }
+
+  // Whether `file` (relative to the output folder) is named under the
+  // folder and stem of an output of another input than `self` (an index):
+  // a stale file an input no longer writes is removed only when no other
+  // input owns its name.
+  bool owned_by_another(const std::filesystem::path &file, int64_t self) const;
+
+  // Whether some input's output number `output` has this folder and stem ("a/r").
+  bool owns_stem(const std::string &stem_path, size_t output) const;
+
+ private:
+  std::vector<OutputSpec> outputs_;
+  std::function<std::string_view(size_t)> relpath_at_;
+  std::vector<std::pair<uint64_t, uint32_t>> stems_;  // hash of folder/stem (any plugin) -> input
+  std::string collision_;
+};
+
+// "**/*.txt" style matching on '/'-separated relative paths; [hH], [a-z] and [!x]
+// classes match one character (the shipped pipeline's "*.[hH][tT][mM]" globs).
 bool glob_match(std::string_view pattern, std::string_view path);
 
 }  // namespace docpipe::runner

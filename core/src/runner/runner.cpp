@@ -16,6 +16,7 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <cstring>
 #include <ctime>
 #include <deque>
@@ -26,15 +27,19 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
+#include "decode/decode.hpp"
 #include "error.hpp"
+#include "model/model.hpp"
 #include "runner/combined.hpp"
 #include "runner/csv_read.hpp"
 #include "runner/ledger.hpp"
 #include "runner/pipeline.hpp"
 #include "support/csv.hpp"
+#include "templates/mapper.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
 
@@ -199,6 +204,28 @@ InputRecord parse_result(const Candidate &c, const std::string &xml, const fs::p
   return r;
 }
 
+volatile std::sig_atomic_t g_stop = 0;  // the signal that asked the run to stop
+extern "C" void on_stop(int sig) { g_stop = sig; }
+
+// Why a worker died of a signal, in the words of its cause.
+std::string death_by_signal(int sig) {
+  switch (sig) {
+    case SIGKILL:
+      return "the worker was killed (SIGKILL) from outside docpipe: most often the system's out-of-memory killer, "
+             "or an operator";
+    case SIGXFSZ:
+      return "the worker exceeded the file size limit (SIGXFSZ, ulimit -f)";
+    case SIGXCPU:
+      return "the worker exceeded the CPU time limit (SIGXCPU, ulimit -t)";
+    case SIGTERM:
+    case SIGINT:
+    case SIGHUP:
+      return std::string("the worker was stopped by ") + strsignal(sig) + " from outside docpipe";
+    default:
+      return std::string("the parser crashed (") + strsignal(sig) + ")";
+  }
+}
+
 // One worker process (`docpipe worker --serve`): it takes jobs on stdin, a
 // line each, and answers each with a frame "\x1e<length>\n<result XML>" on
 // stdout, in order. It is started once and serves many inputs (process
@@ -237,7 +264,7 @@ class Worker {
     const int status = reap();
     if (o != Outcome::timeout) {
       if (WIFSIGNALED(status))
-        why = std::string("the parser crashed (") + strsignal(WTERMSIG(status)) + ")";
+        why = death_by_signal(WTERMSIG(status));
       else
         why = "the worker exited with code " + std::to_string(WEXITSTATUS(status)) + " without a result";
       std::string tail = log_.substr(log_.size() > 300 ? log_.size() - 300 : 0);
@@ -277,7 +304,15 @@ class Worker {
     sigemptyset(&dflt);
     sigaddset(&dflt, SIGPIPE);
     posix_spawnattr_setsigdefault(&attr, &dflt);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+    // SIGINT and SIGTERM (a Ctrl-C reaches the whole process group) are the
+    // runner's to handle: it stops handing out inputs and lets each worker
+    // finish the ones it holds, then closes its input.
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGINT);
+    sigaddset(&blocked, SIGTERM);
+    posix_spawnattr_setsigmask(&attr, &blocked);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
     std::vector<char *> args;
     for (const auto &a : argv_) args.push_back(const_cast<char *>(a.c_str()));
     args.push_back(nullptr);
@@ -438,6 +473,151 @@ void remove_stale_temporaries(const fs::path &out_dir) {
   }
 }
 
+// Whether `path` (made canonical, following every symlink in it) lies
+// inside `root` (canonical): outputs never leave the output folder through a
+// symlink in it, inputs are never read through one that leaves the input folder.
+bool inside(const fs::path &path, const fs::path &root) {
+  std::error_code ec;
+  const fs::path real = fs::weakly_canonical(path, ec);
+  if (ec) return false;
+  const std::string &r = root.native(), &p = real.native();
+  if (r == "/") return p.size() > 1;
+  return p.size() > r.size() && p.compare(0, r.size(), r) == 0 && p[r.size()] == '/';
+}
+
+// An entry of the input folder that is not taken as an input, and why.
+struct Skipped {
+  std::string relpath, why;
+};
+
+// The inputs under `folder` that the globs select, in sorted order. Symlinks
+// are followed only to files inside the input folder; symlinked folders,
+// loops, dangling links, FIFOs, sockets and devices, and folders that cannot
+// be read are skipped with the reason (those that are not folders only when
+// the globs select them). The output folder is never an input.
+InputList find_inputs(const Pipeline &p, const fs::path &out_dir, std::vector<Skipped> &skipped) {
+  InputList all;
+  auto rel_of = [&](const fs::path &f) { return f.lexically_relative(p.input_folder).generic_string(); };
+  auto selected = [&](const std::string &rel) {
+    return std::any_of(p.include.begin(), p.include.end(), [&](auto &g) { return glob_match(g, rel); }) &&
+           !std::any_of(p.exclude.begin(), p.exclude.end(), [&](auto &g) { return glob_match(g, rel); });
+  };
+  std::vector<fs::path> folders{p.input_folder};
+  while (!folders.empty()) {
+    const fs::path folder = std::move(folders.back());
+    folders.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(folder, ec);
+    if (ec) {
+      skipped.push_back({rel_of(folder) + "/", "the folder cannot be read: " + ec.message()});
+      continue;
+    }
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      const fs::path path = it->path();
+      const std::string rel = rel_of(path);
+      std::error_code sec;
+      fs::file_status st = it->symlink_status(sec);
+      if (fs::is_symlink(st)) {
+        const fs::path target = fs::canonical(path, sec);
+        if (sec) {
+          if (selected(rel)) skipped.push_back({rel, "a symlink that cannot be followed: " + sec.message()});
+          continue;
+        }
+        st = fs::status(target, sec);
+        if (fs::is_directory(st)) {
+          skipped.push_back({rel + "/", "a symlinked folder: not followed"});
+          continue;
+        }
+        if (!selected(rel)) continue;
+        if (!inside(target, p.input_folder)) {
+          skipped.push_back({rel, "a symlink to " + target.string() + ", outside the input folder: not followed"});
+          continue;
+        }
+        if (inside(target, out_dir)) {
+          skipped.push_back({rel, "a symlink into the output folder: not followed"});
+          continue;
+        }
+      }
+      if (fs::is_directory(st)) {
+        if (!fs::equivalent(path, out_dir, sec)) folders.push_back(path);
+        continue;
+      }
+      if (!selected(rel)) continue;
+      if (!fs::is_regular_file(st)) {
+        const char *what = fs::is_fifo(st)                                      ? "a FIFO"
+                           : fs::is_socket(st)                                  ? "a socket"
+                           : fs::is_block_file(st) || fs::is_character_file(st) ? "a device"
+                                                                                : "not a regular file";
+        skipped.push_back({rel, std::string(what) + ": not read"});
+        continue;
+      }
+      all.add(rel);
+    }
+    if (ec) skipped.push_back({rel_of(folder) + "/", "the folder cannot be read to the end: " + ec.message()});
+  }
+  all.sort();
+  std::sort(skipped.begin(), skipped.end(), [](const Skipped &a, const Skipped &b) { return a.relpath < b.relpath; });
+  return all;
+}
+
+// Removes the files an input's earlier result listed and its new one does
+// not (all of them when it failed or is gone), before the ledger records the
+// new state: OUT holds what the ledger says. A file is kept when its name
+// falls under another present input's outputs, or would be reached through
+// a symlink leaving the output folder.
+void remove_stale_outputs(const fs::path &out_dir, const std::vector<std::string> &before,
+                          const std::function<bool(const std::string &)> &still_written, const OutputOwners *owners,
+                          int64_t self) {
+  for (const auto &f : before) {
+    if (f.empty() || still_written(f)) continue;
+    const fs::path rel = fs::path(f).lexically_normal();
+    if (rel.is_absolute() || rel.empty() || *rel.begin() == ".." || *rel.begin() == ".docpipe") continue;
+    if (owners != nullptr && owners->owned_by_another(rel, self)) continue;
+    const fs::path file = out_dir / rel;
+    if (file.parent_path() != out_dir && !inside(file.parent_path(), out_dir)) continue;
+    std::error_code ec;
+    fs::remove(file, ec);
+  }
+}
+
+// Option values are known only to their plugins: each output plugin writes
+// a tiny model (an empty body) with the pipeline's options into a scratch
+// folder before any input is read, and an option it refuses
+// (DOCPIPE_ERR_OPTION) refuses the pipeline, with the line. Other failures
+// on that empty model are not the options' fault and are left to the run.
+// Returns, per output, the file suffixes its plugin wrote (".xlsx",
+// ".values.csv"; a plugin that writes a file per table writes none here).
+std::vector<std::vector<std::string>> check_output_options(const Engine &engine, const Pipeline &p,
+                                                           const fs::path &scratch) {
+  pugi::xml_document body_doc;
+  const pugi::xml_node body = model::parse_body(body_doc, "plan", "<body/>");
+  const templates::Mapping mapping = templates::map_body(body, engine.templates());
+  const auto checks = templates::run_checks(mapping);
+  const std::string xml =
+      model::write_model({"(options check)", "(options check)", "", 0, "plan", "0", 1.0}, DecodedText{}, {}, body,
+                         mapping, checks, model::judge(body, mapping, checks));
+  std::error_code ec;
+  std::vector<std::vector<std::string>> suffixes;
+  for (const OutputSpec &out : p.outputs) {
+    OutputRequest req;
+    req.plugins = {out.plugin};
+    req.options[out.plugin] = out.options;
+    fs::create_directories(scratch, ec);
+    auto &mine = suffixes.emplace_back();
+    try {
+      for (const fs::path &f : engine.write_outputs(xml, scratch, "options-check", req))
+        mine.push_back(f.filename().string().substr(std::string("options-check").size()));
+    } catch (const Error &e) {
+      if (e.code() == ExitCode::usage) {
+        fs::remove_all(scratch, ec);
+        throw Error(ExitCode::config, p.file.string() + ":" + std::to_string(out.line) + ": " + e.what());
+      }
+    }
+    fs::remove_all(scratch, ec);
+  }
+  return suffixes;
+}
+
 std::string fingerprint(const Engine &engine, const Pipeline &p) {
   // What makes an earlier result stale: the definition, docpipe's version,
   // the templates and the plugins' versions.
@@ -461,27 +641,65 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     throw Error(ExitCode::cant_create, o.output_dir.string() + ": cannot create the output folder: " + ec.message());
   const fs::path out_dir = fs::canonical(o.output_dir);
   RunLock lock(out_dir / ".docpipe" / "lock");
-  Ledger ledger(out_dir / ".docpipe" / "ledger.sqlite");
-  if (!o.dry_run) remove_stale_temporaries(out_dir);
-  const std::string pipeline_hash = fingerprint(engine, p);
-
-  // Inputs, in a stable order; the output folder is never an input. Only
-  // their relative paths are kept for the whole run (packed), and of those to
-  // convert a few numbers: 100,000 inputs cost the runner a few MiB.
-  InputList all;
-  for (auto it = fs::recursive_directory_iterator(p.input_folder, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory() && fs::equivalent(it->path(), out_dir, ec)) {
-      it.disable_recursion_pending();
-      continue;
+  const fs::path ledger_file = out_dir / ".docpipe" / "ledger.sqlite";
+  const fs::path set_aside = out_dir / ".docpipe" / "ledger.sqlite.damaged";
+  if (o.rebuild_ledger && !o.dry_run) {
+    // Start afresh: the old ledger (and its WAL) is kept aside for the
+    // outputs it lists, which are removed at the end unless the new ledger has them.
+    for (const char *suffix : {"", "-wal", "-shm"}) {
+      const fs::path from = ledger_file.string() + suffix, to = set_aside.string() + suffix;
+      fs::remove(to, ec);
+      if (fs::exists(from, ec)) fs::rename(from, to, ec);
+      if (ec) throw Error(ExitCode::io_error, from.string() + ": cannot be moved aside: " + ec.message());
     }
-    if (!it->is_regular_file()) continue;
-    const std::string rel = it->path().lexically_relative(p.input_folder).generic_string();
-    const bool in = std::any_of(p.include.begin(), p.include.end(), [&](auto &g) { return glob_match(g, rel); });
-    const bool out = std::any_of(p.exclude.begin(), p.exclude.end(), [&](auto &g) { return glob_match(g, rel); });
-    if (in && !out) all.add(rel);
   }
-  all.sort();
+  // (--dry-run --rebuild-ledger: what a rebuild would convert, that is everything; the ledger is left alone.)
+  Ledger ledger(o.rebuild_ledger && o.dry_run ? fs::path(":memory:") : ledger_file);
+  // The xlsx output plugin stages a workbook's parts here, not beside the outputs.
+  const fs::path private_tmp = out_dir / ".docpipe" / "tmp";
+  if (!o.dry_run) {
+    remove_stale_temporaries(out_dir);
+    fs::remove_all(private_tmp, ec);
+    fs::create_directories(private_tmp, ec);
+    ::setenv("DOCPIPE_TMPDIR", private_tmp.c_str(), 1);  // the workers inherit it
+  }
+  const std::string pipeline_hash = fingerprint(engine, p);
+  const auto suffixes = check_output_options(engine, p, private_tmp / "options-check");
+
+  // Inputs, in a stable order. Only their relative paths are kept for the
+  // whole run (packed), and of those to convert a few numbers: 100,000
+  // inputs cost the runner a few MiB.
+  std::vector<Skipped> skipped;
+  const InputList all = find_inputs(p, out_dir, skipped);
+  const bool tty = isatty(2);
+  for (const auto &sk : skipped) {
+    if (tty)
+      std::cerr << "docpipe: skipped " << shown(sk.relpath) << ": " << shown(sk.why) << "\n";
+    else
+      put_json_line(std::cerr, {{"event", "skipped"}, {"file", shown(sk.relpath)}, {"reason", shown(sk.why)}});
+  }
+
+  // Every output file belongs to one input, and none takes the name of a
+  // combined output or the ledger's folder: checked before any work.
+  const OutputOwners owners(p.outputs, all.size(), [&all](size_t k) { return all.at(k); });
+  if (!owners.collision().empty())
+    throw Error(ExitCode::config, p.file.string() + ": " + owners.collision() +
+                                      "; keep them apart in the output path (e.g. {relpath}/{stem}) or exclude one");
+  for (const std::string &name : {p.combined_values, p.combined_summary})
+    for (size_t i = 0; i < p.outputs.size(); ++i)
+      for (const std::string &suffix : suffixes[i])
+        if (!name.empty() && name.size() > suffix.size() &&
+            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+            owners.owns_stem(name.substr(0, name.size() - suffix.size()), i))
+          throw Error(ExitCode::config, p.file.string() +
+                                            ": an input's output would take the name of the combined output '" + name +
+                                            "'; rename it in <combined> or exclude the input");
+  for (size_t k = 0; k < all.size(); ++k)
+    for (const auto &out : p.outputs)
+      if (const fs::path t = expand_pattern(out.pattern, std::string(all.at(k)));
+          !t.empty() && *t.begin() == ".docpipe")
+        throw Error(ExitCode::config, p.file.string() + ": '" + std::string(all.at(k)) +
+                                          "' would write its outputs into the ledger's folder .docpipe");
 
   // What to convert. An input whose size and modification time are those the
   // ledger recorded with its hash is taken to hold that content and is not
@@ -535,7 +753,8 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     put_json_line(std::cout, {{"pipeline", shown(p.name)},
                               {"inputs", all.size()},
                               {"would_convert", todo.size()},
-                              {"up_to_date", all.size() - todo.size()}});
+                              {"up_to_date", all.size() - todo.size()},
+                              {"skipped_entries", skipped.size()}});
     return 0;
   }
 
@@ -553,11 +772,22 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   for (const auto &out : p.outputs)
     for (const auto &[k, v] : out.options) base.push_back("--option=" + out.plugin + ":" + k + "=" + v);
 
-  const unsigned jobs = o.jobs > 0 ? static_cast<unsigned>(o.jobs) : std::max(1u, std::thread::hardware_concurrency());
+  // No more workers than inputs to convert (--jobs is bounded on the command line too).
+  const unsigned jobs = std::max<unsigned>(
+      1, std::min<size_t>(todo.size(), o.jobs > 0 ? static_cast<unsigned>(o.jobs)
+                                                  : std::max(1u, std::thread::hardware_concurrency())));
   std::atomic<size_t> next{0};
+  // SIGINT/SIGTERM: no new input is handed out; those under way finish and are recorded.
+  g_stop = 0;
+  struct sigaction stop {
+  }, old_int{}, old_term{};
+  stop.sa_handler = on_stop;
+  stop.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &stop, &old_int);
+  sigaction(SIGTERM, &stop, &old_term);
   std::mutex mu;
   std::condition_variable cv;
-  std::deque<InputRecord> pending;
+  std::deque<std::pair<uint32_t, InputRecord>> pending;  // (index in `all`, result) not yet in the ledger
   const bool combining = !p.combined_values.empty() || !p.combined_summary.empty();
   std::map<uint32_t, InputRecord> settled;  // this run's results the combined outputs have not taken yet
   size_t finished_workers = 0;
@@ -572,12 +802,26 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
       while (true) {
         cv.wait_for(lk, std::chrono::milliseconds(500),
                     [&] { return pending.size() >= 64 || finished_workers == jobs; });
-        std::vector<InputRecord> batch(std::make_move_iterator(pending.begin()),
-                                       std::make_move_iterator(pending.end()));
+        std::vector<std::pair<uint32_t, InputRecord>> results(std::make_move_iterator(pending.begin()),
+                                                              std::make_move_iterator(pending.end()));
         pending.clear();
         const bool last = finished_workers == jobs;
         lk.unlock();
-        for (auto &r : batch) r.pipeline_hash = pipeline_hash;
+        std::vector<InputRecord> batch;
+        batch.reserve(results.size());
+        for (auto &[index, r] : results) {
+          r.pipeline_hash = pipeline_hash;
+          // What an earlier run wrote for this input and this one did not
+          // (all of it when the input failed) goes before the ledger says so.
+          if (const auto prev = ledger.find(r.relpath))
+            remove_stale_outputs(
+                out_dir, prev->outputs,
+                [&](const std::string &f) {
+                  return std::find(r.outputs.begin(), r.outputs.end(), f) != r.outputs.end();
+                },
+                &owners, index);
+          batch.push_back(std::move(r));
+        }
         ledger.put(batch);
         lk.lock();
         if (last && pending.empty()) break;
@@ -597,6 +841,18 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
       if (rel.empty() || *rel.begin() == "..") {
         why = "output path " + target.string() + " leaves the output folder";
         return "";
+      }
+      // A symlink inside the output folder is not followed out of it.
+      thread_local std::set<std::string> checked;
+      const fs::path dir = target.parent_path();
+      if (dir != out_dir && checked.count(dir.native()) == 0) {
+        std::error_code lec;
+        for (fs::path up = dir; up != out_dir && up.has_relative_path(); up = up.parent_path())
+          if (fs::is_symlink(fs::symlink_status(up, lec)))
+            why = "output folder " + up.string() + " is a symlink: not followed out of the output folder";
+        if (!why.empty()) return "";
+        if (checked.size() > 4096) checked.clear();
+        checked.insert(dir.native());
       }
       job += "\t" + out.plugin + "|" + target.parent_path().string() + "|" + target.filename().string();
     }
@@ -624,7 +880,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     counts[r.status]++;
     if (r.status == "done") counts[r.verdict == "ok" ? "ok" : "review"]++;
     if (combining) settled.emplace(index, r);
-    pending.push_back(std::move(r));
+    pending.emplace_back(index, std::move(r));
     cv.notify_all();
   };
 
@@ -638,7 +894,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   if (combining)
     combiner = std::thread([&] {
       try {
-        Ledger earlier(out_dir / ".docpipe" / "ledger.sqlite");
+        Ledger earlier(out_dir / ".docpipe" / "ledger.sqlite", /*check=*/false);  // checked when the run opened it
         CombinedOutputs combined(out_dir, p.combined_values.empty() ? fs::path() : out_dir / p.combined_values,
                                  p.combined_summary.empty() ? fs::path() : out_dir / p.combined_summary,
                                  engine.templates());
@@ -647,7 +903,10 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
           if (t < todo.size() && todo[t] == k) {
             ++t;
             std::unique_lock<std::mutex> lk(mu);
-            cv.wait(lk, [&] { return settled.count(static_cast<uint32_t>(k)) > 0; });
+            cv.wait(lk, [&] {
+              return settled.count(static_cast<uint32_t>(k)) > 0 || (g_stop != 0 && finished_workers == jobs);
+            });
+            if (settled.count(static_cast<uint32_t>(k)) == 0) return;  // stopped: the combined files stay as they were
             auto node = settled.extract(static_cast<uint32_t>(k));
             lk.unlock();
             combined.add(node.mapped());
@@ -680,7 +939,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
         while (true) {
           // Keep the worker's queue full (but let it drain before a planned restart).
           while (!exhausted && queue.size() < kQueued && !(worker.running() && worker.due_for_restart())) {
-            const size_t i = next.fetch_add(1);
+            const size_t i = g_stop != 0 ? todo.size() : next.fetch_add(1);
             if (i >= todo.size()) {
               exhausted = true;
               break;
@@ -736,28 +995,52 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   writer.join();
   if (combiner.joinable()) combiner.join();  // every result has settled by now
   progress.finish();
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
   if (writer_error) std::rethrow_exception(writer_error);
   if (combiner_error) std::rethrow_exception(combiner_error);
 
   // The ledger describes the inputs present now.
   const size_t n_inputs = all.size();
-  ledger.keep_only(all.size(), [&](size_t k) { return all.at(k); });
+  // Inputs gone from the input folder: their outputs first, then their rows.
+  const std::vector<std::string> gone = ledger.absent(all.size(), [&](size_t k) { return all.at(k); });
+  for (const auto &rel : gone)
+    if (const auto prev = ledger.find(rel))
+      remove_stale_outputs(
+          out_dir, prev->outputs, [](const std::string &) { return false; }, &owners, -1);
+  ledger.forget(gone);
 
   size_t failed = 0, review = 0;
+  std::set<std::string> recorded;  // with --rebuild-ledger: every output the new ledger lists
   ledger.for_each([&](const InputRecord &r) {
     failed += r.status != "done";
     review += r.status == "done" && r.verdict != "ok";
+    if (o.rebuild_ledger) recorded.insert(r.outputs.begin(), r.outputs.end());
   });
+  if (o.rebuild_ledger) {
+    // What the set-aside ledger listed (as far as it can be read) and the new one does not is stale.
+    remove_stale_outputs(
+        out_dir, Ledger::salvage_outputs(set_aside), [&](const std::string &f) { return recorded.count(f) > 0; },
+        nullptr, -1);
+  }
   const double secs = std::chrono::duration<double>(Clock::now() - started).count();
   put_json_line(std::cout, {{"pipeline", shown(p.name)},
                             {"inputs", n_inputs},
                             {"converted", counts["done"]},
                             {"skipped", n_inputs - todo.size()},
+                            {"skipped_entries", skipped.size()},
                             {"failed_now", counts["failed"]},
                             {"failed", failed},
                             {"review", review},
                             {"seconds", secs},
                             {"output", shown(out_dir.string())}});
+  if (g_stop != 0) {
+    const size_t settled_now = counts["done"] + counts["failed"];
+    std::cerr << "docpipe: stopped by " << strsignal(g_stop) << ": " << settled_now << " of " << todo.size()
+              << " inputs converted or failed and recorded, " << todo.size() - settled_now
+              << " not started; the combined outputs were not updated; run again to finish\n";
+    return 128 + g_stop;
+  }
   return failed > 0 ? static_cast<int>(ExitCode::some_failed) : 0;
 }
 
@@ -815,7 +1098,11 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
     res.remove_attributes();
     res.remove_children();
     res.append_attribute("status") = "failed";
-    res.append_child("error").text() = e.what();
+    // A plugin that ran out of memory says "out of memory": here that is the worker's limit.
+    std::string why = e.what();
+    if (a.memory_mb > 0 && why.size() >= 13 && why.compare(why.size() - 13, 13, "out of memory") == 0)
+      why += ": memory limit of " + std::to_string(a.memory_mb) + " MiB exceeded";
+    res.append_child("error").text() = why.c_str();
   }
   std::ostringstream ss;
   out.save(ss, "", pugi::format_raw);
@@ -843,6 +1130,7 @@ int run_worker(const Engine &engine, const WorkerArgs &a) {
     setrlimit(RLIMIT_AS, &lim);
   }
 #endif
+  ::signal(SIGXFSZ, SIG_IGN);  // a file size limit fails the write (EFBIG, named), not the worker
   // A worker converts input after input: keep freed memory for the next one
   // instead of returning it to the kernel and faulting it back in each time.
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
@@ -908,16 +1196,27 @@ int run_status(const fs::path &output_dir, const fs::path &csv_out) {
       for (const auto &v : f) csv.field(v, true);
       csv.end_row();
     }
+    std::error_code ec;
+    if (fs::is_directory(csv_out, ec))
+      throw Error(ExitCode::cant_create, csv_out.string() + ": is a folder; --csv wants a file name");
+    if (const size_t bad = sdk::invalid_utf8_at(csv.bytes()); bad != std::string::npos)
+      throw Error(ExitCode::internal,
+                  shown(csv_out.string()) + ": would hold invalid UTF-8 at byte " + std::to_string(bad));
     const fs::path tmp = csv_out.string() + ".tmp-" + std::to_string(getpid());
     {
       std::ofstream o(tmp, std::ios::binary);
-      if (const size_t bad = sdk::invalid_utf8_at(csv.bytes()); bad != std::string::npos)
-        throw Error(ExitCode::internal,
-                    shown(csv_out.string()) + ": would hold invalid UTF-8 at byte " + std::to_string(bad));
       o << csv.bytes();
-      if (!o) throw Error(ExitCode::cant_create, csv_out.string() + ": cannot be written");
+      o.close();
+      if (!o) {
+        fs::remove(tmp, ec);
+        throw Error(ExitCode::cant_create, csv_out.string() + ": cannot be written");
+      }
     }
-    fs::rename(tmp, csv_out);
+    fs::rename(tmp, csv_out, ec);
+    if (ec) {
+      fs::remove(tmp, ec);
+      throw Error(ExitCode::cant_create, csv_out.string() + ": cannot be written: " + ec.message());
+    }
   }
   return 0;
 }

@@ -22,6 +22,7 @@ struct RunOptions {
   bool dry_run = false;
   bool force = false;
   bool no_limits = false;                   // for sanitizer builds
+  bool rebuild_ledger = false;              // set a (damaged) ledger aside and start afresh
   std::vector<std::string> forwarded_args;  // --plugin-dir/--formats-dir for the workers
 };
 

@@ -99,9 +99,12 @@ TEST_CASE("probe tells the tab-separated form from word-export and space-aligned
     const std::string bytes = tsvtest::read_bytes((e.path().parent_path() / truth["source"].s).string());
     std::string text = tsvtest::decoded(bytes);
     if (truth["encoding"].s == "gb18030") continue;  // the core decodes it; not UTF-8 here
+    // Originals (PDF, ZIP, HTML) are recognised by their bytes in the core and never reach a text reader.
+    const std::string &form = truth["form"].s;
+    if (form == "docx" || form == "xlsx" || form == "pdf" || form == "html") continue;
     const double p = docpipe::tsv::probe(text);
     INFO(truth["source"].s << " (" << truth["form"].s << ") probe " << p);
-    if (truth["form"].s == "tab-separated")
+    if (form == "tab-separated")
       CHECK(p >= 0.7);
     else
       CHECK(p <= 0.2);

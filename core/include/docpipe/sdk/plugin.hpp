@@ -26,6 +26,7 @@
 #include <docpipe/sdk/raw_document.hpp>
 #include <exception>
 #include <map>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -82,6 +83,9 @@ int guarded(const docpipe_error_sink *err, F &&body) noexcept {
   } catch (const Error &e) {
     report(err, e.what());
     return e.status();
+  } catch (const std::bad_alloc &) {
+    report(err, "out of memory");  // the host knows its limit and names it
+    return DOCPIPE_ERR_INTERNAL;
   } catch (const std::exception &e) {
     report(err, e.what());
     return DOCPIPE_ERR_INTERNAL;

@@ -1,12 +1,11 @@
-#include "zip.hpp"
-
 #include <minizip/unzip.h>
 
 #include <algorithm>
 #include <cstring>
+#include <docpipe/sdk/zip.hpp>
 #include <stdexcept>
 
-namespace docpipe::docx {
+namespace docpipe::sdk {
 namespace {
 
 // One open "file" over the buffer: its own read position.
@@ -73,7 +72,7 @@ bool looks_like_zip(std::string_view bytes) {
   return bytes.size() >= 30 && bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4);
 }
 
-Archive::Archive(std::string_view bytes) : buffer_{bytes.data(), bytes.size()} {
+ZipArchive::ZipArchive(std::string_view bytes) : buffer_{bytes.data(), bytes.size()} {
   zlib_filefunc64_def io{};
   io.zopen64_file = mem_open;
   io.zread_file = mem_read;
@@ -89,16 +88,16 @@ Archive::Archive(std::string_view bytes) : buffer_{bytes.data(), bytes.size()} {
   if (handle_ == nullptr) throw std::runtime_error("not a readable ZIP archive");
 }
 
-Archive::~Archive() {
+ZipArchive::~ZipArchive() {
   if (handle_ != nullptr) unzClose(static_cast<unzFile>(handle_));
 }
 
-bool Archive::has(const std::string &member) {
+bool ZipArchive::has(const std::string &member) {
   // Part names of an Office package compare case-insensitively (OPC).
   return unzLocateFile(static_cast<unzFile>(handle_), member.c_str(), 2) == UNZ_OK;
 }
 
-std::optional<std::string> Archive::read(const std::string &member, size_t max_size) {
+std::optional<std::string> ZipArchive::read(const std::string &member, size_t max_size) {
   auto *zf = static_cast<unzFile>(handle_);
   if (unzLocateFile(zf, member.c_str(), 2) != UNZ_OK) return std::nullopt;
   unz_file_info64 info{};
@@ -125,4 +124,4 @@ std::optional<std::string> Archive::read(const std::string &member, size_t max_s
   return out;
 }
 
-}  // namespace docpipe::docx
+}  // namespace docpipe::sdk

@@ -1,6 +1,8 @@
 // Read-only access to the members of a ZIP archive held in memory, with
-// minizip (unzOpen2_64 over callbacks that read from the buffer). Each
-// Archive owns its state: nothing is shared between calls or threads.
+// minizip (unzOpen2_64 over callbacks that read from the buffer), for the
+// readers of ZIP-based forms (.docx, .xlsx) and the core's recognition of
+// them. Implemented in the docpipe_sdk library. Each ZipArchive owns its
+// state: nothing is shared between calls or threads.
 #pragma once
 
 #include <cstddef>
@@ -8,18 +10,18 @@
 #include <string>
 #include <string_view>
 
-namespace docpipe::docx {
+namespace docpipe::sdk {
 
 // True when the bytes start like a ZIP archive (a local file header).
 bool looks_like_zip(std::string_view bytes);
 
-class Archive {
+class ZipArchive {
  public:
   // Throws std::runtime_error when the bytes are not a readable ZIP archive.
-  explicit Archive(std::string_view bytes);
-  ~Archive();
-  Archive(const Archive &) = delete;
-  Archive &operator=(const Archive &) = delete;
+  explicit ZipArchive(std::string_view bytes);
+  ~ZipArchive();
+  ZipArchive(const ZipArchive &) = delete;
+  ZipArchive &operator=(const ZipArchive &) = delete;
 
   bool has(const std::string &member);
   // The member's uncompressed bytes; nullopt when absent. Throws
@@ -35,4 +37,4 @@ class Archive {
   void *handle_ = nullptr;  // unzFile
 };
 
-}  // namespace docpipe::docx
+}  // namespace docpipe::sdk
