@@ -39,6 +39,10 @@ for path in sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds', '*.txt'))):
     put(convert_dir, base + '.bom-crlf', b'\xef\xbb\xbf' + text.replace('\n', '\r\n').encode('utf-8'))
     put(plugins_dir, base, bytes([forms['word-export']]) + text.encode('utf-8'))
     n += 1
+# Originals that the byte-reading plugins take (convert_fuzz only).
+for path in sorted(glob.glob(os.path.join(src, 'tests/plugins/pdf/fixtures', '*.pdf'))):
+    put(convert_dir, 'pdf-' + os.path.basename(path), open(path, 'rb').read())
+    n += 1
 # Inputs that once were findings (tests/fuzz/regressions: raw files, whole path).
 for path in sorted(glob.glob(os.path.join(src, 'tests/fuzz/regressions', '*'))):
     put(convert_dir, 'regression-' + os.path.basename(path), open(path, 'rb').read())
