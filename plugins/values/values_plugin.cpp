@@ -1,8 +1,9 @@
 // Output plugin `values`: the tidy CSV <stem>.values.csv, one line per
 // <record> of the model in model order, so that thousands of reports
 // concatenate into one dataset keyed by (template, table, row, column).
-// Values are raw data: never formula-guarded (a consumer that opens this in
-// a spreadsheet asked for data, and "-2" or "=" must read back unchanged).
+// Every text field is guarded against formula injection like every CSV of
+// the project (support/csv.hpp: a leading apostrophe on text that starts
+// with = + - @); a number keeps its sign ("-2" stays "-2").
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -121,12 +122,14 @@ inline bool any_below_dash(uint64_t x) {
 }
 
 // Writes a raw attribute value as one CSV field at `w` (room for 2 * size
-// + 2 bytes) and returns the end; nullptr when it holds an entity
+// + 3 bytes) and returns the end; nullptr when it holds an entity
 // decode_attribute leaves to pugixml.
 char *put_field(char *w, std::string_view raw, std::string &scratch) {
   const char *s = raw.data();
   const size_t n = raw.size();
   size_t i = 0;
+  // A value that may read as a formula takes the slow path (the guard).
+  if (n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) i = n + 1;
   for (; i + 8 <= n; i += 8) {  // 8 bytes at a time: most values are Chinese labels
     uint64_t x;
     std::memcpy(&x, s + i, 8);
@@ -141,7 +144,7 @@ char *put_field(char *w, std::string_view raw, std::string &scratch) {
   // Decoding never lengthens a value, so the room is still enough.
   scratch.clear();
   if (!decode_attribute(raw, scratch)) return nullptr;
-  const std::string encoded = CsvWriter::encode(scratch, false);
+  const std::string encoded = CsvWriter::encode(scratch, true);
   std::memcpy(w, encoded.data(), encoded.size());
   return w + encoded.size();
 }
@@ -158,7 +161,7 @@ bool write_fast(std::string_view model, std::string_view eol, std::string &out) 
   for (int k = 0; k < 3; ++k) {
     scratch.clear();
     if (!decode_attribute(raw_shared[k], scratch)) return false;
-    shared[k] = CsvWriter::encode(scratch, false);
+    shared[k] = CsvWriter::encode(scratch, true);
   }
   const std::string prefix = shared[0] + "," + shared[1];
   const std::string suffix = "," + shared[2] + std::string(eol);
@@ -166,7 +169,7 @@ bool write_fast(std::string_view model, std::string_view eol, std::string &out) 
   size_t used = out.size();
   for (const Collector::Record &rec : c.records) {
     size_t bound = prefix.size() + suffix.size();
-    for (std::string_view v : rec) bound += 2 * v.size() + 3;  // quoted, and a comma
+    for (std::string_view v : rec) bound += 2 * v.size() + 4;  // quoted, guarded, and a comma
     if (out.size() - used < bound) out.resize(std::max({2 * out.size(), used + bound, out.capacity()}));
     char *w = out.data() + used;
     std::memcpy(w, prefix.data(), prefix.size());
@@ -202,10 +205,10 @@ void write_parsed(std::string_view model, CsvWriter &csv) {
     for (pugi::xml_attribute a = rec.first_attribute(); a; a = a.next_attribute()) {
       if (const int k = field_of(a.name()); k < n_fields) f[k] = a.value();
     }
-    csv.field(file, false);
-    csv.field(template_id, false);
-    for (std::string_view v : f) csv.field(v, false);
-    csv.field(verdict, false);
+    csv.field(file, true);
+    csv.field(template_id, true);
+    for (std::string_view v : f) csv.field(v, true);
+    csv.field(verdict, true);
     csv.end_row();
   }
 }

@@ -101,6 +101,7 @@ class Sheet {
 
   void text(int r, int c, std::string_view s, lxw_format *f) {
     if (s.empty()) return blank(r, c, f);
+    require_utf8(s, "xlsx sheet " + name_);
     const std::string copy(s);  // libxlsxwriter wants a NUL-terminated string
     check_at(worksheet_write_string(ws_, r, c, copy.c_str(), f), r, c);
     fit(c, s);
@@ -204,6 +205,7 @@ class Workbook {
     if (!wb_) throw Error(DOCPIPE_ERR_OUTPUT, "xlsx: cannot create workbook " + path);
 
     lxw_doc_properties props{};
+    require_utf8(title, "xlsx title");
     std::string title_copy = title;  // the struct wants char *; libxlsxwriter copies it
     std::string creator = "docpipe";
     if (!title_copy.empty()) props.title = title_copy.data();

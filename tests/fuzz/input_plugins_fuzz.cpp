@@ -58,6 +58,10 @@ std::string decoded_form(std::string_view s) {
 
 }  // namespace
 
+// An undefined-behaviour report is a finding like any other: stop on it
+// even when UBSAN_OPTIONS does not say so.
+extern "C" const char *__ubsan_default_options() { return "halt_on_error=1:print_stacktrace=1"; }
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
   const std::string text = decoded_form(std::string_view(reinterpret_cast<const char *>(data) + 1, size - 1));

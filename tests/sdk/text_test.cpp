@@ -79,3 +79,45 @@ TEST_CASE("char width and is_space agree with ICU for every code point") {
   CHECK(display_width("a\u0301自\xF0\xA0\x80\x80") == 1 + 0 + 2 + 2);  // U+20000 is wide
   CHECK(display_width("\xFF") == 1);                                   // a broken byte counts as U+FFFD
 }
+
+// Issue 14, D2: file names are bytes, shown by one reversible escape.
+TEST_CASE("invalid_utf8_at finds the first byte that is not well-formed UTF-8") {
+  CHECK(is_utf8(""));
+  CHECK(is_utf8("abc 政府信息公开 😀"));
+  CHECK(invalid_utf8_at("\xC4\xEA\xB1\xA8.txt") == 0);  // 年报 in GBK
+  CHECK(invalid_utf8_at("ab\xE5\xB9") == 2);            // cut short
+  CHECK(invalid_utf8_at("a\xC0\xAF") == 1);             // overlong '/'
+  CHECK(invalid_utf8_at("\xED\xA0\x80") == 0);          // a surrogate
+  CHECK(invalid_utf8_at("\xF4\x90\x80\x80") == 0);      // above U+10FFFF
+  CHECK(invalid_utf8_at("ok\xEF\xBF\xBDok\xFF") == 7);  // U+FFFD is fine, 0xFF is not
+}
+
+TEST_CASE("escape_bytes shows bytes as valid UTF-8 text and unescape_bytes gets them back") {
+  CHECK(escape_bytes("南关区/年报.txt") == "南关区/年报.txt");
+  // 年报 in GBK: C4 cannot start a sequence before EA, but EA B1 A8 happens to
+  // be well-formed UTF-8 (걨) and is kept: only ill-formed bytes are escaped.
+  CHECK(escape_bytes("\xC4\xEA\xB1\xA8.txt") == "\\xC4걨.txt");
+  CHECK(escape_bytes("\xD5\xFE\xB8\xAE.txt") == "\\xD5\\xFE\\xB8\\xAE.txt");  // 政府 in GBK
+  CHECK(escape_bytes("a\\b") == "a\\\\b");
+  CHECK(escape_bytes(std::string("x\x01\ny\x7F", 5)) == "x\\x01\\x0Ay\\x7F");
+  CHECK(escape_bytes("\xE5\xB9\xB4\xE5") == "年\\xE5");  // a good character before a cut one
+  CHECK(unescape_bytes("\\xC4\\xea\\\\") == std::string("\xC4\xEA\\"));
+  CHECK_FALSE(unescape_bytes("a\\b").has_value());
+  CHECK_FALSE(unescape_bytes("\\x4").has_value());
+  CHECK_FALSE(unescape_bytes("\\").has_value());
+  // Every byte string comes back, and its escape is always valid UTF-8.
+  uint32_t seed = 12345;
+  for (int round = 0; round < 2000; ++round) {
+    std::string b;
+    const int n = round % 23;
+    for (int k = 0; k < n; ++k) {
+      seed = seed * 1664525u + 1013904223u;
+      const unsigned x = seed >> 24;
+      b += static_cast<char>(round % 3 == 0 ? "\\x\xE5\xB9\xB4\xC4\xEA"[x % 7] : x);
+    }
+    const std::string e = escape_bytes(b);
+    INFO(e);
+    CHECK(is_utf8(e));
+    CHECK(unescape_bytes(e) == b);
+  }
+}

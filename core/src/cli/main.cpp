@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <docpipe/sdk/text.hpp>
 #include <iostream>
 #include <set>
 
@@ -136,12 +137,13 @@ int run_convert(const Engine &engine, const std::vector<std::string> &inputs, co
       o.error = in + ": memory limit of " + std::to_string(memory_mb) + " MiB exceeded (--memory-mb)";
     }
     if (!o.ok) {
-      std::cerr << "docpipe: " << o.error << "\n";
+      std::cerr << "docpipe: " << docpipe::sdk::escape_bytes(o.error) << "\n";  // names shown as everywhere
       ++failed;
       last = o.code;
       continue;
     }
-    std::cerr << in << ": " << (o.template_id.empty() ? "no template" : o.template_id) << ", " << o.verdict;
+    std::cerr << docpipe::sdk::escape_bytes(in) << ": " << (o.template_id.empty() ? "no template" : o.template_id)
+              << ", " << o.verdict;
     if (o.failed_checks) std::cerr << ", " << o.failed_checks << " identities fail";
     std::cerr << ", " << o.files.size() << " files\n";
   }

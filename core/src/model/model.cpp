@@ -350,9 +350,11 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
   out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   x.open("document", 0).attr("model-version", kModelVersion).children();
   x.open("metadata", 1).children();
+  // Paths are bytes (a GBK file name is not UTF-8): shown by the SDK's one
+  // reversible escape, never raw.
   x.open("source", 2)
-      .attr("path", p.path)
-      .attr("name", p.name)
+      .attr("path", sdk::escape_bytes(p.path))
+      .attr("name", sdk::escape_bytes(p.name))
       .attr("sha256", p.sha256)
       .attr("bytes", static_cast<long long>(p.bytes))
       .empty();
@@ -476,6 +478,10 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
   }
   if (!m.findings.empty()) x.close("diagnostics", 1);
   x.close("document", 0);
+  // The one check of every writer: the model never holds invalid UTF-8.
+  if (const size_t bad = sdk::invalid_utf8_at(out.view()); bad != std::string_view::npos)
+    throw Error(ExitCode::internal,
+                sdk::escape_bytes(p.path) + ": the model would hold invalid UTF-8 at byte " + std::to_string(bad));
   return std::string(out.view());
 }
 

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <docpipe/sdk/text.hpp>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -38,6 +39,16 @@ fs::path values_file(const InputRecord &r, const fs::path &out_dir) {
   for (const auto &o : r.outputs)
     if (o.size() > 11 && o.compare(o.size() - 11, 11, ".values.csv") == 0) return out_dir / o;
   return {};
+}
+
+// How a path (bytes, perhaps not UTF-8) or a message holding one is shown:
+// the SDK's one reversible escape.
+std::string shown(std::string_view bytes) { return sdk::escape_bytes(bytes); }
+
+// The one check of every writer: no invalid UTF-8 is ever emitted.
+void require_utf8(std::string_view text, const std::string &where) {
+  if (const size_t bad = sdk::invalid_utf8_at(text); bad != std::string_view::npos)
+    throw Error(ExitCode::internal, where + ": not valid UTF-8 at byte " + std::to_string(bad) + "; refused");
 }
 
 bool plain_number(const std::string &s) {
@@ -86,6 +97,7 @@ class Book {
   }
   void cell(lxw_worksheet *ws, lxw_row_t r, size_t c, const std::string &v, bool numeric) {
     if (v.empty()) return;  // blank stays blank
+    require_utf8(v, "summary");
     const auto col = static_cast<lxw_col_t>(c);
     if (numeric && plain_number(v))
       check(worksheet_write_number(ws, r, col, std::stod(v), nullptr));
@@ -140,7 +152,7 @@ struct CombinedOutputs::Impl {
     return m;
   }
   void write_meta(lxw_worksheet *ws, lxw_row_t row, const InputRecord &r) {
-    const std::string m[] = {r.relpath, r.title, r.agency, r.year, r.plugin, r.verdict, r.reasons};
+    const std::string m[] = {shown(r.relpath), r.title, r.agency, r.year, r.plugin, r.verdict, r.reasons};
     for (size_t i = 0; i < std::size(m); ++i) book->cell(ws, row, i, m[i], i == 3);
   }
 };
@@ -214,6 +226,7 @@ void CombinedOutputs::add(const InputRecord &r) {
   // values.csv: each report's values file already holds its lines with
   // `file` = the path relative to the input folder; copied without parsing.
   if (m.values.is_open() && !t.empty()) {
+    require_utf8(t, shown(vf.string()));
     const size_t nl = t.find('\n');
     if (nl != std::string_view::npos) {
       if (!m.values_header) {
@@ -226,8 +239,8 @@ void CombinedOutputs::add(const InputRecord &r) {
   if (!m.book) return;
 
   if (r.status != "done") {
-    m.book->cell(m.failures, m.failures_next, 0, r.relpath, false);
-    m.book->cell(m.failures, m.failures_next, 1, r.error, false);
+    m.book->cell(m.failures, m.failures_next, 0, shown(r.relpath), false);
+    m.book->cell(m.failures, m.failures_next, 1, shown(r.error), false);
     ++m.failures_next;
     return;
   }
@@ -253,7 +266,7 @@ void CombinedOutputs::add(const InputRecord &r) {
     }
   }
   for (const auto &v : r.violations) {
-    const std::string f[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};
+    const std::string f[] = {shown(r.relpath), v.identity, v.table, v.row, v.column, v.expected, v.actual};
     for (size_t i = 0; i < std::size(f); ++i) m.book->cell(m.checks, m.checks_next, i, f[i], i >= 5);
     ++m.checks_next;
   }

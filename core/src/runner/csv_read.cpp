@@ -49,14 +49,4 @@ std::vector<std::vector<std::string>> read_csv(std::string_view t) {
   return rows;
 }
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace docpipe::runner

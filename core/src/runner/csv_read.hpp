@@ -16,9 +16,6 @@ std::vector<std::vector<std::string>> read_csv(std::string_view text);
 template <class F>
 void for_each_csv_record(std::string_view text, F &&f);
 
-// One field, quoted when it needs to be.
-std::string csv_field(std::string_view s);
-
 template <class F>
 void for_each_csv_record(std::string_view t, F &&f) {
   if (t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);

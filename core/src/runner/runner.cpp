@@ -20,10 +20,12 @@
 #include <cstring>
 #include <ctime>
 #include <deque>
+#include <docpipe/sdk/text.hpp>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <set>
 #include <sstream>
@@ -36,6 +38,7 @@
 #include "runner/csv_read.hpp"
 #include "runner/ledger.hpp"
 #include "runner/pipeline.hpp"
+#include "support/csv.hpp"
 #include "templates/mapper.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
@@ -57,37 +60,13 @@ std::string now_utc() {
   return buf;
 }
 
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          out += b;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
+// How a path (bytes, perhaps not UTF-8) or a message that holds one is shown
+// in every output: the SDK's one reversible escape.
+std::string shown(std::string_view bytes) { return sdk::escape_bytes(bytes); }
+
+// One JSON line (nlohmann-json refuses invalid UTF-8; every string here has
+// been through shown() or is text docpipe decoded).
+void put_json_line(std::ostream &os, const nlohmann::ordered_json &j) { os << j.dump() << "\n"; }
 
 // Holds an exclusive flock on OUTDIR/.docpipe/lock for the life of the run:
 // two scheduled runs of the same output folder never overlap.
@@ -450,13 +429,15 @@ class Progress {
     ++done_;
     if (r.status != "done") ++failed_;
     if (tty_) {
-      if (r.status != "done") std::cerr << "\r\033[K" << r.relpath << ": " << r.error << "\n";
+      if (r.status != "done") std::cerr << "\r\033[K" << shown(r.relpath) << ": " << shown(r.error) << "\n";
       bar();
     } else {
-      std::cerr << "{\"event\":\"input\",\"file\":\"" << json_escape(r.relpath) << "\",\"status\":\"" << r.status
-                << "\",\"verdict\":\"" << r.verdict << "\""
-                << (r.error.empty() ? "" : ",\"error\":\"" + json_escape(r.error) + "\"") << ",\"done\":" << done_
-                << ",\"total\":" << total_ << "}\n";
+      nlohmann::ordered_json j = {
+          {"event", "input"}, {"file", shown(r.relpath)}, {"status", r.status}, {"verdict", r.verdict}};
+      if (!r.error.empty()) j["error"] = shown(r.error);
+      j["done"] = done_;
+      j["total"] = total_;
+      put_json_line(std::cerr, j);
     }
   }
   void finish() {
@@ -693,10 +674,9 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   const bool tty = isatty(2);
   for (const auto &sk : skipped) {
     if (tty)
-      std::cerr << "docpipe: skipped " << sk.relpath << ": " << sk.why << "\n";
+      std::cerr << "docpipe: skipped " << shown(sk.relpath) << ": " << shown(sk.why) << "\n";
     else
-      std::cerr << "{\"event\":\"skipped\",\"file\":\"" << json_escape(sk.relpath) << "\",\"reason\":\""
-                << json_escape(sk.why) << "\"}\n";
+      put_json_line(std::cerr, {{"event", "skipped"}, {"file", shown(sk.relpath)}, {"reason", shown(sk.why)}});
   }
 
   // Every output file belongs to one input, and none takes the name of a
@@ -758,7 +738,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     }
     if (why == Reason::none) continue;
     todo.push_back(static_cast<uint32_t>(k));
-    if (o.dry_run) std::cout << "would convert\t" << c.relpath << "\t" << reason_text(why) << "\n";
+    if (o.dry_run) std::cout << "would convert\t" << shown(c.relpath) << "\t" << reason_text(why) << "\n";
   }
   if (!o.dry_run) ledger.update_stat(restat);
   // The worker computes the hash of what it converts; a candidate is rebuilt
@@ -770,9 +750,11 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   };
 
   if (o.dry_run) {
-    std::cout << "{\"pipeline\":\"" << json_escape(p.name) << "\",\"inputs\":" << all.size()
-              << ",\"would_convert\":" << todo.size() << ",\"up_to_date\":" << all.size() - todo.size()
-              << ",\"skipped_entries\":" << skipped.size() << "}\n";
+    put_json_line(std::cout, {{"pipeline", shown(p.name)},
+                              {"inputs", all.size()},
+                              {"would_convert", todo.size()},
+                              {"up_to_date", all.size() - todo.size()},
+                              {"skipped_entries", skipped.size()}});
     return 0;
   }
 
@@ -1042,11 +1024,16 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
         nullptr, -1);
   }
   const double secs = std::chrono::duration<double>(Clock::now() - started).count();
-  std::cout << "{\"pipeline\":\"" << json_escape(p.name) << "\",\"inputs\":" << n_inputs
-            << ",\"converted\":" << counts["done"] << ",\"skipped\":" << n_inputs - todo.size()
-            << ",\"skipped_entries\":" << skipped.size() << ",\"failed_now\":" << counts["failed"]
-            << ",\"failed\":" << failed << ",\"review\":" << review << ",\"seconds\":" << secs << ",\"output\":\""
-            << json_escape(out_dir.string()) << "\"}\n";
+  put_json_line(std::cout, {{"pipeline", shown(p.name)},
+                            {"inputs", n_inputs},
+                            {"converted", counts["done"]},
+                            {"skipped", n_inputs - todo.size()},
+                            {"skipped_entries", skipped.size()},
+                            {"failed_now", counts["failed"]},
+                            {"failed", failed},
+                            {"review", review},
+                            {"seconds", secs},
+                            {"output", shown(out_dir.string())}});
   if (g_stop != 0) {
     const size_t settled_now = counts["done"] + counts["failed"];
     std::cerr << "docpipe: stopped by " << strsignal(g_stop) << ": " << settled_now << " of " << todo.size()
@@ -1177,21 +1164,27 @@ int run_status(const fs::path &output_dir, const fs::path &csv_out) {
     if (r.status == "done") (r.verdict == "ok" ? ok : review)++;
     violations += r.violations.size();
   }
-  std::cout << output_dir.string() << ": " << rows.size() << " inputs, " << done << " converted (" << ok << " ok, "
-            << review << " to review), " << failed << " failed, " << violations << " identity violations\n";
+  std::cout << shown(output_dir.string()) << ": " << rows.size() << " inputs, " << done << " converted (" << ok
+            << " ok, " << review << " to review), " << failed << " failed, " << violations << " identity violations\n";
   for (const auto &r : rows)
-    if (r.status != "done") std::cout << "  failed  " << r.relpath << ": " << r.error << "\n";
+    if (r.status != "done") std::cout << "  failed  " << shown(r.relpath) << ": " << shown(r.error) << "\n";
   for (const auto &r : rows)
-    if (r.status == "done" && r.verdict != "ok") std::cout << "  review  " << r.relpath << ": " << r.reasons << "\n";
+    if (r.status == "done" && r.verdict != "ok")
+      std::cout << "  review  " << shown(r.relpath) << ": " << r.reasons << "\n";
   if (!csv_out.empty()) {
-    std::string csv =
-        "relpath,status,verdict,reasons,error,template,plugin,title,agency,year,violations,seconds,finished_at\r\n";
+    // The project's one CSV writer: quoting, and text that would read as a
+    // formula (a title starting with "=") guarded.
+    outputs::CsvWriter csv(true, true);
+    for (const char *h : {"relpath", "status", "verdict", "reasons", "error", "template", "plugin", "title", "agency",
+                          "year", "violations", "seconds", "finished_at"})
+      csv.field(h, true);
+    csv.end_row();
     for (const auto &r : rows) {
-      const std::string f[] = {r.relpath,
+      const std::string f[] = {shown(r.relpath),
                                r.status,
                                r.verdict,
                                r.reasons,
-                               r.error,
+                               shown(r.error),
                                r.template_id,
                                r.plugin,
                                r.title,
@@ -1200,16 +1193,19 @@ int run_status(const fs::path &output_dir, const fs::path &csv_out) {
                                std::to_string(r.violations.size()),
                                std::to_string(r.seconds),
                                r.finished_at};
-      for (size_t i = 0; i < std::size(f); ++i) csv += (i ? "," : "") + csv_field(f[i]);
-      csv += "\r\n";
+      for (const auto &v : f) csv.field(v, true);
+      csv.end_row();
     }
     std::error_code ec;
     if (fs::is_directory(csv_out, ec))
       throw Error(ExitCode::cant_create, csv_out.string() + ": is a folder; --csv wants a file name");
+    if (const size_t bad = sdk::invalid_utf8_at(csv.bytes()); bad != std::string::npos)
+      throw Error(ExitCode::internal,
+                  shown(csv_out.string()) + ": would hold invalid UTF-8 at byte " + std::to_string(bad));
     const fs::path tmp = csv_out.string() + ".tmp-" + std::to_string(getpid());
     {
       std::ofstream o(tmp, std::ios::binary);
-      o << "\xEF\xBB\xBF" << csv;
+      o << csv.bytes();
       o.close();
       if (!o) {
         fs::remove(tmp, ec);

@@ -350,4 +350,93 @@ std::vector<std::string_view> split_lines(std::string_view text) {
   return lines;
 }
 
+size_t invalid_utf8_at(std::string_view bytes) {
+  const auto *s = reinterpret_cast<const unsigned char *>(bytes.data());
+  const size_t n = bytes.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // Unicode 3.9, table 3-7: the ranges of the second byte depend on the first.
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    if (s[i + 1] < lo || s[i + 1] > hi) return i;
+    for (size_t k = 2; k < len; ++k)
+      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+std::string escape_bytes(std::string_view bytes) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(bytes.size());
+  while (!bytes.empty()) {
+    const size_t bad = invalid_utf8_at(bytes);
+    const std::string_view good = bytes.substr(0, bad);
+    for (char ch : good) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '\\') {
+        out += "\\\\";
+      } else if (c < 0x20 || c == 0x7F) {
+        out += "\\x";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      } else {
+        out += ch;
+      }
+    }
+    if (bad == std::string_view::npos) break;
+    const auto c = static_cast<unsigned char>(bytes[bad]);
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 15];
+    bytes.remove_prefix(bad + 1);  // the next byte may start a good sequence
+  }
+  return out;
+}
+
+std::optional<std::string> unescape_bytes(std::string_view text) {
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\') {
+      out += text[i];
+    } else if (i + 1 < text.size() && text[i + 1] == '\\') {
+      out += '\\';
+      ++i;
+    } else if (i + 3 < text.size() && text[i + 1] == 'x' && digit(text[i + 2]) >= 0 && digit(text[i + 3]) >= 0) {
+      out += static_cast<char>(digit(text[i + 2]) * 16 + digit(text[i + 3]));
+      i += 3;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
 }  // namespace docpipe::sdk

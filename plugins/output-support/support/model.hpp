@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <docpipe/sdk/plugin.hpp>
+#include <docpipe/sdk/text.hpp>
 #include <initializer_list>
 #include <pugixml.hpp>
 #include <string>
@@ -76,11 +77,22 @@ inline bool bool_option(const sdk::Options &options, std::string_view key, bool 
   throw Error(DOCPIPE_ERR_OPTION, "option " + std::string(key) + "=" + v + ": expected true or false");
 }
 
+// The one check every output makes before it emits text (XML, CSV, XLSX
+// strings): text that is not valid UTF-8 is refused, never written. The core
+// shows file names through sdk::escape_bytes, so a valid model never fails it.
+inline void require_utf8(std::string_view text, std::string_view what) {
+  if (const size_t bad = sdk::invalid_utf8_at(text); bad != std::string_view::npos)
+    throw Error(DOCPIPE_ERR_INPUT, sdk::escape_bytes(what) + ": not valid UTF-8 at byte " + std::to_string(bad) + " (" +
+                                       sdk::escape_bytes(text.substr(bad, 4)) + "); refused");
+}
+
 // Writes `bytes` to `path` (a temporary path handed out by the host, which
 // renames it into place only after the whole write call succeeded). Plain
 // open/write, as fopen("wb") opens: stdio would add a buffer to fill and
 // split a large file into two writes.
+// Text files only (CSV, XML): `bytes` must be valid UTF-8 (require_utf8).
 inline void write_file(const std::string &path, std::string_view bytes) {
+  require_utf8(bytes, path);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
   if (fd < 0) {
     throw Error(DOCPIPE_ERR_OUTPUT, "cannot create " + path + ": " + std::generic_category().message(errno));

@@ -165,6 +165,7 @@ void mark_page_numbers(std::vector<Line> &lines) {
     for (const Word &w : L.words) {
       for (char32_t c : w.text) {
         if (c >= U'0' && c <= U'9') {
+          if (v >= 100000) return -1;  // no page count is that large (and no overflow)
           v = (v < 0 ? 0 : v * 10) + static_cast<int>(c - U'0');
         } else if (c == U'/') {
           return v;  // "3/7": the page is before the slash

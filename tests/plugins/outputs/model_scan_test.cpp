@@ -4,6 +4,7 @@
 // tests pin that the two ways give the same bytes and the same errors: every
 // model the scan takes, pugixml takes too, with the same attribute values.
 #include <catch2/catch.hpp>
+#include <docpipe/sdk/text.hpp>
 #include <random>
 
 #include "plugin_harness.hpp"
@@ -60,6 +61,19 @@ std::string load_error(const std::string &model, unsigned options) {
 
 // The plugins refuse exactly what load_model refuses with their options,
 // with its message, and the scan never takes what it refuses.
+// What pugixml accepts may still hold bytes that are not UTF-8 (a byte of a
+// Chinese character cut away): an output refuses to write those (issue 14,
+// D2), naming the byte, whether or not it was refused as XML before.
+void check_output(const Run &run, const std::string &model, const std::string &pugixml_error) {
+  if (!pugixml_error.empty() || docpipe::sdk::is_utf8(model)) {
+    CHECK(run.status == (pugixml_error.empty() ? DOCPIPE_OK : DOCPIPE_ERR_INPUT));
+    CHECK(run.error == pugixml_error);
+  } else if (run.status != DOCPIPE_OK) {
+    CHECK(run.status == DOCPIPE_ERR_INPUT);
+    CHECK(run.error.find("not valid UTF-8 at byte") != std::string::npos);
+  }
+}
+
 void check_same_verdict(const std::string &model) {
   const std::string minimal = load_error(model, pugi::parse_minimal);
   const std::string values = load_error(model, kValuesParse);
@@ -68,16 +82,12 @@ void check_same_verdict(const std::string &model) {
     CHECK(values.empty());
   }
   const Run xml = run("xml", model);
-  CHECK(xml.status == (minimal.empty() ? DOCPIPE_OK : DOCPIPE_ERR_INPUT));
-  CHECK(xml.error == minimal);
-  const Run v = run("values", model);
-  CHECK(v.status == (values.empty() ? DOCPIPE_OK : DOCPIPE_ERR_INPUT));
-  CHECK(v.error == values);
+  check_output(xml, model, minimal);
+  if (minimal.empty() && !docpipe::sdk::is_utf8(model)) CHECK(xml.status == DOCPIPE_ERR_INPUT);
+  check_output(run("values", model), model, values);
   const std::string all = load_error(model, pugi::parse_default);
   if (scanned(model)) CHECK(all.empty());
-  const Run csv = run("csv", model);
-  CHECK(csv.status == (all.empty() ? DOCPIPE_OK : DOCPIPE_ERR_INPUT));
-  CHECK(csv.error == all);
+  check_output(run("csv", model), model, all);
 }
 
 }  // namespace

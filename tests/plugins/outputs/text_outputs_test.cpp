@@ -158,7 +158,7 @@ TEST_CASE("output failures are reported as output errors", "[csv][values][xml]")
   }
 }
 
-TEST_CASE("values writes one tidy line per record, raw and unguarded", "[values]") {
+TEST_CASE("values writes one tidy line per record, text guarded against formulas", "[values]") {
   const Run r = run("values", read_bytes(fixture("full_model.xml")));
   REQUIRE(r.status == DOCPIPE_OK);
   REQUIRE(r.suffixes == std::vector<std::string>{".values.csv"});
@@ -173,12 +173,13 @@ TEST_CASE("values writes one tidy line per record, raw and unguarded", "[values]
         "000.txt,ogi-2019,主动公开政府信息情况,第二十条第（一）项/规章,本年新制作数量,3,number,3,,60,direct,review");
   CHECK(lines[2] ==
         "000.txt,ogi-2019,主动公开政府信息情况,第二十条第（一）项/规章,本年新公开数量,,blank,,,61,direct,review");
-  // "-2" and the placeholder "-" are data: no apostrophe.
+  // "-2" is a number: no apostrophe; the placeholder "-" is text and guarded
+  // as in every CSV of the project (issue 14, D6).
   CHECK(lines[5] ==
         "000.txt,ogi-2019,主动公开政府信息情况,第二十条第（五）项/行政许可,本年增/减,-2,number,-2,,65,direct,review");
   CHECK(lines[6] ==
         "000.txt,ogi-2019,主动公开政府信息情况,第二十条第（五）项/"
-        "行政许可,处理决定数量,-,placeholder,,,66,aligned,review");
+        "行政许可,处理决定数量,'-,placeholder,,,66,aligned,review");
   CHECK(lines[7] ==
         "000.txt,ogi-2019,主动公开政府信息情况,第二十条第（九）项/"
         "政府集中采购,采购项目数量,\"1,234\",number,1234,,68,direct,review");
@@ -193,12 +194,33 @@ TEST_CASE("values writes one tidy line per record, raw and unguarded", "[values]
         "000.txt,ogi-2019,收到和处理政府信息公开申请情况,三、本年度办理结果/（三）不予公开/"
         "1.属于国家秘密,法人或其他组织/商业企业,,blank,,,,absent,review");
   // Table 3 has the empty row path; a formula-like value is quoted (comma,
-  // quotes) but never guarded.
+  // quotes) and guarded.
   CHECK(lines[33] ==
         "000.txt,ogi-2019,政府信息公开行政复议、行政诉讼情况,,行政复议/结果维持,1,number,1,,47,direct,review");
   CHECK(lines[37] ==
         "000.txt,ogi-2019,政府信息公开行政复议、行政诉讼情况,,行政诉讼/复议后起诉/总计,"
-        "\"=1+1, \"\"见说明\"\"\",text,,,49,direct,review");
+        "\"'=1+1, \"\"见说明\"\"\",text,,,49,direct,review");
+}
+
+// Issue 14, D6: the `file` column is text from outside (a file name can start
+// with "="); both the one-pass scan and the pugixml path guard it.
+TEST_CASE("values guards a formula-like file name on both paths", "[values]") {
+  std::string model = read_bytes(fixture("full_model.xml"));
+  const std::string from = "name=\"000.txt\"";
+  REQUIRE(model.find(from) != std::string::npos);
+  model.replace(model.find(from), from.size(), "name=\"=HYPERLINK(&quot;http://x&quot;).txt\"");
+  const Run fast = run("values", model);
+  REQUIRE(fast.status == DOCPIPE_OK);
+  const std::string want = "\"'=HYPERLINK(\"\"http://x\"\").txt\",ogi-2019,";
+  std::vector<std::string> lines = split(fast.files.at(".values.csv").substr(3), "\r\n");
+  CHECK(lines[1].rfind(want, 0) == 0);
+  // A comment is outside the scan's subset: the model goes to pugixml.
+  std::string slow_model = model;
+  slow_model.insert(slow_model.find("<metadata"), "<!-- slow path -->");
+  const Run slow = run("values", slow_model);
+  REQUIRE(slow.status == DOCPIPE_OK);
+  CHECK(split(slow.files.at(".values.csv").substr(3), "\r\n")[1].rfind(want, 0) == 0);
+  CHECK(slow.files.at(".values.csv") == fast.files.at(".values.csv"));
 }
 
 TEST_CASE("values without a template is just the header, options as for csv", "[values]") {

@@ -412,3 +412,21 @@ TEST_CASE("xlsx gives identical files when called from several threads at once",
     CHECK(r.files.at(".xlsx") == full_xlsx());
   }
 }
+
+// Issue 14, D2: no output writes bytes that are not UTF-8, whatever the model
+// holds (the core never sends such a model; the outputs check anyway, with
+// the one check of the SDK).
+TEST_CASE("every output refuses a model holding bytes that are not UTF-8", "[xlsx][csv][values][xml]") {
+  std::string model = read_bytes(fixture("full_model.xml"));
+  const std::string cell = ">+5<", value = "value=\"+5\"";
+  REQUIRE(model.find(cell) != std::string::npos);
+  REQUIRE(model.find(value) != std::string::npos);
+  model.replace(model.find(cell), cell.size(), ">+5\xD5\xFE<");            // GBK bytes in a body cell
+  model.replace(model.find(value), value.size(), "value=\"+5\xD5\xFE\"");  // and in a record
+  for (const std::string name : {"xlsx", "csv", "values", "xml"}) {
+    INFO(name);
+    const Run r = run(name, model);
+    CHECK(r.status == DOCPIPE_ERR_INPUT);
+    CHECK(r.error.find("not valid UTF-8 at byte") != std::string::npos);  // (the host discards its files)
+  }
+}

@@ -47,6 +47,25 @@ TEST_CASE("enumerators and their depth", "[space-aligned]") {
   CHECK(enumerator_depth(U"稳定”") == 0);
 }
 
+// Issue 14, D7: a digit run longer than an int holds (a phone number at the
+// start of a line, or as a page's only line) overflowed a signed int; UBSan
+// (the sanitizer build) stops on it.
+TEST_CASE("long digit runs: phone numbers are neither enumerators nor page numbers", "[space-aligned]") {
+  int n = -7;
+  CHECK(enumerator_depth(U"13800138000", &n) == 0);
+  CHECK(enumerator_depth(U"13800138000.联系电话", &n) == 0);
+  CHECK(enumerator_depth(U"（13800138000）", &n) == 0);
+  CHECK(enumerator_depth(U"99999999999999999999、", &n) == 0);
+  CHECK(n == -7);
+  const auto doc = sa_test::parse(
+      "13800138000 联系电话\n一、总体情况\n本年度情况说明。\n\f- 13800138000 -\n"
+      "13800138000\n\f12345678901234567890\n二、其他\n");
+  bool phone_kept = false;
+  for (const auto &b : doc.blocks())
+    phone_kept = phone_kept || b.text.find("13800138000 联系电话") != std::string::npos;
+  CHECK(phone_kept);
+}
+
 TEST_CASE("label wrapped over lines is joined into its row (pdftotext, character count)", "[space-aligned]") {
   const auto doc = sa_test::parse(sa_test::fixture("label_wrapped_over_lines.txt"));
   CHECK(labels(doc, "3.危及“三安全一稳定”") == Strings{"3.危及“三安全一稳定”"});

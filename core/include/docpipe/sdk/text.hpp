@@ -3,6 +3,7 @@
 // is valid UTF-8: the core decoded it before any plugin saw it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,5 +59,28 @@ int numbered_heading_level(std::string_view utf8);
 
 // Splits on '\n' (the core already turned CRLF and CR into LF).
 std::vector<std::string_view> split_lines(std::string_view text);
+
+// Bytes that are not text (file names are bytes: a GBK name from an archive
+// unzipped on Chinese Windows is not UTF-8).
+//
+// The offset of the first byte of `bytes` that is not part of well-formed
+// UTF-8 (Unicode 3.9: no overlong forms, no surrogates, nothing above
+// U+10FFFF), or std::string_view::npos when all of it is. Every writer of
+// XML, XLSX, CSV and JSON text calls this before it emits anything and
+// refuses text that fails it.
+size_t invalid_utf8_at(std::string_view bytes);
+inline bool is_utf8(std::string_view bytes) { return invalid_utf8_at(bytes) == std::string_view::npos; }
+
+// The one reversible escape that shows such bytes as text, wherever docpipe
+// shows a file name (models, spreadsheets, CSV, JSON, the ledger's reports):
+// well-formed UTF-8 is kept as it is, except that a backslash becomes "\\";
+// every byte of an ill-formed sequence, and every control byte (0x00-0x1F,
+// 0x7F: they are not allowed in XML), becomes "\xHH" (two upper-case hex
+// digits). The result is always valid UTF-8, and
+// unescape_bytes(escape_bytes(b)) == b for any bytes b.
+std::string escape_bytes(std::string_view bytes);
+// The inverse; std::nullopt when `text` holds a backslash that is neither
+// "\\" nor "\x" followed by two hex digits.
+std::optional<std::string> unescape_bytes(std::string_view text);
 
 }  // namespace docpipe::sdk
