@@ -207,7 +207,8 @@ Enumerator enumerator_at(std::u32string_view s) {
       return e;
     }
     int v = 0;
-    while (j < n && is_digit(s[j])) v = v * 10 + digit_value(s[j++]);
+    while (j < n && j - k0 < 3 && is_digit(s[j])) v = v * 10 + digit_value(s[j++]);
+    if (j < n && is_digit(s[j])) return e;  // "(13800138000)" is a number, not an enumerator
     while (j < n && s[j] == U' ') ++j;
     if (j > k0 && j < n && is_close(s[j])) return {j + 1, 4, v};
     return e;
