@@ -1,6 +1,7 @@
 #include "reader.hpp"
 
 #include <algorithm>
+#include <docpipe/sdk/cells.hpp>
 #include <docpipe/sdk/labels.hpp>
 #include <docpipe/sdk/plugin.hpp>
 #include <docpipe/sdk/text.hpp>
@@ -22,19 +23,9 @@ constexpr size_t kLookahead = 800;
 
 // ---- probe ----
 
-// A line that holds one number and nothing else ("12", "-2", "452.8339").
-bool is_lone_number(std::string_view line) {
-  const std::string_view t = sdk::trim_view(line);
-  if (t.empty() || t.size() > 16) return false;
-  bool digit = false;
-  for (char c : t) {
-    if (c >= '0' && c <= '9')
-      digit = true;
-    else if (c != '.' && c != ',' && c != '-' && c != '+')
-      return false;
-  }
-  return digit;
-}
+// A line that holds one number and nothing else ("12", "-2", "452.8339",
+// "１２"): the SDK's rule of what a number is, as every reader's.
+bool is_lone_number(std::string_view line) { return sdk::parse_value(line).state == sdk::ValueState::number; }
 
 // Two spaces in a row inside the text: columns laid out with spaces.
 bool has_inner_space_run(std::string_view line) {
