@@ -187,7 +187,8 @@ with tempfile.TemporaryDirectory() as tmp:
     check(left == ledger_outputs(out) | {'values.csv', 'summary.xlsx'} and not any(third in f for f in left),
           f'--rebuild-ledger: OUT differs from the ledger: {sorted(left ^ (ledger_outputs(out) | {"values.csv", "summary.xlsx"}))}')
     st, _ = run('status', out)
-    check(st.returncode == 0 and f'{len(seeds) - 2} inputs' in st.stdout, f'status after rebuild: {st.stdout} {st.stderr}')
+    # (exit 1: inputs failed, as the run said)
+    check(st.returncode == 1 and f'{len(seeds) - 2} inputs' in st.stdout, f'status after rebuild: {st.stdout} {st.stderr}')
 
     # 5b. SIGTERM: run stops handing out inputs, records those under way, says so
     big = os.path.join(tmp, 'in-big')

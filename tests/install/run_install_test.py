@@ -101,7 +101,7 @@ for binary in [exe] + glob.glob(os.path.join(prefix, 'lib/docpipe/plugins/*.so')
                   f'RPATH: {os.path.basename(binary)} loads {m.group(1)} from {m.group(2)}')
     check('not found' not in ldd, f'RPATH: {os.path.basename(binary)}: {ldd}')
 
-formats = run([exe, 'formats'], env=clean_env()).stdout
+formats = run([exe, 'formats', '-v'], env=clean_env()).stdout
 check(os.path.join(prefix, 'lib', 'docpipe', 'plugins', 'docpipe-word-export.so') in formats,
       f'installed docpipe does not load its plugins from the prefix:\n{formats}')
 check('[built-in (install prefix)]' in formats, f'installed plugins are not shown as coming from the prefix:\n{formats}')
@@ -146,7 +146,7 @@ env = clean_env(DOCPIPE_PLUGIN_PATH=example_dir)
 m = re.search(r'name = "([^"]+)"', open(os.path.join(example, [t for t in written if t.endswith('.cpp')][0]),
                                         encoding='utf-8').read())
 example_name = m.group(1) if m else '?'
-listing = run([exe, 'formats'], env=env).stdout
+listing = run([exe, 'formats', '-v'], env=env).stdout
 check(f'  {example_name} ' in listing and '[DOCPIPE_PLUGIN_PATH]' in listing,
       f'example: docpipe formats does not list {example_name} from DOCPIPE_PLUGIN_PATH:\n{listing}')
 for s in samples:
@@ -170,9 +170,9 @@ for d in docs:
     check('w:gridSpan' in xml and 'w:vMerge w:val="restart"' in xml and '<w:vMerge/>' in xml,
           f'{d}: the fixture has no merged cells')
 env = clean_env(DOCPIPE_PLUGIN_PATH=docx_dir)
-listing = run([exe, 'formats'], env=env).stdout
-check(re.search(r'^  docx 1\.0\.0  \(input\)', listing, re.M) is not None,
-      f'docpipe formats: no "docx 1.0.0 (input)":\n{listing}')
+listing = run([exe, 'formats', '-v'], env=env).stdout
+check(re.search(r'^  docx +\S.*\n      1\.0\.0  ', listing.split('Output formats')[0], re.M) is not None,
+      f'docpipe formats -v: no input format docx 1.0.0:\n{listing}')
 check(os.path.join(docx_dir, 'docpipe-docx.so') + ' [DOCPIPE_PLUGIN_PATH]' in listing,
       f'docpipe formats: docx not listed with its file and origin DOCPIPE_PLUGIN_PATH:\n{listing}')
 
@@ -239,13 +239,13 @@ check('input plugin: word-export' in r.stdout, f'text input with docx loaded: {r
 # 5. ABI 1.0 plugin; installing into docpipe's prefix -------------------------
 if args.legacy:
     env = clean_env(DOCPIPE_PLUGIN_PATH=args.legacy)
-    listing = run([exe, 'formats'], env=env).stdout
-    check(re.search(r'^  legacy-1-0 1\.0\.0  \(input\)', listing, re.M) is not None,
+    listing = run([exe, 'formats', '-v'], env=env).stdout
+    check(re.search(r'^  legacy-1-0 +\S.*\n      1\.0\.0  ', listing.split('Output formats')[0], re.M) is not None,
           f'the ABI 1.0 plugin is not loaded:\n{listing}')
     model = run([exe, 'inspect', seed_txt, '--model', '-f', 'legacy-1-0'], env=env).stdout
     check('>legacy</paragraph>' in model, f'the ABI 1.0 plugin did not parse: {model[:500]}')
 run([args.cmake, '--install', docx_build], env=clean_env())  # CMake's default prefix: docpipe's own
-listing = run([exe, 'formats'], env=clean_env()).stdout
+listing = run([exe, 'formats', '-v'], env=clean_env()).stdout
 check(os.path.join(prefix, 'lib', 'docpipe', 'plugins', 'docpipe-docx.so') in listing,
       f'the docx plugin installed with the default prefix is not found by docpipe:\n{listing}')
 r = run([exe, 'convert', docs[0], '-o', os.path.join(work, 'out-installed'), '-t', 'values'], env=clean_env())
