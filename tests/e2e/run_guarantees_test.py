@@ -207,6 +207,9 @@ with tempfile.TemporaryDirectory() as tmp:
     check(p.returncode in (143, 0), f'SIGTERM: exit {p.returncode}: {err[-300:]}')
     if p.returncode == 143:
         check('stopped by Terminated' in err and 'run again to finish' in err, f'SIGTERM: {err[-300:]}')
+        # the log (stderr not a terminal) stays JSON lines to the end
+        check(all(l.startswith('{') and isinstance(json.loads(l), dict) for l in err.splitlines()),
+              f'SIGTERM: a line of the log is not JSON: {err[-300:]}')
         left = files_under(out)
         check(left == ledger_outputs(out), f'SIGTERM: OUT differs from the ledger: {sorted(left ^ ledger_outputs(out))[:5]}')
     r, s = run('run', pl, '--input', big, '--output', out)

@@ -1074,9 +1074,14 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
             << ",\"seconds\":" << secs << ",\"output\":\"" << json_escape(out_dir.string()) << "\"}\n";
   if (g_stop != 0) {
     const size_t settled_now = counts["done"] + counts["failed"];
-    std::cerr << "docpipe: stopped by " << strsignal(g_stop) << ": " << settled_now << " of " << todo.size()
-              << " inputs converted or failed and recorded, " << todo.size() - settled_now
-              << " not started; the combined outputs were not updated; run again to finish\n";
+    const std::string msg = std::string("stopped by ") + strsignal(g_stop) + ": " + std::to_string(settled_now) +
+                            " of " + std::to_string(todo.size()) + " inputs converted or failed and recorded, " +
+                            std::to_string(todo.size() - settled_now) +
+                            " not started; the combined outputs were not updated; run again to finish";
+    if (tty)
+      std::cerr << "docpipe: " << msg << "\n";
+    else
+      std::cerr << "{\"event\":\"stopped\",\"signal\":" << g_stop << ",\"message\":\"" << json_escape(msg) << "\"}\n";
     return 128 + g_stop;
   }
   // With --known-failures-ok only inputs that failed in this run fail it.
