@@ -50,6 +50,14 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run('convert', seeds[0], '-o', out, '-O', 'xslx:sheets=all')
     check(r.returncode == 64 and "unknown output format 'xslx': did you mean 'xlsx'?" in r.stderr,
           f'-O xslx: {r.returncode} {r.stderr}')
+    r = run('convert', seeds[0], '-o', out, '-O', 'csv:bomm=false')
+    check(r.returncode == 64 and "unknown option 'bomm' of output format 'csv': did you mean 'bom'?" in r.stderr
+          and '(valid: bom, ' in r.stderr
+          and stems(out) == [], f'-O csv:bomm: {r.returncode} {r.stderr}')
+    r = run('validate', seeds[0], '-f', 'Word-Exprot')
+    check(r.returncode == 64 and "did you mean 'word-export'?" in r.stderr, f'validate -f: {r.returncode} {r.stderr}')
+    r = run('validate', seeds[0], '-f', 'WORD-EXPORT ')
+    check(r.returncode == 0 and ' 0 fail' in r.stdout, f'validate -f WORD-EXPORT: {r.returncode} {r.stdout} {r.stderr}')
     r = run('inspect', seeds[0], '-f', 'nope')
     check(r.returncode == 64 and '(valid: auto, ' in r.stderr, f'inspect -f nope: {r.returncode} {r.stderr}')
 

@@ -76,8 +76,9 @@ std::string join(const std::vector<std::string> &v, const char *sep = ", ") {
 }
 
 // "unknown WHAT 'x'": the nearest valid name when it is close, and every valid name.
-std::string unknown_name(const std::string &what, const std::string &name, const std::vector<std::string> &valid) {
-  std::string msg = "unknown " + what + " '" + name + "'";
+std::string unknown_name(const std::string &what, const std::string &name, const std::vector<std::string> &valid,
+                         const std::string &of = "") {
+  std::string msg = "unknown " + what + " '" + name + "'" + of;
   const std::string *best = nullptr;
   size_t best_d = 0;
   for (const auto &v : valid)
@@ -172,7 +173,16 @@ int run_convert(const Engine &engine, const std::vector<std::string> &inputs, co
       std::cerr << "docpipe: bad output option '" << o << "' (expected PLUGIN:KEY=VALUE)\n";
       return code(ExitCode::usage);
     }
-  for (const auto &[plugin, opts] : req.options) (void)plugin_name(engine, DOCPIPE_KIND_OUTPUT, plugin, false);
+  // Option names are checked against those each plugin declares (docpipe_plugin.options).
+  for (const auto &[plugin, opts] : req.options) {
+    const auto *p = engine.plugins().find(plugin_name(engine, DOCPIPE_KIND_OUTPUT, plugin, false), DOCPIPE_KIND_OUTPUT);
+    const std::vector<std::string> valid = split_list(p->api->options == nullptr ? "" : p->api->options);
+    for (const auto &[key, value] : opts)
+      if (std::find(valid.begin(), valid.end(), key) == valid.end())
+        throw Error(ExitCode::usage, valid.empty()
+                                         ? "output format '" + plugin + "' takes no option ('" + key + "' given)"
+                                         : unknown_name("option", key, valid, " of output format '" + plugin + "'"));
+  }
   if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
     std::cerr << "docpipe: '-' (stdin) can be given once\n";
     return code(ExitCode::usage);
@@ -595,7 +605,7 @@ int main(int argc, char **argv) {
       return run_convert(engine, inputs, out_dir, format, types, out_options, convert_memory_mb, stdin_name);
     if (*formats) return run_formats(engine, formats_verbose);
     if (*inspect) return run_inspect(engine, inspect_input, format, print_model);
-    if (*validate) return run_validate(engine, inputs, format);
+    if (*validate) return run_validate(engine, inputs, plugin_name(engine, DOCPIPE_KIND_INPUT, format, true));
     if (*run) {
       run_opts.input_override = run_input;
       run_opts.output_dir = run_output;
