@@ -465,8 +465,7 @@ int main(int argc, char **argv) {
   app.footer(
       "Exit codes: 0 done; 1 some inputs failed; 2 validate: an identity fails; 64 bad command line; 65 bad input "
       "data; 66 input missing; 69 plugin unavailable; 70 internal error; 73 output not creatable; 74 I/O error or "
-      "damaged ledger; 75 locked, retry; 78 bad template or pipeline; 130/143 stopped by a signal.\n"
-      "Run 'docpipe COMMAND --help' for a command's options.");
+      "damaged ledger; 75 locked, retry; 78 bad template or pipeline; 130/143 stopped by a signal.");
   std::vector<std::string> plugin_dirs;
   std::string formats_dir;
   app.add_option("--plugin-dir", plugin_dirs, "Also look for plugins in this folder (before the others)");
