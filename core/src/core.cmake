@@ -27,4 +27,5 @@ install(TARGETS docpipe_core LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 
 add_executable(docpipe ${CMAKE_CURRENT_SOURCE_DIR}/src/cli/main.cpp)
 target_link_libraries(docpipe PRIVATE docpipe::core CLI11::CLI11)
+target_compile_definitions(docpipe PRIVATE DOCPIPE_VERSION="${PROJECT_VERSION}")
 install(TARGETS docpipe RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -122,7 +122,7 @@ with tempfile.TemporaryDirectory() as tmp:
         check(r.returncode == 75 and 'another run holds the lock' in r.stderr, f'lock: {r.returncode} {r.stderr}')
         # the cron line's own flock: the scheduled command is skipped while a run holds it
         cron_line = open(os.path.join(src, 'pipelines/docpipe-annual-reports.cron')).read().splitlines()[-1]
-        check(cron_line.split()[5:7] == ['flock', '-n'], f'cron line: {cron_line}')
+        check(cron_line.split()[5:7] == ['/usr/bin/flock', '-n'], f'cron line: {cron_line}')
     with open(os.path.join(tmp, 'cron.lock'), 'w') as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         cron = subprocess.run(['flock', '-n', os.path.join(tmp, 'cron.lock'), exe, 'run', pipeline, '--input', inp,

@@ -187,7 +187,8 @@ with tempfile.TemporaryDirectory() as tmp:
     check(left == ledger_outputs(out) | {'values.csv', 'summary.xlsx'} and not any(third in f for f in left),
           f'--rebuild-ledger: OUT differs from the ledger: {sorted(left ^ (ledger_outputs(out) | {"values.csv", "summary.xlsx"}))}')
     st, _ = run('status', out)
-    check(st.returncode == 0 and f'{len(seeds) - 2} inputs' in st.stdout, f'status after rebuild: {st.stdout} {st.stderr}')
+    # (exit 1: inputs failed, as the run said)
+    check(st.returncode == 1 and f'{len(seeds) - 2} inputs' in st.stdout, f'status after rebuild: {st.stdout} {st.stderr}')
 
     # 5b. SIGTERM: run stops handing out inputs, records those under way, says so
     big = os.path.join(tmp, 'in-big')
@@ -206,6 +207,9 @@ with tempfile.TemporaryDirectory() as tmp:
     check(p.returncode in (143, 0), f'SIGTERM: exit {p.returncode}: {err[-300:]}')
     if p.returncode == 143:
         check('stopped by Terminated' in err and 'run again to finish' in err, f'SIGTERM: {err[-300:]}')
+        # the log (stderr not a terminal) stays JSON lines to the end
+        check(all(l.startswith('{') and isinstance(json.loads(l), dict) for l in err.splitlines()),
+              f'SIGTERM: a line of the log is not JSON: {err[-300:]}')
         left = files_under(out)
         check(left == ledger_outputs(out), f'SIGTERM: OUT differs from the ledger: {sorted(left ^ ledger_outputs(out))[:5]}')
     r, s = run('run', pl, '--input', big, '--output', out)

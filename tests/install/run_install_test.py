@@ -21,6 +21,10 @@
 5. A plugin built for ABI 1.0 still loads in the ABI 1.1 host; installing
    the docx plugin with CMake's default prefix puts it into docpipe's prefix,
    where docpipe finds it without options.
+1b. (after 1) The deployment files: pipelines, systemd unit and timer (with
+   this prefix's paths; `systemd-analyze verify` where it exists), sysusers
+   and tmpfiles entries, crontab line with absolute paths, man page,
+   completion, licence; the unit's command run twice as an unprivileged user.
 """
 import argparse, csv, glob, json, os, re, shutil, subprocess, sys, zipfile
 import xml.etree.ElementTree as ET
@@ -101,12 +105,89 @@ for binary in [exe] + glob.glob(os.path.join(prefix, 'lib/docpipe/plugins/*.so')
                   f'RPATH: {os.path.basename(binary)} loads {m.group(1)} from {m.group(2)}')
     check('not found' not in ldd, f'RPATH: {os.path.basename(binary)}: {ldd}')
 
-formats = run([exe, 'formats'], env=clean_env()).stdout
+formats = run([exe, 'formats', '-v'], env=clean_env()).stdout
 check(os.path.join(prefix, 'lib', 'docpipe', 'plugins', 'docpipe-word-export.so') in formats,
       f'installed docpipe does not load its plugins from the prefix:\n{formats}')
 check('[built-in (install prefix)]' in formats, f'installed plugins are not shown as coming from the prefix:\n{formats}')
 check(os.path.join(prefix, 'bin', '..', 'share', 'docpipe', 'formats') in formats,
       f'installed docpipe does not load its templates from the prefix:\n{formats}')
+
+# 1b. deployment: pipelines, scheduler files, man page, completion, licence --
+for rel in ['share/docpipe/pipelines/annual-reports.xml', 'share/docpipe/pipelines/pipeline.rng',
+            'lib/systemd/system/docpipe-annual-reports.service', 'lib/systemd/system/docpipe-annual-reports.timer',
+            'lib/sysusers.d/docpipe.conf', 'lib/tmpfiles.d/docpipe.conf',
+            'share/doc/docpipe/examples/docpipe-annual-reports.cron', 'share/doc/docpipe/LICENSE',
+            'share/bash-completion/completions/docpipe']:
+    check(os.path.exists(os.path.join(prefix, rel)), f'install: missing {rel}')
+if shutil.which('help2man'):
+    man = os.path.join(prefix, 'share/man/man1/docpipe.1')
+    page = open(man, encoding='utf-8').read() if os.path.exists(man) else ''
+    check('.TH DOCPIPE "1"' in page and 'docpipe convert' in page and 'known' in page and 'failures' in page,
+          f'install: share/man/man1/docpipe.1 missing or not made from the help: {page[:300]}')
+else:
+    print('help2man not installed: man page not checked')
+# The unit and the crontab line name this prefix's docpipe and pipeline.
+unit = open(os.path.join(prefix, 'lib/systemd/system/docpipe-annual-reports.service'), encoding='utf-8').read()
+cron = open(os.path.join(prefix, 'share/doc/docpipe/examples/docpipe-annual-reports.cron'), encoding='utf-8').read()
+exec_start = re.search(r'^ExecStart=(.*)$', unit, re.M).group(1).split()
+cron_line = [l for l in cron.splitlines() if l and not l.startswith('#')]
+check(len(cron_line) == 1, f'cron: one line expected: {cron_line}')
+cron_words = cron_line[0].split()
+check(exec_start[0] == exe and exec_start[2] == os.path.join(prefix, 'share/docpipe/pipelines/annual-reports.xml'),
+      f'unit: ExecStart does not name the installed docpipe and pipeline: {exec_start}')
+check(exe in cron_words and os.path.join(prefix, 'share/docpipe/pipelines/annual-reports.xml') in cron_words
+      and cron_words[5].startswith('/') and cron_words[cron_words.index('run') - 1] == exe,
+      f'cron: not absolute paths into the prefix: {cron_words}')
+for option in ['User=docpipe', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'NoNewPrivileges=yes',
+               'ReadWritePaths=/srv/reports/out']:
+    check(re.search(rf'^{re.escape(option)}$', unit, re.M), f'unit: no {option}')
+# systemd's own check of the unit and timer (the man page it names must be found).
+if shutil.which('systemd-analyze'):
+    v = subprocess.run(['systemd-analyze', 'verify', 'docpipe-annual-reports.service', 'docpipe-annual-reports.timer'],
+                       capture_output=True, text=True, cwd=os.path.join(prefix, 'lib/systemd/system'),
+                       env=dict(clean_env(), MANPATH=os.path.join(prefix, 'share/man')))
+    check(v.returncode == 0 and not v.stderr.strip() and not v.stdout.strip(),
+          f'systemd-analyze verify: exit {v.returncode}: {v.stdout} {v.stderr}')
+else:
+    print('systemd-analyze not found: the unit\'s syntax not checked')
+# The service's command, run as it would be: as an unprivileged user, the
+# inputs read-only to it, the output folder its own, twice (the second run
+# converts nothing), with a permanently bad input that fails the run only once.
+srv = os.path.join(work, 'srv', 'reports')
+os.makedirs(os.path.join(srv, 'in'))
+os.makedirs(os.path.join(srv, 'out'))
+for seed in sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds/*.txt')))[:2]:
+    shutil.copy(seed, os.path.join(srv, 'in'))
+open(os.path.join(srv, 'in', 'broken.txt'), 'wb').write(b'\x00\x01\x02binary' * 10)
+command = [w.replace('/srv/reports', srv) for w in exec_start]
+as_user = []
+
+
+def world_traversable(path):
+    p = os.path.abspath(path)
+    while True:
+        if not os.stat(p).st_mode & 0o001:
+            return False
+        if p == '/':
+            return True
+        p = os.path.dirname(p)
+
+
+traversable = world_traversable(prefix) and world_traversable(srv)
+if os.geteuid() == 0 and shutil.which('setpriv') and traversable:
+    os.chown(os.path.join(srv, 'out'), 65534, 65534)
+    as_user = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--no-new-privs']
+else:
+    print('not root (or the prefix is not world-readable): the service command runs as the current user')
+for attempt, want in ((1, 1), (2, 0)):
+    r = subprocess.run(as_user + command, capture_output=True, text=True, env=clean_env(), timeout=300)
+    summary = json.loads(r.stdout.strip().splitlines()[-1]) if r.stdout.strip() else {}
+    check(r.returncode == want, f'service command, run {attempt}: exit {r.returncode} (want {want}): {r.stderr[-800:]}')
+    if attempt == 1:
+        check(summary.get('converted') == 2 and summary.get('failed') == 1, f'service command: {summary}')
+    else:
+        check(summary.get('converted') == 0 and summary.get('known_failures') == 1, f'service re-run: {summary}')
+check(os.path.exists(os.path.join(srv, 'out', 'summary.xlsx')), 'service command: no summary.xlsx in the output folder')
 
 # 2. the docx plugin, out of tree ---------------------------------------------
 docx_build = os.path.join(work, 'docx-build')
@@ -146,7 +227,7 @@ env = clean_env(DOCPIPE_PLUGIN_PATH=example_dir)
 m = re.search(r'name = "([^"]+)"', open(os.path.join(example, [t for t in written if t.endswith('.cpp')][0]),
                                         encoding='utf-8').read())
 example_name = m.group(1) if m else '?'
-listing = run([exe, 'formats'], env=env).stdout
+listing = run([exe, 'formats', '-v'], env=env).stdout
 check(f'  {example_name} ' in listing and '[DOCPIPE_PLUGIN_PATH]' in listing,
       f'example: docpipe formats does not list {example_name} from DOCPIPE_PLUGIN_PATH:\n{listing}')
 for s in samples:
@@ -170,9 +251,9 @@ for d in docs:
     check('w:gridSpan' in xml and 'w:vMerge w:val="restart"' in xml and '<w:vMerge/>' in xml,
           f'{d}: the fixture has no merged cells')
 env = clean_env(DOCPIPE_PLUGIN_PATH=docx_dir)
-listing = run([exe, 'formats'], env=env).stdout
-check(re.search(r'^  docx 1\.0\.0  \(input\)', listing, re.M) is not None,
-      f'docpipe formats: no "docx 1.0.0 (input)":\n{listing}')
+listing = run([exe, 'formats', '-v'], env=env).stdout
+check(re.search(r'^  docx +\S.*\n      1\.0\.0  ', listing.split('Output formats')[0], re.M) is not None,
+      f'docpipe formats -v: no input format docx 1.0.0:\n{listing}')
 check(os.path.join(docx_dir, 'docpipe-docx.so') + ' [DOCPIPE_PLUGIN_PATH]' in listing,
       f'docpipe formats: docx not listed with its file and origin DOCPIPE_PLUGIN_PATH:\n{listing}')
 
@@ -239,13 +320,13 @@ check('input plugin: word-export' in r.stdout, f'text input with docx loaded: {r
 # 5. ABI 1.0 plugin; installing into docpipe's prefix -------------------------
 if args.legacy:
     env = clean_env(DOCPIPE_PLUGIN_PATH=args.legacy)
-    listing = run([exe, 'formats'], env=env).stdout
-    check(re.search(r'^  legacy-1-0 1\.0\.0  \(input\)', listing, re.M) is not None,
+    listing = run([exe, 'formats', '-v'], env=env).stdout
+    check(re.search(r'^  legacy-1-0 +\S.*\n      1\.0\.0  ', listing.split('Output formats')[0], re.M) is not None,
           f'the ABI 1.0 plugin is not loaded:\n{listing}')
     model = run([exe, 'inspect', seed_txt, '--model', '-f', 'legacy-1-0'], env=env).stdout
     check('>legacy</paragraph>' in model, f'the ABI 1.0 plugin did not parse: {model[:500]}')
 run([args.cmake, '--install', docx_build], env=clean_env())  # CMake's default prefix: docpipe's own
-listing = run([exe, 'formats'], env=clean_env()).stdout
+listing = run([exe, 'formats', '-v'], env=clean_env()).stdout
 check(os.path.join(prefix, 'lib', 'docpipe', 'plugins', 'docpipe-docx.so') in listing,
       f'the docx plugin installed with the default prefix is not found by docpipe:\n{listing}')
 r = run([exe, 'convert', docs[0], '-o', os.path.join(work, 'out-installed'), '-t', 'values'], env=clean_env())

@@ -339,6 +339,7 @@ ConvertOutcome Engine::convert(const fs::path &input, const std::string &name, c
     o.template_id = built.template_id;
     o.verdict = built.verdict.ok() ? "ok" : "review";
     o.failed_checks = built.violations.size();
+    for (const auto &[reason_code, text] : built.verdict.reasons) o.reasons += (o.reasons.empty() ? "" : "; ") + text;
     o.files = write_outputs(built.xml, out_dir, input.stem().string(), outputs);
     o.ok = true;
   } catch (const Error &e) {

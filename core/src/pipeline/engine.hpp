@@ -60,6 +60,7 @@ struct ConvertOutcome {
   std::string error;  // one line: what failed and why
   std::vector<std::filesystem::path> files;
   std::string template_id, verdict;
+  std::string reasons;  // the verdict's reasons, "; "-separated (empty when ok)
   size_t failed_checks = 0;
 };
 

@@ -673,10 +673,20 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   const InputList all = find_inputs(p, out_dir, skipped);
   const bool tty = isatty(2);
   for (const auto &sk : skipped) {
+    if (o.dry_run) std::cout << "skip\t" << sk.relpath << "\t" << sk.why << "\n";
     if (tty)
       std::cerr << "docpipe: skipped " << shown(sk.relpath) << ": " << shown(sk.why) << "\n";
     else
       put_json_line(std::cerr, {{"event", "skipped"}, {"file", shown(sk.relpath)}, {"reason", shown(sk.why)}});
+  }
+
+  if (all.size() == 0) {  // a wrong folder or globs, most often: say so rather than finish quietly
+    const std::string msg = p.input_folder.string() + ": no input matches the pipeline's include patterns (" +
+                            p.file.string() + "); is this the right folder (--input)?";
+    if (tty)
+      std::cerr << "docpipe: warning: " << msg << "\n";
+    else
+      put_json_line(std::cerr, {{"event", "warning"}, {"message", shown(msg)}});
   }
 
   // Every output file belongs to one input, and none takes the name of a
@@ -707,6 +717,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   // whose stat changed is hashed, so that a touched or copied file with the
   // same bytes is still skipped. A new input is hashed by its worker.
   std::vector<uint32_t> todo;  // indexes into `all`, ascending: 4 bytes an input
+  size_t known_failures = 0;   // --known-failures-ok: failed before, unchanged, not retried
   std::vector<Ledger::StatUpdate> restat;
   for (size_t k = 0; k < all.size(); ++k) {
     Candidate c{p.input_folder / std::string(all.at(k)), std::string(all.at(k)), "", -1, -1, ""};
@@ -730,13 +741,28 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
       why = Reason::content_changed;
     else if (prev->pipeline_hash != pipeline_hash)
       why = Reason::pipeline_changed;
-    else if (prev->status != "done")
+    else if (prev->status != "done" && o.known_failures_ok) {
+      // The same bytes through the same pipeline and docpipe would fail the same way.
+      ++known_failures;
+      if (o.dry_run)
+        std::cout << "skip\t" << shown(c.relpath) << "\tknown failure (--known-failures-ok): " << shown(prev->error)
+                  << "\n";
+      else if (tty)
+        std::cerr << "docpipe: known failure, not retried: " << shown(c.relpath) << ": " << shown(prev->error) << "\n";
+      else
+        put_json_line(std::cerr,
+                      {{"event", "known-failure"}, {"file", shown(c.relpath)}, {"error", shown(prev->error)}});
+      continue;
+    } else if (prev->status != "done")
       why = Reason::failed_before;
     else {
       for (const auto &f : prev->outputs)
         if (!fs::exists(out_dir / f, ec)) why = Reason::output_missing;
     }
-    if (why == Reason::none) continue;
+    if (why == Reason::none) {
+      if (o.dry_run) std::cout << "skip\t" << c.relpath << "\tup to date\n";
+      continue;
+    }
     todo.push_back(static_cast<uint32_t>(k));
     if (o.dry_run) std::cout << "would convert\t" << shown(c.relpath) << "\t" << reason_text(why) << "\n";
   }
@@ -753,7 +779,8 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     put_json_line(std::cout, {{"pipeline", shown(p.name)},
                               {"inputs", all.size()},
                               {"would_convert", todo.size()},
-                              {"up_to_date", all.size() - todo.size()},
+                              {"up_to_date", all.size() - todo.size() - known_failures},
+                              {"known_failures", known_failures},
                               {"skipped_entries", skipped.size()}});
     return 0;
   }
@@ -1031,17 +1058,25 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
                             {"skipped_entries", skipped.size()},
                             {"failed_now", counts["failed"]},
                             {"failed", failed},
+                            {"known_failures", known_failures},
                             {"review", review},
                             {"seconds", secs},
                             {"output", shown(out_dir.string())}});
   if (g_stop != 0) {
     const size_t settled_now = counts["done"] + counts["failed"];
-    std::cerr << "docpipe: stopped by " << strsignal(g_stop) << ": " << settled_now << " of " << todo.size()
-              << " inputs converted or failed and recorded, " << todo.size() - settled_now
-              << " not started; the combined outputs were not updated; run again to finish\n";
+    const std::string msg = std::string("stopped by ") + strsignal(g_stop) + ": " + std::to_string(settled_now) +
+                            " of " + std::to_string(todo.size()) + " inputs converted or failed and recorded, " +
+                            std::to_string(todo.size() - settled_now) +
+                            " not started; the combined outputs were not updated; run again to finish";
+    if (tty)
+      std::cerr << "docpipe: " << msg << "\n";
+    else
+      put_json_line(std::cerr, {{"event", "stopped"}, {"signal", static_cast<int>(g_stop)}, {"message", shown(msg)}});
     return 128 + g_stop;
   }
-  return failed > 0 ? static_cast<int>(ExitCode::some_failed) : 0;
+  // With --known-failures-ok only inputs that failed in this run fail it.
+  const size_t failing = o.known_failures_ok ? counts["failed"] : failed;
+  return failing > 0 ? static_cast<int>(ExitCode::some_failed) : 0;
 }
 
 namespace {
@@ -1152,6 +1187,10 @@ int run_worker(const Engine &engine, const WorkerArgs &a) {
   return 0;
 }
 
+void log_error(std::ostream &out, int code, const std::string &message) {
+  put_json_line(out, {{"event", "error"}, {"code", code}, {"message", shown(message)}});
+}
+
 int run_status(const fs::path &output_dir, const fs::path &csv_out) {
   const fs::path file = output_dir / ".docpipe" / "ledger.sqlite";
   std::error_code ec;
@@ -1218,7 +1257,7 @@ int run_status(const fs::path &output_dir, const fs::path &csv_out) {
       throw Error(ExitCode::cant_create, csv_out.string() + ": cannot be written: " + ec.message());
     }
   }
-  return 0;
+  return failed > 0 ? static_cast<int>(ExitCode::some_failed) : 0;
 }
 
 }  // namespace docpipe::runner

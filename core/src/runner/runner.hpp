@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct RunOptions {
   bool force = false;
   bool no_limits = false;                   // for sanitizer builds
   bool rebuild_ledger = false;              // set a (damaged) ledger aside and start afresh
+  bool known_failures_ok = false;           // unchanged inputs that failed before: reported, not retried, not failing
   std::vector<std::string> forwarded_args;  // --plugin-dir/--formats-dir for the workers
 };
 
@@ -40,7 +42,11 @@ struct WorkerArgs {
 // The worker side: converts one input and prints one result record on stdout.
 int run_worker(const Engine &engine, const WorkerArgs &args);
 
-// `docpipe status OUTDIR [--csv FILE]`.
+// An error of a run before or outside its inputs, as a line of its JSON log:
+// {"event":"error","code":N,"message":"..."}.
+void log_error(std::ostream &out, int code, const std::string &message);
+
+// `docpipe status OUTDIR [--csv FILE]`: exit 0, or 1 when inputs failed.
 int run_status(const std::filesystem::path &output_dir, const std::filesystem::path &csv_out);
 
 }  // namespace docpipe::runner

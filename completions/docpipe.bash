@@ -1,0 +1,59 @@
+# bash completion for docpipe (installed as
+# share/bash-completion/completions/docpipe). Format names come from the
+# installed docpipe itself (--list-input-formats / --list-output-formats).
+_docpipe() {
+  local cur prev cmd i
+  COMPREPLY=()
+  cur="${COMP_WORDS[COMP_CWORD]}"
+  prev="${COMP_WORDS[COMP_CWORD-1]}"
+  cmd=""
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    case "${COMP_WORDS[i]}" in
+      --plugin-dir|--formats-dir) ((i++)) ;;
+      -*) ;;
+      *) cmd="${COMP_WORDS[i]}"; break ;;
+    esac
+  done
+  case "$prev" in
+    -f|--from)
+      COMPREPLY=($(compgen -W "auto $(docpipe --list-input-formats 2>/dev/null)" -- "$cur")); return ;;
+    -t|--to)
+      # a comma-separated list: complete the name after the last comma
+      local done="" last="$cur"
+      [[ "$cur" == *,* ]] && done="${cur%,*}," && last="${cur##*,}"
+      COMPREPLY=($(compgen -P "$done" -W "$(docpipe --list-output-formats 2>/dev/null)" -- "$last")); return ;;
+    -o|--output|-i|--input|--plugin-dir|--formats-dir|--csv)
+      if [[ "$cmd" == run || "$prev" == --plugin-dir || "$prev" == --formats-dir || ( "$cmd" == convert && "$prev" != -i && "$prev" != --input ) ]]; then
+        COMPREPLY=($(compgen -d -- "$cur"))
+      else
+        COMPREPLY=($(compgen -f -- "$cur"))
+      fi
+      return ;;
+    -j|--jobs|--memory-mb|--name|-O|--output-option) return ;;
+  esac
+  if [[ -z "$cmd" ]]; then
+    if [[ "$cur" == -* ]]; then
+      COMPREPLY=($(compgen -W "--help --version --plugin-dir --formats-dir --list-input-formats --list-output-formats" -- "$cur"))
+    else
+      COMPREPLY=($(compgen -W "convert formats inspect validate run status" -- "$cur"))
+    fi
+    return
+  fi
+  local opts=""
+  case "$cmd" in
+    convert) opts="-i --input -o --output -f --from -t --to -O --output-option --name --memory-mb --help" ;;
+    formats) opts="-v --verbose --help" ;;
+    inspect) opts="-f --from --model --help" ;;
+    validate) opts="-f --from --help" ;;
+    run) opts="-i --input -o --output -j --jobs --dry-run --force --known-failures-ok --no-limits --rebuild-ledger --help" ;;
+    status) opts="--csv --help" ;;
+  esac
+  if [[ "$cur" == -* ]]; then
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+  elif [[ "$cmd" == status ]]; then
+    COMPREPLY=($(compgen -d -- "$cur"))
+  else
+    COMPREPLY=($(compgen -f -- "$cur"))
+  fi
+}
+complete -o filenames -F _docpipe docpipe
