@@ -251,21 +251,6 @@ struct CombinedOutputs::Impl {
   }
 };
 
-namespace {
-
-// A label path's levels ("a/b" -> a, b; "" -> none).
-std::vector<std::string> levels_of(const std::string &path) {
-  std::vector<std::string> out;
-  if (path.empty()) return out;
-  size_t start = 0;
-  for (size_t slash; (slash = path.find('/', start)) != std::string::npos; start = slash + 1)
-    out.push_back(path.substr(start, slash - start));
-  out.push_back(path.substr(start));
-  return out;
-}
-
-}  // namespace
-
 CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values_file, const fs::path &summary_file,
                                  const std::vector<templates::Template> &templates)
     : impl_(
@@ -290,7 +275,7 @@ CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values
       // levels are the table, the row path's levels, the column path's.
       struct Cell {
         const std::string *table;
-        std::vector<std::string> rows, cols;
+        const std::vector<std::string> *rows, *cols;  // their levels (a label may hold '/': 本年增/减)
       };
       std::vector<Cell> cells;
       size_t row_depth = 0, col_depth = 0;
@@ -304,9 +289,9 @@ CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values
                          .emplace(name + "\x1f" + row.path + "\x1f" + col.path, Impl::meta().size() + cells.size())
                          .second)
                   continue;
-                cells.push_back({&name, levels_of(row.path), levels_of(col.path)});
-                row_depth = std::max(row_depth, cells.back().rows.size());
-                col_depth = std::max(col_depth, cells.back().cols.size());
+                cells.push_back({&name, &row.labels, &col.labels});
+                row_depth = std::max(row_depth, cells.back().rows->size());
+                col_depth = std::max(col_depth, cells.back().cols->size());
               }
       // Row levels under the table, column levels at the bottom (the row
       // the filter buttons are on names each column); the metadata labels
@@ -321,8 +306,8 @@ CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values
         header.emplace_back(depth);
         auto &h = header.back();
         h[0] = *c.table;
-        std::copy(c.rows.begin(), c.rows.end(), h.begin() + 1);
-        std::copy(c.cols.begin(), c.cols.end(), h.end() - static_cast<std::ptrdiff_t>(c.cols.size()));
+        std::copy(c.rows->begin(), c.rows->end(), h.begin() + 1);
+        std::copy(c.cols->begin(), c.cols->end(), h.end() - static_cast<std::ptrdiff_t>(c.cols->size()));
       }
       sheet.columns = header.size();
       sheet.sheet = m.book->sheet(t.id, header, Impl::frozen);
