@@ -28,6 +28,89 @@ def values(path):
     with open(path, encoding='utf-8-sig', newline='') as f:
         return list(csv.reader(f))
 
+def check_summary(path, rows):
+    """summary.xlsx as a person reads it, against the combined values.csv
+    `rows`: per template sheet, the header rows are the label levels (a run
+    of equal labels on a level merged), each report's cell under the column
+    whose levels spell its table / row / column, numbers as numbers; file,
+    agency, year, verdict frozen at the left with the header; an autofilter;
+    widths that count a CJK character as 2. values.csv has the report's
+    agency and year on every line."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    wb = openpyxl.load_workbook(path)  # not read-only: merges, panes, filter, widths
+    head = rows[0]
+    check(head[-2:] == ['agency', 'year'], f'values.csv header {head}')
+    col = {name: i for i, name in enumerate(head)}
+    for sheet in ('ogi-2019', 'ogi-2021'):
+        ws = wb[sheet]
+        heads = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == 'file')
+        check(heads > 2, f'{sheet}: {heads} header row(s), want one per label level')
+        check([ws.cell(heads, c).value for c in range(1, 5)] == ['file', 'agency', 'year', 'verdict'],
+              f'{sheet}: metadata columns {[ws.cell(heads, c).value for c in range(1, 8)]}')
+        check(ws.freeze_panes == f'E{heads + 1}', f'{sheet}: frozen at {ws.freeze_panes}, want E{heads + 1}')
+        want_filter = f'A{heads}:{get_column_letter(ws.max_column)}{max(ws.max_row, heads)}'
+        check(ws.auto_filter.ref == want_filter, f'{sheet}: autofilter {ws.auto_filter.ref}, want {want_filter}')
+        # every merge is one header row, across a run of one label
+        merged = {}
+        for m in ws.merged_cells.ranges:
+            check(m.min_row == m.max_row <= heads - 1, f'{sheet}: merge {m} outside one header row')
+            for c in range(m.min_col, m.max_col + 1):
+                merged[(m.min_row, c)] = ws.cell(m.min_row, m.min_col).value
+        check(any(r == 1 for r, _ in merged), f'{sheet}: the table names are not merged over their columns')
+        def label(r, c):
+            return merged.get((r, c), ws.cell(r, c).value)
+        columns = {}
+        for c in range(8, ws.max_column + 1):
+            columns['/'.join(str(label(r, c)) for r in range(1, heads + 1) if label(r, c) is not None)] = c
+        check(len(columns) == ws.max_column - 7, f'{sheet}: {ws.max_column - 7} columns, {len(columns)} distinct label paths')
+        # a level is a label, even one holding the path separator (the template's 本年增/减)
+        check(sheet != 'ogi-2019' or '本年增/减' in {ws.cell(heads, c).value for c in range(8, ws.max_column + 1)},
+              f'{sheet}: the label 本年增/减 is not one header cell')
+        row_of = {ws.cell(r, 1).value: r for r in range(heads + 1, ws.max_row + 1)}
+        seen = 0
+        for v in rows[1:]:
+            if v[col['template']] != sheet or v[col['file']] not in row_of:
+                continue
+            r = row_of[v[col['file']]]
+            key = '/'.join(x for x in (v[col['table']], v[col['row']], v[col['column']]) if x)
+            c = columns.get(key)
+            check(c is not None, f'{sheet}: no column for {key}')
+            if c is None:
+                continue
+            got = ws.cell(r, c).value
+            if v[col['value']] == '':
+                check(got is None, f'{sheet} {v[0]} {key}: {got!r} for a blank')
+            elif v[col['state']] == 'number':
+                check(isinstance(got, (int, float)) and got == float(v[col['number']]),
+                      f'{sheet} {v[0]} {key}: {got!r} is not the number {v[col["number"]]}')
+            seen += 1
+            # agency and year in values.csv are the report's, as the summary has them
+            agency, year = ws.cell(r, 2).value, ws.cell(r, 3).value
+            check(v[col['agency']] == (agency or '') and v[col['year']] == ('' if year is None else str(year)),
+                  f'values.csv agency/year {v[-2:]} != summary {agency!r} {year!r}')
+            check(year is None or isinstance(year, (int, float)), f'{sheet}: year {year!r} stored as text')
+        check(seen > 0 or sheet == 'ogi-2021', f'{sheet}: no value of values.csv checked against the sheet')
+        # widths: a CJK character counts 2, capped
+        for r in range(heads + 1, ws.max_row + 1):
+            title = ws.cell(r, 6).value or ''
+            width = ws.column_dimensions['F'].width
+            check(width >= min(2 * len(title), 40), f'{sheet}: title column {width} wide for {title!r}')
+    # LibreOffice opens it and shows the header levels (skipped without Calc: CI has no LibreOffice)
+    soffice = shutil.which('soffice')
+    if not soffice or not glob.glob('/usr/lib/libreoffice/program/libsc*.so'):
+        print('LibreOffice Calc not installed: summary.xlsx not converted to PDF (skipped)')
+        return
+    with tempfile.TemporaryDirectory() as lo:
+        r = subprocess.run([soffice, f'-env:UserInstallation=file://{lo}/profile', '--headless', '--convert-to', 'pdf',
+                            '--outdir', lo, os.path.abspath(path)], capture_output=True, text=True, timeout=300)
+        pdf = os.path.join(lo, 'summary.pdf')
+        check(r.returncode == 0 and os.path.exists(pdf), f'soffice could not convert summary.xlsx: {r.stderr[-300:]}')
+        if os.path.exists(pdf):
+            text = subprocess.run(['pdftotext', pdf, '-'], capture_output=True, text=True).stdout
+            for want in ['主动公开政府信息情况', '第二十条第（一）项', '本年新制作数量', 'agency', 'verdict']:
+                check(want in text, f'the PDF of summary.xlsx lacks {want!r}')
+
 with tempfile.TemporaryDirectory() as tmp:
     inp = os.path.join(tmp, 'in')
     os.makedirs(os.path.join(inp, 'a'))
@@ -67,7 +150,9 @@ with tempfile.TemporaryDirectory() as tmp:
     fails = list(wb['failures'].iter_rows(values_only=True))
     check(len(fails) == 2 and fails[1][0] == 'b/broken.txt' and 'binary' in fails[1][1], f'failures sheet {fails}')
     rep = list(wb['ogi-2019'].iter_rows(values_only=True))
-    check(len(rep) == n_inputs and len(rep[0]) == 7 + 198, f'ogi-2019 sheet {len(rep)} x {len(rep[0])}')
+    heads = next(i for i, row in enumerate(rep) if row[0] == 'file') + 1  # header rows: the label levels
+    check(len(rep) == heads + n_inputs - 1 and len(rep[0]) == 7 + 198, f'ogi-2019 sheet {len(rep)} x {len(rep[0])}')
+    check_summary(os.path.join(out1, 'summary.xlsx'), rows)
 
     # 2. the same bytes whatever --jobs is
     out2 = os.path.join(tmp, 'out2')
