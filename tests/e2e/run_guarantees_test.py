@@ -130,6 +130,25 @@ with tempfile.TemporaryDirectory() as tmp:
           f'follow: OUT differs from the ledger: {sorted(left ^ (ledger_outputs(out) | {"values.csv", "summary.xlsx"}))}')
     check(not glob.glob(os.path.join(out, '**', 'tmp.*'), recursive=True), 'libxlsxwriter temporaries among the outputs')
 
+    # 3b. a run killed after a worker wrote an input's new files and before the
+    # ledger recorded them: the next run removes what no record lists, even
+    # when that input fails now (its files are found by the ledger's in_flight list)
+    db = sqlite3.connect(os.path.join(out, '.docpipe', 'ledger.sqlite'))
+    check(db.execute('SELECT count(*) FROM in_flight').fetchone()[0] == 0, 'in_flight not empty after a finished run')
+    kept = os.path.splitext(os.path.basename(seeds[2]))[0]
+    db.execute('INSERT INTO in_flight (relpath) VALUES (?)', (f'a/{kept}.txt',))
+    db.commit()
+    db.close()
+    for stray in (f'{kept}.table-9.csv', f'{kept}.killed.xlsx'):  # names only the killed run wrote
+        open(os.path.join(out, 'a', stray), 'w').write('from the killed run')
+    open(os.path.join(inp, 'a', kept + '.txt'), 'w').close()  # and now the input fails
+    r, s = run('run', pl, '--input', inp, '--output', out, '-j', '2')
+    left = files_under(out)
+    check(r.returncode == 1 and not any(f.startswith(f'a/{kept}.') for f in left),
+          f'killed run: unrecorded files stayed: {sorted(f for f in left if kept in f)}')
+    check(left == ledger_outputs(out) | {'values.csv', 'summary.xlsx'},
+          f'killed run: OUT differs from the ledger: {sorted(left ^ (ledger_outputs(out) | {"values.csv", "summary.xlsx"}))}')
+
     # a wrong option value is refused before any input is read (78, with the line)
     refused('bad-sheets', '<pipeline>\n<output plugin="values"/>\n<output plugin="xlsx">\n'
             '<option name="sheets" value="metadata,templates"/></output></pipeline>', [':3:', 'templates'])

@@ -77,6 +77,9 @@ CREATE TABLE IF NOT EXISTS violations (
   identity TEXT, tbl TEXT, row TEXT, col TEXT, expected TEXT, actual TEXT
 );
 CREATE INDEX IF NOT EXISTS violations_by_input ON violations(relpath);
+-- Inputs handed to workers and not yet recorded: after a kill, what they
+-- may have written is not in `inputs`, and the next run clears it.
+CREATE TABLE IF NOT EXISTS in_flight (relpath TEXT PRIMARY KEY);
 )sql";
 
 std::string join_lines(const std::vector<std::string> &v) {
@@ -263,16 +266,44 @@ void Ledger::forget(const std::vector<std::string> &relpaths) {
   exec("BEGIN IMMEDIATE");
   try {
     Stmt del(db_, file_, "DELETE FROM inputs WHERE relpath = ?");
+    Stmt landed(db_, file_, "DELETE FROM in_flight WHERE relpath = ?");
     for (const auto &rel : relpaths) {
       del.reset();
       del.bind(1, rel);
       del.step();
+      landed.reset();
+      landed.bind(1, rel);
+      landed.step();
     }
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+void Ledger::set_in_flight(const std::vector<std::string> &relpaths) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    exec("DELETE FROM in_flight");
+    Stmt ins(db_, file_, "INSERT OR IGNORE INTO in_flight (relpath) VALUES (?)");
+    for (const auto &rel : relpaths) {
+      ins.reset();
+      ins.bind(1, rel);
+      ins.step();
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<std::string> Ledger::in_flight() const {
+  std::vector<std::string> out;
+  Stmt q(db_, file_, "SELECT relpath FROM in_flight ORDER BY relpath");
+  while (q.step()) out.push_back(q.text(0));
+  return out;
 }
 
 void Ledger::put(const std::vector<InputRecord> &records) {
@@ -286,7 +317,11 @@ void Ledger::put(const std::vector<InputRecord> &records) {
     Stmt del(db_, file_, "DELETE FROM violations WHERE relpath = ?");
     Stmt vio(db_, file_,
              "INSERT INTO violations (relpath, identity, tbl, row, col, expected, actual) VALUES (?,?,?,?,?,?,?)");
+    Stmt landed(db_, file_, "DELETE FROM in_flight WHERE relpath = ?");
     for (const auto &r : records) {
+      landed.reset();
+      landed.bind(1, r.relpath);
+      landed.step();
       del.reset();
       del.bind(1, r.relpath);
       del.step();

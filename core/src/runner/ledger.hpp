@@ -64,8 +64,15 @@ class Ledger {
   // the inputs present at the last run.
   void forget(const std::vector<std::string> &relpaths);
 
-  // Writes records in one transaction (BEGIN IMMEDIATE … COMMIT).
+  // Writes records in one transaction (BEGIN IMMEDIATE … COMMIT); a record
+  // written is no longer in flight.
   void put(const std::vector<InputRecord> &records);
+
+  // The inputs a run hands to its workers, recorded before the first one
+  // starts (replacing the list): after a kill, the files they may have
+  // written that no record lists are found by their names and removed.
+  void set_in_flight(const std::vector<std::string> &relpaths);
+  std::vector<std::string> in_flight() const;
 
   // Records the size and modification time of inputs whose content was
   // hashed again and found unchanged (a `touch`, a copy), so the next run

@@ -580,6 +580,56 @@ void remove_stale_outputs(const fs::path &out_dir, const std::vector<std::string
   }
 }
 
+// A run killed after its workers wrote an input's files and before the
+// ledger recorded them leaves files no record lists. The inputs it had
+// handed out are in the ledger's in_flight list; their files are found by
+// name (the input's folder and stem of each output, as OutputOwners owns
+// them) and those that the input's record does not list are removed, once,
+// before this run converts anything. Only the folders of those inputs are
+// listed, so a clean run costs nothing.
+void remove_unrecorded_outputs(const fs::path &out_dir, const Pipeline &p, Ledger &ledger, const OutputOwners &owners,
+                               const InputList &all) {
+  const std::vector<std::string> flying = ledger.in_flight();
+  if (flying.empty()) return;
+  auto index_of = [&all](const std::string &rel) -> int64_t {
+    size_t lo = 0, hi = all.size();
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (all.at(mid) < rel)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo < all.size() && all.at(lo) == rel ? static_cast<int64_t>(lo) : -1;
+  };
+  std::map<fs::path, std::map<std::string, std::string>> stems;  // folder -> stem -> input
+  for (const auto &rel : flying)
+    for (const OutputSpec &o : p.outputs) {
+      const fs::path stem = expand_pattern(o.pattern, rel);
+      stems[stem.parent_path()][stem.filename().string()] = rel;
+    }
+  for (const auto &[folder, names] : stems) {
+    const fs::path dir = out_dir / folder;
+    std::error_code ec;
+    if (dir != out_dir && !inside(dir, out_dir)) continue;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code sec;
+      if (!fs::is_regular_file(it->symlink_status(sec))) continue;
+      const std::string name = it->path().filename().string();
+      for (size_t dot = name.find('.', 1); dot != std::string::npos; dot = name.find('.', dot + 1)) {
+        const auto hit = names.find(name.substr(0, dot));
+        if (hit == names.end()) continue;
+        const std::string rel = (folder / name).generic_string();
+        const auto record = ledger.find(hit->second);
+        const bool recorded =
+            record && std::find(record->outputs.begin(), record->outputs.end(), rel) != record->outputs.end();
+        if (!recorded && !owners.owned_by_another(folder / name, index_of(hit->second))) fs::remove(it->path(), sec);
+        break;
+      }
+    }
+  }
+}
+
 // Option values are known only to their plugins: each output plugin writes
 // a tiny model (an empty body) with the pipeline's options into a scratch
 // folder before any input is read, and an option it refuses
@@ -783,6 +833,14 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
                               {"known_failures", known_failures},
                               {"skipped_entries", skipped.size()}});
     return 0;
+  }
+
+  remove_unrecorded_outputs(out_dir, p, ledger, owners, all);
+  {
+    std::vector<std::string> handed_out;
+    handed_out.reserve(todo.size());
+    for (uint32_t k : todo) handed_out.emplace_back(all.at(k));
+    ledger.set_in_flight(handed_out);
   }
 
   // Worker command line: the same executable, the same plugin and formats
