@@ -216,7 +216,9 @@ class Reader {
     Match m;
     std::string joined;
     for (size_t k = 0; k < kMaxJoin && i + k < lines_.size() && !blank(i + k); ++k) {
-      if (k > 0 && is_lone_number(lines_[i + k].text)) break;
+      // A value cell (a number or a placeholder such as "/") never continues a
+      // label: "（一）予以公开" / "/" is a label and its first cell.
+      if (k > 0 && sdk::is_value(lines_[i + k].text)) break;
       joined += lines_[i + k].text;
       const std::string key = k == 0 ? lines_[i].key : sdk::label_key(joined);
       if (const std::vector<Entry> *e = lookup(key); e != nullptr) {

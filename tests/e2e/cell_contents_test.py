@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Real cell contents through every text reader (issue 15): a corpus report
-of each form (word-export, tab-separated, space-aligned) with the 自然人 cell
+of each form (word-export, tab-separated, space-aligned, cell-per-line) with the 自然人 cell
 of （一）予以公开 rewritten as a placeholder (×, /), a formula (=2+2), a signed
 value (+3) or a value with its unit (251000元), and with the published typo
 2.其他法律行政止公开 for 2.其他法律行政法规禁止公开. The rewritten cell keeps its
@@ -16,7 +16,7 @@ if not os.path.isdir(corpus):
 ROW = '三、本年度办理结果/（一）予以公开'
 COL = '自然人'
 docs = {'tab-separated': 'synthetic/117_d0d2b8afd1868a30', 'space-aligned': 'synthetic/116_b743652107b43671',
-        'word-export': 'synthetic/100_cf39b3587387ee25'}
+        'word-export': 'synthetic/100_cf39b3587387ee25', 'cell-per-line': 'originals/305_34d8c3439a086c53'}
 failures = []
 
 
@@ -27,6 +27,8 @@ def rewrite(form, text, value):
     if form == 'word-export':  # one cell per line after the label
         j = next(k for k in range(i + 1, len(lines)) if lines[k].strip())
         lines[j] = '\t' + value
+    elif form == 'cell-per-line':  # the label's line, then a line per cell (自然人 first)
+        lines[i + 1] = value
     elif form == 'tab-separated':
         f = lines[i].split('\t')
         k = next(k for k, x in enumerate(f) if re.fullmatch(r'\d+', x.strip()))
