@@ -6,6 +6,8 @@ refused before any work, and inputs that crash, hang or hog memory cost only
 themselves."""
 import sqlite3, csv, fcntl, glob, json, os, shutil, signal, subprocess, sys, tempfile, time
 
+import runs
+
 exe, src, test_plugins, sanitized = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == 'ON'
 pipeline = os.path.join(src, 'pipelines/annual-reports.xml')
 seeds = sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds/*.txt')))
@@ -16,13 +18,7 @@ def check(cond, msg):
         failures.append(msg)
 
 def run(*args, timeout=300):
-    r = subprocess.run([exe, *args], capture_output=True, text=True, timeout=timeout)
-    summary = None
-    for line in reversed(r.stdout.strip().splitlines()):
-        if line.startswith('{'):
-            summary = json.loads(line)
-            break
-    return r, summary
+    return runs.run_docpipe(exe, *args, timeout=timeout)
 
 def values(path):
     with open(path, encoding='utf-8-sig', newline='') as f:

@@ -7,6 +7,8 @@ symlinks, loops, FIFOs and unreadable folders are skipped with the reason,
 and no filesystem error escapes as an abort."""
 import glob, json, os, shutil, signal, socket, sqlite3, subprocess, sys, tempfile, time
 
+import runs
+
 exe, src = sys.argv[1], sys.argv[2]
 sanitized = len(sys.argv) > 3 and sys.argv[3] == 'ON'  # no memory limits under the sanitizers
 seeds = sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds/*.txt')))
@@ -19,13 +21,7 @@ def check(cond, msg):
 
 
 def run(*args, timeout=300):
-    r = subprocess.run([exe, *args], capture_output=True, text=True, timeout=timeout)
-    summary = None
-    for line in reversed(r.stdout.strip().splitlines()):
-        if line.startswith('{'):
-            summary = json.loads(line)
-            break
-    return r, summary
+    return runs.run_docpipe(exe, *args, timeout=timeout)
 
 
 def files_under(root):
