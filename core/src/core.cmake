@@ -10,6 +10,7 @@ add_library(docpipe_core SHARED
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/template.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/mapper.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/hints.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/overrides.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/pipeline/engine.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/util/sha256.cpp)
 add_library(docpipe::core ALIAS docpipe_core)

@@ -487,6 +487,9 @@ int main(int argc, char **argv) {
   convert->add_option("-t,--to", types, "Output formats, comma-separated (default: all); see --list-output-formats");
   convert->add_option("-O,--output-option", out_options, "PLUGIN:KEY=VALUE, e.g. csv:bom=false");
   convert->add_option("--name", stdin_name, "File name of the input read from stdin ('-'): its outputs' stem");
+  std::vector<std::string> convert_overrides;
+  convert->add_option("--overrides", convert_overrides,
+                      "Corrections by hand: CSV file,table,row,column,value,note (docs/review.md); repeatable");
   int convert_memory_mb = 2048;
   convert
       ->add_option("--memory-mb", convert_memory_mb,
@@ -544,6 +547,8 @@ int main(int argc, char **argv) {
   worker->add_option("--option", wargs.options);
   worker->add_option("--memory-mb", wargs.memory_mb);
   worker->add_flag("--serve", wargs.serve);
+  std::vector<std::string> worker_overrides;
+  worker->add_option("--overrides", worker_overrides);
 
   // A mistyped command: the nearest one, and every command.
   if (const std::string cmd = first_command(argc, argv); !cmd.empty()) {
@@ -599,6 +604,7 @@ int main(int argc, char **argv) {
     docpipe::EngineConfig cfg;
     for (const auto &d : plugin_dirs) cfg.plugin_dirs.emplace_back(d);
     cfg.formats_dir = formats_dir;
+    for (const auto &f : *convert ? convert_overrides : worker_overrides) cfg.overrides.emplace_back(f);
     const Engine engine(cfg);
     if (list_input) return list_formats(engine, DOCPIPE_KIND_INPUT);
     if (list_output) return list_formats(engine, DOCPIPE_KIND_OUTPUT);

@@ -419,7 +419,11 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
     if (r.value.state == CellState::number) x.attr("number", r.value.number);
     if (!r.value.unit.empty()) x.attr("unit", r.value.unit);
     x.attr("placement", placement_name(r.placement));
-    if (r.placement != Placement::absent) x.lines(r.first_line, r.last_line);
+    if (r.placement == Placement::override_) {  // a correction by hand: where it is, why, what was read
+      x.attr("override", sdk::escape_bytes(r.origin)).attr("note", r.note);
+      if (r.had_read) x.attr("read", r.read);
+    }
+    if (r.placement != Placement::absent && r.first_line > 0) x.lines(r.first_line, r.last_line);
     x.empty();
   }
   if (!m.records.empty()) x.close("records", 1);

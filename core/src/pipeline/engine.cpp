@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <docpipe/sdk/text.hpp>
 #include <set>
 
 #include "decode/decode.hpp"
@@ -136,6 +137,7 @@ Engine::Engine(const EngineConfig &config) {
   const fs::path formats = config.formats_dir.empty() ? default_formats_dir() : config.formats_dir;
   templates_ = templates::load_templates(formats / "templates");
   shape_hints_ = templates::shape_hints_xml(templates_);
+  overrides_ = templates::Overrides::load(config.overrides, templates_);
 }
 
 std::vector<ProbeScore> Engine::probe(std::string_view text) const {
@@ -246,8 +248,9 @@ BuiltModel Engine::build(const fs::path &input, const std::string &name, const s
   pugi::xml_document body_doc;
   const pugi::xml_node body = model::parse_body(body_doc, plugin->name(), sink.data);
   built.report = model::report_metadata(body);
-  const templates::Mapping mapping =
+  templates::Mapping mapping =
       templates::map_body(body, templates_, built.report.year.empty() ? 0 : std::stoi(built.report.year));
+  if (!overrides_.empty()) templates::apply_overrides(mapping, overrides_.for_file(sdk::escape_bytes(name)));
   const auto checks = templates::run_checks(mapping);
   built.verdict = model::judge(body, mapping, checks);
   built.xml = model::write_model(prov, text, built.report, body, mapping, checks, built.verdict);

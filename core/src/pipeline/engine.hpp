@@ -14,13 +14,15 @@
 #include "error.hpp"
 #include "model/model.hpp"
 #include "plugin_host/registry.hpp"
+#include "templates/overrides.hpp"
 #include "templates/template.hpp"
 
 namespace docpipe {
 
 struct EngineConfig {
   std::vector<std::filesystem::path> plugin_dirs;
-  std::filesystem::path formats_dir;  // empty: DOCPIPE_FORMATS_DIR, then share/docpipe/formats beside bin/
+  std::filesystem::path formats_dir;             // empty: DOCPIPE_FORMATS_DIR, then share/docpipe/formats beside bin/
+  std::vector<std::filesystem::path> overrides;  // corrections by hand (templates/overrides.hpp), later files win
 };
 
 std::filesystem::path default_formats_dir();
@@ -70,6 +72,7 @@ class Engine {
 
   const PluginRegistry &plugins() const { return registry_; }
   const std::vector<templates::Template> &templates() const { return templates_; }
+  const templates::Overrides &overrides() const { return overrides_; }
 
   // Every input plugin's probe score, best first.
   std::vector<ProbeScore> probe(std::string_view text) const;
@@ -95,6 +98,7 @@ class Engine {
  private:
   PluginRegistry registry_;
   std::vector<templates::Template> templates_;
+  templates::Overrides overrides_;
   std::string shape_hints_;  // formats/HINTS.md, for input plugins of ABI 1.2 that take them
 };
 

@@ -725,6 +725,8 @@ const char *placement_name(Placement p) {
       return "tie-break";
     case Placement::absent:
       return "absent";
+    case Placement::override_:
+      return "override";
   }
   return "direct";
 }

@@ -12,7 +12,7 @@
 
 namespace docpipe::templates {
 
-enum class Placement { direct, aligned, tie_break, absent };
+enum class Placement { direct, aligned, tie_break, absent, override_ };
 const char *placement_name(Placement p);
 
 struct CellRef {
@@ -24,6 +24,10 @@ struct Record {
   CellValue value;
   Placement placement = Placement::direct;
   int first_line = 0, last_line = 0;
+  // placement override (templates/overrides.hpp): the person's note, where
+  // the row is (FILE:LINE), and the value read before (none when absent).
+  std::string note, origin, read;
+  bool had_read = false;
 };
 
 struct Unmapped {
