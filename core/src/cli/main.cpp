@@ -524,6 +524,10 @@ int main(int argc, char **argv) {
   run->add_flag("--known-failures-ok", run_opts.known_failures_ok,
                 "Inputs that failed before and did not change (nor did the pipeline or docpipe) are not tried again "
                 "and do not fail the run (they are reported)");
+  std::vector<std::string> run_overrides;
+  run->add_option("--overrides", run_overrides,
+                  "Corrections by hand: CSV file,table,row,column,value,note (docs/review.md), applied after the "
+                  "pipeline's <overrides>; repeatable");
   run->add_flag("--no-limits", run_opts.no_limits, "No time/memory limit per input (sanitizer builds)");
   run->add_flag("--rebuild-ledger", run_opts.rebuild_ledger,
                 "Set the ledger aside (e.g. a damaged one), convert every input again, remove the outputs it listed "
@@ -616,6 +620,7 @@ int main(int argc, char **argv) {
     if (*run) {
       run_opts.input_override = run_input;
       run_opts.output_dir = run_output;
+      for (const auto &f : run_overrides) run_opts.overrides.emplace_back(f);
       for (const auto &d : plugin_dirs) run_opts.forwarded_args.push_back("--plugin-dir=" + fs::absolute(d).string());
       if (!formats_dir.empty())
         run_opts.forwarded_args.push_back("--formats-dir=" + fs::absolute(formats_dir).string());

@@ -268,6 +268,11 @@ Pipeline load_pipeline(const fs::path &file, const PluginRegistry &plugins, cons
           r.fail(child, "combined file names must be plain file names: '" + f + "'");
       if (!p.combined_values.empty() && p.combined_values == p.combined_summary)
         r.fail(child, "values and summary are both '" + p.combined_values + "': one would overwrite the other");
+    } else if (name == "overrides") {  // corrections by hand (docs/review.md), relative to the definition
+      r.only_attributes(child, {"file"});
+      const fs::path f = child.attribute("file").as_string();
+      if (f.empty()) r.fail(child, "<overrides> needs a file attribute");
+      p.overrides.push_back(f.is_relative() ? p.file.parent_path() / f : f);
     } else if (name == "limits") {
       r.only_attributes(child, {"seconds", "memory-mb", "enabled"});
       p.limits.seconds = child.attribute("seconds").as_int(p.limits.seconds);

@@ -39,7 +39,8 @@ struct Pipeline {
   std::string combined_values = "values.csv";     // "" = none
   std::string combined_summary = "summary.xlsx";  // "" = none
   Limits limits;
-  std::string content_hash;  // of the definition file
+  std::vector<std::filesystem::path> overrides;  // <overrides file="..."/>: corrections by hand, in order
+  std::string content_hash;                      // of the definition file
 };
 
 // Parses and checks a definition against the plugins that are loaded.

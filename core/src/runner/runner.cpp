@@ -35,6 +35,7 @@
 #include "error.hpp"
 #include "model/model.hpp"
 #include "runner/combined.hpp"
+#include "runner/corrections.hpp"
 #include "runner/csv_read.hpp"
 #include "runner/ledger.hpp"
 #include "runner/pipeline.hpp"
@@ -116,7 +117,7 @@ const char *reason_text(Reason r) {
     case Reason::content_changed:
       return "content changed";
     case Reason::pipeline_changed:
-      return "pipeline, templates, plugins or docpipe changed";
+      return "pipeline, templates, plugins, docpipe or its corrections (overrides) changed";
     case Reason::failed_before:
       return "failed before";
     case Reason::output_missing:
@@ -714,6 +715,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     ::setenv("DOCPIPE_TMPDIR", private_tmp.c_str(), 1);  // the workers inherit it
   }
   const std::string pipeline_hash = fingerprint(engine, p);
+  const RunCorrections corrections(p, o.overrides, engine.templates());  // ledger fingerprint per input
   const auto suffixes = check_output_options(engine, p, private_tmp / "options-check");
 
   // Inputs, in a stable order. Only their relative paths are kept for the
@@ -738,6 +740,12 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     else
       put_json_line(std::cerr, {{"event", "warning"}, {"message", shown(msg)}});
   }
+
+  for (const std::string &msg : corrections.unknown_inputs(all.size(), [&all](size_t k) { return all.at(k); }))
+    if (tty)
+      std::cerr << "docpipe: warning: " << shown(msg) << "\n";
+    else
+      put_json_line(std::cerr, {{"event", "warning"}, {"message", shown(msg)}});
 
   // Every output file belongs to one input, and none takes the name of a
   // combined output or the ledger's folder: checked before any work.
@@ -789,7 +797,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
       why = Reason::new_input;
     else if (prev->content_hash != c.hash)
       why = Reason::content_changed;
-    else if (prev->pipeline_hash != pipeline_hash)
+    else if (prev->pipeline_hash != corrections.fingerprint(pipeline_hash, c.relpath))
       why = Reason::pipeline_changed;
     else if (prev->status != "done" && o.known_failures_ok) {
       // The same bytes through the same pipeline and docpipe would fail the same way.
@@ -856,6 +864,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   if (limited) base.push_back("--memory-mb=" + std::to_string(p.limits.memory_mb));
   for (const auto &out : p.outputs)
     for (const auto &[k, v] : out.options) base.push_back("--option=" + out.plugin + ":" + k + "=" + v);
+  for (const auto &f : corrections.files()) base.push_back("--overrides=" + f.string());
 
   // No more workers than inputs to convert (--jobs is bounded on the command line too).
   const unsigned jobs = std::max<unsigned>(
@@ -895,7 +904,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
         std::vector<InputRecord> batch;
         batch.reserve(results.size());
         for (auto &[index, r] : results) {
-          r.pipeline_hash = pipeline_hash;
+          r.pipeline_hash = corrections.fingerprint(pipeline_hash, r.relpath);
           // What an earlier run wrote for this input and this one did not
           // (all of it when the input failed) goes before the ledger says so.
           if (const auto prev = ledger.find(r.relpath))

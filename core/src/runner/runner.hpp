@@ -26,6 +26,7 @@ struct RunOptions {
   bool rebuild_ledger = false;              // set a (damaged) ledger aside and start afresh
   bool known_failures_ok = false;           // unchanged inputs that failed before: reported, not retried, not failing
   std::vector<std::string> forwarded_args;  // --plugin-dir/--formats-dir for the workers
+  std::vector<std::filesystem::path> overrides;  // --overrides: after the pipeline's <overrides>
 };
 
 // Returns the process exit code (see README "Exit codes").
