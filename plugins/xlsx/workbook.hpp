@@ -122,6 +122,13 @@ class Sheet {
   }
   void merged_number(int r, int c, double v, lxw_format *f) { check_at(worksheet_write_number(ws_, r, c, v, f), r, c); }
 
+  // A note on a cell (a correction by hand: why, and what was read).
+  void comment(int r, int c, std::string_view s) {
+    require_utf8(s, "xlsx sheet " + name_);
+    const std::string copy(s);
+    check_at(worksheet_write_comment(ws_, r, c, copy.c_str()), r, c, " (comment)");
+  }
+
   void freeze(int rows, int cols) {
     if (rows > 0 || cols > 0) worksheet_freeze_panes(ws_, rows, cols);
   }

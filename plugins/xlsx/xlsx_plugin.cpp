@@ -100,13 +100,19 @@ std::vector<std::string> split_path(std::string_view path) {
 
 struct Record {
   std::string table, row, column, value, state, number, unit, placement, first_line;
+  std::string correction;  // placement override: the cell's comment (where, why, what was read)
 };
 
 std::vector<Record> read_records(pugi::xml_node root) {
   std::vector<Record> out;
   for (pugi::xml_node r = root.child("records").child("record"); r; r = r.next_sibling("record")) {
     out.push_back(Record{attr(r, "table"), attr(r, "row"), attr(r, "column"), attr(r, "value"), attr(r, "state"),
-                         attr(r, "number"), attr(r, "unit"), attr(r, "placement"), attr(r, "first-line")});
+                         attr(r, "number"), attr(r, "unit"), attr(r, "placement"), attr(r, "first-line"), ""});
+    if (out.back().placement == "override") {
+      const std::string note = attr(r, "note");
+      out.back().correction = "Corrected by hand (" + attr(r, "override") + ")" + (note.empty() ? "" : ": " + note) +
+                              (r.attribute("read") ? "\nread: '" + attr(r, "read") + "'" : "\nabsent from the source");
+    }
   }
   return out;
 }
@@ -298,6 +304,7 @@ void write_template_table(Workbook &wb, const std::string &title, const std::vec
     } else {
       sheet.text(r, c, sdk::is_blank(rec.value) ? "" : rec.value, f.text);
     }
+    if (!rec.correction.empty()) sheet.comment(r, c, rec.correction);
   }
   // Positions of the grid that are no cell of the template (table 1's
   // sections have different columns): grey, so they do not read as blanks.
