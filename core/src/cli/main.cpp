@@ -19,6 +19,7 @@
 #include "kind/kind.hpp"
 #include "pipeline/engine.hpp"
 #include "runner/pipeline.hpp"
+#include "runner/review.hpp"
 #include "runner/runner.hpp"
 
 namespace fs = std::filesystem;
@@ -540,6 +541,16 @@ int main(int argc, char **argv) {
   status->add_option("output", status_dir, "Output folder of the run")->required();
   status->add_option("--csv", status_csv, "Also export the ledger as CSV to this file");
 
+  std::string review_dir, review_csv;
+  auto *review = app.add_subcommand(
+      "review",
+      "List what needs a person in an output folder (a run's, or convert's with -t xml): by reason, with "
+      "file, cell and source line");
+  review->add_option("output", review_dir, "Output folder of a run (or of convert)")->required();
+  review->add_option("--csv", review_csv,
+                     "Also write the list as CSV (its first columns are an overrides file's: the draft of the "
+                     "corrections); '-': stdout only");
+
   // The worker side of `run` (one input per process); not for people.
   docpipe::runner::WorkerArgs wargs;
   auto *worker = app.add_subcommand("worker", "");
@@ -581,7 +592,7 @@ int main(int argc, char **argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : code(ExitCode::usage);
   }
-  if (!*convert && !*formats && !*inspect && !*validate && !*run && !*status && !*worker && !list_input &&
+  if (!*convert && !*formats && !*inspect && !*validate && !*run && !*status && !*review && !*worker && !list_input &&
       !list_output) {
     std::cerr << app.help() << "\ndocpipe: a command is required\n";
     return code(ExitCode::usage);
@@ -593,9 +604,10 @@ int main(int argc, char **argv) {
       return code(ExitCode::usage);
     }
   }
-  if (*status) {  // needs no plugins
+  if (*status || *review) {  // need no plugins
     try {
-      return docpipe::runner::run_status(status_dir, status_csv);
+      return *status ? docpipe::runner::run_status(status_dir, status_csv)
+                     : docpipe::runner::run_review(review_dir, review_csv);
     } catch (const Error &e) {
       std::cerr << "docpipe: " << e.what() << "\n";
       return code(e.code());

@@ -6,6 +6,7 @@ add_library(docpipe_runner STATIC
   ${CMAKE_CURRENT_LIST_DIR}/csv_read.cpp
   ${CMAKE_CURRENT_LIST_DIR}/combined.cpp
   ${CMAKE_CURRENT_LIST_DIR}/corrections.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/review.cpp
   ${CMAKE_CURRENT_LIST_DIR}/runner.cpp)
 set_target_properties(docpipe_runner PROPERTIES POSITION_INDEPENDENT_CODE ON)
 target_compile_definitions(docpipe_runner PRIVATE DOCPIPE_VERSION="${PROJECT_VERSION}")
