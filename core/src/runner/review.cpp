@@ -106,10 +106,13 @@ void model_items(const pugi::xml_node root, const std::string &file, std::vector
     }
   for (auto r : root.child("records").children("record")) {
     const std::string_view placement = r.attribute("placement").as_string();
-    if (placement == "aligned" && wanted("ambiguous-placement") &&
-        std::string_view(r.attribute("state").as_string()) != "blank")
-      out.push_back(cell_item("ambiguous-placement", file, r));
-    else if (placement == "tie-break" && wanted("tie-break"))
+    if (placement == "aligned" && wanted("ambiguous-placement")) {
+      // Every cell of a short row: the one left blank is as likely wrong as those that moved.
+      ReviewItem item = cell_item("ambiguous-placement", file, r);
+      if (std::string_view(r.attribute("state").as_string()) == "blank")
+        item.detail = "left blank: the row has fewer cells than the template";
+      out.push_back(std::move(item));
+    } else if (placement == "tie-break" && wanted("tie-break"))
       out.push_back(cell_item("tie-break", file, r));
     else if (placement == "absent" && wanted("absent-cells"))
       out.push_back(cell_item("absent-cells", file, r));
