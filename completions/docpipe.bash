@@ -22,6 +22,8 @@ _docpipe() {
       local done="" last="$cur"
       [[ "$cur" == *,* ]] && done="${cur%,*}," && last="${cur##*,}"
       COMPREPLY=($(compgen -P "$done" -W "$(docpipe --list-output-formats 2>/dev/null)" -- "$last")); return ;;
+    --overrides)
+      COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o|--output|-i|--input|--plugin-dir|--formats-dir|--csv)
       if [[ "$cmd" == run || "$prev" == --plugin-dir || "$prev" == --formats-dir || ( "$cmd" == convert && "$prev" != -i && "$prev" != --input ) ]]; then
         COMPREPLY=($(compgen -d -- "$cur"))
@@ -35,22 +37,22 @@ _docpipe() {
     if [[ "$cur" == -* ]]; then
       COMPREPLY=($(compgen -W "--help --version --plugin-dir --formats-dir --list-input-formats --list-output-formats" -- "$cur"))
     else
-      COMPREPLY=($(compgen -W "convert formats inspect validate run status" -- "$cur"))
+      COMPREPLY=($(compgen -W "convert formats inspect validate run status review" -- "$cur"))
     fi
     return
   fi
   local opts=""
   case "$cmd" in
-    convert) opts="-i --input -o --output -f --from -t --to -O --output-option --name --memory-mb --help" ;;
+    convert) opts="-i --input -o --output -f --from -t --to -O --output-option --name --memory-mb --overrides --help" ;;
     formats) opts="-v --verbose --help" ;;
     inspect) opts="-f --from --model --help" ;;
-    validate) opts="-f --from --help" ;;
-    run) opts="-i --input -o --output -j --jobs --dry-run --force --known-failures-ok --no-limits --rebuild-ledger --help" ;;
-    status) opts="--csv --help" ;;
+    validate) opts="-f --from --overrides --help" ;;
+    run) opts="-i --input -o --output -j --jobs --dry-run --force --known-failures-ok --no-limits --rebuild-ledger --overrides --help" ;;
+    status|review) opts="--csv --help" ;;
   esac
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-  elif [[ "$cmd" == status ]]; then
+  elif [[ "$cmd" == status || "$cmd" == review ]]; then
     COMPREPLY=($(compgen -d -- "$cur"))
   else
     COMPREPLY=($(compgen -f -- "$cur"))

@@ -510,6 +510,8 @@ int main(int argc, char **argv) {
   auto *validate = app.add_subcommand("validate", "Check the accounting identities; exit 2 when one fails");
   validate->add_option("inputs", inputs, "Input files")->required();
   validate->add_option("-f,--from", format, "Input format, or auto (default)");
+  validate->add_option("--overrides", convert_overrides,
+                       "Corrections by hand, as for convert; identities checked after");
 
   docpipe::runner::RunOptions run_opts;
   std::string run_input, run_output;
@@ -620,7 +622,7 @@ int main(int argc, char **argv) {
     docpipe::EngineConfig cfg;
     for (const auto &d : plugin_dirs) cfg.plugin_dirs.emplace_back(d);
     cfg.formats_dir = formats_dir;
-    for (const auto &f : *convert ? convert_overrides : worker_overrides) cfg.overrides.emplace_back(f);
+    for (const auto &f : *worker ? worker_overrides : convert_overrides) cfg.overrides.emplace_back(f);
     const Engine engine(cfg);
     if (list_input) return list_formats(engine, DOCPIPE_KIND_INPUT);
     if (list_output) return list_formats(engine, DOCPIPE_KIND_OUTPUT);
