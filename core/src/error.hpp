@@ -1,5 +1,5 @@
 // One error type for the host side, mapped to stable, documented exit codes
-// (sysexits-style, see README "Exit codes"). Plugins never throw across the
+// (sysexits-style, see docs/cli.md "Exit codes"). Plugins never throw across the
 // boundary; the host turns their status codes into these.
 #pragma once
 

@@ -8,7 +8,7 @@
 // sanitizer report, an exception that escapes, or an internal error (exit
 // code 70: a bug) is a finding.
 //
-// Build and run: see README "Fuzzing" (cmake -DDOCPIPE_FUZZ=ON with clang).
+// Build and run: see docs/fuzzing.md (cmake -DDOCPIPE_FUZZ=ON with clang).
 #include <unistd.h>
 
 #include <cstddef>

@@ -6,7 +6,7 @@
 //
 // Build (clang): cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++
 //   -DCMAKE_C_COMPILER=clang -DDOCPIPE_FUZZ=ON && ninja -C build-fuzz input_plugins_fuzz
-// Run: build-fuzz/bin/input_plugins_fuzz -max_total_time=600 CORPUS_DIR  (see README)
+// Run: build-fuzz/bin/input_plugins_fuzz -max_total_time=600 CORPUS_DIR  (see docs/fuzzing.md)
 #include <cstddef>
 #include <cstdint>
 #include <docpipe/sdk/plugin.hpp>

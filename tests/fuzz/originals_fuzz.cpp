@@ -5,7 +5,7 @@
 // sdk::Error; anything else (a crash, a sanitizer report, another exception)
 // is a finding.
 //
-// Build and run as input_plugins_fuzz (README "Fuzzing"), target originals_fuzz;
+// Build and run as input_plugins_fuzz (docs/fuzzing.md), target originals_fuzz;
 // good seeds are the corpus originals behind their byte.
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // docpipe: a thin command line over the engine. Logs go to stderr; results
-// that a script reads (summaries) to stdout. Exit codes: see README.
+// that a script reads (summaries) to stdout. Exit codes: see docs/cli.md.
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>

@@ -29,7 +29,7 @@ struct RunOptions {
   std::vector<std::filesystem::path> overrides;  // --overrides: after the pipeline's <overrides>
 };
 
-// Returns the process exit code (see README "Exit codes").
+// Returns the process exit code (see docs/cli.md "Exit codes").
 int run_pipeline(const Engine &engine, const RunOptions &options);
 
 struct WorkerArgs {
