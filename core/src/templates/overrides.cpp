@@ -84,11 +84,29 @@ std::string unguarded(std::string s) {
   return s;
 }
 
+// Exactly as the values CSV writes it, or equal as the template stage
+// compares labels: spacing, full-width forms, enumerators.
 bool same_label(const std::string &canonical, const std::string &given) {
   return canonical == given || (!given.empty() && label_key(canonical) == label_key(given));
 }
 
 bool same_table(const Table &t, const std::string &given) { return t.id == given || same_label(t.name, given); }
+
+// A label path as the values CSV writes it (levels joined by '/'), or
+// loosely: level by level, as the template stage compares labels.
+bool same_path(const std::string &path, const std::vector<std::string> &levels, const std::string &given, bool loose) {
+  if (path == given) return true;
+  if (!loose || given.empty()) return false;
+  size_t k = 0, start = 0;
+  while (start <= given.size()) {
+    size_t slash = given.find('/', start);
+    if (slash == std::string::npos) slash = given.size();
+    if (k >= levels.size() || label_key(levels[k]) != label_key(given.substr(start, slash - start))) return false;
+    ++k;
+    start = slash + 1;
+  }
+  return k == levels.size();
+}
 
 // Where a row names a cell: the section, row and column indices of `tab`,
 // or an empty string explaining why not.
@@ -100,18 +118,19 @@ struct CellAt {
 CellAt find_cell(const Table &tab, const Override &o) {
   CellAt at;
   bool row_found = false;
-  for (size_t si = 0; si < tab.sections.size(); ++si) {
-    const Section &sec = tab.sections[si];
-    for (size_t ri = 0; ri < sec.rows.size(); ++ri) {
-      if (!same_label(sec.rows[ri].path, o.row) && !(o.row.empty() && sec.rows[ri].path.empty())) continue;
-      row_found = true;
-      for (size_t ci = 0; ci < sec.columns.size(); ++ci)
-        if (same_label(sec.columns[ci].path, o.column)) {
-          at.section = si, at.row = ri, at.column = ci;
-          return at;
-        }
+  for (const bool loose : {false, true})  // the exact spelling first
+    for (size_t si = 0; si < tab.sections.size(); ++si) {
+      const Section &sec = tab.sections[si];
+      for (size_t ri = 0; ri < sec.rows.size(); ++ri) {
+        if (!same_path(sec.rows[ri].path, sec.rows[ri].labels, o.row, loose)) continue;
+        row_found = true;
+        for (size_t ci = 0; ci < sec.columns.size(); ++ci)
+          if (same_path(sec.columns[ci].path, sec.columns[ci].labels, o.column, loose)) {
+            at.section = si, at.row = ri, at.column = ci;
+            return at;
+          }
+      }
     }
-  }
   at.why = row_found ? "table " + tab.name + " has no column '" + o.column + "' in row '" + o.row + "'"
                      : "table " + tab.name + " has no row '" + o.row + "'";
   return at;
@@ -182,13 +201,14 @@ Overrides Overrides::load(const std::vector<fs::path> &files, const std::vector<
     }
     out.files_.push_back(file);
   }
+  for (size_t i = 0; i < out.items_.size(); ++i) out.by_file_[out.items_[i].file].push_back(i);
   return out;
 }
 
 std::vector<const Override *> Overrides::for_file(std::string_view file) const {
   std::vector<const Override *> out;
-  for (const Override &o : items_)
-    if (o.file == file) out.push_back(&o);
+  if (const auto it = by_file_.find(file); it != by_file_.end())
+    for (const size_t i : it->second) out.push_back(&items_[i]);
   return out;
 }
 
@@ -236,8 +256,10 @@ void apply_overrides(Mapping &m, const std::vector<const Override *> &rows) {
       m.findings.push_back({"warning", "override-not-applied", o->origin + ": " + why + "; not applied", 0, true});
       continue;
     }
-    hit->had_read = hit->placement != Placement::absent;
-    hit->read = hit->had_read ? hit->value.raw : std::string();
+    if (hit->placement != Placement::override_) {  // (two rows for one cell in other spellings: the later wins)
+      hit->had_read = hit->placement != Placement::absent;
+      hit->read = hit->had_read ? hit->value.raw : std::string();
+    }
     hit->value = parse_cell(o->value);
     hit->placement = Placement::override_;
     hit->note = o->note;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,7 @@ class Overrides {
  private:
   std::vector<Override> items_;
   std::vector<std::filesystem::path> files_;
+  std::map<std::string, std::vector<size_t>, std::less<>> by_file_;  // file -> items, in order
 };
 
 // Puts the rows on one report's mapping: each named record takes the value
