@@ -142,6 +142,13 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0 and ', ok' in r.stderr and c and c['placement'] == 'override' and c['value'] == '0',
           f'convert --overrides: {r.returncode} {r.stderr} {c}')
 
+    # A row in a run's naming (a relative path) names no input of convert: warned, with its line.
+    open(one, 'w', encoding='utf-8').write(f'file,table,row,column,value,note\na/r.txt,{TABLE},{ROW},自然人,0,\n')
+    r = subprocess.run([exe, 'convert', os.path.join(inp, 'a', 'r.txt'), '-o', conv, '-t', 'values',
+                        '--overrides', one], capture_output=True, text=True)
+    check(r.returncode == 0 and one + ":2: no input here is named 'a/r.txt'" in r.stderr and ', review' in r.stderr,
+          f'convert warns of a row naming no input: {r.stderr}')
+
     # A convert folder has no ledger: review reads its models.
     conv2 = os.path.join(tmp, 'conv2')
     subprocess.run([exe, 'convert', os.path.join(inp, 'a', 'r.txt'), '-o', conv2, '-t', 'xml'], capture_output=True)

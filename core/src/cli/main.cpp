@@ -206,6 +206,13 @@ int run_convert(const Engine &engine, const std::vector<std::string> &inputs, co
               << "; convert them into different output folders\n";
     return code(ExitCode::usage);
   }
+  // A correction naming no input here is most often a typo or a run's relpath.
+  for (const auto &row : engine.overrides().items())
+    if (std::none_of(names.begin(), names.end(), [&](const std::string &n) {
+          return docpipe::sdk::escape_bytes(fs::path(n).filename().string()) == row.file;
+        }))
+      std::cerr << "docpipe: warning: " << docpipe::sdk::escape_bytes(row.origin) << ": no input here is named '"
+                << row.file << "' (convert names a report by its file name)\n";
 #ifndef DOCPIPE_SANITIZED  // sanitizers reserve far more address space than any limit allows
   // The bound of a `run` worker: an enormous input fails alone, with a message.
   if (memory_mb > 0) {
