@@ -132,6 +132,18 @@ with tempfile.TemporaryDirectory() as tmp:
     check(summary and summary['converted'] == 2 and c and c['value'] == '7' and c['placement'] == 'direct',
           f'corrections removed: {summary} {c}')
 
+    # The pipeline names the file itself (a path relative to the definition).
+    own = os.path.join(tmp, 'own.xml')
+    text = open(pipeline, encoding='utf-8').read()
+    open(own, 'w', encoding='utf-8').write(text.replace('<limits', '<overrides file="corrections.csv"/>\n  <limits'))
+    r, summary = run_docpipe(exe, 'run', own, '-i', inp, '-o', out, '--jobs', '1')
+    c = cell(rows(os.path.join(out, 'values.csv')), 'a/r.txt', '自然人')
+    check(r.returncode == 0 and c and c['value'] == '0' and c['placement'] == 'override',
+          f'<overrides> in the pipeline: {r.returncode} {c} {r.stderr}')
+    open(own, 'w', encoding='utf-8').write(text.replace('<limits', '<overrides file="missing.csv"/>\n  <limits'))
+    r, _ = run_docpipe(exe, 'run', own, '-i', inp, '-o', out)
+    check(r.returncode == 78 and 'missing.csv' in r.stderr, f'a missing overrides file: {r.returncode} {r.stderr}')
+
     # 4. convert applies the same file format; `file` is the name convert gives the report.
     conv = os.path.join(tmp, 'conv')
     one = os.path.join(tmp, 'one.csv')
