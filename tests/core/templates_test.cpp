@@ -637,3 +637,97 @@ TEST_CASE("a row whose group label was cut over the rows' lines is under its own
   for (const auto &f : other.findings) doubt |= f.code == "group-mismatch" && f.doubt;
   CHECK(doubt);
 }
+
+namespace {
+
+// A report whose 行政复议/行政诉讼 table shows its header rows and then ends,
+// followed by `after` (a heading, a paragraph, or nothing): the template
+// stage's mapping and the verdict.
+struct HeaderOnly {
+  Mapping m;
+  docpipe::model::Verdict v;
+};
+HeaderOnly header_only(const std::string &after_kind, const std::string &after_text, bool doubt_in_table = false) {
+  sdk::RawDocument doc;
+  int line = 1;
+  auto table = [&](const std::vector<std::vector<std::string>> &rows) {
+    auto &t = doc.add_table({line, line + static_cast<int>(rows.size()) - 1});
+    for (const auto &r : rows) {
+      auto &row = t.add_row({line, line});
+      for (const auto &c : r) row.add_cell(c, {line, line});
+      ++line;
+    }
+  };
+  table({{"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"},
+         kHeader,
+         row({"一、本年新收政府信息公开申请数量"}, {"1", "0", "0", "0", "0", "0", "1"}),
+         row({"二、上年结转政府信息公开申请数量"}, {"0", "0", "0", "0", "0", "0", "0"})});
+  const int appeals = line;
+  table({{"行政复议", "行政诉讼"},
+         {"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"},
+         {"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "结果维持", "结果纠正", "其他结果", "尚未审结",
+          "总计"}});
+  if (doubt_in_table) doc.diagnose(sdk::Severity::warning, appeals + 1, "a-reader-code", "a line not read", true);
+  if (after_kind == "heading") doc.add_heading(after_text, 1, {line, line});
+  if (after_kind == "paragraph") doc.add_paragraph(after_text, {line, line});
+  pugi::xml_document xml;
+  const std::string s = doc.to_xml();
+  REQUIRE(xml.load_buffer(s.data(), s.size()));
+  const pugi::xml_node body = xml.child("body");
+  HeaderOnly out{map_body(body, all_templates()), {}};
+  out.v = docpipe::model::judge(body, out.m, run_checks(out.m));
+  return out;
+}
+
+// The verdict names absent cells of the 行政复议/行政诉讼 table.
+bool absent_in_appeals(const docpipe::model::Verdict &v) {
+  for (const auto &[c, text] : v.reasons)
+    if (c == "absent-cells" && text.find("行政复议") != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a table that shows its header and then ends has a blank data row, not a doubt") {
+  for (const auto &[kind, text] : std::vector<std::pair<std::string, std::string>>{
+           {"heading", "五、存在的主要问题及改进情况"}, {"paragraph", "2021年，我局将继续做好公开工作。"}, {"", ""}}) {
+    INFO(kind);
+    const HeaderOnly h = header_only(kind, text);
+    const Record *r = find(h.m, "", "行政复议/结果维持");
+    REQUIRE(r);
+    CHECK(r->placement == Placement::header_only);
+    CHECK(r->value.state == CellState::blank);  // blank, never 0
+    CHECK(r->first_line == 7);                  // the table's last line
+    CHECK_FALSE(absent_in_appeals(h.v));
+    bool noted = false;
+    for (const auto &f : h.m.findings) noted |= f.code == "header-only" && !f.doubt;
+    CHECK(noted);
+    // The rows of 收到和处理 the source does not show stay absent: a doubt.
+    CHECK(find(h.m, "三、本年度办理结果/（一）予以公开", "总计")->placement == Placement::absent);
+  }
+}
+
+TEST_CASE("a data row a reader may have lost keeps the doubt") {
+  // A row of values left as a paragraph after the header.
+  const HeaderOnly lost = header_only("paragraph", "0 0 0 0 0  0 0 0 0 0  0 0 0 0 0");
+  CHECK(find(lost.m, "", "行政复议/结果维持")->placement == Placement::absent);
+  CHECK(absent_in_appeals(lost.v));
+  // The reader declared a doubt about a line of the table.
+  const HeaderOnly doubted = header_only("heading", "五、存在的主要问题及改进情况", true);
+  CHECK(find(doubted.m, "", "行政复议/结果维持")->placement == Placement::absent);
+  CHECK(absent_in_appeals(doubted.v));
+}
+
+TEST_CASE("a header row cut by a page break stays in the table the rows are in") {
+  // 结果维 / 持: the leaf labels cut, only 总计 whole, which 收到和处理 has too.
+  const Mapping m =
+      map_rows({{"行政复议", "行政诉讼"},
+                {"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"},
+                {"结果维", "结果纠", "其他结", "尚未审", "总计", "结果维", "结果纠", "其他结", "尚未审", "总计",
+                 "结果维", "结果纠", "其他结", "尚未审", "总计"},
+                {"", "", "", "", "", "", "", "", "", "", "", "", "", "", ""}});
+  const Record *r = find(m, "", "行政诉讼/复议后起诉/总计");
+  REQUIRE(r);
+  CHECK(r->placement == Placement::direct);
+  CHECK(r->value.state == CellState::blank);
+}

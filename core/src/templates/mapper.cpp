@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <docpipe/sdk/text.hpp>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -34,14 +35,64 @@ struct SourceCell {
 struct SourceRow {
   std::vector<SourceCell> cells;
   int first = 0, last = 0;
+  // The last row of its raw table, and whether the table then ends cleanly
+  // (see table_ends_cleanly).
+  bool table_end = false;
+  bool clean_end = false;
 };
+
+// Whether a paragraph reads like a row of values that its reader could not
+// put in a table ("0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"): two or more value tokens
+// and at least as many as other tokens.
+bool looks_like_a_row(std::string_view text) {
+  size_t values = 0, words = 0;
+  std::u32string token;
+  auto count = [&] {
+    if (token.empty()) return;
+    ++words;
+    const CellState s = parse_cell(sdk::to_utf8(token)).state;
+    values += s == CellState::number || s == CellState::placeholder;
+    token.clear();
+  };
+  for (char32_t c : sdk::to_u32(text)) {
+    if (sdk::is_space(c))
+      count();
+    else
+      token.push_back(c);
+  }
+  count();
+  return values >= 2 && values * 2 >= words;
+}
+
+// A raw table ends cleanly when what follows it is the end of the body, a
+// heading, another table, or a paragraph that is not a row of values; and
+// its reader declared no doubt (an error, doubt="true") about a line from
+// its first to the line before the next block. Then a data row without a
+// label whose cells are all blank, which leaves nothing in text, may have
+// been there; a row that a reader lost leaves such a trace.
+bool table_ends_cleanly(const pugi::xml_node &table, const pugi::xml_node &body) {
+  pugi::xml_node next = table.next_sibling();
+  while (next && std::string_view(next.name()) == "diagnostic") next = next.next_sibling();
+  const std::string_view kind = next ? std::string_view(next.name()) : std::string_view();
+  if (kind == "paragraph" && looks_like_a_row(next.text().as_string())) return false;
+  const int from = table.attribute("first-line").as_int();
+  const int to = next ? next.attribute("first-line").as_int() - 1 : std::numeric_limits<int>::max();
+  for (auto d : body.children("diagnostic")) {
+    const int line = d.attribute("line").as_int();
+    const bool doubt =
+        std::string_view(d.attribute("severity").as_string()) == "error" || d.attribute("doubt").as_bool();
+    if (doubt && line >= from && line <= to) return false;
+  }
+  return true;
+}
 
 // All rows of all raw tables in document order. The template stage works on
 // this stream, not on raw table boundaries: one official table may be split
 // over pages (several raw tables), and one raw table may hold several.
 std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
   std::vector<SourceRow> rows;
-  for (auto table : body.children("table"))
+  for (auto table : body.children("table")) {
+    const size_t before = rows.size();
     for (auto row : table.children("row")) {
       SourceRow r{{}, row.attribute("first-line").as_int(), row.attribute("last-line").as_int()};
       size_t width = 0;  // reserved up front: a SourceCell is five strings to move
@@ -61,6 +112,11 @@ std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
       }
       rows.push_back(std::move(r));
     }
+    if (rows.size() > before) {
+      rows.back().table_end = true;
+      rows.back().clean_end = table_ends_cleanly(table, body);
+    }
+  }
   return rows;
 }
 
@@ -111,7 +167,10 @@ class Matcher {
   }
 
   Mapping run(const std::vector<SourceRow> &rows) {
-    for (const SourceRow &row : rows) classify(row);
+    for (const SourceRow &row : rows) {
+      classify(row);
+      if (row.table_end) raw_table_ends(row);
+    }
     finish();
     return std::move(m_);
   }
@@ -176,6 +235,7 @@ class Matcher {
     bool digits = false;
     for (char ch : text) digits |= (ch >= '0' && ch <= '9');
     if (!any_value && !digits) return;  // a text line inside a table (a note, a caption)
+    after_header_ = false;
     m_.unmapped.push_back({row.first, row.last, text,
                            keys.empty() ? "values in no template row" : "row label not in template " + t_.id,
                            any_value});
@@ -202,14 +262,16 @@ class Matcher {
     for (const auto &k : keys)
       if (const auto *tables = header_tables(k))
         for (size_t ti : *tables) votes[ti]++;
-    int best = 0;
+    // The most votes; on a tie the table the rows are in stays (a header
+    // row of shared labels, 总计, or cut by a page break: 结果维 / 持).
+    int best = 0, chosen = -1;
     for (size_t ti = 0; ti < votes.size(); ++ti)
-      if (votes[ti] > best) {
-        best = votes[ti];
-        current_table_ = static_cast<int>(ti);
-      }
+      if (votes[ti] > best) best = votes[ti], chosen = static_cast<int>(ti);
+    if (current_table_ >= 0 && best > 0 && votes[static_cast<size_t>(current_table_)] == best) chosen = current_table_;
+    if (chosen >= 0) current_table_ = chosen;
     for (const auto &k : keys) matched_labels_.insert({'h', k});
     if (current_table_ >= 0) {
+      after_header_ = true;
       m_.table_seen[static_cast<size_t>(current_table_)] = true;
       if (contradicts(static_cast<size_t>(current_table_), keys, row)) return;
       // A header naming this layout's own columns (the next section's) ends a contradiction.
@@ -307,6 +369,7 @@ class Matcher {
           if (k == s.key) {
             current_table_ = static_cast<int>(ti);
             m_.table_seen[ti] = true;
+            after_header_ = false;
             matched_labels_.insert({'s', s.key});
             return true;
           }
@@ -546,6 +609,7 @@ class Matcher {
     const Section &sec = tab.sections[hit.section];
     current_table_ = static_cast<int>(hit.table);
     m_.table_seen[hit.table] = true;
+    after_header_ = false;
     if (contradicted_.count(hit.table)) {
       bool any = false;
       for (const auto &v : values) any |= v.value.state != CellState::blank;
@@ -662,7 +726,56 @@ class Matcher {
                              row.first, true});
   }
 
+  // A raw table ends. When its last rows were the header of the current
+  // table and it ends cleanly (collect_rows), the source shows that table's
+  // header and then its end: noted for finish().
+  void raw_table_ends(const SourceRow &row) {
+    if (after_header_ && row.clean_end && current_table_ >= 0)
+      header_only_end_.try_emplace(static_cast<size_t>(current_table_), row.last);
+    after_header_ = false;
+  }
+
+  // A table whose source shows its header and then ends, with no row of it
+  // anywhere: a data row without a label, whose blank cells leave nothing in
+  // text (a blank 行政复议/行政诉讼 row in text or a spreadsheet), is blank,
+  // traced to the table's last line (placement header-only, information).
+  // Labelled rows always leave their label, so theirs stay absent: a doubt.
+  void fill_header_only_tables() {
+    for (const auto &[ti, line] : header_only_end_) {
+      const Table &tab = tbl(ti);
+      bool any_row = false;
+      for (size_t si = 0; si < tab.sections.size(); ++si)
+        for (size_t ri = 0; ri < tab.sections[si].rows.size(); ++ri)
+          any_row |= first_line_of_row_[row_base_[flat_section(ti, si)] + ri] != kNotFilled;
+      if (any_row) continue;
+      size_t filled = 0;
+      for (size_t si = 0; si < tab.sections.size(); ++si) {
+        const Section &sec = tab.sections[si];
+        for (size_t ri = 0; ri < sec.rows.size(); ++ri) {
+          if (!sec.rows[ri].keys.front().empty()) continue;
+          for (size_t ci = 0; ci < sec.columns.size(); ++ci) {
+            Record r;
+            r.cell = {ti, si, ri, ci};
+            r.placement = Placement::header_only;
+            r.first_line = r.last_line = line;
+            const size_t at = cell_base_[flat_section(ti, si)] + ri * sec.columns.size() + ci;
+            placed_[at] = std::move(r);
+            is_placed_[at] = true;
+            ++filled;
+          }
+        }
+      }
+      if (filled > 0)
+        m_.findings.push_back({"info", "header-only",
+                               "table " + tab.name + " ends after its header (line " + std::to_string(line) +
+                                   ") with no data row: its " + std::to_string(filled) +
+                                   " cells of the row without a label are blank",
+                               line, false});
+    }
+  }
+
   void finish() {
+    fill_header_only_tables();
     // Header labels of another layout count against this one.
     m_.evidence = static_cast<int>(matched_labels_.size()) - static_cast<int>(foreign_seen_.size());
     for (size_t ti = 0; ti < tables_.size(); ++ti) {
@@ -708,6 +821,8 @@ class Matcher {
   std::vector<Record> placed_;                // per template cell, valid where is_placed_
   std::vector<bool> is_placed_;
   int current_table_ = -1;
+  bool after_header_ = false;                          // the last row that counted was a header of current_table_
+  std::map<size_t, int> header_only_end_;              // table -> last line of a raw table that ended after its header
   std::set<size_t> contradicted_;                      // tables whose header named another layout's columns
   std::set<std::string_view> foreign_seen_;            // those labels (into the template's key lists)
   std::map<size_t, std::vector<int>> column_of_slot_;  // table -> template column per source slot, when reordered
@@ -723,6 +838,8 @@ const char *placement_name(Placement p) {
       return "aligned";
     case Placement::tie_break:
       return "tie-break";
+    case Placement::header_only:
+      return "header-only";
     case Placement::absent:
       return "absent";
   }
