@@ -647,7 +647,9 @@ struct HeaderOnly {
   Mapping m;
   docpipe::model::Verdict v;
 };
-HeaderOnly header_only(const std::string &after_kind, const std::string &after_text, bool doubt_in_table = false) {
+// How a reader left a trace of a row it lost.
+enum class Trace { none, doubt_in_table, doubt_at_next_block, empty_row };
+HeaderOnly header_only(const std::string &after_kind, const std::string &after_text, Trace trace = Trace::none) {
   sdk::RawDocument doc;
   int line = 1;
   auto table = [&](const std::vector<std::vector<std::string>> &rows) {
@@ -667,7 +669,14 @@ HeaderOnly header_only(const std::string &after_kind, const std::string &after_t
          {"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"},
          {"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "结果维持", "结果纠正", "其他结果", "尚未审结",
           "总计"}});
-  if (doubt_in_table) doc.diagnose(sdk::Severity::warning, appeals + 1, "a-reader-code", "a line not read", true);
+  if (trace == Trace::empty_row) {
+    doc.blocks().back().table.add_row({line, line + 2});
+    line += 3;
+  }
+  if (trace == Trace::doubt_in_table)
+    doc.diagnose(sdk::Severity::warning, appeals + 1, "a-reader-code", "a line not read", true);
+  if (trace == Trace::doubt_at_next_block)
+    doc.diagnose(sdk::Severity::error, line, "a-reader-code", "14 of 15 cells before this line", false);
   if (after_kind == "heading") doc.add_heading(after_text, 1, {line, line});
   if (after_kind == "paragraph") doc.add_paragraph(after_text, {line, line});
   pugi::xml_document xml;
@@ -712,10 +721,14 @@ TEST_CASE("a data row a reader may have lost keeps the doubt") {
   const HeaderOnly lost = header_only("paragraph", "0 0 0 0 0  0 0 0 0 0  0 0 0 0 0");
   CHECK(find(lost.m, "", "行政复议/结果维持")->placement == Placement::absent);
   CHECK(absent_in_appeals(lost.v));
-  // The reader declared a doubt about a line of the table.
-  const HeaderOnly doubted = header_only("heading", "五、存在的主要问题及改进情况", true);
-  CHECK(find(doubted.m, "", "行政复议/结果维持")->placement == Placement::absent);
-  CHECK(absent_in_appeals(doubted.v));
+  // The reader declared a doubt about a line of the table or where it
+  // ended, or left a row it could not fill.
+  for (const Trace trace : {Trace::doubt_in_table, Trace::doubt_at_next_block, Trace::empty_row}) {
+    INFO(static_cast<int>(trace));
+    const HeaderOnly doubted = header_only("heading", "五、存在的主要问题及改进情况", trace);
+    CHECK(find(doubted.m, "", "行政复议/结果维持")->placement == Placement::absent);
+    CHECK(absent_in_appeals(doubted.v));
+  }
 }
 
 TEST_CASE("a header row cut by a page break stays in the table the rows are in") {

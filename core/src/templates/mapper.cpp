@@ -67,7 +67,8 @@ bool looks_like_a_row(std::string_view text) {
 // A raw table ends cleanly when what follows it is the end of the body, a
 // heading, another table, or a paragraph that is not a row of values; and
 // its reader declared no doubt (an error, doubt="true") about a line from
-// its first to the line before the next block. Then a data row without a
+// its first line to the next block's first (a reader may name the line where
+// it noticed that a row ended short). Then a data row without a
 // label whose cells are all blank, which leaves nothing in text, may have
 // been there; a row that a reader lost leaves such a trace.
 bool table_ends_cleanly(const pugi::xml_node &table, const pugi::xml_node &body) {
@@ -76,7 +77,7 @@ bool table_ends_cleanly(const pugi::xml_node &table, const pugi::xml_node &body)
   const std::string_view kind = next ? std::string_view(next.name()) : std::string_view();
   if (kind == "paragraph" && looks_like_a_row(next.text().as_string())) return false;
   const int from = table.attribute("first-line").as_int();
-  const int to = next ? next.attribute("first-line").as_int() - 1 : std::numeric_limits<int>::max();
+  const int to = next ? next.attribute("first-line").as_int() : std::numeric_limits<int>::max();
   for (auto d : body.children("diagnostic")) {
     const int line = d.attribute("line").as_int();
     const bool doubt =
@@ -197,6 +198,11 @@ class Matcher {
     }
     if (keys.empty() && !values.empty() && any_value) {
       if (auto hit = unlabelled_row(values.size())) return place(*hit, values, row);
+    }
+    if (row.cells.empty()) {
+      // A row its reader saw but could not fill: a trace of a lost row.
+      after_header_ = false;
+      return;
     }
     if (keys.empty() && !any_value) {
       // An all-blank row is the unlabelled data row when it has that row's
