@@ -5,6 +5,7 @@
 #pragma once
 
 #include <docpipe/sdk/shape_hints.hpp>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,10 @@ struct TableShape {
   int fixed_columns = 0;
   // The most value columns of any section of the table; 0: not known.
   int max_columns = 0;
+  // The value columns of each section, by the label key of its title, when
+  // the region's labels name one layout of the table (sections of the same
+  // title differ between layouts).
+  std::map<std::string, int, std::less<>> section_columns;
 };
 
 class Shapes {
@@ -25,21 +30,26 @@ class Shapes {
   explicit Shapes(const sdk::ShapeHints &hints);
 
   // The shape of the table whose labels `labels_key` shows (the label keys
-  // of a region's label words, joined): the table id whose distinctive
-  // labels it holds most (a label shared by several tables counts for each
-  // in part), when that is clear; an empty shape otherwise.
+  // of a region's label words, joined): the table id whose labels it holds
+  // most (a label shared by several tables counts for each in part), when
+  // that is clear; then its layout the same way. An empty shape otherwise.
   TableShape of(std::string_view labels_key) const;
 
  private:
+  struct Layout {
+    size_t table = 0;  // index into tables_
+    std::map<std::string, int, std::less<>> section_columns;
+  };
   struct Table {
     std::string id;
-    TableShape shape;
+    int fixed_columns = 0, max_columns = 0;
   };
-  std::vector<Table> tables_;  // one per table id
   struct Key {
     std::string key;
-    std::vector<size_t> tables;  // indices into tables_
+    std::vector<size_t> tables, layouts;  // indices into tables_ / layouts_
   };
+  std::vector<Table> tables_;    // one per table id
+  std::vector<Layout> layouts_;  // one per hint table (a layout of a table id)
   std::vector<Key> keys_;
 };
 

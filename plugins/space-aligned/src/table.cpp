@@ -293,8 +293,18 @@ class TableBuilder {
  private:
   // --- sections -----------------------------------------------------------
 
-  // The value columns of every data row, when the shape hints fix them for this table.
-  size_t fixed_value_columns() const { return static_cast<size_t>(shape_.fixed_columns); }
+  // The value columns of every data row, when the shape hints fix them: for
+  // the section being built, by its title (the layout's own section of that
+  // title), else for the whole table.
+  size_t fixed_value_columns() const {
+    if (cur_ != nullptr && !cur_->titles.empty()) {
+      std::string title;
+      for (int i : cur_->titles) title += lines_[i].text;
+      const auto it = shape_.section_columns.find(sdk::label_key(title));
+      if (it != shape_.section_columns.end()) return static_cast<size_t>(it->second);
+    }
+    return static_cast<size_t>(shape_.fixed_columns);
+  }
 
   void split_sections() {
     value_left_ = std::numeric_limits<int>::max();
