@@ -744,3 +744,42 @@ TEST_CASE("a header row cut by a page break stays in the table the rows are in")
   CHECK(r->placement == Placement::direct);
   CHECK(r->value.state == CellState::blank);
 }
+
+TEST_CASE("a short row takes the one placement under which the identities hold, as a doubt (tie-break)") {
+  const std::vector<std::string> head = {"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                                         "申请人情况"};
+  // （二）部分公开 printed with two of its seven cells: 2 under 商业企业 and its
+  // 总计 2; which columns is lost. The column sums of the result rows
+  // (（七）总计) tell: only 商业企业 and 总计 make them hold.
+  const std::vector<std::vector<std::string>> rows = {
+      head,
+      kHeader,
+      row({"三、本年度办理结果", "（一）予以公开"}, {"1", "0", "0", "0", "0", "0", "1"}),
+      row({"（二）部分公开"}, {"2", "2"}),
+      row({"（七）总计"}, {"1", "2", "0", "0", "0", "0", "3"}),
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  const std::string partly = "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）";
+  const Record *business = find(m, partly, "法人或其他组织/商业企业");
+  REQUIRE(business);
+  CHECK(business->value.raw == "2");
+  CHECK(business->placement == Placement::tie_break);
+  CHECK(find(m, partly, "总计")->value.raw == "2");
+  CHECK(find(m, partly, "自然人")->value.state == CellState::blank);  // blank, never 0
+  bool named = false;
+  for (const auto &f : m.findings)
+    named |= f.code == "tie-break" && f.doubt && f.message.find("商业企业") != std::string::npos;
+  CHECK(named);
+  // The identities used to place are not checks any more: the report is reviewed.
+  CHECK(has_reason(verdict_of(rows), "tie-break"));
+
+  // Zeros fit any columns: several placements hold, the alignment stays.
+  const Mapping zeros = map_rows({head, kHeader, row({"三、本年度办理结果", "（一）予以公开"}, {"0", "0"})});
+  const Record *z = find(zeros, "三、本年度办理结果/（一）予以公开", "总计");
+  REQUIRE(z);
+  CHECK(z->placement == Placement::aligned);
+  bool kept = false;
+  for (const auto &f : zeros.findings) kept |= f.code == "no-tie-break" && !f.doubt;
+  CHECK(kept);
+}

@@ -135,6 +135,17 @@ std::string shorten(const std::string &s) {
   return sdk::to_utf8(u);
 }
 
+// A row with fewer value cells than its table has columns, which the
+// template's alignment placed (a reader lost where its blank cells were).
+struct ShortRow {
+  size_t table, section, row;
+  struct Value {
+    CellValue value;
+    int first, last;
+  };
+  std::vector<Value> values;  // the row's value cells in source order
+};
+
 class Matcher {
  public:
   // `layouts`: which layout of each table (0 the template's own, k > 0 its
@@ -167,12 +178,14 @@ class Matcher {
     is_placed_.assign(cells, false);
   }
 
-  Mapping run(const std::vector<SourceRow> &rows) {
+  // `short_rows`: the rows placed by alignment, for the tie-break.
+  Mapping run(const std::vector<SourceRow> &rows, std::vector<ShortRow> &short_rows) {
     for (const SourceRow &row : rows) {
       classify(row);
       if (row.table_end) raw_table_ends(row);
     }
     finish();
+    short_rows = std::move(short_rows_);
     return std::move(m_);
   }
 
@@ -725,6 +738,11 @@ class Matcher {
       placed_[at] = std::move(r);
       is_placed_[at] = true;
     }
+    if (short_with_data && reordered == nullptr) {
+      ShortRow pending{hit.table, hit.section, hit.row, {}};
+      for (const SourceCell &sc : values) pending.values.push_back({sc.value, sc.first, sc.last});
+      short_rows_.push_back(std::move(pending));
+    }
     if (short_with_data)
       m_.findings.push_back({"warning", "short-row",
                              "row " + sec.rows[hit.row].path + " has " + std::to_string(values.size()) + " of " +
@@ -831,8 +849,111 @@ class Matcher {
   std::map<size_t, int> header_only_end_;              // table -> last line of a raw table that ended after its header
   std::set<size_t> contradicted_;                      // tables whose header named another layout's columns
   std::set<std::string_view> foreign_seen_;            // those labels (into the template's key lists)
+  std::vector<ShortRow> short_rows_;                   // rows placed by alignment, for the tie-break
   std::map<size_t, std::vector<int>> column_of_slot_;  // table -> template column per source slot, when reordered
 };
+
+// The identity tie-break (placement tie-break): every placement of a short
+// row's values in its columns that keeps their order is tried, and the
+// table's identities on the row's cells are evaluated with each (an
+// identity that also takes a cell of another row placed by alignment is
+// left out: it cannot tell). When exactly one placement makes them all
+// hold, the row takes it; the finding names the row and the placements
+// tried, and it is a doubt: those identities are no longer independent
+// checks, a report's own figures may break one (so another placement can
+// hold by chance), and a 0 moved into a blank cell sums the same. When none
+// or several hold, the alignment stays (short-row is the doubt).
+void tie_break(Mapping &m, const ShortRow &sr) {
+  constexpr size_t kMaxPlacements = 1000;
+  const Section &sec = m.tables[sr.table]->sections[sr.section];
+  const size_t n = sec.columns.size(), k = sr.values.size();
+  if (k == 0 || k >= n) return;
+  // The row's records, by column; the records of other aligned rows.
+  std::vector<Record *> cells(n, nullptr);
+  std::set<const Record *> mine, other_aligned;
+  for (Record &r : m.records) {
+    const bool here = r.cell.table == sr.table && r.cell.section == sr.section && r.cell.row == sr.row;
+    if (here) {
+      cells[r.cell.column] = &r;
+      mine.insert(&r);
+    } else if (r.placement == Placement::aligned) {
+      other_aligned.insert(&r);
+    }
+  }
+  if (std::find(cells.begin(), cells.end(), nullptr) != cells.end()) return;
+  const std::vector<Record> saved = [&] {
+    std::vector<Record> v;
+    for (Record *r : cells) v.push_back(*r);
+    return v;
+  }();
+  auto apply = [&](const std::vector<size_t> &columns, Placement how) {
+    for (size_t c = 0; c < n; ++c) {
+      Record &r = *cells[c];
+      r.value = CellValue{};
+      r.first_line = saved[c].first_line;
+      r.last_line = saved[c].last_line;
+      r.placement = how;
+    }
+    for (size_t i = 0; i < k; ++i) {
+      Record &r = *cells[columns[i]];
+      r.value = sr.values[i].value;
+      r.first_line = sr.values[i].first;
+      r.last_line = sr.values[i].last;
+    }
+  };
+  // Placements: increasing column choices, in lexicographic order.
+  std::vector<size_t> columns(k);
+  std::iota(columns.begin(), columns.end(), size_t{0});
+  size_t tried = 0, holding = 0, decisive = 0;
+  std::vector<size_t> found;
+  for (;;) {
+    if (++tried > kMaxPlacements) return;
+    apply(columns, Placement::aligned);
+    bool holds = true;
+    size_t used = 0;
+    for (const Check &ch : run_checks(m)) {
+      bool on_row = false, blocked = false;
+      for (const CheckTerm &t : ch.terms) {
+        on_row |= mine.count(t.record) > 0;
+        blocked |= other_aligned.count(t.record) > 0;
+      }
+      if (!on_row || blocked) continue;
+      ++used;
+      holds &= ch.result != CheckResult::fail;
+    }
+    decisive = std::max(decisive, used);
+    if (holds && used > 0) {
+      ++holding;
+      found = columns;
+    }
+    // next combination
+    size_t i = k;
+    while (i > 0 && columns[i - 1] == n - k + i - 1) --i;
+    if (i == 0) break;
+    ++columns[i - 1];
+    for (size_t j = i; j < k; ++j) columns[j] = columns[j - 1] + 1;
+  }
+  const std::string &path = sec.rows[sr.row].path;
+  if (holding == 1) {
+    apply(found, Placement::tie_break);
+    std::string named;
+    for (size_t c : found) named += (named.empty() ? "" : ", ") + sec.columns[c].path;
+    m.findings.push_back({"warning", "tie-break",
+                          "row " + path + ": of the " + std::to_string(tried) + " placements of its " +
+                              std::to_string(k) +
+                              " values in order tried, only one makes the table's identities "
+                              "on the row hold: " +
+                              named + "; placed so",
+                          saved.front().first_line, true});
+    return;
+  }
+  for (size_t c = 0; c < n; ++c) *cells[c] = saved[c];
+  m.findings.push_back({"info", "no-tie-break",
+                        "row " + path + ": " + std::to_string(holding) + " of the " + std::to_string(tried) +
+                            " placements of its values in order tried make the table's identities on the row hold" +
+                            (decisive == 0 ? " (no identity can tell)" : "") + "; left as aligned",
+                        saved.front().first_line, false});
+}
 
 }  // namespace
 
@@ -861,18 +982,22 @@ bool in_force(const Template &t, int year) {
 Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templates, int year) {
   const std::vector<SourceRow> rows = collect_rows(body);
   Mapping best;
+  std::vector<ShortRow> best_short_rows;
   for (const Template &t : templates) {
     // Every combination of the tables' layouts, the template's own first.
     std::vector<size_t> layouts(t.tables.size(), 0);
     for (;;) {
-      Mapping m = Matcher(t, layouts).run(rows);
+      std::vector<ShortRow> short_rows;
+      Mapping m = Matcher(t, layouts).run(rows, short_rows);
       // More matched labels wins. On a tie the earlier layout (the format's
       // own) stays, and between templates the one in force in the report's
       // year; else the earlier file: the newer format, whose distinctive
       // labels are then absent from both, is not preferred.
       if (best.tmpl == nullptr || m.evidence > best.evidence ||
-          (m.evidence == best.evidence && best.tmpl != &t && in_force(t, year) && !in_force(*best.tmpl, year)))
+          (m.evidence == best.evidence && best.tmpl != &t && in_force(t, year) && !in_force(*best.tmpl, year))) {
         best = std::move(m);
+        best_short_rows = std::move(short_rows);
+      }
       size_t i = 0;
       for (; i < layouts.size(); ++i) {
         if (++layouts[i] <= t.variants[i].size()) break;
@@ -891,6 +1016,7 @@ Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templa
     return none;
   }
   if (best.tmpl == nullptr) return best;
+  for (const ShortRow &r : best_short_rows) tie_break(best, r);
   // Which layout each table follows, and the year as evidence: the
   // structure decides, a format not in force in the report's year is a finding.
   auto years = [](const Template &t) {
