@@ -1,6 +1,7 @@
 #include "templates/mapper.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <docpipe/sdk/text.hpp>
@@ -857,7 +858,8 @@ class Matcher {
 // row's values in its columns that keeps their order is tried, and the
 // table's identities on the row's cells are evaluated with each (an
 // identity that also takes a cell of another row placed by alignment is
-// left out: it cannot tell). When exactly one placement makes them all
+// left out, unless that row holds only zeros and blanks: it cannot tell).
+// When exactly one placement makes them all
 // hold, the row takes it; the finding names the row and the placements
 // tried, and it is a doubt: those identities are no longer independent
 // checks, a report's own figures may break one (so another placement can
@@ -868,18 +870,29 @@ void tie_break(Mapping &m, const ShortRow &sr) {
   const Section &sec = m.tables[sr.table]->sections[sr.section];
   const size_t n = sec.columns.size(), k = sr.values.size();
   if (k == 0 || k >= n) return;
-  // The row's records, by column; the records of other aligned rows.
+  // Zeros (and blanks) sum the same in any columns: a row of them cannot
+  // be placed by identities, and does not stand in the way of another.
+  auto nonzero = [](const CellValue &v) { return v.state == CellState::number && v.numeric != 0; };
+  if (std::none_of(sr.values.begin(), sr.values.end(), [&](const ShortRow::Value &v) { return nonzero(v.value); }))
+    return;
+  // The row's records, by column; the records of other rows placed by
+  // alignment that hold a number other than 0.
   std::vector<Record *> cells(n, nullptr);
   std::set<const Record *> mine, other_aligned;
+  std::map<std::array<size_t, 3>, std::vector<const Record *>> aligned_rows;
+  std::set<std::array<size_t, 3>> with_numbers;
   for (Record &r : m.records) {
     const bool here = r.cell.table == sr.table && r.cell.section == sr.section && r.cell.row == sr.row;
     if (here) {
       cells[r.cell.column] = &r;
       mine.insert(&r);
     } else if (r.placement == Placement::aligned) {
-      other_aligned.insert(&r);
+      const std::array<size_t, 3> at{r.cell.table, r.cell.section, r.cell.row};
+      aligned_rows[at].push_back(&r);
+      if (nonzero(r.value)) with_numbers.insert(at);
     }
   }
+  for (const auto &at : with_numbers) other_aligned.insert(aligned_rows[at].begin(), aligned_rows[at].end());
   if (std::find(cells.begin(), cells.end(), nullptr) != cells.end()) return;
   const std::vector<Record> saved = [&] {
     std::vector<Record> v;
