@@ -870,6 +870,10 @@ void tie_break(Mapping &m, const ShortRow &sr) {
   const Section &sec = m.tables[sr.table]->sections[sr.section];
   const size_t n = sec.columns.size(), k = sr.values.size();
   if (k == 0 || k >= n) return;
+  // Too many placements to try (C(n, k)): the alignment stays.
+  size_t placements = 1;
+  for (size_t i = 0; i < k && placements <= kMaxPlacements; ++i) placements = placements * (n - i) / (i + 1);
+  if (placements > kMaxPlacements) return;
   // Zeros (and blanks) sum the same in any columns: a row of them cannot
   // be placed by identities, and does not stand in the way of another.
   auto nonzero = [](const CellValue &v) { return v.state == CellState::number && v.numeric != 0; };
@@ -920,7 +924,7 @@ void tie_break(Mapping &m, const ShortRow &sr) {
   size_t tried = 0, holding = 0, decisive = 0;
   std::vector<size_t> found;
   for (;;) {
-    if (++tried > kMaxPlacements) return;
+    ++tried;
     apply(columns, Placement::aligned);
     bool holds = true;
     size_t used = 0;
