@@ -64,7 +64,10 @@ Shapes::Shapes(const sdk::ShapeHints &hints) {
     for (const sdk::HintSection &s : t.sections) {
       const int columns = static_cast<int>(s.columns.size());
       table.max_columns = std::max(table.max_columns, columns);
-      if (!s.label.empty()) l.section_columns[sdk::label_key(s.label)] = columns;
+      if (!s.label.empty()) {
+        l.section_columns[sdk::label_key(s.label)] = columns;
+        section_titles_.insert(sdk::label_key(s.label));
+      }
       add(sdk::label_key(s.label));
       for (const sdk::HintColumn &c : s.columns) {
         for (const auto &lab : c.labels) add(sdk::label_key(lab));

@@ -6,6 +6,7 @@
 
 #include <docpipe/sdk/shape_hints.hpp>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,12 @@ class Shapes {
   // that is clear; then its layout the same way. An empty shape otherwise.
   TableShape of(std::string_view labels_key) const;
 
+  // Whether `key` is the label key of a section of some table (a section
+  // title such as 第二十条第（一）项).
+  bool is_section_title(std::string_view key) const {
+    return !key.empty() && section_titles_.find(key) != section_titles_.end();
+  }
+
  private:
   struct Layout {
     size_t table = 0;  // index into tables_
@@ -51,6 +58,7 @@ class Shapes {
   std::vector<Table> tables_;    // one per table id
   std::vector<Layout> layouts_;  // one per hint table (a layout of a table id)
   std::vector<Key> keys_;
+  std::set<std::string, std::less<>> section_titles_;
 };
 
 }  // namespace docpipe::space_aligned

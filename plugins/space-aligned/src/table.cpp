@@ -73,11 +73,6 @@ std::string labels_key(const std::vector<Line> &lines, const Region &r) {
   return all;
 }
 
-bool is_title(const Line &L) {
-  if (!L.is_text() || L.nvalues != 0 || L.chunks != 1) return false;
-  return L.text.rfind("第", 0) == 0 && L.text.find("条") != std::string::npos;
-}
-
 struct Section {
   std::vector<int> titles;
   std::vector<int> header;
@@ -280,7 +275,7 @@ Fit fit_row(std::span<const Word> vals, const Columns &cols, int K, int m, Ancho
 class TableBuilder {
  public:
   TableBuilder(const std::vector<Line> &lines, const Region &r, int m, const Shapes &shapes, sdk::RawDocument &doc)
-      : lines_(lines), region_(r), m_(m), doc_(doc), shape_(shapes.of(labels_key(lines, r))) {}
+      : lines_(lines), region_(r), m_(m), doc_(doc), shapes_(shapes), shape_(shapes.of(labels_key(lines, r))) {}
 
   void run() {
     segments_ = explicit_segments();
@@ -304,6 +299,13 @@ class TableBuilder {
       if (it != shape_.section_columns.end()) return static_cast<size_t>(it->second);
     }
     return static_cast<size_t>(shape_.fixed_columns);
+  }
+
+  // A section's title line: a line of one label whose key is a section label
+  // of the hints (第二十条第（一）项).
+  bool is_title(const Line &L) const {
+    if (!L.is_text() || L.nvalues != 0 || L.chunks != 1) return false;
+    return shapes_.is_section_title(sdk::label_key(L.text));
   }
 
   void split_sections() {
@@ -1214,6 +1216,7 @@ class TableBuilder {
   // Text of numbers joined from their wrapped pieces: Word::text views into
   // it (a deque never moves its elements).
   mutable std::deque<std::u32string> joined_;
+  const Shapes &shapes_;
   TableShape shape_;
   std::vector<Section> sections_;
   bool blank_mode_ = false;
