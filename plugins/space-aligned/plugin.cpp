@@ -1,5 +1,6 @@
 // The `space-aligned` input plugin: the parser lives in the static library
-// docpipe_space_aligned (src/), this file only binds it to the plugin ABI.
+// docpipe_space_aligned (src/), this file only binds it to the plugin ABI
+// (1.2: it takes the shape hints).
 #include <docpipe/sdk/plugin.hpp>
 
 #include "src/layout.hpp"
@@ -15,8 +16,9 @@ struct SpaceAligned {
 
   static double probe(std::string_view text) { return docpipe::space_aligned::probe(text); }
 
-  static void parse(std::string_view text, const docpipe::sdk::Options &, docpipe::sdk::RawDocument &doc) {
-    docpipe::space_aligned::parse(text, doc);
+  static void parse(std::string_view text, const docpipe::sdk::Options &, const docpipe::sdk::ShapeHints &hints,
+                    docpipe::sdk::RawDocument &doc) {
+    docpipe::space_aligned::parse(text, hints, doc);
   }
 };
 

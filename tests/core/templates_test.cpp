@@ -637,3 +637,149 @@ TEST_CASE("a row whose group label was cut over the rows' lines is under its own
   for (const auto &f : other.findings) doubt |= f.code == "group-mismatch" && f.doubt;
   CHECK(doubt);
 }
+
+namespace {
+
+// A report whose 行政复议/行政诉讼 table shows its header rows and then ends,
+// followed by `after` (a heading, a paragraph, or nothing): the template
+// stage's mapping and the verdict.
+struct HeaderOnly {
+  Mapping m;
+  docpipe::model::Verdict v;
+};
+// How a reader left a trace of a row it lost.
+enum class Trace { none, doubt_in_table, doubt_at_next_block, empty_row };
+HeaderOnly header_only(const std::string &after_kind, const std::string &after_text, Trace trace = Trace::none) {
+  sdk::RawDocument doc;
+  int line = 1;
+  auto table = [&](const std::vector<std::vector<std::string>> &rows) {
+    auto &t = doc.add_table({line, line + static_cast<int>(rows.size()) - 1});
+    for (const auto &r : rows) {
+      auto &row = t.add_row({line, line});
+      for (const auto &c : r) row.add_cell(c, {line, line});
+      ++line;
+    }
+  };
+  table({{"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"},
+         kHeader,
+         row({"一、本年新收政府信息公开申请数量"}, {"1", "0", "0", "0", "0", "0", "1"}),
+         row({"二、上年结转政府信息公开申请数量"}, {"0", "0", "0", "0", "0", "0", "0"})});
+  const int appeals = line;
+  table({{"行政复议", "行政诉讼"},
+         {"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"},
+         {"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "结果维持", "结果纠正", "其他结果", "尚未审结",
+          "总计"}});
+  if (trace == Trace::empty_row) {
+    doc.blocks().back().table.add_row({line, line + 2});
+    line += 3;
+  }
+  if (trace == Trace::doubt_in_table)
+    doc.diagnose(sdk::Severity::warning, appeals + 1, "a-reader-code", "a line not read", true);
+  if (trace == Trace::doubt_at_next_block)
+    doc.diagnose(sdk::Severity::error, line, "a-reader-code", "14 of 15 cells before this line", false);
+  if (after_kind == "heading") doc.add_heading(after_text, 1, {line, line});
+  if (after_kind == "paragraph") doc.add_paragraph(after_text, {line, line});
+  pugi::xml_document xml;
+  const std::string s = doc.to_xml();
+  REQUIRE(xml.load_buffer(s.data(), s.size()));
+  const pugi::xml_node body = xml.child("body");
+  HeaderOnly out{map_body(body, all_templates()), {}};
+  out.v = docpipe::model::judge(body, out.m, run_checks(out.m));
+  return out;
+}
+
+// The verdict names absent cells of the 行政复议/行政诉讼 table.
+bool absent_in_appeals(const docpipe::model::Verdict &v) {
+  for (const auto &[c, text] : v.reasons)
+    if (c == "absent-cells" && text.find("行政复议") != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a table that shows its header and then ends has a blank data row, not a doubt") {
+  for (const auto &[kind, text] : std::vector<std::pair<std::string, std::string>>{
+           {"heading", "五、存在的主要问题及改进情况"}, {"paragraph", "2021年，我局将继续做好公开工作。"}, {"", ""}}) {
+    INFO(kind);
+    const HeaderOnly h = header_only(kind, text);
+    const Record *r = find(h.m, "", "行政复议/结果维持");
+    REQUIRE(r);
+    CHECK(r->placement == Placement::header_only);
+    CHECK(r->value.state == CellState::blank);  // blank, never 0
+    CHECK(r->first_line == 7);                  // the table's last line
+    CHECK_FALSE(absent_in_appeals(h.v));
+    bool noted = false;
+    for (const auto &f : h.m.findings) noted |= f.code == "header-only" && !f.doubt;
+    CHECK(noted);
+    // The rows of 收到和处理 the source does not show stay absent: a doubt.
+    CHECK(find(h.m, "三、本年度办理结果/（一）予以公开", "总计")->placement == Placement::absent);
+  }
+}
+
+TEST_CASE("a data row a reader may have lost keeps the doubt") {
+  // A row of values left as a paragraph after the header.
+  const HeaderOnly lost = header_only("paragraph", "0 0 0 0 0  0 0 0 0 0  0 0 0 0 0");
+  CHECK(find(lost.m, "", "行政复议/结果维持")->placement == Placement::absent);
+  CHECK(absent_in_appeals(lost.v));
+  // The reader declared a doubt about a line of the table or where it
+  // ended, or left a row it could not fill.
+  for (const Trace trace : {Trace::doubt_in_table, Trace::doubt_at_next_block, Trace::empty_row}) {
+    INFO(static_cast<int>(trace));
+    const HeaderOnly doubted = header_only("heading", "五、存在的主要问题及改进情况", trace);
+    CHECK(find(doubted.m, "", "行政复议/结果维持")->placement == Placement::absent);
+    CHECK(absent_in_appeals(doubted.v));
+  }
+}
+
+TEST_CASE("a header row cut by a page break stays in the table the rows are in") {
+  // 结果维 / 持: the leaf labels cut, only 总计 whole, which 收到和处理 has too.
+  const Mapping m =
+      map_rows({{"行政复议", "行政诉讼"},
+                {"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"},
+                {"结果维", "结果纠", "其他结", "尚未审", "总计", "结果维", "结果纠", "其他结", "尚未审", "总计",
+                 "结果维", "结果纠", "其他结", "尚未审", "总计"},
+                {"", "", "", "", "", "", "", "", "", "", "", "", "", "", ""}});
+  const Record *r = find(m, "", "行政诉讼/复议后起诉/总计");
+  REQUIRE(r);
+  CHECK(r->placement == Placement::direct);
+  CHECK(r->value.state == CellState::blank);
+}
+
+TEST_CASE("a short row takes the one placement under which the identities hold, as a doubt (tie-break)") {
+  const std::vector<std::string> head = {"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                                         "申请人情况"};
+  // （二）部分公开 printed with two of its seven cells: 2 under 商业企业 and its
+  // 总计 2; which columns is lost. The column sums of the result rows
+  // (（七）总计) tell: only 商业企业 and 总计 make them hold.
+  const std::vector<std::vector<std::string>> rows = {
+      head,
+      kHeader,
+      row({"三、本年度办理结果", "（一）予以公开"}, {"1", "0", "0", "0", "0", "0", "1"}),
+      row({"（二）部分公开"}, {"2", "2"}),
+      row({"（七）总计"}, {"1", "2", "0", "0", "0", "0", "3"}),
+  };
+  const Mapping m = map_rows(rows);
+  REQUIRE(m.tmpl != nullptr);
+  const std::string partly = "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）";
+  const Record *business = find(m, partly, "法人或其他组织/商业企业");
+  REQUIRE(business);
+  CHECK(business->value.raw == "2");
+  CHECK(business->placement == Placement::tie_break);
+  CHECK(find(m, partly, "总计")->value.raw == "2");
+  CHECK(find(m, partly, "自然人")->value.state == CellState::blank);  // blank, never 0
+  bool named = false;
+  for (const auto &f : m.findings)
+    named |= f.code == "tie-break" && f.doubt && f.message.find("商业企业") != std::string::npos;
+  CHECK(named);
+  // The identities used to place are not checks any more: the report is reviewed.
+  CHECK(has_reason(verdict_of(rows), "tie-break"));
+
+  // Zeros fit any columns: no identity can place them, the alignment stays.
+  const Mapping zeros = map_rows({head, kHeader, row({"三、本年度办理结果", "（一）予以公开"}, {"0", "0"})});
+  const Record *z = find(zeros, "三、本年度办理结果/（一）予以公开", "总计");
+  REQUIRE(z);
+  CHECK(z->placement == Placement::aligned);
+  for (const auto &f : zeros.findings) CHECK(f.code != "tie-break");
+  CHECK(has_reason(verdict_of({head, kHeader, row({"三、本年度办理结果", "（一）予以公开"}, {"0", "0"})}),
+                   "ambiguous-placement"));
+}

@@ -16,6 +16,8 @@
 
 #include "layout.hpp"
 #include "reader.hpp"
+#include "templates/hints.hpp"
+#include "templates/template.hpp"
 #include "tsv_parser.hpp"
 
 namespace {
@@ -62,6 +64,13 @@ std::string decoded_form(std::string_view s) {
 // even when UBSAN_OPTIONS does not say so.
 extern "C" const char *__ubsan_default_options() { return "halt_on_error=1:print_stacktrace=1"; }
 
+// The shape hints the host passes to space-aligned, from the project's templates.
+static const docpipe::sdk::ShapeHints &hints() {
+  static const docpipe::sdk::ShapeHints h = docpipe::sdk::parse_shape_hints(docpipe::templates::shape_hints_xml(
+      docpipe::templates::load_templates(std::string(DOCPIPE_FUZZ_FORMATS_DIR) + "/templates")));
+  return h;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
   const std::string text = decoded_form(std::string_view(reinterpret_cast<const char *>(data) + 1, size - 1));
@@ -72,7 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         docpipe::tsv::parse(text, doc);
         break;
       case 1:
-        docpipe::space_aligned::parse(text, doc);
+        docpipe::space_aligned::parse(text, hints(), doc);
         break;
       default:
         docpipe::word_export::read(text, doc);

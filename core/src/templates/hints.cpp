@@ -7,11 +7,15 @@
 namespace docpipe::templates {
 namespace {
 
-// The one place that reads the Template struct for the hints: every variant
-// of every table a template declares, with the variant's name (today a
-// template declares one variant of each table, named after the template).
+// The one place that reads the Template struct for the hints: every layout
+// of every table a template declares, the template's own (named after the
+// template) and then its variants (named after the format they follow).
 void for_each_table_variant(const Template &t, const std::function<void(const Table &, const std::string &)> &f) {
-  for (const Table &table : t.tables) f(table, t.id);
+  for (size_t ti = 0; ti < t.tables.size(); ++ti) {
+    f(t.tables[ti], t.id);
+    if (ti < t.variants.size())
+      for (const Table &v : t.variants[ti]) f(v, v.variant);
+  }
 }
 
 void add_keys(pugi::xml_node n, const std::vector<std::string> &keys) {

@@ -1,9 +1,11 @@
 #include "templates/mapper.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <docpipe/sdk/text.hpp>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -34,14 +36,65 @@ struct SourceCell {
 struct SourceRow {
   std::vector<SourceCell> cells;
   int first = 0, last = 0;
+  // The last row of its raw table, and whether the table then ends cleanly
+  // (see table_ends_cleanly).
+  bool table_end = false;
+  bool clean_end = false;
 };
+
+// Whether a paragraph reads like a row of values that its reader could not
+// put in a table ("0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"): two or more value tokens
+// and at least as many as other tokens.
+bool looks_like_a_row(std::string_view text) {
+  size_t values = 0, words = 0;
+  std::u32string token;
+  auto count = [&] {
+    if (token.empty()) return;
+    ++words;
+    const CellState s = parse_cell(sdk::to_utf8(token)).state;
+    values += s == CellState::number || s == CellState::placeholder;
+    token.clear();
+  };
+  for (char32_t c : sdk::to_u32(text)) {
+    if (sdk::is_space(c))
+      count();
+    else
+      token.push_back(c);
+  }
+  count();
+  return values >= 2 && values * 2 >= words;
+}
+
+// A raw table ends cleanly when what follows it is the end of the body, a
+// heading, another table, or a paragraph that is not a row of values; and
+// its reader declared no doubt (an error, doubt="true") about a line from
+// its first line to the next block's first (a reader may name the line where
+// it noticed that a row ended short). Then a data row without a
+// label whose cells are all blank, which leaves nothing in text, may have
+// been there; a row that a reader lost leaves such a trace.
+bool table_ends_cleanly(const pugi::xml_node &table, const pugi::xml_node &body) {
+  pugi::xml_node next = table.next_sibling();
+  while (next && std::string_view(next.name()) == "diagnostic") next = next.next_sibling();
+  const std::string_view kind = next ? std::string_view(next.name()) : std::string_view();
+  if (kind == "paragraph" && looks_like_a_row(next.text().as_string())) return false;
+  const int from = table.attribute("first-line").as_int();
+  const int to = next ? next.attribute("first-line").as_int() : std::numeric_limits<int>::max();
+  for (auto d : body.children("diagnostic")) {
+    const int line = d.attribute("line").as_int();
+    const bool doubt =
+        std::string_view(d.attribute("severity").as_string()) == "error" || d.attribute("doubt").as_bool();
+    if (doubt && line >= from && line <= to) return false;
+  }
+  return true;
+}
 
 // All rows of all raw tables in document order. The template stage works on
 // this stream, not on raw table boundaries: one official table may be split
 // over pages (several raw tables), and one raw table may hold several.
 std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
   std::vector<SourceRow> rows;
-  for (auto table : body.children("table"))
+  for (auto table : body.children("table")) {
+    const size_t before = rows.size();
     for (auto row : table.children("row")) {
       SourceRow r{{}, row.attribute("first-line").as_int(), row.attribute("last-line").as_int()};
       size_t width = 0;  // reserved up front: a SourceCell is five strings to move
@@ -61,6 +114,11 @@ std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
       }
       rows.push_back(std::move(r));
     }
+    if (rows.size() > before) {
+      rows.back().table_end = true;
+      rows.back().clean_end = table_ends_cleanly(table, body);
+    }
+  }
   return rows;
 }
 
@@ -77,6 +135,17 @@ std::string shorten(const std::string &s) {
   if (u.size() > 60) u = u.substr(0, 60) + U"…";
   return sdk::to_utf8(u);
 }
+
+// A row with fewer value cells than its table has columns, which the
+// template's alignment placed (a reader lost where its blank cells were).
+struct ShortRow {
+  size_t table, section, row;
+  struct Value {
+    CellValue value;
+    int first, last;
+  };
+  std::vector<Value> values;  // the row's value cells in source order
+};
 
 class Matcher {
  public:
@@ -110,9 +179,14 @@ class Matcher {
     is_placed_.assign(cells, false);
   }
 
-  Mapping run(const std::vector<SourceRow> &rows) {
-    for (const SourceRow &row : rows) classify(row);
+  // `short_rows`: the rows placed by alignment, for the tie-break.
+  Mapping run(const std::vector<SourceRow> &rows, std::vector<ShortRow> &short_rows) {
+    for (const SourceRow &row : rows) {
+      classify(row);
+      if (row.table_end) raw_table_ends(row);
+    }
     finish();
+    short_rows = std::move(short_rows_);
     return std::move(m_);
   }
 
@@ -138,6 +212,11 @@ class Matcher {
     }
     if (keys.empty() && !values.empty() && any_value) {
       if (auto hit = unlabelled_row(values.size())) return place(*hit, values, row);
+    }
+    if (row.cells.empty()) {
+      // A row its reader saw but could not fill: a trace of a lost row.
+      after_header_ = false;
+      return;
     }
     if (keys.empty() && !any_value) {
       // An all-blank row is the unlabelled data row when it has that row's
@@ -176,6 +255,7 @@ class Matcher {
     bool digits = false;
     for (char ch : text) digits |= (ch >= '0' && ch <= '9');
     if (!any_value && !digits) return;  // a text line inside a table (a note, a caption)
+    after_header_ = false;
     m_.unmapped.push_back({row.first, row.last, text,
                            keys.empty() ? "values in no template row" : "row label not in template " + t_.id,
                            any_value});
@@ -202,14 +282,16 @@ class Matcher {
     for (const auto &k : keys)
       if (const auto *tables = header_tables(k))
         for (size_t ti : *tables) votes[ti]++;
-    int best = 0;
+    // The most votes; on a tie the table the rows are in stays (a header
+    // row of shared labels, 总计, or cut by a page break: 结果维 / 持).
+    int best = 0, chosen = -1;
     for (size_t ti = 0; ti < votes.size(); ++ti)
-      if (votes[ti] > best) {
-        best = votes[ti];
-        current_table_ = static_cast<int>(ti);
-      }
+      if (votes[ti] > best) best = votes[ti], chosen = static_cast<int>(ti);
+    if (current_table_ >= 0 && best > 0 && votes[static_cast<size_t>(current_table_)] == best) chosen = current_table_;
+    if (chosen >= 0) current_table_ = chosen;
     for (const auto &k : keys) matched_labels_.insert({'h', k});
     if (current_table_ >= 0) {
+      after_header_ = true;
       m_.table_seen[static_cast<size_t>(current_table_)] = true;
       if (contradicts(static_cast<size_t>(current_table_), keys, row)) return;
       // A header naming this layout's own columns (the next section's) ends a contradiction.
@@ -307,6 +389,7 @@ class Matcher {
           if (k == s.key) {
             current_table_ = static_cast<int>(ti);
             m_.table_seen[ti] = true;
+            after_header_ = false;
             matched_labels_.insert({'s', s.key});
             return true;
           }
@@ -546,6 +629,7 @@ class Matcher {
     const Section &sec = tab.sections[hit.section];
     current_table_ = static_cast<int>(hit.table);
     m_.table_seen[hit.table] = true;
+    after_header_ = false;
     if (contradicted_.count(hit.table)) {
       bool any = false;
       for (const auto &v : values) any |= v.value.state != CellState::blank;
@@ -655,6 +739,11 @@ class Matcher {
       placed_[at] = std::move(r);
       is_placed_[at] = true;
     }
+    if (short_with_data && reordered == nullptr) {
+      ShortRow pending{hit.table, hit.section, hit.row, {}};
+      for (const SourceCell &sc : values) pending.values.push_back({sc.value, sc.first, sc.last});
+      short_rows_.push_back(std::move(pending));
+    }
     if (short_with_data)
       m_.findings.push_back({"warning", "short-row",
                              "row " + sec.rows[hit.row].path + " has " + std::to_string(values.size()) + " of " +
@@ -662,7 +751,56 @@ class Matcher {
                              row.first, true});
   }
 
+  // A raw table ends. When its last rows were the header of the current
+  // table and it ends cleanly (collect_rows), the source shows that table's
+  // header and then its end: noted for finish().
+  void raw_table_ends(const SourceRow &row) {
+    if (after_header_ && row.clean_end && current_table_ >= 0)
+      header_only_end_.try_emplace(static_cast<size_t>(current_table_), row.last);
+    after_header_ = false;
+  }
+
+  // A table whose source shows its header and then ends, with no row of it
+  // anywhere: a data row without a label, whose blank cells leave nothing in
+  // text (a blank 行政复议/行政诉讼 row in text or a spreadsheet), is blank,
+  // traced to the table's last line (placement header-only, information).
+  // Labelled rows always leave their label, so theirs stay absent: a doubt.
+  void fill_header_only_tables() {
+    for (const auto &[ti, line] : header_only_end_) {
+      const Table &tab = tbl(ti);
+      bool any_row = false;
+      for (size_t si = 0; si < tab.sections.size(); ++si)
+        for (size_t ri = 0; ri < tab.sections[si].rows.size(); ++ri)
+          any_row |= first_line_of_row_[row_base_[flat_section(ti, si)] + ri] != kNotFilled;
+      if (any_row) continue;
+      size_t filled = 0;
+      for (size_t si = 0; si < tab.sections.size(); ++si) {
+        const Section &sec = tab.sections[si];
+        for (size_t ri = 0; ri < sec.rows.size(); ++ri) {
+          if (!sec.rows[ri].keys.front().empty()) continue;
+          for (size_t ci = 0; ci < sec.columns.size(); ++ci) {
+            Record r;
+            r.cell = {ti, si, ri, ci};
+            r.placement = Placement::header_only;
+            r.first_line = r.last_line = line;
+            const size_t at = cell_base_[flat_section(ti, si)] + ri * sec.columns.size() + ci;
+            placed_[at] = std::move(r);
+            is_placed_[at] = true;
+            ++filled;
+          }
+        }
+      }
+      if (filled > 0)
+        m_.findings.push_back({"info", "header-only",
+                               "table " + tab.name + " ends after its header (line " + std::to_string(line) +
+                                   ") with no data row: its " + std::to_string(filled) +
+                                   " cells of the row without a label are blank",
+                               line, false});
+    }
+  }
+
   void finish() {
+    fill_header_only_tables();
     // Header labels of another layout count against this one.
     m_.evidence = static_cast<int>(matched_labels_.size()) - static_cast<int>(foreign_seen_.size());
     for (size_t ti = 0; ti < tables_.size(); ++ti) {
@@ -708,10 +846,131 @@ class Matcher {
   std::vector<Record> placed_;                // per template cell, valid where is_placed_
   std::vector<bool> is_placed_;
   int current_table_ = -1;
+  bool after_header_ = false;                          // the last row that counted was a header of current_table_
+  std::map<size_t, int> header_only_end_;              // table -> last line of a raw table that ended after its header
   std::set<size_t> contradicted_;                      // tables whose header named another layout's columns
   std::set<std::string_view> foreign_seen_;            // those labels (into the template's key lists)
+  std::vector<ShortRow> short_rows_;                   // rows placed by alignment, for the tie-break
   std::map<size_t, std::vector<int>> column_of_slot_;  // table -> template column per source slot, when reordered
 };
+
+// The identity tie-break (placement tie-break): every placement of a short
+// row's values in its columns that keeps their order is tried, and the
+// table's identities on the row's cells are evaluated with each (an
+// identity that also takes a cell of another row placed by alignment is
+// left out, unless that row holds only zeros and blanks: it cannot tell).
+// When exactly one placement makes them all
+// hold, the row takes it; the finding names the row and the placements
+// tried, and it is a doubt: those identities are no longer independent
+// checks, a report's own figures may break one (so another placement can
+// hold by chance), and a 0 moved into a blank cell sums the same. When none
+// or several hold, the alignment stays (short-row is the doubt).
+void tie_break(Mapping &m, const ShortRow &sr) {
+  constexpr size_t kMaxPlacements = 1000;
+  const Section &sec = m.tables[sr.table]->sections[sr.section];
+  const size_t n = sec.columns.size(), k = sr.values.size();
+  if (k == 0 || k >= n) return;
+  // Too many placements to try (C(n, k)): the alignment stays.
+  size_t placements = 1;
+  for (size_t i = 0; i < k && placements <= kMaxPlacements; ++i) placements = placements * (n - i) / (i + 1);
+  if (placements > kMaxPlacements) return;
+  // Zeros (and blanks) sum the same in any columns: a row of them cannot
+  // be placed by identities, and does not stand in the way of another.
+  auto nonzero = [](const CellValue &v) { return v.state == CellState::number && v.numeric != 0; };
+  if (std::none_of(sr.values.begin(), sr.values.end(), [&](const ShortRow::Value &v) { return nonzero(v.value); }))
+    return;
+  // The row's records, by column; the records of other rows placed by
+  // alignment that hold a number other than 0.
+  std::vector<Record *> cells(n, nullptr);
+  std::set<const Record *> mine, other_aligned;
+  std::map<std::array<size_t, 3>, std::vector<const Record *>> aligned_rows;
+  std::set<std::array<size_t, 3>> with_numbers;
+  for (Record &r : m.records) {
+    const bool here = r.cell.table == sr.table && r.cell.section == sr.section && r.cell.row == sr.row;
+    if (here) {
+      cells[r.cell.column] = &r;
+      mine.insert(&r);
+    } else if (r.placement == Placement::aligned) {
+      const std::array<size_t, 3> at{r.cell.table, r.cell.section, r.cell.row};
+      aligned_rows[at].push_back(&r);
+      if (nonzero(r.value)) with_numbers.insert(at);
+    }
+  }
+  for (const auto &at : with_numbers) other_aligned.insert(aligned_rows[at].begin(), aligned_rows[at].end());
+  if (std::find(cells.begin(), cells.end(), nullptr) != cells.end()) return;
+  const std::vector<Record> saved = [&] {
+    std::vector<Record> v;
+    for (Record *r : cells) v.push_back(*r);
+    return v;
+  }();
+  auto apply = [&](const std::vector<size_t> &columns, Placement how) {
+    for (size_t c = 0; c < n; ++c) {
+      Record &r = *cells[c];
+      r.value = CellValue{};
+      r.first_line = saved[c].first_line;
+      r.last_line = saved[c].last_line;
+      r.placement = how;
+    }
+    for (size_t i = 0; i < k; ++i) {
+      Record &r = *cells[columns[i]];
+      r.value = sr.values[i].value;
+      r.first_line = sr.values[i].first;
+      r.last_line = sr.values[i].last;
+    }
+  };
+  // Placements: increasing column choices, in lexicographic order.
+  std::vector<size_t> columns(k);
+  std::iota(columns.begin(), columns.end(), size_t{0});
+  size_t tried = 0, holding = 0, decisive = 0;
+  std::vector<size_t> found;
+  for (;;) {
+    ++tried;
+    apply(columns, Placement::aligned);
+    bool holds = true;
+    size_t used = 0;
+    for (const Check &ch : run_checks(m)) {
+      bool on_row = false, blocked = false;
+      for (const CheckTerm &t : ch.terms) {
+        on_row |= mine.count(t.record) > 0;
+        blocked |= other_aligned.count(t.record) > 0;
+      }
+      if (!on_row || blocked) continue;
+      ++used;
+      holds &= ch.result != CheckResult::fail;
+    }
+    decisive = std::max(decisive, used);
+    if (holds && used > 0) {
+      ++holding;
+      found = columns;
+    }
+    // next combination
+    size_t i = k;
+    while (i > 0 && columns[i - 1] == n - k + i - 1) --i;
+    if (i == 0) break;
+    ++columns[i - 1];
+    for (size_t j = i; j < k; ++j) columns[j] = columns[j - 1] + 1;
+  }
+  const std::string &path = sec.rows[sr.row].path;
+  if (holding == 1) {
+    apply(found, Placement::tie_break);
+    std::string named;
+    for (size_t c : found) named += (named.empty() ? "" : ", ") + sec.columns[c].path;
+    m.findings.push_back({"warning", "tie-break",
+                          "row " + path + ": of the " + std::to_string(tried) + " placements of its " +
+                              std::to_string(k) +
+                              " values in order tried, only one makes the table's identities "
+                              "on the row hold: " +
+                              named + "; placed so",
+                          saved.front().first_line, true});
+    return;
+  }
+  for (size_t c = 0; c < n; ++c) *cells[c] = saved[c];
+  m.findings.push_back({"info", "no-tie-break",
+                        "row " + path + ": " + std::to_string(holding) + " of the " + std::to_string(tried) +
+                            " placements of its values in order tried make the table's identities on the row hold" +
+                            (decisive == 0 ? " (no identity can tell)" : "") + "; left as aligned",
+                        saved.front().first_line, false});
+}
 
 }  // namespace
 
@@ -723,6 +982,8 @@ const char *placement_name(Placement p) {
       return "aligned";
     case Placement::tie_break:
       return "tie-break";
+    case Placement::header_only:
+      return "header-only";
     case Placement::absent:
       return "absent";
     case Placement::override_:
@@ -740,18 +1001,22 @@ bool in_force(const Template &t, int year) {
 Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templates, int year) {
   const std::vector<SourceRow> rows = collect_rows(body);
   Mapping best;
+  std::vector<ShortRow> best_short_rows;
   for (const Template &t : templates) {
     // Every combination of the tables' layouts, the template's own first.
     std::vector<size_t> layouts(t.tables.size(), 0);
     for (;;) {
-      Mapping m = Matcher(t, layouts).run(rows);
+      std::vector<ShortRow> short_rows;
+      Mapping m = Matcher(t, layouts).run(rows, short_rows);
       // More matched labels wins. On a tie the earlier layout (the format's
       // own) stays, and between templates the one in force in the report's
       // year; else the earlier file: the newer format, whose distinctive
       // labels are then absent from both, is not preferred.
       if (best.tmpl == nullptr || m.evidence > best.evidence ||
-          (m.evidence == best.evidence && best.tmpl != &t && in_force(t, year) && !in_force(*best.tmpl, year)))
+          (m.evidence == best.evidence && best.tmpl != &t && in_force(t, year) && !in_force(*best.tmpl, year))) {
         best = std::move(m);
+        best_short_rows = std::move(short_rows);
+      }
       size_t i = 0;
       for (; i < layouts.size(); ++i) {
         if (++layouts[i] <= t.variants[i].size()) break;
@@ -770,6 +1035,7 @@ Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templa
     return none;
   }
   if (best.tmpl == nullptr) return best;
+  for (const ShortRow &r : best_short_rows) tie_break(best, r);
   // Which layout each table follows, and the year as evidence: the
   // structure decides, a format not in force in the report's year is a finding.
   auto years = [](const Template &t) {

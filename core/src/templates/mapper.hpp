@@ -12,7 +12,9 @@
 
 namespace docpipe::templates {
 
-enum class Placement { direct, aligned, tie_break, absent, override_ };
+// header_only: the cell of a data row without a label in a table whose
+// source shows its header and then ends (blank; see fill_header_only_tables).
+enum class Placement { direct, aligned, tie_break, header_only, absent, override_ };
 const char *placement_name(Placement p);
 
 struct CellRef {

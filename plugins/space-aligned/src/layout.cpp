@@ -295,7 +295,8 @@ double probe(std::string_view text) {
   return std::min(0.95, 0.5 + 0.45 * std::min(1.0, evidence / 20.0));
 }
 
-void parse(std::string_view text, sdk::RawDocument &doc) {
+void parse(std::string_view text, const sdk::ShapeHints &hints, sdk::RawDocument &doc) {
+  const Shapes shapes(hints);
   std::vector<char32_t> chars;
   std::vector<Line> lines = read_lines(text, chars);
   decide_headings(lines);
@@ -321,7 +322,7 @@ void parse(std::string_view text, sdk::RawDocument &doc) {
   int next = 0;
   for (const Region &r : regions) {
     if (r.first > next) emit_narrative(lines, next, r.first - 1, wrap_width, doc);
-    build_table(lines, r, metric, doc);
+    build_table(lines, r, metric, shapes, doc);
     next = r.last + 1;
   }
   if (next < static_cast<int>(lines.size()))

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <docpipe/sdk/raw_document.hpp>
+#include <docpipe/sdk/shape_hints.hpp>
 #include <string>
 #include <string_view>
 
@@ -13,8 +14,11 @@ namespace docpipe::space_aligned {
 // forming columns, dash rules, box drawing) rather than TAB-separated fields.
 double probe(std::string_view text);
 
-// Converts the whole text; problems become diagnostics in `doc`.
-void parse(std::string_view text, sdk::RawDocument &doc);
+// Converts the whole text; problems become diagnostics in `doc`. The shape
+// hints (formats/HINTS.md) tell which official table a region is and how many
+// value columns its rows have; without them (no tables) columns are found
+// from the text alone.
+void parse(std::string_view text, const sdk::ShapeHints &hints, sdk::RawDocument &doc);
 
 // Exposed for unit tests.
 namespace detail {

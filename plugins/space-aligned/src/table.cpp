@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <docpipe/sdk/labels.hpp>
 #include <docpipe/sdk/text.hpp>
 #include <functional>
 #include <limits>
@@ -60,25 +61,16 @@ std::string join_words(const std::vector<const Word *> &ws) {
   return out;
 }
 
-std::string flat_text(const std::vector<Line> &lines, const Region &r) {
+// The label keys of a region's label words (values left out), joined: what
+// Shapes::of tells the table by.
+std::string labels_key(const std::vector<Line> &lines, const Region &r) {
   std::string all;
-  for (int i = r.first; i <= r.last; ++i)
-    for (const Word &w : lines[i].words) sdk::append_utf8(w.text, all);
+  for (int i = r.first; i <= r.last; ++i) {
+    const Line &L = lines[i];
+    if (!L.is_text()) continue;
+    for (size_t k = 0; k < L.nlabel(); ++k) all += sdk::label_key(sdk::to_utf8(L.words[k].text));
+  }
   return all;
-}
-
-TableKind classify(const std::vector<Line> &lines, const Region &r) {
-  const std::string t = flat_text(lines, r);
-  auto has = [&](const char *s) { return t.find(s) != std::string::npos; };
-  if (has("自然人") || has("申请人情况") || has("本年新收政府信息公开申请")) return TableKind::requests;
-  if (has("行政复议") && has("行政诉讼")) return TableKind::appeals;
-  if (has("信息内容") || has("第二十条")) return TableKind::active;
-  return TableKind::unknown;
-}
-
-bool is_title(const Line &L) {
-  if (!L.is_text() || L.nvalues != 0 || L.chunks != 1) return false;
-  return L.text.rfind("第", 0) == 0 && L.text.find("条") != std::string::npos;
 }
 
 struct Section {
@@ -97,7 +89,6 @@ struct RowB {
   std::vector<int> split_lines;
   std::vector<int> cells;  // label cells shown in this row
   int leaf = -1;
-  bool synthetic = false;  // a blank row the text leaves no trace of
 };
 
 struct CellB {
@@ -283,11 +274,10 @@ Fit fit_row(std::span<const Word> vals, const Columns &cols, int K, int m, Ancho
 
 class TableBuilder {
  public:
-  TableBuilder(const std::vector<Line> &lines, const Region &r, int m, sdk::RawDocument &doc)
-      : lines_(lines), region_(r), m_(m), doc_(doc) {}
+  TableBuilder(const std::vector<Line> &lines, const Region &r, int m, const Shapes &shapes, sdk::RawDocument &doc)
+      : lines_(lines), region_(r), m_(m), doc_(doc), shapes_(shapes), shape_(shapes.of(labels_key(lines, r))) {}
 
   void run() {
-    kind_ = classify(lines_, region_);
     segments_ = explicit_segments();
     split_sections();
     blank_mode_ = detect_blank_mode();
@@ -298,8 +288,25 @@ class TableBuilder {
  private:
   // --- sections -----------------------------------------------------------
 
-  // The value columns of the official tables whose shape does not vary.
-  size_t fixed_value_columns() const { return kind_ == TableKind::requests ? 7 : kind_ == TableKind::appeals ? 15 : 0; }
+  // The value columns of every data row, when the shape hints fix them: for
+  // the section being built, by its title (the layout's own section of that
+  // title), else for the whole table.
+  size_t fixed_value_columns() const {
+    if (cur_ != nullptr && !cur_->titles.empty()) {
+      std::string title;
+      for (int i : cur_->titles) title += lines_[i].text;
+      const auto it = shape_.section_columns.find(sdk::label_key(title));
+      if (it != shape_.section_columns.end()) return static_cast<size_t>(it->second);
+    }
+    return static_cast<size_t>(shape_.fixed_columns);
+  }
+
+  // A section's title line: a line of one label whose key is a section label
+  // of the hints (第二十条第（一）项).
+  bool is_title(const Line &L) const {
+    if (!L.is_text() || L.nvalues != 0 || L.chunks != 1) return false;
+    return shapes_.is_section_title(sdk::label_key(L.text));
+  }
 
   void split_sections() {
     value_left_ = std::numeric_limits<int>::max();
@@ -633,7 +640,6 @@ class TableBuilder {
     std::vector<bool> is_leaf;
     int prev = -1;
     for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
-      if (rows[r].synthetic) continue;
       for (int li : rows[r].lines) {
         const Line &L = lines_[li];
         int prev_cell = -1;
@@ -926,7 +932,7 @@ class TableBuilder {
       maxv = std::max(maxv, L.nvalues);
     }
     const int kfixed = static_cast<int>(fixed_value_columns());
-    const int kmax = kind_ == TableKind::active ? 3 : kfixed > 0 ? kfixed : 64;
+    const int kmax = shape_.max_columns > 0 ? shape_.max_columns : 64;
 
     // Explicit boundaries: the segments right of the last one holding a label.
     std::vector<Interval> seg;
@@ -950,7 +956,7 @@ class TableBuilder {
       v = header_leaves(s, page, label_right);
       // pdftotext counts a CJK character as one column whatever its width,
       // so the longest row label can reach a little under the first value
-      // column's header (自然人). A table whose shape fixes its columns takes
+      // column's header. A table whose shape (the hints) fixes its columns takes
       // them from a threshold a CJK cell's slop left of the labels on the
       // header's own page (another page's labels are on another scale) when
       // that gives exactly as many.
@@ -1163,16 +1169,9 @@ class TableBuilder {
     }
     emit_header(s, t);
 
+    // A header with no data row under it stays so: whether the table has a
+    // blank row without a label there is the template stage's to judge.
     std::vector<RowB> rows = segment_rows(s);
-    // The 复议/诉讼 table has one unlabelled data row; blank cells leave
-    // nothing in the text, so a header without it means a blank row.
-    if (rows.empty() && !s.header.empty() && kind_ == TableKind::appeals) {
-      rows.emplace_back();
-      rows.back().lines.push_back(s.header.back());
-      rows.back().synthetic = true;
-      doc_.diagnose(sdk::Severity::info, lines_[s.header.back()].no, "blank-row",
-                    "no data row under this header: its cells are taken as blank");
-    }
     std::vector<CellB> cells;
     build_cells(rows, cells);
     place_groups(rows, cells);
@@ -1217,7 +1216,8 @@ class TableBuilder {
   // Text of numbers joined from their wrapped pieces: Word::text views into
   // it (a deque never moves its elements).
   mutable std::deque<std::u32string> joined_;
-  TableKind kind_ = TableKind::unknown;
+  const Shapes &shapes_;
+  TableShape shape_;
   std::vector<Section> sections_;
   bool blank_mode_ = false;
   std::vector<Interval> segments_;
@@ -1227,8 +1227,9 @@ class TableBuilder {
 
 }  // namespace
 
-void build_table(const std::vector<Line> &lines, const Region &region, int metric, sdk::RawDocument &doc) {
-  TableBuilder(lines, region, metric, doc).run();
+void build_table(const std::vector<Line> &lines, const Region &region, int metric, const Shapes &shapes,
+                 sdk::RawDocument &doc) {
+  TableBuilder(lines, region, metric, shapes, doc).run();
 }
 
 }  // namespace docpipe::space_aligned

@@ -9,11 +9,21 @@
 #include <layout.hpp>
 #include <sstream>
 
+#include "templates/hints.hpp"
+#include "templates/template.hpp"
+
 namespace sa_test {
+
+// The hints the host passes: made by the core from the project's templates.
+const docpipe::sdk::ShapeHints &hints() {
+  static const docpipe::sdk::ShapeHints h = docpipe::sdk::parse_shape_hints(docpipe::templates::shape_hints_xml(
+      docpipe::templates::load_templates(std::string(DOCPIPE_SOURCE_DIR) + "/formats/templates")));
+  return h;
+}
 
 docpipe::sdk::RawDocument parse(std::string_view text) {
   docpipe::sdk::RawDocument doc;
-  docpipe::space_aligned::parse(text, doc);
+  docpipe::space_aligned::parse(text, hints(), doc);
   return doc;
 }
 
