@@ -39,19 +39,18 @@ struct SourceRow {
 // All rows of all raw tables in document order. The template stage works on
 // this stream, not on raw table boundaries: one official table may be split
 // over pages (several raw tables), and one raw table may hold several.
-std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
+std::vector<SourceRow> collect_rows(const sdk::RawDocument &body) {
   std::vector<SourceRow> rows;
-  for (auto table : body.children("table"))
-    for (auto row : table.children("row")) {
-      SourceRow r{{}, row.attribute("first-line").as_int(), row.attribute("last-line").as_int()};
+  for (const sdk::Block &b : body.blocks()) {
+    if (b.kind != sdk::Block::Kind::table) continue;
+    for (const sdk::Row &row : b.table.rows) {
+      SourceRow r{{}, row.lines.first, row.lines.last};
       size_t width = 0;  // reserved up front: a SourceCell is five strings to move
-      for (auto cell : row.children("cell"))
-        width += static_cast<size_t>(std::max(1, cell.attribute("colspan").as_int(1)));
+      for (const sdk::Cell &cell : row.cells) width += static_cast<size_t>(std::max(1, cell.colspan));
       r.cells.reserve(width);
-      for (auto cell : row.children("cell")) {
-        SourceCell c(cell.text().as_string(), cell.attribute("first-line").as_int(),
-                     cell.attribute("last-line").as_int());
-        const int span = std::max(1, cell.attribute("colspan").as_int(1));
+      for (const sdk::Cell &cell : row.cells) {
+        SourceCell c(cell.text, cell.lines.first, cell.lines.last);
+        const int span = std::max(1, cell.colspan);
         r.cells.push_back(std::move(c));
         // A merged cell occupies its columns: the extra ones are empty.
         for (int k = 1; k < span; ++k) {
@@ -61,6 +60,7 @@ std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
       }
       rows.push_back(std::move(r));
     }
+  }
   return rows;
 }
 
@@ -735,7 +735,7 @@ bool in_force(const Template &t, int year) {
 }
 }  // namespace
 
-Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templates, int year) {
+Mapping map_body(const sdk::RawDocument &body, const std::vector<Template> &templates, int year) {
   const std::vector<SourceRow> rows = collect_rows(body);
   Mapping best;
   for (const Template &t : templates) {
