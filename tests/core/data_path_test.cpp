@@ -95,6 +95,26 @@ TEST_CASE("an output plugin that takes XML gets it, written once for all such pl
   CHECK(n.documents_written == 1);  // for xlsx
 }
 
+TEST_CASE("a plugin whose model layout is not the host's gets the XML, never the typed model") {
+  const docpipe::Engine with_probe(
+      docpipe::EngineConfig{{DOCPIPE_TEST_LAYOUT_PLUGIN_DIR, fs::path(DOCPIPE_BUILD_DIR) / "lib/docpipe/plugins"},
+                            fs::path(DOCPIPE_SOURCE_DIR) / "formats"});
+  const docpipe::PluginInfo *probe = with_probe.plugins().find("layout-probe", DOCPIPE_KIND_OUTPUT);
+  REQUIRE(probe != nullptr);
+  REQUIRE(probe->api->write_typed != nullptr);  // it has the typed entry, but for another layout
+  const fs::path input = seeds().front();
+  const docpipe::BuiltModel built = with_probe.build(input, input.filename().string(), "");
+  Scratch out;
+  docpipe::OutputRequest req;
+  req.plugins = {"layout-probe"};
+  const auto files = with_probe.write_outputs(built.document, out.dir, "r", req);
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].filename() == "r.xml-path");
+  std::ifstream in(files[0], std::ios::binary);
+  const std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(got == docpipe::sdk::model::to_xml(built.document));
+}
+
 TEST_CASE("the model of every sample report is valid against formats/model.rng and reads back byte for byte") {
   Scratch dir;
   for (const fs::path &input : seeds()) {
