@@ -314,9 +314,9 @@ std::vector<fs::path> Engine::write_outputs(const sdk::model::Document &model, c
   // there or none (a failed plugin or rename removes the others).
   std::deque<OutputFiles> staged;
   // Plugins built against this SDK take the typed model as it is (abi.h,
-  // write_typed: the faster of the two ways docs/model.md weighs, since
-  // parsing the model in each plugin would cost each of them about what
-  // writing its file costs); any other plugin gets the XML, written once.
+  // write_typed, the faster of the two ways docs/model.md weighs: else every
+  // output would parse the ~100 KB model again, for every report); any
+  // other plugin gets the XML, written once for all of them.
   std::string xml;
   for (const PluginInfo *p : chosen) {
     const auto dest = outputs.destinations.find(p->name());
