@@ -1,11 +1,14 @@
-// Output plugin `xml`: the model itself, <stem>.xml. The bytes are written
-// exactly as the core serialised them (already UTF-8 and valid against
-// formats/model.rng); checking them first only makes sure a malformed model
-// is reported as bad input instead of being copied to the user.
+// Output plugin `xml`: the model itself, <stem>.xml. From the host's typed
+// model (ABI 1.3) it is written by the SDK's one XML writer
+// (docpipe/sdk/model.hpp), valid against formats/model.rng: the one place a
+// `convert` serialises the model when every output plugin takes the typed
+// model (docs/model.md). A host that sends XML gets its bytes back as sent,
+// once the SDK's reader has taken them (a malformed model is bad input,
+// never copied to the user).
+#include <docpipe/sdk/model.hpp>
 #include <docpipe/sdk/plugin.hpp>
 
 #include "support/model.hpp"
-#include "support/scan.hpp"
 
 namespace {
 
@@ -18,16 +21,25 @@ struct XmlOutput {
   static constexpr const char *description = "The docpipe model as XML (formats/model.rng)";
   static constexpr const char *options = "";
 
-  static void write(std::string_view model, const sdk::Options &opts, const sdk::OutputTarget &target) {
+  static void write(const sdk::model::Document &model, const sdk::Options &opts, const sdk::OutputTarget &target) {
     check_option_names(opts, {});
-    // The structure only, not the content, is needed: the DOM-free scan
-    // takes the common case, pugixml the rest (and gives any error).
-    ScanNothing structure_only;
-    if (!scan_model(model, structure_only)) {
-      pugi::xml_document doc;
-      load_model(doc, model, pugi::parse_minimal);
+    std::string xml;
+    try {
+      sdk::model::write_xml(model, xml);
+    } catch (const sdk::model::ModelError &e) {
+      throw Error(DOCPIPE_ERR_INPUT, e.what());
     }
-    write_file(target.path_for(".xml"), model);
+    write_file(target.path_for(".xml"), xml);
+  }
+
+  static void write(std::string_view xml, const sdk::Options &opts, const sdk::OutputTarget &target) {
+    check_option_names(opts, {});
+    try {
+      (void)sdk::model::read_xml(xml);
+    } catch (const sdk::model::ModelError &e) {
+      throw Error(DOCPIPE_ERR_INPUT, e.what());
+    }
+    write_file(target.path_for(".xml"), xml);
   }
 };
 

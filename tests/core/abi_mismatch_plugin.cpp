@@ -15,6 +15,8 @@ extern "C" __attribute__((visibility("default"))) const docpipe_plugin *docpipe_
                                    nullptr,
                                    nullptr,
                                    0,
+                                   nullptr,
+                                   nullptr,
                                    nullptr};
   return &d;
 }

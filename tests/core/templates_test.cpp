@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <docpipe/sdk/model.hpp>
 #include <docpipe/sdk/raw_document.hpp>
 #include <fstream>
 #include <regex>
@@ -28,8 +29,8 @@ const Template &tmpl(const std::string &id) {
 }
 
 // The body of a document holding one raw table: each row a list of cell
-// texts, one line each. The returned node lives in `xml`.
-pugi::xml_node body_of(const std::vector<std::vector<std::string>> &rows, pugi::xml_document &xml) {
+// texts, one line each, as the core reads it from the plugin's XML.
+sdk::RawDocument body_of(const std::vector<std::vector<std::string>> &rows) {
   sdk::RawDocument doc;
   auto &t = doc.add_table({1, static_cast<int>(rows.size())});
   int line = 1;
@@ -38,20 +39,14 @@ pugi::xml_node body_of(const std::vector<std::vector<std::string>> &rows, pugi::
     for (const auto &c : r) row.add_cell(c, {line, line});
     ++line;
   }
-  const std::string s = doc.to_xml();
-  REQUIRE(xml.load_buffer(s.data(), s.size()));
-  return xml.child("body");
+  return sdk::model::read_body_xml(doc.to_xml());
 }
 
-Mapping map_rows(const std::vector<std::vector<std::string>> &rows) {
-  static thread_local pugi::xml_document xml;
-  return map_body(body_of(rows, xml), all_templates());
-}
+Mapping map_rows(const std::vector<std::vector<std::string>> &rows) { return map_body(body_of(rows), all_templates()); }
 
 // The report's verdict for rows mapped as map_rows maps them.
 docpipe::model::Verdict verdict_of(const std::vector<std::vector<std::string>> &rows) {
-  pugi::xml_document xml;
-  const pugi::xml_node body = body_of(rows, xml);
+  const sdk::RawDocument body = body_of(rows);
   const Mapping m = map_body(body, all_templates());
   return docpipe::model::judge(body, m, run_checks(m));
 }
@@ -496,10 +491,7 @@ TEST_CASE("the verdict reads a diagnostic's doubt declaration, not its code") {
     auto &h = t.add_row({1, 1});
     for (const char *c : {"第二十条第（五）项"}) h.add_cell(c, {1, 1});
     doc.diagnose(sdk::Severity::warning, 1, "some-new-code", "a reader's own doubt", doubt);
-    pugi::xml_document xml;
-    const std::string s = doc.to_xml();
-    REQUIRE(xml.load_buffer(s.data(), s.size()));
-    const pugi::xml_node body = xml.child("body");
+    const sdk::RawDocument body = sdk::model::read_body_xml(doc.to_xml());
     const Mapping m = map_body(body, all_templates());
     return docpipe::model::judge(body, m, run_checks(m));
   };
@@ -544,10 +536,7 @@ TEST_CASE("a row whose cells span other columns than the header's is placed by i
   add({{"第二十条第（八）项", 1}});
   add({{"信息内容", 1}, {"上一年项目数量", 1}, {"本年增/减", 1}});
   add({{"行政事业性收费", 1}, {"5", 2}, {"-1", 2}});
-  pugi::xml_document xml;
-  const std::string s = doc.to_xml();
-  REQUIRE(xml.load_buffer(s.data(), s.size()));
-  const Mapping m = map_body(xml.child("body"), all_templates());
+  const Mapping m = map_body(sdk::model::read_body_xml(doc.to_xml()), all_templates());
   REQUIRE(m.tmpl != nullptr);
   const Record *last = find(m, "第二十条第（八）项/行政事业性收费", "上一年项目数量");
   const Record *change = find(m, "第二十条第（八）项/行政事业性收费", "本年增/减");
@@ -599,8 +588,7 @@ TEST_CASE("the report's year decides between templates whose labels match equall
       row({"（一）予以公开"}, {"2", "0", "0", "0", "0", "0", "2"}),
       row({"（七）总计"}, {"2", "0", "0", "0", "0", "0", "2"}),
   };
-  pugi::xml_document xml;
-  const pugi::xml_node body = body_of(rows, xml);
+  const sdk::RawDocument body = body_of(rows);
   CHECK(map_body(body, all_templates(), 2020).tmpl->id == "ogi-2019");
   CHECK(map_body(body, all_templates(), 2022).tmpl->id == "ogi-2021");
   CHECK(map_body(body, all_templates(), 0).tmpl->id == "ogi-2019");  // no year: the older format, as before
@@ -610,8 +598,7 @@ TEST_CASE("the report's year decides between templates whose labels match equall
                                                    {"信息内容", "本年制发件数", "本年废止件数", "现行有效件数"},
                                                    row({"规章"}, {"1", "0", "4"})};
   with_t1.insert(with_t1.end(), rows.begin(), rows.end());
-  pugi::xml_document xml2;
-  const Mapping m = map_body(body_of(with_t1, xml2), all_templates(), 2020);
+  const Mapping m = map_body(body_of(with_t1), all_templates(), 2020);
   CHECK(m.tmpl->id == "ogi-2021");
   bool noted = false;
   for (const auto &f : m.findings) noted |= f.code == "format-year" && !f.doubt;
@@ -679,12 +666,8 @@ HeaderOnly header_only(const std::string &after_kind, const std::string &after_t
     doc.diagnose(sdk::Severity::error, line, "a-reader-code", "14 of 15 cells before this line", false);
   if (after_kind == "heading") doc.add_heading(after_text, 1, {line, line});
   if (after_kind == "paragraph") doc.add_paragraph(after_text, {line, line});
-  pugi::xml_document xml;
-  const std::string s = doc.to_xml();
-  REQUIRE(xml.load_buffer(s.data(), s.size()));
-  const pugi::xml_node body = xml.child("body");
-  HeaderOnly out{map_body(body, all_templates()), {}};
-  out.v = docpipe::model::judge(body, out.m, run_checks(out.m));
+  HeaderOnly out{map_body(doc, all_templates()), {}};
+  out.v = docpipe::model::judge(doc, out.m, run_checks(out.m));
   return out;
 }
 

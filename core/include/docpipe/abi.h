@@ -17,7 +17,11 @@
  * appends `parse_hinted` (optional): parse plus the shape hints, what the
  * loaded templates declare about the official tables (formats/HINTS.md), so
  * that a reader needs no table shape in code. A 1.0 or 1.1 plugin, or one
- * whose parse_hinted is NULL, is called through `parse` as before.
+ * whose parse_hinted is NULL, is called through `parse` as before. 1.3
+ * appends `model_layout` and `write_typed` (optional): an output plugin
+ * built against the same SDK as the host receives the host's typed model
+ * instead of its XML, so an in-process plugin parses nothing; any other
+ * plugin is called through `write` with the XML as before.
  */
 #ifndef DOCPIPE_ABI_H
 #define DOCPIPE_ABI_H
@@ -30,7 +34,7 @@ extern "C" {
 #endif
 
 #define DOCPIPE_ABI_MAJOR 1
-#define DOCPIPE_ABI_MINOR 2
+#define DOCPIPE_ABI_MINOR 3
 
 /* The one exported symbol of every plugin. */
 #define DOCPIPE_PLUGIN_ENTRY_SYMBOL "docpipe_plugin_entry"
@@ -115,6 +119,17 @@ typedef int (*docpipe_parse_hinted_fn)(const char *text, size_t len, const docpi
 typedef int (*docpipe_write_fn)(const char *model_xml, size_t len, const docpipe_options *options,
                                 const docpipe_output_target *target, const docpipe_error_sink *err);
 
+/* ABI 1.3, output plugins, optional: the model as the host holds it, a
+ * `const docpipe::sdk::model::Document *` (docpipe/sdk/model.hpp), host-owned,
+ * read-only, valid during the call. The one exception to "no C++ object
+ * crosses": the host calls it only when the plugin's `model_layout` string
+ * equals the host's DOCPIPE_MODEL_LAYOUT (same model version, same standard
+ * library ABI), and both use the one loaded SDK library; otherwise it calls
+ * `write` with the XML. The C++ SDK (docpipe/sdk/plugin.hpp) fills both
+ * entries from one write function, so a plugin author never sees this. */
+typedef int (*docpipe_write_typed_fn)(const void *model, const docpipe_options *options,
+                                      const docpipe_output_target *target, const docpipe_error_sink *err);
+
 typedef struct docpipe_plugin {
   uint32_t abi_major; /* first, so a host of any version can read it */
   uint32_t abi_minor;
@@ -132,6 +147,9 @@ typedef struct docpipe_plugin {
   uint32_t input_form; /* docpipe_input_form; input only (0 for outputs) */
   /* ---- ABI 1.2 ---- */
   docpipe_parse_hinted_fn parse_hinted; /* input only, optional (NULL: the host calls parse) */
+  /* ---- ABI 1.3 ---- */
+  const char *model_layout;         /* output only, with write_typed: DOCPIPE_MODEL_LAYOUT; else NULL */
+  docpipe_write_typed_fn write_typed; /* output only, optional (NULL: the host calls write) */
 } docpipe_plugin;
 
 /* True when the descriptor `p` (a const docpipe_plugin *) is large enough to
@@ -144,6 +162,9 @@ typedef struct docpipe_plugin {
 
 /* sizeof(docpipe_plugin) in ABI 1.1. */
 #define DOCPIPE_PLUGIN_SIZE_1_1 offsetof(docpipe_plugin, parse_hinted)
+
+/* sizeof(docpipe_plugin) in ABI 1.2. */
+#define DOCPIPE_PLUGIN_SIZE_1_2 offsetof(docpipe_plugin, model_layout)
 
 typedef const docpipe_plugin *(*docpipe_plugin_entry_fn)(void);
 

@@ -365,7 +365,7 @@ int run_inspect(const Engine &engine, const std::string &input, const std::strin
   try {
     const std::string format = plugin_name(engine, DOCPIPE_KIND_INPUT, format_given, true);
     if (print_model) {
-      std::cout << engine.build(input, fs::path(input).filename().string(), format).xml;
+      std::cout << docpipe::sdk::model::to_xml(engine.build(input, fs::path(input).filename().string(), format).document);
       return 0;
     }
     if (!fs::exists(input)) throw Error(ExitCode::no_input, input + ": no such file");

@@ -1,15 +1,12 @@
-// Assembly of the intermediate model (formats/MODEL.md, formats/model.rng):
-// the core's metadata around the input plugin's <body>, then the template
-// stage's records, checks and verdict.
-//
-// The model is written as text in one pass, in pugixml's layout (two-space
-// indent, `<e a="v" />`, text inline), and never built as a DOM: only the
-// plugin's body is parsed, once, because the template stage reads it. A
-// report's model is ~100 KB and a bulk run writes thousands per second, so
-// building and then serialising a DOM of it would cost more than the rest.
+// The core's part of the model (formats/MODEL.md, docs/model.md): the
+// report's metadata read from the body, the verdict, and the assembly of the
+// typed model (docpipe/sdk/model.hpp) from the input plugin's body and the
+// template stage's mapping. The body is parsed once, from the plugin's XML,
+// by the SDK's reader; from there to the outputs the model stays typed.
 #pragma once
 
-#include <pugixml.hpp>
+#include <docpipe/sdk/model.hpp>
+#include <docpipe/sdk/raw_document.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,8 +17,6 @@
 
 namespace docpipe::model {
 
-inline constexpr const char *kModelVersion = "1.0";
-
 struct Provenance {
   std::string path;  // as given
   std::string name;  // file name, or the path relative to the input root in bulk runs
@@ -31,17 +26,12 @@ struct Provenance {
   double confidence = 0;
 };
 
-// Parses the plugin's body XML into `doc` and returns its <body>. Throws
-// docpipe::Error(plugin_unavailable) when the body is not well-formed or not
-// exactly one <body>: a plugin bug, reported with pugixml's reason and offset.
-pugi::xml_node parse_body(pugi::xml_document &doc, const std::string &plugin, std::string_view body_xml);
-
 // Title, issuing body, year and date of the report (empty when not found),
 // from the body's first headings and paragraphs and its closing lines.
 struct ReportMeta {
   std::string title, year, agency, date;
 };
-ReportMeta report_metadata(pugi::xml_node body);
+ReportMeta report_metadata(const sdk::RawDocument &body);
 
 // ok, or review with its reasons (code, text), from the mapping, the checks
 // and the input plugin's diagnostics that put the data in doubt.
@@ -49,17 +39,13 @@ struct Verdict {
   std::vector<std::pair<std::string, std::string>> reasons;
   bool ok() const { return reasons.empty(); }
 };
-Verdict judge(pugi::xml_node body, const templates::Mapping &m, const std::vector<templates::Check> &checks);
+Verdict judge(const sdk::RawDocument &body, const templates::Mapping &m, const std::vector<templates::Check> &checks);
 
-// The whole model document: <metadata>, the body, then <template>,
-// <records>, <unmapped>, <checks>, <verdict> and <diagnostics>.
-std::string write_model(const Provenance &p, const DecodedText &text, const ReportMeta &report, pugi::xml_node body,
-                        const templates::Mapping &m, const std::vector<templates::Check> &checks,
-                        const Verdict &verdict);
-
-// XML escaping exactly as pugixml writes it (tested against pugixml), so that
-// the model reads the same whichever way it was written.
-void append_escaped_attribute(std::string &out, std::string_view value);
-void append_escaped_text(std::string &out, std::string_view text);
+// The whole typed model: the metadata, the body (moved in), then the
+// template, records, unmapped items, checks, verdict and the template
+// stage's diagnostics.
+sdk::model::Document assemble(const Provenance &p, const DecodedText &text, const ReportMeta &report,
+                              sdk::RawDocument body, const templates::Mapping &m,
+                              const std::vector<templates::Check> &checks, const Verdict &verdict);
 
 }  // namespace docpipe::model

@@ -245,35 +245,46 @@ BuiltModel Engine::build(const fs::path &input, const std::string &name, const s
   built.plugin = plugin->name();
   const model::Provenance prov{input.string(),       name,      built.sha256, bytes.size(), plugin->name(),
                                plugin->api->version, confidence};
-  pugi::xml_document body_doc;
-  const pugi::xml_node body = model::parse_body(body_doc, plugin->name(), sink.data);
+  // The plugin's body is parsed here, once, into the typed model; from here
+  // to the output plugins nothing is serialised or parsed again.
+  sdk::RawDocument body;
+  try {
+    body = sdk::model::read_body_xml(sink.data);
+  } catch (const sdk::model::ModelError &e) {
+    throw Error(ExitCode::plugin_unavailable, "input plugin '" + plugin->name() + "' " + e.what());
+  }
+  // The one check of the model's text: it never holds invalid UTF-8 (the
+  // rest of the model is the core's own text and escaped file names).
+  if (const size_t bad = sdk::invalid_utf8_at(sink.data); bad != std::string_view::npos)
+    throw Error(ExitCode::internal, sdk::escape_bytes(input.string()) + ": input plugin '" + plugin->name() +
+                                        "' produced invalid UTF-8 at byte " + std::to_string(bad) + " of its model");
   built.report = model::report_metadata(body);
   templates::Mapping mapping =
       templates::map_body(body, templates_, built.report.year.empty() ? 0 : std::stoi(built.report.year));
   if (!overrides_.empty()) templates::apply_overrides(mapping, overrides_.for_file(sdk::escape_bytes(name)));
   const auto checks = templates::run_checks(mapping);
   built.verdict = model::judge(body, mapping, checks);
-  built.xml = model::write_model(prov, text, built.report, body, mapping, checks, built.verdict);
   if (mapping.tmpl != nullptr) built.template_id = mapping.tmpl->id;
   for (const templates::Check &c : checks)
     if (c.result == templates::CheckResult::fail)
       built.violations.push_back({c.identity->id, mapping.tmpl->tables[c.table].name, c.row, c.column,
                                   templates::format_number(c.expected), templates::format_number(c.actual)});
+  built.document = model::assemble(prov, text, built.report, std::move(body), mapping, checks, built.verdict);
   return built;
 }
 
 pugi::xml_document Engine::build_model(const fs::path &input, const std::string &name,
                                        const std::string &input_format) const {
   const BuiltModel built = build(input, name, input_format);
+  const std::string xml = sdk::model::to_xml(built.document);
   pugi::xml_document doc;
-  if (!doc.load_buffer(built.xml.data(), built.xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single,
-                       pugi::encoding_utf8))
+  if (!doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single, pugi::encoding_utf8))
     throw Error(ExitCode::internal, input.string() + ": the model written does not parse");
   return doc;
 }
 
-std::vector<fs::path> Engine::write_outputs(std::string_view xml, const fs::path &out_dir, const std::string &stem,
-                                            const OutputRequest &outputs) const {
+std::vector<fs::path> Engine::write_outputs(const sdk::model::Document &model, const fs::path &out_dir,
+                                            const std::string &stem, const OutputRequest &outputs) const {
   std::vector<const PluginInfo *> chosen;
   if (outputs.plugins.empty()) {
     chosen = registry_.of_kind(DOCPIPE_KIND_OUTPUT);
@@ -304,6 +315,11 @@ std::vector<fs::path> Engine::write_outputs(std::string_view xml, const fs::path
   // succeeded are the files renamed into place, so an input's files are all
   // there or none (a failed plugin or rename removes the others).
   std::deque<OutputFiles> staged;
+  // Plugins built against this SDK take the typed model as it is (abi.h,
+  // write_typed, the faster of the two ways docs/model.md weighs: else every
+  // output would parse the ~100 KB model again, for every report); any
+  // other plugin gets the XML, written once for all of them.
+  std::string xml;
   for (const PluginInfo *p : chosen) {
     const auto dest = outputs.destinations.find(p->name());
     const fs::path &dir = dest == outputs.destinations.end() ? out_dir : dest->second.first;
@@ -316,7 +332,18 @@ std::vector<fs::path> Engine::write_outputs(std::string_view xml, const fs::path
     static const std::map<std::string, std::string> no_options;
     auto it = outputs.options.find(p->name());
     OptionArrays opts(it == outputs.options.end() ? no_options : it->second);
-    const int status = p->api->write(xml.data(), xml.size(), &opts.view, &target, &errs);
+    const bool typed = DOCPIPE_PLUGIN_HAS(p->api, write_typed) && p->api->write_typed != nullptr &&
+                       p->api->model_layout != nullptr &&
+                       std::string_view(p->api->model_layout) == DOCPIPE_MODEL_LAYOUT;
+    if (!typed && xml.empty()) {
+      try {
+        sdk::model::write_xml(model, xml);
+      } catch (const sdk::model::ModelError &e) {
+        throw Error(ExitCode::internal, model.metadata.source.path + ": " + e.what());
+      }
+    }
+    const int status = typed ? p->api->write_typed(&model, &opts.view, &target, &errs)
+                             : p->api->write(xml.data(), xml.size(), &opts.view, &target, &errs);
     if (status != DOCPIPE_OK)
       throw Error(status == DOCPIPE_ERR_OPTION ? ExitCode::usage : ExitCode::cant_create,
                   p->name() + " output for " + file_stem + ": " + (err.text.empty() ? "write failed" : err.text));
@@ -343,7 +370,7 @@ ConvertOutcome Engine::convert(const fs::path &input, const std::string &name, c
     o.verdict = built.verdict.ok() ? "ok" : "review";
     o.failed_checks = built.violations.size();
     for (const auto &[reason_code, text] : built.verdict.reasons) o.reasons += (o.reasons.empty() ? "" : "; ") + text;
-    o.files = write_outputs(built.xml, out_dir, input.stem().string(), outputs);
+    o.files = write_outputs(built.document, out_dir, input.stem().string(), outputs);
     o.ok = true;
   } catch (const Error &e) {
     o.code = e.code();

@@ -5,6 +5,7 @@
 
 #include <docpipe/abi.h>
 
+#include <docpipe/sdk/model.hpp>
 #include <filesystem>
 #include <map>
 #include <pugixml.hpp>
@@ -46,9 +47,11 @@ struct Violation {
   std::string identity, table, row, column, expected, actual;
 };
 
-// One input's model, serialised once, and what callers report of it.
+// One input's model, typed (docpipe/sdk/model.hpp), and what callers report
+// of it. It goes to the output plugins as it is; XML is written from it only
+// for a plugin that takes XML (sdk::model::to_xml for anyone else).
 struct BuiltModel {
-  std::string xml;             // the whole model document (formats/model.rng)
+  sdk::model::Document document;
   std::string sha256, plugin;  // of the input's bytes; the input plugin that read them
   std::string template_id;     // empty when no template was recognised
   model::ReportMeta report;
@@ -85,11 +88,14 @@ class Engine {
   pugi::xml_document build_model(const std::filesystem::path &input, const std::string &name,
                                  const std::string &input_format) const;
 
-  // Runs the output plugins on the serialised model; every file is written
-  // under a temporary name and renamed only when its plugin succeeded.
+  // Runs the output plugins on the model: the typed model itself for a
+  // plugin built against this SDK (ABI 1.3 write_typed), else its XML,
+  // written once for all such plugins. Every file is written under a
+  // temporary name and renamed only when its plugin succeeded.
   // Throws docpipe::Error.
-  std::vector<std::filesystem::path> write_outputs(std::string_view model_xml, const std::filesystem::path &out_dir,
-                                                   const std::string &stem, const OutputRequest &outputs) const;
+  std::vector<std::filesystem::path> write_outputs(const sdk::model::Document &model,
+                                                   const std::filesystem::path &out_dir, const std::string &stem,
+                                                   const OutputRequest &outputs) const;
 
   // build_model + write_outputs for one input; never throws.
   ConvertOutcome convert(const std::filesystem::path &input, const std::string &name, const std::string &input_format,

@@ -640,13 +640,12 @@ void remove_unrecorded_outputs(const fs::path &out_dir, const Pipeline &p, Ledge
 // ".values.csv"; a plugin that writes a file per table writes none here).
 std::vector<std::vector<std::string>> check_output_options(const Engine &engine, const Pipeline &p,
                                                            const fs::path &scratch) {
-  pugi::xml_document body_doc;
-  const pugi::xml_node body = model::parse_body(body_doc, "plan", "<body/>");
+  const sdk::RawDocument body;
   const templates::Mapping mapping = templates::map_body(body, engine.templates());
   const auto checks = templates::run_checks(mapping);
-  const std::string xml =
-      model::write_model({"(options check)", "(options check)", "", 0, "plan", "0", 1.0}, DecodedText{}, {}, body,
-                         mapping, checks, model::judge(body, mapping, checks));
+  const sdk::model::Document empty_model =
+      model::assemble({"(options check)", "(options check)", "", 0, "plan", "0", 1.0}, DecodedText{}, {}, body,
+                      mapping, checks, model::judge(body, mapping, checks));
   std::error_code ec;
   std::vector<std::vector<std::string>> suffixes;
   for (const OutputSpec &out : p.outputs) {
@@ -656,7 +655,7 @@ std::vector<std::vector<std::string>> check_output_options(const Engine &engine,
     fs::create_directories(scratch, ec);
     auto &mine = suffixes.emplace_back();
     try {
-      for (const fs::path &f : engine.write_outputs(xml, scratch, "options-check", req))
+      for (const fs::path &f : engine.write_outputs(empty_model, scratch, "options-check", req))
         mine.push_back(f.filename().string().substr(std::string("options-check").size()));
     } catch (const Error &e) {
       if (e.code() == ExitCode::usage) {
@@ -1175,7 +1174,7 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
       v.append_attribute("expected") = f.expected.c_str();
       v.append_attribute("actual") = f.actual.c_str();
     }
-    // All outputs in one call: the model is serialised once for all plugins.
+    // All outputs in one call, on the one typed model.
     OutputRequest req;
     for (const auto &t : targets) {
       const size_t b1 = t.find('|'), b2 = t.find('|', b1 + 1);
@@ -1188,7 +1187,7 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
       req.options[opt.substr(0, colon)][opt.substr(colon + 1, eq - colon - 1)] = opt.substr(eq + 1);
     }
     if (!req.plugins.empty())  // (no plugins would mean "every output plugin")
-      for (const auto &f : engine.write_outputs(model.xml, "", "", req))
+      for (const auto &f : engine.write_outputs(model.document, "", "", req))
         res.append_child("output").text() = f.string().c_str();
   } catch (const std::bad_alloc &) {
     res.remove_attributes();

@@ -72,18 +72,16 @@ bool looks_like_a_row(std::string_view text) {
 // it noticed that a row ended short). Then a data row without a
 // label whose cells are all blank, which leaves nothing in text, may have
 // been there; a row that a reader lost leaves such a trace.
-bool table_ends_cleanly(const pugi::xml_node &table, const pugi::xml_node &body) {
-  pugi::xml_node next = table.next_sibling();
-  while (next && std::string_view(next.name()) == "diagnostic") next = next.next_sibling();
-  const std::string_view kind = next ? std::string_view(next.name()) : std::string_view();
-  if (kind == "paragraph" && looks_like_a_row(next.text().as_string())) return false;
-  const int from = table.attribute("first-line").as_int();
-  const int to = next ? next.attribute("first-line").as_int() : std::numeric_limits<int>::max();
-  for (auto d : body.children("diagnostic")) {
-    const int line = d.attribute("line").as_int();
-    const bool doubt =
-        std::string_view(d.attribute("severity").as_string()) == "error" || d.attribute("doubt").as_bool();
-    if (doubt && line >= from && line <= to) return false;
+bool table_ends_cleanly(const sdk::RawDocument &body, size_t index) {
+  const std::vector<sdk::Block> &blocks = body.blocks();
+  const sdk::Block &table = blocks[index];
+  const sdk::Block *next = index + 1 < blocks.size() ? &blocks[index + 1] : nullptr;
+  if (next != nullptr && next->kind == sdk::Block::Kind::paragraph && looks_like_a_row(next->text)) return false;
+  const int from = table.table.lines.first > 0 ? table.table.lines.first : table.lines.first;
+  const int to = next != nullptr ? next->lines.first : std::numeric_limits<int>::max();
+  for (const sdk::Diagnostic &d : body.diagnostics()) {
+    const bool doubt = d.severity == sdk::Severity::error || d.doubt;
+    if (doubt && d.line >= from && d.line <= to) return false;
   }
   return true;
 }
@@ -91,20 +89,21 @@ bool table_ends_cleanly(const pugi::xml_node &table, const pugi::xml_node &body)
 // All rows of all raw tables in document order. The template stage works on
 // this stream, not on raw table boundaries: one official table may be split
 // over pages (several raw tables), and one raw table may hold several.
-std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
+std::vector<SourceRow> collect_rows(const sdk::RawDocument &body) {
   std::vector<SourceRow> rows;
-  for (auto table : body.children("table")) {
+  const std::vector<sdk::Block> &blocks = body.blocks();
+  for (size_t bi = 0; bi < blocks.size(); ++bi) {
+    const sdk::Block &b = blocks[bi];
+    if (b.kind != sdk::Block::Kind::table) continue;
     const size_t before = rows.size();
-    for (auto row : table.children("row")) {
-      SourceRow r{{}, row.attribute("first-line").as_int(), row.attribute("last-line").as_int()};
+    for (const sdk::Row &row : b.table.rows) {
+      SourceRow r{{}, row.lines.first, row.lines.last};
       size_t width = 0;  // reserved up front: a SourceCell is five strings to move
-      for (auto cell : row.children("cell"))
-        width += static_cast<size_t>(std::max(1, cell.attribute("colspan").as_int(1)));
+      for (const sdk::Cell &cell : row.cells) width += static_cast<size_t>(std::max(1, cell.colspan));
       r.cells.reserve(width);
-      for (auto cell : row.children("cell")) {
-        SourceCell c(cell.text().as_string(), cell.attribute("first-line").as_int(),
-                     cell.attribute("last-line").as_int());
-        const int span = std::max(1, cell.attribute("colspan").as_int(1));
+      for (const sdk::Cell &cell : row.cells) {
+        SourceCell c(cell.text, cell.lines.first, cell.lines.last);
+        const int span = std::max(1, cell.colspan);
         r.cells.push_back(std::move(c));
         // A merged cell occupies its columns: the extra ones are empty.
         for (int k = 1; k < span; ++k) {
@@ -116,7 +115,7 @@ std::vector<SourceRow> collect_rows(const pugi::xml_node &body) {
     }
     if (rows.size() > before) {
       rows.back().table_end = true;
-      rows.back().clean_end = table_ends_cleanly(table, body);
+      rows.back().clean_end = table_ends_cleanly(body, bi);
     }
   }
   return rows;
@@ -998,7 +997,7 @@ bool in_force(const Template &t, int year) {
 }
 }  // namespace
 
-Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templates, int year) {
+Mapping map_body(const sdk::RawDocument &body, const std::vector<Template> &templates, int year) {
   const std::vector<SourceRow> rows = collect_rows(body);
   Mapping best;
   std::vector<ShortRow> best_short_rows;

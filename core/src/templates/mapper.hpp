@@ -3,7 +3,7 @@
 // template's accounting identities. Runs on the raw model of any input form.
 #pragma once
 
-#include <pugixml.hpp>
+#include <docpipe/sdk/raw_document.hpp>
 #include <string>
 #include <vector>
 
@@ -59,12 +59,12 @@ struct Mapping {
   int evidence = 0;              // labels matched
 };
 
-// Maps the raw <body> onto the best-matching template (or none), each table
+// Maps the raw body (the input plugin's, typed) onto the best-matching template (or none), each table
 // onto the layout (the template's own or a variant) whose labels it shows.
 // `year` (0: unknown), the report's year, decides between templates whose
 // labels match equally well; a template or table layout not in force that
 // year is reported (structure wins).
-Mapping map_body(const pugi::xml_node &body, const std::vector<Template> &templates, int year = 0);
+Mapping map_body(const sdk::RawDocument &body, const std::vector<Template> &templates, int year = 0);
 
 enum class CheckResult { pass, blank_pass, fail };
 const char *check_result_name(CheckResult r);

@@ -1,4 +1,4 @@
-// Lays a model <table> out on a rectangular grid, the way an HTML table is
+// Lays a model table out on a rectangular grid, the way an HTML table is
 // laid out: each cell takes the first free grid column of its row (or the
 // column the model states), and a rowspan/colspan reserves the grid cells it
 // covers. Spans that would run into an already reserved cell, or past the
@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <docpipe/sdk/model.hpp>
 #include <docpipe/sdk/text.hpp>
 #include <string>
 #include <string_view>
@@ -42,9 +43,9 @@ struct Grid {
   }
 };
 
-inline Grid layout_table(pugi::xml_node table) {
+inline Grid layout_table(const sdk::Table &table) {
   Grid grid;
-  for (pugi::xml_node row = table.child("row"); row; row = row.next_sibling("row")) ++grid.rows;
+  grid.rows = static_cast<int>(table.rows.size());
 
   // taken[r][c]: the grid cell is reserved by some anchor.
   std::vector<std::vector<bool>> taken(grid.rows);
@@ -55,32 +56,20 @@ inline Grid layout_table(pugi::xml_node table) {
   };
 
   int r = 0;
-  for (pugi::xml_node row = table.child("row"); row; row = row.next_sibling("row"), ++r) {
+  for (const sdk::Row &row : table.rows) {
     int c = 0;
-    for (pugi::xml_node cell = row.child("cell"); cell; cell = cell.next_sibling("cell")) {
-      // The attributes in one pass, the first of each name as attribute() finds it.
-      pugi::xml_attribute col_attr, rowspan_attr, colspan_attr, header_attr;
-      for (pugi::xml_attribute a = cell.first_attribute(); a; a = a.next_attribute()) {
-        const std::string_view n = a.name();
-        pugi::xml_attribute *slot = n == "column"    ? &col_attr
-                                    : n == "rowspan" ? &rowspan_attr
-                                    : n == "colspan" ? &colspan_attr
-                                    : n == "header"  ? &header_attr
-                                                     : nullptr;
-        if (slot != nullptr && !*slot) *slot = a;
-      }
-      if (col_attr) c = std::max(0, col_attr.as_int());
-      std::string text = text_of(cell);
+    for (const sdk::Cell &cell : row.cells) {
+      if (cell.column >= 0) c = cell.column;
       // An empty cell where a rowspan from above reaches is that merge's
       // continuation (the model may keep it so the row has its full width).
-      if (is_taken(r, c) && text.empty() && rowspan_attr.as_int(1) <= 1 && colspan_attr.as_int(1) <= 1) {
+      if (is_taken(r, c) && cell.text.empty() && cell.rowspan <= 1 && cell.colspan <= 1) {
         ++c;
         continue;
       }
       while (is_taken(r, c)) ++c;
-      // as_int() gives 0 for a missing or malformed span; a span is at least 1.
-      int colspan = std::max(1, colspan_attr.as_int(1));
-      int rowspan = std::clamp(rowspan_attr.as_int(1), 1, grid.rows - r);
+      // A span is at least 1 (a malformed or 0 span in the XML reads as 0).
+      int colspan = std::max(1, cell.colspan);
+      int rowspan = std::clamp(cell.rowspan, 1, grid.rows - r);
       for (int k = 1; k < colspan; ++k) {
         if (is_taken(r, c + k)) {
           colspan = k;
@@ -98,11 +87,11 @@ inline Grid layout_table(pugi::xml_node table) {
       for (int rr = r; rr < r + rowspan; ++rr) {
         for (int k = 0; k < colspan; ++k) take(rr, c + k);
       }
-      grid.cells.push_back(
-          GridCell{std::move(text), r, c, rowspan, colspan, std::string_view(header_attr.as_string()) == "true"});
+      grid.cells.push_back(GridCell{cell.text, r, c, rowspan, colspan, cell.header});
       grid.cols = std::max(grid.cols, c + colspan);
       c += colspan;
     }
+    ++r;
   }
 
   // Header rows: from the top, rows whose anchors are all header cells, plus
@@ -119,6 +108,24 @@ inline Grid layout_table(pugi::xml_node table) {
     for (const GridCell *g : here) grid.header_rows = std::max(grid.header_rows, g->row + g->rowspan);
   }
   return grid;
+}
+
+// The same for a <table> of model XML, for an output plugin that still reads
+// the XML itself (xlsx, until it takes the typed model): the cells' spans,
+// columns and header flags as the SDK's reader reads them.
+inline Grid layout_table(pugi::xml_node table) {
+  sdk::Table t;
+  for (pugi::xml_node row : table.children("row")) {
+    sdk::Row &r = t.add_row({});
+    for (pugi::xml_node cell : row.children("cell")) {
+      sdk::Cell &c = r.add_cell(text_of(cell), {});
+      c.rowspan = cell.attribute("rowspan").as_int(1);
+      c.colspan = cell.attribute("colspan").as_int(1);
+      c.header = cell.attribute("header").as_bool();
+      c.column = cell.attribute("column").as_int(-1);
+    }
+  }
+  return layout_table(t);
 }
 
 }  // namespace docpipe::outputs

@@ -1,5 +1,6 @@
-// Helpers shared by the output plugins (csv, values, xlsx, xml): loading the
-// model that crossed the boundary as bytes, reading options, writing a file.
+// Helpers shared by the output plugins (csv, values, xlsx, xml): reading
+// options, writing a file, and, for a plugin that reads the model XML itself
+// (xlsx; the others take the SDK's typed model, docs/model.md), loading it.
 // Header-only and stateless, so every plugin .so carries its own copy and no
 // object of these types ever crosses the plugin boundary.
 #pragma once

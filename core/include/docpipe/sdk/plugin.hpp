@@ -24,12 +24,22 @@
 //     static constexpr docpipe_input_form input_form = DOCPIPE_INPUT_BYTES;
 // and then receives the file's bytes, undecoded, in probe and parse (ABI 1.1).
 //
+// An output plugin writes
+//     static void write(const docpipe::sdk::model::Document &model,
+//                       const docpipe::sdk::Options &, const docpipe::sdk::OutputTarget &);
+// and gets the typed model (docpipe/sdk/model.hpp): from the host directly
+// when both were built against this SDK (ABI 1.3 write_typed: nothing is
+// parsed), else read from the XML by the SDK's reader. An output plugin may
+// instead, or as well, take the XML itself: static void write(std::string_view
+// model_xml, ...) (with both, a host that sends XML calls that one).
+//
 // Plugins hold no mutable global state: the bulk runner calls them from
 // several threads at once.
 #pragma once
 
 #include <docpipe/abi.h>
 
+#include <docpipe/sdk/model.hpp>
 #include <docpipe/sdk/raw_document.hpp>
 #include <docpipe/sdk/shape_hints.hpp>
 #include <exception>
@@ -177,12 +187,61 @@ constexpr docpipe_parse_hinted_fn parse_hinted_of() {
 }
 
 template <class P>
-int write(const char *model, size_t len, const docpipe_options *options, const docpipe_output_target *target,
+concept writes_typed = requires(const model::Document &m, const Options &o, const OutputTarget &t) {
+  P::write(m, o, t);
+};
+
+template <class P>
+concept writes_xml = requires(std::string_view m, const Options &o, const OutputTarget &t) {
+  P::write(m, o, t);
+};
+
+// The XML entry: the plugin's own XML write when it has one, else the SDK's
+// reader in front of its typed write (a model it cannot read is bad input,
+// with the reason).
+template <class P>
+int write(const char *xml, size_t len, const docpipe_options *options, const docpipe_output_target *target,
           const docpipe_error_sink *err) noexcept {
   return guarded(err, [&] {
     OutputTarget t(target);
-    P::write(std::string_view(model, len), options_from(options), t);
+    if constexpr (writes_xml<P>) {
+      P::write(std::string_view(xml, len), options_from(options), t);
+    } else {
+      model::Document doc;
+      try {
+        doc = model::read_xml(std::string_view(xml, len));
+      } catch (const model::ModelError &e) {
+        throw Error(DOCPIPE_ERR_INPUT, e.what());
+      }
+      P::write(static_cast<const model::Document &>(doc), options_from(options), t);
+    }
   });
+}
+
+// ABI 1.3: the host's typed model, read-only (the host checked model_layout).
+template <class P>
+int write_typed(const void *doc, const docpipe_options *options, const docpipe_output_target *target,
+                const docpipe_error_sink *err) noexcept {
+  return guarded(err, [&] {
+    OutputTarget t(target);
+    P::write(*static_cast<const model::Document *>(doc), options_from(options), t);
+  });
+}
+
+template <class P>
+constexpr docpipe_write_typed_fn write_typed_of() {
+  if constexpr (writes_typed<P>)
+    return &write_typed<P>;
+  else
+    return nullptr;
+}
+
+template <class P>
+constexpr const char *model_layout_of() {
+  if constexpr (writes_typed<P>)
+    return DOCPIPE_MODEL_LAYOUT;
+  else
+    return nullptr;
 }
 
 // DOCPIPE_INPUT_TEXT unless the class declares `input_form`.
@@ -196,11 +255,21 @@ constexpr uint32_t input_form() {
 
 template <class P>
 constexpr docpipe_plugin input_descriptor() {
-  return docpipe_plugin{DOCPIPE_ABI_MAJOR,   DOCPIPE_ABI_MINOR, sizeof(docpipe_plugin),
-                        DOCPIPE_KIND_INPUT,  P::name,           P::version,
-                        P::description,      P::options,        &probe<P>,
-                        &parse<P>,           nullptr,           input_form<P>(),
-                        parse_hinted_of<P>()};
+  return docpipe_plugin{DOCPIPE_ABI_MAJOR,
+                        DOCPIPE_ABI_MINOR,
+                        sizeof(docpipe_plugin),
+                        DOCPIPE_KIND_INPUT,
+                        P::name,
+                        P::version,
+                        P::description,
+                        P::options,
+                        &probe<P>,
+                        &parse<P>,
+                        nullptr,
+                        input_form<P>(),
+                        parse_hinted_of<P>(),
+                        nullptr,
+                        nullptr};
 }
 
 template <class P>
@@ -217,7 +286,9 @@ constexpr docpipe_plugin output_descriptor() {
                         nullptr,
                         &write<P>,
                         DOCPIPE_INPUT_TEXT,
-                        nullptr};
+                        nullptr,
+                        model_layout_of<P>(),
+                        write_typed_of<P>()};
 }
 
 }  // namespace detail

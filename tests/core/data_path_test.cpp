@@ -1,0 +1,198 @@
+// The data path of one report (issue 18, docs/model.md): the input plugin's
+// body is parsed once, the typed model goes to the output plugins as it is,
+// and the model's XML is written once, by the xml output. Counted with the
+// SDK's own counters (sdk::model::counts), which every plugin shares: they
+// all call the one loaded SDK library. Also: the written model is valid
+// against formats/model.rng, and the SDK's reader and writer give it back
+// byte for byte.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <docpipe/sdk/model.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "pipeline/engine.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const docpipe::Engine &engine() {
+  static const docpipe::Engine e(docpipe::EngineConfig{{fs::path(DOCPIPE_BUILD_DIR) / "lib/docpipe/plugins"},
+                                                       fs::path(DOCPIPE_SOURCE_DIR) / "formats"});
+  return e;
+}
+
+std::vector<fs::path> seeds() {
+  std::vector<fs::path> out;
+  for (const auto &e : fs::directory_iterator(fs::path(DOCPIPE_TEST_DIR) / "e2e/seeds"))
+    if (e.path().extension() == ".txt") out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+struct Scratch {
+  fs::path dir;
+  Scratch() {
+    std::string t = (fs::temp_directory_path() / "docpipe-data-path-XXXXXX").string();
+    REQUIRE(mkdtemp(t.data()) != nullptr);
+    dir = t;
+  }
+  ~Scratch() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+
+docpipe::sdk::model::Counts since(const docpipe::sdk::model::Counts &before) {
+  const auto now = docpipe::sdk::model::counts();
+  return {now.documents_read - before.documents_read, now.bodies_read - before.bodies_read,
+          now.documents_written - before.documents_written};
+}
+
+}  // namespace
+
+TEST_CASE("convert parses the plugin's body once and writes the model once, for the outputs of the typed model") {
+  const fs::path input = seeds().front();
+  Scratch out;
+  docpipe::OutputRequest req;
+  req.plugins = {"xml", "csv", "values"};
+  const auto before = docpipe::sdk::model::counts();
+  const docpipe::ConvertOutcome o = engine().convert(input, input.filename().string(), "", out.dir, req);
+  REQUIRE(o.ok);
+  const auto n = since(before);
+  CHECK(n.bodies_read == 1);        // the input plugin's <body>, by the core
+  CHECK(n.documents_read == 0);     // no output plugin parses the model
+  CHECK(n.documents_written == 1);  // the xml output's file
+  CHECK(fs::exists(out.dir / (input.stem().string() + ".xml")));
+  CHECK(fs::exists(out.dir / (input.stem().string() + ".values.csv")));
+
+  // Without the xml output nothing is serialised at all.
+  Scratch out2;
+  req.plugins = {"csv", "values"};
+  const auto before2 = docpipe::sdk::model::counts();
+  REQUIRE(engine().convert(input, input.filename().string(), "", out2.dir, req).ok);
+  const auto n2 = since(before2);
+  CHECK(n2.bodies_read == 1);
+  CHECK(n2.documents_read == 0);
+  CHECK(n2.documents_written == 0);
+}
+
+TEST_CASE("an output plugin that takes XML gets it, written once for all such plugins") {
+  // The xlsx plugin reads the model XML itself (its own pugixml DOM).
+  if (engine().plugins().find("xlsx", DOCPIPE_KIND_OUTPUT) == nullptr) return;
+  const fs::path input = seeds().front();
+  Scratch out;
+  docpipe::OutputRequest req;
+  req.plugins = {"xlsx", "csv", "values"};
+  const auto before = docpipe::sdk::model::counts();
+  REQUIRE(engine().convert(input, input.filename().string(), "", out.dir, req).ok);
+  const auto n = since(before);
+  CHECK(n.bodies_read == 1);
+  CHECK(n.documents_read == 0);
+  CHECK(n.documents_written == 1);  // for xlsx
+}
+
+TEST_CASE("a plugin whose model layout is not the host's gets the XML, never the typed model") {
+  const docpipe::Engine with_probe(
+      docpipe::EngineConfig{{DOCPIPE_TEST_LAYOUT_PLUGIN_DIR, fs::path(DOCPIPE_BUILD_DIR) / "lib/docpipe/plugins"},
+                            fs::path(DOCPIPE_SOURCE_DIR) / "formats"});
+  const docpipe::PluginInfo *probe = with_probe.plugins().find("layout-probe", DOCPIPE_KIND_OUTPUT);
+  REQUIRE(probe != nullptr);
+  REQUIRE(probe->api->write_typed != nullptr);  // it has the typed entry, but for another layout
+  const fs::path input = seeds().front();
+  const docpipe::BuiltModel built = with_probe.build(input, input.filename().string(), "");
+  Scratch out;
+  docpipe::OutputRequest req;
+  req.plugins = {"layout-probe"};
+  const auto files = with_probe.write_outputs(built.document, out.dir, "r", req);
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].filename() == "r.xml-path");
+  std::ifstream in(files[0], std::ios::binary);
+  const std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(got == docpipe::sdk::model::to_xml(built.document));
+}
+
+TEST_CASE("the model of every sample report is valid against formats/model.rng and reads back byte for byte") {
+  Scratch dir;
+  for (const fs::path &input : seeds()) {
+    INFO(input.string());
+    const docpipe::BuiltModel built = engine().build(input, input.filename().string(), "");
+    const std::string xml = docpipe::sdk::model::to_xml(built.document);
+    CHECK(docpipe::sdk::model::to_xml(docpipe::sdk::model::read_xml(xml)) == xml);
+    const fs::path file = dir.dir / (input.stem().string() + ".xml");
+    std::ofstream(file, std::ios::binary) << xml;
+    const std::string cmd = "xmllint --noout --relaxng '" + std::string(DOCPIPE_SOURCE_DIR) + "/formats/model.rng' '" +
+                            file.string() + "' 2>/dev/null";
+    CHECK(std::system(cmd.c_str()) == 0);
+  }
+}
+
+TEST_CASE("the SDK reader refuses what is not a model, with the reason") {
+  using docpipe::sdk::model::ModelError;
+  using docpipe::sdk::model::read_xml;
+  CHECK_THROWS_WITH(read_xml("<document model-version=\"1.0\"><body>"),
+                    Catch::Contains("malformed model XML") && Catch::Contains("at offset"));
+  CHECK_THROWS_WITH(read_xml("<html/>"), Catch::Contains("root element is <html>"));
+  CHECK_THROWS_WITH(read_xml("<document model-version=\"2.0\"/>"), Catch::Contains("unsupported model-version"));
+  CHECK_THROWS_AS(docpipe::sdk::model::read_body_xml("<body/><body/>"), ModelError);
+}
+
+TEST_CASE("the typed model keeps what the XML says: spans, headers, lines, records, checks and verdict") {
+  const std::string xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<document model-version="1.0">
+  <metadata>
+    <source path="a.txt" name="a.txt" sha256="00" bytes="12" />
+    <encoding name="utf-8" bom="false" line-endings="lf" decision="valid" />
+    <input plugin="p" version="1" confidence="0.50" />
+    <report title="t" year="2020" />
+    <producer name="docpipe" version="x" />
+  </metadata>
+  <body>
+    <table first-line="2" last-line="3">
+      <row first-line="2" last-line="2">
+        <cell first-line="2" last-line="2" rowspan="2" colspan="3" header="true" column="1">规章 &amp; &lt;x&gt;</cell>
+        <cell first-line="2" last-line="2" />
+      </row>
+    </table>
+    <diagnostic severity="warning" line="3" code="ragged-row" doubt="true">short</diagnostic>
+  </body>
+  <records>
+    <record id="c1" table="T" row="a/b" column="c" value="-2" state="number" number="-2" placement="direct" first-line="2" last-line="2" />
+    <record id="c2" table="T" row="a/b" column="d" value="" state="blank" placement="absent" />
+  </records>
+  <unmapped />
+  <checks>
+    <check identity="sum" table="T" row="a/b" column="" result="fail" expected="1" actual="-2" tie-break="false" expected-cells="c2" actual-cells="c1" />
+  </checks>
+  <verdict status="review">
+    <reason code="failed-identity">1 accounting identities fail</reason>
+  </verdict>
+  <diagnostics />
+</document>
+)";
+  const auto doc = docpipe::sdk::model::read_xml(xml);
+  REQUIRE(doc.body.blocks().size() == 1);
+  const docpipe::sdk::Cell &c = doc.body.blocks()[0].table.rows[0].cells[0];
+  CHECK(c.text == "规章 & <x>");
+  CHECK(c.rowspan == 2);
+  CHECK(c.colspan == 3);
+  CHECK(c.header);
+  CHECK(c.column == 1);
+  CHECK(doc.body.blocks()[0].table.rows[0].cells[1].text.empty());
+  REQUIRE(doc.body.diagnostics().size() == 1);
+  CHECK(doc.body.diagnostics()[0].doubt);
+  REQUIRE(doc.records.size() == 2);
+  CHECK(doc.records[0].number == "-2");
+  CHECK(doc.records[0].lines.first == 2);
+  CHECK(doc.records[1].placement == docpipe::sdk::model::Placement::absent);
+  CHECK(doc.records[1].lines.first == 0);
+  REQUIRE(doc.checks.size() == 1);
+  CHECK(doc.checks[0].expected_cells == std::vector<size_t>{1});
+  CHECK(doc.checks[0].actual_cells == std::vector<size_t>{0});
+  CHECK_FALSE(doc.verdict.ok);
+  CHECK(doc.metadata.report.year == "2020");
+  CHECK(docpipe::sdk::model::to_xml(doc) == xml);  // this document is in the writer's layout
+}
