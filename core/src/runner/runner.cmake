@@ -5,6 +5,13 @@ add_library(docpipe_runner STATIC
   ${CMAKE_CURRENT_LIST_DIR}/ledger.cpp
   ${CMAKE_CURRENT_LIST_DIR}/csv_read.cpp
   ${CMAKE_CURRENT_LIST_DIR}/combined.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/events.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/plan.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/out_files.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/result.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/worker_pool.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/worker.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/status.cpp
   ${CMAKE_CURRENT_LIST_DIR}/runner.cpp)
 set_target_properties(docpipe_runner PROPERTIES POSITION_INDEPENDENT_CODE ON)
 target_compile_definitions(docpipe_runner PRIVATE DOCPIPE_VERSION="${PROJECT_VERSION}")
