@@ -252,6 +252,15 @@ BuiltModel Engine::build(const fs::path &input, const std::string &name, const s
   built.verdict = model::judge(body, mapping, checks);
   built.xml = model::write_model(prov, text, built.report, body, mapping, checks, built.verdict);
   if (mapping.tmpl != nullptr) built.template_id = mapping.tmpl->id;
+  built.cells.reserve(mapping.records.size());
+  for (const templates::Record &r : mapping.records) {
+    const templates::Section &sec = mapping.tables[r.cell.table]->sections[r.cell.section];
+    const bool placed = r.placement != templates::Placement::absent && r.first_line > 0;
+    built.cells.push_back({mapping.tables[r.cell.table]->name, sec.rows[r.cell.row].path,
+                           sec.columns[r.cell.column].path, r.value.raw, templates::state_name(r.value.state),
+                           r.value.state == templates::CellState::number ? r.value.number : "", r.value.unit,
+                           placed ? std::to_string(r.first_line) : "", templates::placement_name(r.placement)});
+  }
   for (const templates::Check &c : checks)
     if (c.result == templates::CheckResult::fail)
       built.violations.push_back({c.identity->id, mapping.tmpl->tables[c.table].name, c.row, c.column,

@@ -44,6 +44,12 @@ struct Violation {
   std::string identity, table, row, column, expected, actual;
 };
 
+// One template cell of the model's <records>, as the tidy values list it
+// (text as in the model; number, unit and source_line "" when absent).
+struct TemplateCell {
+  std::string table, row, column, value, state, number, unit, source_line, placement;
+};
+
 // One input's model, serialised once, and what callers report of it.
 struct BuiltModel {
   std::string xml;             // the whole model document (formats/model.rng)
@@ -52,6 +58,7 @@ struct BuiltModel {
   model::ReportMeta report;
   model::Verdict verdict;
   std::vector<Violation> violations;
+  std::vector<TemplateCell> cells;  // the records, in model order (bulk runs combine them)
 };
 
 struct ConvertOutcome {

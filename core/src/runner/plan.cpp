@@ -219,6 +219,9 @@ std::string fingerprint(const Engine &engine, const Pipeline &p) {
   for (const auto &t : engine.templates()) s += "|" + sha256_hex(read_file_bytes(t.file));
   for (const auto &pl : engine.plugins().plugins()) s += "|" + pl.name() + "@" + pl.api->version;
   s += "|" + p.input_plugin;
+  // Results recorded before the ledger kept each input's template cells
+  // (from which the combined outputs are built) are stale too.
+  s += "|cells";
   return sha256_hex(s);
 }
 

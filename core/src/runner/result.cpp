@@ -1,20 +1,31 @@
 #include "runner/result.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <pugixml.hpp>
 
 namespace docpipe::runner {
 namespace fs = std::filesystem;
 
-// Reads a worker's result record (an XML <result>) into a ledger row.
-InputRecord parse_result(const Candidate &c, const std::string &xml, const fs::path &out_dir) {
+std::string encode_result(std::string_view xml, const std::vector<Cell> &cells) {
+  std::string out = std::to_string(xml.size()) + "\n";
+  out.append(xml);
+  encode_cells(cells, out);
+  return out;
+}
+
+InputRecord parse_result(const Candidate &c, std::string_view frame, const fs::path &out_dir) {
   InputRecord r;
   r.relpath = c.relpath;
   r.size = c.size;
   r.mtime_ns = c.mtime_ns;
   r.status = "failed";
+  const size_t nl = frame.find('\n');
+  const size_t len =
+      nl == std::string_view::npos ? 0 : std::strtoul(std::string(frame.substr(0, nl)).c_str(), nullptr, 10);
+  const std::string_view xml = nl == std::string_view::npos ? std::string_view() : frame.substr(nl + 1, len);
   pugi::xml_document doc;
-  if (!doc.load_buffer(xml.data(), xml.size())) {
+  if (nl == std::string_view::npos || nl + 1 + len > frame.size() || !doc.load_buffer(xml.data(), xml.size())) {
     r.content_hash = hash_of(c);
     r.error = "the worker's result is unreadable";
     return r;
@@ -24,6 +35,13 @@ InputRecord parse_result(const Candidate &c, const std::string &xml, const fs::p
   r.content_hash = res.attribute("sha256").as_string();
   if (r.content_hash.empty()) r.content_hash = hash_of(c);
   r.status = res.attribute("status").as_string("failed");
+  try {
+    r.cells = decode_cells(frame.substr(nl + 1 + len));
+  } catch (const std::exception &e) {
+    r.status = "failed";
+    r.error = e.what();
+    return r;
+  }
   r.error = res.child("error").text().as_string();
   r.plugin = res.attribute("plugin").as_string();
   r.template_id = res.attribute("template").as_string();

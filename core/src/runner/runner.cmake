@@ -3,7 +3,7 @@
 add_library(docpipe_runner STATIC
   ${CMAKE_CURRENT_LIST_DIR}/pipeline.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ledger.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/csv_read.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cells.cpp
   ${CMAKE_CURRENT_LIST_DIR}/combined.cpp
   ${CMAKE_CURRENT_LIST_DIR}/events.cpp
   ${CMAKE_CURRENT_LIST_DIR}/plan.cpp

@@ -206,7 +206,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
             auto node = settled.extract(static_cast<uint32_t>(k));
             lk.unlock();
             combined.add(node.mapped());
-          } else if (const auto r = earlier.find(std::string(all.at(k)))) {
+          } else if (const auto r = earlier.find(std::string(all.at(k)), /*with_cells=*/true)) {
             combined.add(*r);
           }
         }

@@ -8,19 +8,22 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include "runner/result.hpp"
 #include "runner/runner.hpp"
 
 namespace docpipe::runner {
 
 namespace {
 
-// Converts one input in the worker and returns its result record (XML).
+// Converts one input in the worker and returns its result (result.hpp).
 std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::string &input, const std::string &name,
                         const std::vector<std::string> &targets) {
   pugi::xml_document out;
   auto res = out.append_child("result");
+  std::vector<Cell> cells;
   try {
-    const BuiltModel model = engine.build(input, name, a.format);
+    BuiltModel model = engine.build(input, name, a.format);
+    cells = std::move(model.cells);
     res.append_attribute("status") = "done";
     res.append_attribute("sha256") = model.sha256.c_str();
     res.append_attribute("plugin") = model.plugin.c_str();
@@ -57,12 +60,14 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
       for (const auto &f : engine.write_outputs(model.xml, "", "", req))
         res.append_child("output").text() = f.string().c_str();
   } catch (const std::bad_alloc &) {
+    cells.clear();
     res.remove_attributes();
     res.remove_children();
     res.append_attribute("status") = "failed";
     res.append_child("error").text() =
         (input + ": memory limit of " + std::to_string(a.memory_mb) + " MiB exceeded").c_str();
   } catch (const std::exception &e) {
+    cells.clear();
     res.remove_attributes();
     res.remove_children();
     res.append_attribute("status") = "failed";
@@ -74,7 +79,7 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
   }
   std::ostringstream ss;
   out.save(ss, "", pugi::format_raw);
-  return ss.str();
+  return encode_result(ss.str(), cells);
 }
 
 std::vector<std::string> split_tabs(const std::string &line) {
@@ -104,8 +109,8 @@ int run_worker(const Engine &engine, const WorkerArgs &a) {
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   if (!a.serve) {
-    const std::string xml = convert_job(engine, a, a.input, a.name, a.targets);
-    std::cout << "\x1e" << xml.size() << "\n" << xml << std::flush;
+    const std::string frame = convert_job(engine, a, a.input, a.name, a.targets);
+    std::cout << "\x1e" << frame.size() << "\n" << frame << std::flush;
     return 0;
   }
   // Serve: a job per stdin line "INPUT\tNAME\tTARGET...", a frame per result.
@@ -114,8 +119,8 @@ int run_worker(const Engine &engine, const WorkerArgs &a) {
     auto fields = split_tabs(line);
     if (fields.size() < 2) continue;
     const std::vector<std::string> targets(fields.begin() + 2, fields.end());
-    const std::string xml = convert_job(engine, a, fields[0], fields[1], targets);
-    std::cout << "\x1e" << xml.size() << "\n" << xml << std::flush;
+    const std::string frame = convert_job(engine, a, fields[0], fields[1], targets);
+    std::cout << "\x1e" << frame.size() << "\n" << frame << std::flush;
   }
   return 0;
 }
