@@ -1,7 +1,6 @@
 #include "runner/combined.hpp"
 
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,6 +15,7 @@
 #include "error.hpp"
 #include "runner/cells.hpp"
 #include "support/csv.hpp"
+#include "support/xlsx_workbook.hpp"
 #include "util/files.hpp"
 
 namespace docpipe::runner {
@@ -72,18 +72,15 @@ class Book {
  public:
   // `staging`: where libxlsxwriter keeps its temporary files (the run's
   // private folder OUT/.docpipe/tmp, cleared when a run starts), not /tmp.
-  Book(const fs::path &tmp, const fs::path &staging) : staging_(staging.string()) {
-    lxw_workbook_options opt{};
-    opt.constant_memory = LXW_TRUE;
-    opt.use_zip64 = LXW_TRUE;
+  Book(const fs::path &tmp, const fs::path &staging) {
+    options_.constant_memory = true;
+    options_.zip64 = true;
     std::error_code ec;
-    if (!staging_.empty() && fs::is_directory(staging_, ec)) opt.tmpdir = staging_.data();
-    wb_ = workbook_new_opt(tmp.c_str(), &opt);
+    if (!staging.empty() && fs::is_directory(staging, ec)) options_.tmpdir = staging.string();
+    options_.title = "docpipe summary";
+    options_.created = 946684800;  // fixed: the same inputs give the same bytes
+    wb_ = outputs::xlsx::new_workbook(tmp.string(), options_);
     if (wb_ == nullptr) throw Error(ExitCode::cant_create, tmp.string() + ": cannot create the workbook");
-    lxw_doc_properties props{};
-    props.title = const_cast<char *>("docpipe summary");
-    props.created = 946684800;  // fixed: the same inputs give the same bytes
-    workbook_set_properties(wb_, &props);
     label_ = workbook_add_format(wb_);
     format_set_bold(label_);
     format_set_align(label_, LXW_ALIGN_CENTER);
@@ -186,7 +183,7 @@ class Book {
     if (c >= s.widths.size() || static_cast<int>(text.size()) <= s.widths[c]) return;  // n bytes are at most n columns
     s.widths[c] = std::max(s.widths[c], sdk::display_width(text));
   }
-  std::string staging_;
+  outputs::xlsx::WorkbookOptions options_;  // the one place docpipe sets libxlsxwriter's options
   lxw_workbook *wb_ = nullptr;
   lxw_format *label_ = nullptr;
   std::vector<std::unique_ptr<Sheet>> sheets_;
