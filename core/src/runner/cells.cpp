@@ -53,29 +53,40 @@ void encode_cells(const std::vector<Cell> &cells, std::string &out) {
     }
 }
 
-std::vector<Cell> decode_cells(std::string_view in) {
-  std::vector<Cell> cells;
-  if (in.empty()) return cells;
+void view_cells(std::string_view in, std::vector<CellView> &cells) {
+  cells.clear();
+  if (in.empty()) return;
   const size_t n = get_length(in);
   if (n > in.size() / 9) bad();  // every cell takes at least nine bytes
   cells.resize(n);
   std::vector<std::string_view> seen;
   seen.reserve(256);
-  for (Cell &c : cells)
-    for (std::string *f :
+  for (CellView &c : cells)
+    for (std::string_view *f :
          {&c.table, &c.row, &c.column, &c.value, &c.state, &c.number, &c.unit, &c.source_line, &c.placement}) {
       const size_t k = get_length(in);
       if (k % 2 == 1) {
         if (k / 2 >= seen.size()) bad();
-        f->assign(seen[k / 2]);
+        *f = seen[k / 2];
         continue;
       }
       if (k / 2 > in.size()) bad();
       seen.push_back(in.substr(0, k / 2));
-      f->assign(seen.back());
+      *f = seen.back();
       in.remove_prefix(k / 2);
     }
   if (!in.empty()) bad();
+}
+
+std::vector<Cell> decode_cells(std::string_view in) {
+  std::vector<CellView> views;
+  view_cells(in, views);
+  std::vector<Cell> cells;
+  cells.reserve(views.size());
+  for (const CellView &v : views)
+    cells.push_back({std::string(v.table), std::string(v.row), std::string(v.column), std::string(v.value),
+                     std::string(v.state), std::string(v.number), std::string(v.unit), std::string(v.source_line),
+                     std::string(v.placement)});
   return cells;
 }
 

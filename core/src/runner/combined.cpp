@@ -212,7 +212,7 @@ struct CombinedOutputs::Impl {
   Sheet *none = nullptr, *checks = nullptr, *failures = nullptr;
   std::vector<std::string> cells;  // reused for each report's row
   std::string key;
-
+  std::vector<CellView> views;  // the report's cells
   // The report's metadata, first the columns frozen at the left.
   static constexpr size_t frozen = 4;
   static const std::vector<std::string> &meta() {
@@ -311,13 +311,15 @@ void CombinedOutputs::add(const InputRecord &r) {
   // values.csv: a line per template cell of each report, the columns of the
   // values output (file = the path relative to the input folder) and the
   // report's agency and year, so the combined file can be pivoted by them.
-  if (m.values.is_open() && done && !r.cells.empty()) {
+  view_cells(r.cells, m.views);
+  if (m.values.is_open() && done && !m.views.empty()) {
     outputs::CsvWriter &csv = m.csv;
     const std::string file = shown(r.relpath);
-    for (const Cell &c : r.cells) {
-      for (const std::string *f : {&file, &r.template_id, &c.table, &c.row, &c.column, &c.value, &c.state, &c.number,
-                                   &c.unit, &c.source_line, &c.placement, &r.verdict, &r.agency, &r.year})
-        csv.field(*f, true);
+    for (const CellView &c : m.views) {
+      for (std::string_view f : {std::string_view(file), std::string_view(r.template_id), c.table, c.row, c.column,
+                                 c.value, c.state, c.number, c.unit, c.source_line, c.placement,
+                                 std::string_view(r.verdict), std::string_view(r.agency), std::string_view(r.year)})
+        csv.field(f, true);
       csv.end_row();
     }
     const std::string lines = csv.take();
@@ -339,7 +341,7 @@ void CombinedOutputs::add(const InputRecord &r) {
     for (auto &sheet : m.sheets) {
       if (sheet.id != r.template_id) continue;
       m.cells.assign(sheet.columns, std::string());
-      for (const Cell &c : r.cells) {
+      for (const CellView &c : m.views) {
         m.key.assign(c.table).append("\x1f").append(c.row).append("\x1f").append(c.column);
         if (auto it = sheet.column_of.find(m.key); it != sheet.column_of.end()) m.cells[it->second] = c.value;
       }

@@ -3,7 +3,6 @@
 #include <memory>
 
 #include "error.hpp"
-#include "runner/cells.hpp"
 
 namespace docpipe::runner {
 
@@ -215,8 +214,8 @@ std::optional<InputRecord> Ledger::find(const std::string &relpath, bool with_ce
     c.reset();
     c.bind(1, relpath);
     if (c.step())
-      r.cells = decode_cells(std::string_view(static_cast<const char *>(sqlite3_column_blob(c.s, 0)),
-                                              static_cast<size_t>(sqlite3_column_bytes(c.s, 0))));
+      r.cells.assign(static_cast<const char *>(sqlite3_column_blob(c.s, 0)),
+                     static_cast<size_t>(sqlite3_column_bytes(c.s, 0)));
   }
   return r;
 }
@@ -344,7 +343,6 @@ void Ledger::put(const std::vector<InputRecord> &records) {
     Stmt landed(db_, file_, "DELETE FROM in_flight WHERE relpath = ?");
     Stmt del_cells(db_, file_, "DELETE FROM cells WHERE relpath = ?");
     Stmt put_cells(db_, file_, "INSERT INTO cells (relpath, data) VALUES (?, ?)");
-    std::string blob;
     for (const auto &r : records) {
       landed.reset();
       landed.bind(1, r.relpath);
@@ -378,11 +376,9 @@ void Ledger::put(const std::vector<InputRecord> &records) {
         vio.step();
       }
       if (r.status == "done") {
-        blob.clear();
-        encode_cells(r.cells, blob);
         put_cells.reset();
         put_cells.bind(1, r.relpath);
-        sqlite3_bind_blob(put_cells.s, 2, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+        sqlite3_bind_blob(put_cells.s, 2, r.cells.data(), static_cast<int>(r.cells.size()), SQLITE_STATIC);
         put_cells.step();
       }
     }

@@ -14,8 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/engine.hpp"
-
 namespace docpipe::runner {
 
 struct Stmt;
@@ -37,7 +35,9 @@ struct InputRecord {
   std::string finished_at;           // ISO 8601 UTC
   int64_t size = -1, mtime_ns = -1;  // the file when its content_hash was taken (-1: unknown)
   std::vector<Violation> violations;
-  std::vector<TemplateCell> cells;  // a done input's template cells (read only when asked for)
+  // A done input's template cells, encoded (runner/cells.hpp: view_cells()
+  // reads them without a copy); read from the ledger only when asked for.
+  std::string cells;
 };
 
 class Ledger {

@@ -36,7 +36,9 @@ InputRecord parse_result(const Candidate &c, std::string_view frame, const fs::p
   if (r.content_hash.empty()) r.content_hash = hash_of(c);
   r.status = res.attribute("status").as_string("failed");
   try {
-    r.cells = decode_cells(frame.substr(nl + 1 + len));
+    thread_local std::vector<CellView> views;
+    view_cells(frame.substr(nl + 1 + len), views);  // checked here, read by the combined outputs
+    r.cells.assign(frame.substr(nl + 1 + len));
   } catch (const std::exception &e) {
     r.status = "failed";
     r.error = e.what();
