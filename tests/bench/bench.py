@@ -12,10 +12,11 @@ medians of:
   - wall-clock seconds and reports/s, and the rate of J workers over 1 worker;
   - peak RSS of the largest process (ru_maxrss of the same call).
 
-Output sets: `xml+values` (XML and tidy values per report) and `shipped`
-(pipelines/annual-reports.xml's outputs: per-report XLSX of metadata,
-template tables and checks, XML, values), each with the combined values.csv
-and summary.xlsx. The Python peer (tests/bench/python_peer.py, XlsxWriter, a
+Output sets (--outputs): `xml+values` (XML and tidy values per report),
+`shipped` (pipelines/annual-reports.xml's outputs: per-report XLSX of
+metadata, template tables and checks, XML, values), or any plugins joined by
+`+` (`xlsx:all`: the workbook with every sheet), each with the combined
+values.csv and summary.xlsx. The Python peer (tests/bench/python_peer.py, XlsxWriter, a
 workbook per report of the cells of the same texts) runs on the same inputs
 in the same run, and the ratio of its CPU a report to docpipe's shipped
 pipeline (1 worker) is printed.
@@ -43,11 +44,18 @@ if not sources:
 texts = [open(p, 'rb').read() for p in sources]
 exe = os.path.abspath(args.docpipe)
 
-OUTPUTS = {
-    'xml+values': '<output plugin="xml"/><output plugin="values"/>',
-    'shipped': '<output plugin="xlsx"><option name="sheets" value="metadata,template,checks"/></output>'
-               '<output plugin="xml"/><output plugin="values"/>',
-}
+def output_element(spec):
+    """"xlsx" is the workbook pipelines/annual-reports.xml writes (metadata,
+    template tables, checks); "xlsx:all" the plugin's full default."""
+    plugin, _, sheets = spec.partition(':')
+    if plugin == 'xlsx':
+        return f'<output plugin="xlsx"><option name="sheets" value="{sheets or "metadata,template,checks"}"/></output>'
+    return f'<output plugin="{plugin}"/>'
+
+
+def outputs_of(name):
+    """An output set: "shipped" (the outputs of pipelines/annual-reports.xml) or plugins joined by "+"."""
+    return ''.join(output_element(p) for p in ('xlsx+xml+values' if name == 'shipped' else name).split('+'))
 
 
 def measure(cmd):
@@ -86,7 +94,7 @@ with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         for name in args.outputs.split(','):
             pipeline = os.path.join(tmp, f'{name}.xml')
             with open(pipeline, 'w') as f:
-                f.write(f'<pipeline name="bench">{OUTPUTS[name]}'
+                f.write(f'<pipeline name="bench">{outputs_of(name)}'
                         '<combined values="values.csv" summary="summary.xlsx"/></pipeline>')
             base = None
             for j in [int(x) for x in args.jobs.split(',')]:

@@ -200,7 +200,8 @@ struct CombinedOutputs::Impl {
   const fs::path values_file, summary_file;
   fs::path values_tmp, summary_tmp;
   std::ofstream values;
-  outputs::CsvWriter csv{false, true};  // a report's lines of values.csv
+  std::string lines;                                  // a report's lines of values.csv
+  std::unordered_map<uint64_t, std::string> encoded;  // a report's texts, CSV-encoded
   std::unique_ptr<Book> book;
   struct TemplateSheet {
     std::string id;
@@ -313,17 +314,35 @@ void CombinedOutputs::add(const InputRecord &r) {
   // report's agency and year, so the combined file can be pivoted by them.
   view_cells(r.cells, m.views);
   if (m.values.is_open() && done && !m.views.empty()) {
-    outputs::CsvWriter &csv = m.csv;
+    // Each text is checked and CSV-encoded once a report (the project's one
+    // CsvWriter rule): the cells' labels repeat, and the views of a repeated
+    // text point to the same bytes.
+    const auto encoded = [&](std::string_view v) -> const std::string & {
+      // The key: where the text is and its length (user-space addresses
+      // take 47 bits); a text of 64 KiB or more is not kept.
+      const uint64_t key = reinterpret_cast<uintptr_t>(v.data()) | static_cast<uint64_t>(v.size()) << 48;
+      auto [it, fresh] = m.encoded.try_emplace(v.size() < (1u << 16) ? key : 0);
+      if (fresh || v.size() >= (1u << 16)) {
+        require_utf8(v, shown(r.relpath));
+        it->second = outputs::CsvWriter::encode(v, true);
+      }
+      return it->second;
+    };
+    m.encoded.clear();
     const std::string file = shown(r.relpath);
+    const std::string prefix = encoded(file) + "," + encoded(r.template_id) + ",";
+    const std::string suffix = "," + encoded(r.verdict) + "," + encoded(r.agency) + "," + encoded(r.year) + "\r\n";
+    std::string &lines = m.lines;
+    lines.clear();
     for (const CellView &c : m.views) {
-      for (std::string_view f : {std::string_view(file), std::string_view(r.template_id), c.table, c.row, c.column,
-                                 c.value, c.state, c.number, c.unit, c.source_line, c.placement,
-                                 std::string_view(r.verdict), std::string_view(r.agency), std::string_view(r.year)})
-        csv.field(f, true);
-      csv.end_row();
+      lines += prefix;
+      for (std::string_view f : {c.table, c.row, c.column, c.value, c.state, c.number, c.unit, c.source_line}) {
+        lines += encoded(f);
+        lines += ',';
+      }
+      lines += encoded(c.placement);
+      lines += suffix;
     }
-    const std::string lines = csv.take();
-    require_utf8(lines, shown(r.relpath));
     m.values << lines;
   }
   if (!m.book) return;
