@@ -17,8 +17,9 @@ Output sets (--outputs): `xml+values` (XML and tidy values per report),
 metadata, template tables and checks, XML, values), or any plugins joined by
 `+` (`xlsx:all`: the workbook with every sheet), each with the combined
 values.csv and summary.xlsx. The Python peer (tests/bench/python_peer.py, XlsxWriter, a
-workbook per report of the cells of the same texts) runs on the same inputs
-in the same run, and the ratio of its CPU a report to docpipe's shipped
+workbook per report of the cells of the same texts; once with XlsxWriter's
+temporary files, once in memory) runs on the same inputs in the same run,
+and the ratio of its CPU a report to docpipe's shipped
 pipeline (1 worker) is printed.
 
     /usr/bin/python3 tests/bench/bench.py --docpipe build/bin/docpipe [--sizes 1000,10000] [--jobs 1,2]
@@ -107,10 +108,13 @@ with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
                       f'{1000 * cpu / n:6.2f} CPU-ms/report {rss:6.1f} MiB{"" if rc in (0, 1) else f"  exit {rc}"}',
                       file=sys.stderr, flush=True)
         if str(n) in args.peer_sizes.split(','):
-            wall, cpu, rss, rc = median_run([sys.executable, os.path.join(here, 'python_peer.py'), inp, out], clear)
-            peer_rows.append((n, wall, n / wall, 1000 * cpu / n, rss, rc))
-            print(f'{n:>6} python peer: {wall:7.2f} s {n / wall:7.0f}/s {1000 * cpu / n:6.2f} CPU-ms/report '
-                  f'{rss:6.1f} MiB{"" if rc == 0 else f"  exit {rc}"}', file=sys.stderr, flush=True)
+            for how in ([], ['--in-memory']):
+                wall, cpu, rss, rc = median_run([sys.executable, os.path.join(here, 'python_peer.py'), inp, out, *how],
+                                                clear)
+                label = 'in memory' if how else 'temporary files'
+                peer_rows.append((n, label, wall, n / wall, 1000 * cpu / n, rss, rc))
+                print(f'{n:>6} python peer ({label}): {wall:7.2f} s {n / wall:7.0f}/s {1000 * cpu / n:6.2f} '
+                      f'CPU-ms/report {rss:6.1f} MiB{"" if rc == 0 else f"  exit {rc}"}', file=sys.stderr, flush=True)
         clear()
         shutil.rmtree(inp, ignore_errors=True)
 
@@ -119,8 +123,8 @@ print('| reports | outputs | workers | seconds | reports/s | vs 1 worker | CPU-m
 print('|---:|---|---:|---:|---:|---:|---:|---:|')
 for n, name, j, wall, rate, scale, cpu, rss in rows:
     print(f'| {n} | {name} | {j} | {wall:.2f} | {rate:.0f} | {scale:.2f}x | {cpu:.2f} | {rss:.1f} MiB |')
-for n, wall, rate, cpu, rss, rc in peer_rows:
+for n, label, wall, rate, cpu, rss, rc in peer_rows:
     shipped = [r for r in rows if r[0] == n and r[1] == 'shipped' and r[2] == 1]
     ratio = f'; Python peer / docpipe shipped (1 worker) CPU a report: {cpu / shipped[0][6]:.2f}x' if shipped else ''
-    print(f'\nPython peer (XlsxWriter, {n} reports, one process): {wall:.2f} s, {rate:.0f}/s, '
+    print(f'\nPython peer (XlsxWriter, {label}, {n} reports, one process): {wall:.2f} s, {rate:.0f}/s, '
           f'{cpu:.2f} CPU-ms a report, {rss:.1f} MiB{ratio}')

@@ -6,12 +6,17 @@ more spaces, as a table laid out in text is), and written to one sheet, a
 plain number as a number; nothing is mapped to a template or checked, so the
 peer does less than docpipe.
 
-    /usr/bin/python3 tests/bench/python_peer.py INPUT_FOLDER OUTPUT_FOLDER
+    /usr/bin/python3 tests/bench/python_peer.py INPUT_FOLDER OUTPUT_FOLDER [--in-memory]
+
+XlsxWriter stages a workbook's parts in temporary files (in the system's
+temporary folder) as a script written plainly does; --in-memory assembles it
+in memory instead.
 """
 import os, re, sys
 
 import xlsxwriter
 
+IN_MEMORY = '--in-memory' in sys.argv
 SPACES = re.compile(r' {2,}')
 NUMBER = re.compile(r'-?\d+(\.\d+)?$')
 
@@ -27,7 +32,7 @@ def convert(src, dst):
         text = raw.decode('utf-8-sig')
     except UnicodeDecodeError:
         text = raw.decode('gb18030', errors='replace')
-    wb = xlsxwriter.Workbook(dst)
+    wb = xlsxwriter.Workbook(dst, {'in_memory': IN_MEMORY})
     ws = wb.add_worksheet('report')
     for r, line in enumerate(text.splitlines()):
         for c, v in enumerate(cells(line)):
