@@ -15,7 +15,7 @@
 
 #include "support/grid.hpp"
 #include "support/model.hpp"
-#include "workbook.hpp"
+#include "support/xlsx_workbook.hpp"
 
 namespace {
 

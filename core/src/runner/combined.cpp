@@ -1,7 +1,6 @@
 #include "runner/combined.hpp"
 
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,8 +13,9 @@
 #include <unordered_map>
 
 #include "error.hpp"
-#include "runner/csv_read.hpp"
+#include "runner/cells.hpp"
 #include "support/csv.hpp"
+#include "support/xlsx_workbook.hpp"
 #include "util/files.hpp"
 
 namespace docpipe::runner {
@@ -34,13 +34,6 @@ void commit_file(const fs::path &tmp, const fs::path &file) {
     fs::remove(tmp, ec);
     throw Error(ExitCode::cant_create, file.string() + ": cannot be written: " + ec.message());
   }
-}
-
-// The values output of one report ("" when it has none).
-fs::path values_file(const InputRecord &r, const fs::path &out_dir) {
-  for (const auto &o : r.outputs)
-    if (o.size() > 11 && o.compare(o.size() - 11, 11, ".values.csv") == 0) return out_dir / o;
-  return {};
 }
 
 // How a path (bytes, perhaps not UTF-8) or a message holding one is shown:
@@ -67,24 +60,6 @@ bool plain_number(const std::string &s) {
   return digits > 0 && s.back() != '.' && !(s.size() > 1 && s[0] == '0' && s[1] != '.');
 }
 
-// Copies CSV records to `out`, `suffix` (",a,b") added at the end of each
-// record, before its line break (CRLF or LF, kept as it was).
-void append_records(std::ostream &out, std::string_view t, std::string_view suffix) {
-  bool quoted = false;
-  size_t start = 0;
-  for (size_t i = 0; i < t.size(); ++i) {
-    const char c = t[i];
-    if (c == '"') {
-      quoted = !quoted;  // "" inside a quoted field toggles twice
-    } else if (c == '\n' && !quoted) {
-      const size_t end = i > start && t[i - 1] == '\r' ? i - 1 : i;
-      if (end > start) out << t.substr(start, end - start) << suffix << t.substr(end, i + 1 - end);
-      start = i + 1;
-    }
-  }
-  if (start < t.size()) out << t.substr(start) << suffix << "\r\n";
-}
-
 // A sheet of the summary: its header rows, the next row to write (constant
 // memory: rows in order), and the widest text of each column so far.
 struct Sheet {
@@ -97,18 +72,15 @@ class Book {
  public:
   // `staging`: where libxlsxwriter keeps its temporary files (the run's
   // private folder OUT/.docpipe/tmp, cleared when a run starts), not /tmp.
-  Book(const fs::path &tmp, const fs::path &staging) : staging_(staging.string()) {
-    lxw_workbook_options opt{};
-    opt.constant_memory = LXW_TRUE;
-    opt.use_zip64 = LXW_TRUE;
+  Book(const fs::path &tmp, const fs::path &staging) {
+    options_.constant_memory = true;
+    options_.zip64 = true;
     std::error_code ec;
-    if (!staging_.empty() && fs::is_directory(staging_, ec)) opt.tmpdir = staging_.data();
-    wb_ = workbook_new_opt(tmp.c_str(), &opt);
+    if (!staging.empty() && fs::is_directory(staging, ec)) options_.tmpdir = staging.string();
+    options_.title = "docpipe summary";
+    options_.created = 946684800;  // fixed: the same inputs give the same bytes
+    wb_ = outputs::xlsx::new_workbook(tmp.string(), options_);
     if (wb_ == nullptr) throw Error(ExitCode::cant_create, tmp.string() + ": cannot create the workbook");
-    lxw_doc_properties props{};
-    props.title = const_cast<char *>("docpipe summary");
-    props.created = 946684800;  // fixed: the same inputs give the same bytes
-    workbook_set_properties(wb_, &props);
     label_ = workbook_add_format(wb_);
     format_set_bold(label_);
     format_set_align(label_, LXW_ALIGN_CENTER);
@@ -211,7 +183,7 @@ class Book {
     if (c >= s.widths.size() || static_cast<int>(text.size()) <= s.widths[c]) return;  // n bytes are at most n columns
     s.widths[c] = std::max(s.widths[c], sdk::display_width(text));
   }
-  std::string staging_;
+  outputs::xlsx::WorkbookOptions options_;  // the one place docpipe sets libxlsxwriter's options
   lxw_workbook *wb_ = nullptr;
   lxw_format *label_ = nullptr;
   std::vector<std::unique_ptr<Sheet>> sheets_;
@@ -222,11 +194,14 @@ class Book {
 // ---- CombinedOutputs ------------------------------------------------------
 
 struct CombinedOutputs::Impl {
+  Impl(const fs::path &out, const fs::path &values_to, const fs::path &summary_to)
+      : out_dir(out), values_file(values_to), summary_file(summary_to) {}
   const fs::path out_dir;
   const fs::path values_file, summary_file;
   fs::path values_tmp, summary_tmp;
   std::ofstream values;
-  bool values_header = false;
+  std::string lines;                                  // a report's lines of values.csv
+  std::unordered_map<uint64_t, std::string> encoded;  // a report's texts, CSV-encoded
   std::unique_ptr<Book> book;
   struct TemplateSheet {
     std::string id;
@@ -238,7 +213,7 @@ struct CombinedOutputs::Impl {
   Sheet *none = nullptr, *checks = nullptr, *failures = nullptr;
   std::vector<std::string> cells;  // reused for each report's row
   std::string key;
-
+  std::vector<CellView> views;  // the report's cells
   // The report's metadata, first the columns frozen at the left.
   static constexpr size_t frozen = 4;
   static const std::vector<std::string> &meta() {
@@ -253,13 +228,14 @@ struct CombinedOutputs::Impl {
 
 CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values_file, const fs::path &summary_file,
                                  const std::vector<templates::Template> &templates)
-    : impl_(
-          new Impl{out_dir, values_file, summary_file, {}, {}, {}, false, {}, {}, nullptr, nullptr, nullptr, {}, {}}) {
+    : impl_(new Impl(out_dir, values_file, summary_file)) {
   Impl &m = *impl_;
   if (!values_file.empty()) {
     m.values_tmp = temp_for(values_file);
     m.values.open(m.values_tmp, std::ios::binary);
     if (!m.values) throw Error(ExitCode::cant_create, values_file.string() + ": cannot be written");
+    m.values << "\xEF\xBB\xBF"
+             << "file,template,table,row,column,value,state,number,unit,source_line,placement,verdict,agency,year\r\n";
   }
   if (!summary_file.empty()) {
     m.summary_tmp = temp_for(summary_file);
@@ -331,40 +307,47 @@ CombinedOutputs::~CombinedOutputs() {
 
 void CombinedOutputs::add(const InputRecord &r) {
   Impl &m = *impl_;
-  const fs::path vf = r.status == "done" ? values_file(r, m.out_dir) : fs::path();
-  std::string text;
-  if (!vf.empty()) {
-    try {
-      text = read_file_bytes(vf);
-    } catch (const std::exception &) {
-      text.clear();  // a values file removed by hand: the report still gets its row
-    }
-  }
-  std::string_view t(text);
-  if (t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);
+  const bool done = r.status == "done";
 
-  // values.csv: each report's values file already holds its lines with
-  // `file` = the path relative to the input folder; copied as they are, with
-  // the report's agency and year appended to every record (so the combined
-  // file can be pivoted by them). Only record ends are found: a line break
-  // inside a quoted field is not one.
-  if (m.values.is_open() && !t.empty()) {
-    require_utf8(t, shown(vf.string()));
-    const std::string suffix =
-        "," + outputs::CsvWriter::encode(r.agency, true) + "," + outputs::CsvWriter::encode(r.year, true);
-    const size_t nl = t.find('\n');
-    if (nl != std::string_view::npos) {
-      if (!m.values_header) {
-        m.values << "\xEF\xBB\xBF";
-        append_records(m.values, t.substr(0, nl + 1), ",agency,year");
-        m.values_header = true;
+  // values.csv: a line per template cell of each report, the columns of the
+  // values output (file = the path relative to the input folder) and the
+  // report's agency and year, so the combined file can be pivoted by them.
+  view_cells(r.cells, m.views);
+  if (m.values.is_open() && done && !m.views.empty()) {
+    // Each text is checked and CSV-encoded once a report (the project's one
+    // CsvWriter rule): the cells' labels repeat, and the views of a repeated
+    // text point to the same bytes.
+    const auto encoded = [&](std::string_view v) -> const std::string & {
+      // The key: where the text is and its length (user-space addresses
+      // take 47 bits); a text of 64 KiB or more is not kept.
+      const uint64_t key = reinterpret_cast<uintptr_t>(v.data()) | static_cast<uint64_t>(v.size()) << 48;
+      auto [it, fresh] = m.encoded.try_emplace(v.size() < (1u << 16) ? key : 0);
+      if (fresh || v.size() >= (1u << 16)) {
+        require_utf8(v, shown(r.relpath));
+        it->second = outputs::CsvWriter::encode(v, true);
       }
-      append_records(m.values, t.substr(nl + 1), suffix);
+      return it->second;
+    };
+    m.encoded.clear();
+    const std::string file = shown(r.relpath);
+    const std::string prefix = encoded(file) + "," + encoded(r.template_id) + ",";
+    const std::string suffix = "," + encoded(r.verdict) + "," + encoded(r.agency) + "," + encoded(r.year) + "\r\n";
+    std::string &lines = m.lines;
+    lines.clear();
+    for (const CellView &c : m.views) {
+      lines += prefix;
+      for (std::string_view f : {c.table, c.row, c.column, c.value, c.state, c.number, c.unit, c.source_line}) {
+        lines += encoded(f);
+        lines += ',';
+      }
+      lines += encoded(c.placement);
+      lines += suffix;
     }
+    m.values << lines;
   }
   if (!m.book) return;
 
-  if (r.status != "done") {
+  if (!done) {
     m.book->cell(*m.failures, 0, shown(r.relpath), false);
     m.book->cell(*m.failures, 1, shown(r.error), false);
     m.book->end_row(*m.failures);
@@ -377,15 +360,10 @@ void CombinedOutputs::add(const InputRecord &r) {
     for (auto &sheet : m.sheets) {
       if (sheet.id != r.template_id) continue;
       m.cells.assign(sheet.columns, std::string());
-      bool first = true;
-      for_each_csv_record(t, [&](const std::vector<std::string_view> &v) {
-        if (first || v.size() < 6) {  // the header
-          first = false;
-          return;
-        }
-        m.key.assign(v[2]).append("\x1f").append(v[3]).append("\x1f").append(v[4]);
-        if (auto it = sheet.column_of.find(m.key); it != sheet.column_of.end()) m.cells[it->second] = v[5];
-      });
+      for (const CellView &c : m.views) {
+        m.key.assign(c.table).append("\x1f").append(c.row).append("\x1f").append(c.column);
+        if (auto it = sheet.column_of.find(m.key); it != sheet.column_of.end()) m.cells[it->second] = c.value;
+      }
       m.write_meta(*sheet.sheet, r);  // constant memory: each row written whole, in order
       for (size_t c = Impl::meta().size(); c < m.cells.size(); ++c) m.book->cell(*sheet.sheet, c, m.cells[c], true);
       m.book->end_row(*sheet.sheet);
@@ -401,10 +379,6 @@ void CombinedOutputs::add(const InputRecord &r) {
 void CombinedOutputs::commit() {
   Impl &m = *impl_;
   if (m.values.is_open()) {
-    if (!m.values_header)
-      m.values
-          << "\xEF\xBB\xBF"
-          << "file,template,table,row,column,value,state,number,unit,source_line,placement,verdict,agency,year\r\n";
     m.values.close();
     if (!m.values) throw Error(ExitCode::cant_create, m.values_file.string() + ": cannot be written");
     commit_file(m.values_tmp, m.values_file);

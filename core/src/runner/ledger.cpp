@@ -77,6 +77,12 @@ CREATE TABLE IF NOT EXISTS violations (
   identity TEXT, tbl TEXT, row TEXT, col TEXT, expected TEXT, actual TEXT
 );
 CREATE INDEX IF NOT EXISTS violations_by_input ON violations(relpath);
+-- A done input's template cells (runner/cells.hpp), from which the combined
+-- outputs are built: an unchanged input keeps them across runs.
+CREATE TABLE IF NOT EXISTS cells (
+  relpath TEXT PRIMARY KEY REFERENCES inputs(relpath) ON DELETE CASCADE,
+  data BLOB NOT NULL
+);
 -- Inputs handed to workers and not yet recorded: after a kill, what they
 -- may have written is not in `inputs`, and the next run clears it.
 CREATE TABLE IF NOT EXISTS in_flight (relpath TEXT PRIMARY KEY);
@@ -112,6 +118,9 @@ Ledger::Ledger(const std::filesystem::path &file, bool check) : file_(file) {
   }
   try {
     sqlite3_busy_timeout(db_, 10000);
+    // Pages freed when an input's cells are replaced go back to the file
+    // system at each commit (set before the first table of a new ledger).
+    exec("PRAGMA auto_vacuum=FULL");
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
     exec("PRAGMA foreign_keys=ON");
@@ -143,6 +152,7 @@ Ledger::Ledger(const std::filesystem::path &file, bool check) : file_(file) {
 Ledger::~Ledger() {
   find_.reset();  // statements before the connection
   find_violations_.reset();
+  find_cells_.reset();
   sqlite3_close(db_);
 }
 
@@ -180,7 +190,7 @@ constexpr const char *kColumns =
     "outputs, seconds, finished_at, size, mtime_ns";
 }  // namespace
 
-std::optional<InputRecord> Ledger::find(const std::string &relpath) const {
+std::optional<InputRecord> Ledger::find(const std::string &relpath, bool with_cells) const {
   // Prepared once: a run looks up every input.
   if (!find_)
     find_ = std::make_unique<Stmt>(db_, file_,
@@ -198,6 +208,15 @@ std::optional<InputRecord> Ledger::find(const std::string &relpath) const {
   v.reset();
   v.bind(1, relpath);
   while (v.step()) r.violations.push_back({v.text(0), v.text(1), v.text(2), v.text(3), v.text(4), v.text(5)});
+  if (with_cells) {
+    if (!find_cells_) find_cells_ = std::make_unique<Stmt>(db_, file_, "SELECT data FROM cells WHERE relpath = ?");
+    Stmt &c = *find_cells_;
+    c.reset();
+    c.bind(1, relpath);
+    if (c.step())
+      r.cells.assign(static_cast<const char *>(sqlite3_column_blob(c.s, 0)),
+                     static_cast<size_t>(sqlite3_column_bytes(c.s, 0)));
+  }
   return r;
 }
 
@@ -266,8 +285,12 @@ void Ledger::forget(const std::vector<std::string> &relpaths) {
   exec("BEGIN IMMEDIATE");
   try {
     Stmt del(db_, file_, "DELETE FROM inputs WHERE relpath = ?");
+    Stmt del_cells(db_, file_, "DELETE FROM cells WHERE relpath = ?");
     Stmt landed(db_, file_, "DELETE FROM in_flight WHERE relpath = ?");
     for (const auto &rel : relpaths) {
+      del_cells.reset();
+      del_cells.bind(1, rel);
+      del_cells.step();
       del.reset();
       del.bind(1, rel);
       del.step();
@@ -318,6 +341,8 @@ void Ledger::put(const std::vector<InputRecord> &records) {
     Stmt vio(db_, file_,
              "INSERT INTO violations (relpath, identity, tbl, row, col, expected, actual) VALUES (?,?,?,?,?,?,?)");
     Stmt landed(db_, file_, "DELETE FROM in_flight WHERE relpath = ?");
+    Stmt del_cells(db_, file_, "DELETE FROM cells WHERE relpath = ?");
+    Stmt put_cells(db_, file_, "INSERT INTO cells (relpath, data) VALUES (?, ?)");
     for (const auto &r : records) {
       landed.reset();
       landed.bind(1, r.relpath);
@@ -325,6 +350,9 @@ void Ledger::put(const std::vector<InputRecord> &records) {
       del.reset();
       del.bind(1, r.relpath);
       del.step();
+      del_cells.reset();
+      del_cells.bind(1, r.relpath);
+      del_cells.step();
       ins.reset();
       const std::string outputs = join_lines(r.outputs);
       const std::string fields[] = {r.relpath,     r.content_hash, r.pipeline_hash, r.status, r.plugin,
@@ -346,6 +374,12 @@ void Ledger::put(const std::vector<InputRecord> &records) {
         const std::string vf[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};
         for (int i = 0; i < 7; ++i) vio.bind(i + 1, vf[i]);
         vio.step();
+      }
+      if (r.status == "done") {
+        put_cells.reset();
+        put_cells.bind(1, r.relpath);
+        sqlite3_bind_blob(put_cells.s, 2, r.cells.data(), static_cast<int>(r.cells.size()), SQLITE_STATIC);
+        put_cells.step();
       }
     }
     exec("COMMIT");

@@ -35,6 +35,9 @@ struct InputRecord {
   std::string finished_at;           // ISO 8601 UTC
   int64_t size = -1, mtime_ns = -1;  // the file when its content_hash was taken (-1: unknown)
   std::vector<Violation> violations;
+  // A done input's template cells, encoded (runner/cells.hpp: view_cells()
+  // reads them without a copy); read from the ledger only when asked for.
+  std::string cells;
 };
 
 class Ledger {
@@ -49,8 +52,9 @@ class Ledger {
   Ledger(const Ledger &) = delete;
   Ledger &operator=(const Ledger &) = delete;
 
-  std::optional<InputRecord> find(const std::string &relpath) const;  // with its violations
-  std::vector<InputRecord> all() const;                               // ordered by relpath
+  // With its violations, and its template cells when `with_cells`.
+  std::optional<InputRecord> find(const std::string &relpath, bool with_cells = false) const;
+  std::vector<InputRecord> all() const;  // ordered by relpath
 
   // Calls f(record) for every input in relpath order, one at a time, so a
   // pass over 100,000 inputs holds one of them in memory.
@@ -90,7 +94,7 @@ class Ledger {
  private:
   void exec(const char *sql) const;
   sqlite3 *db_ = nullptr;
-  mutable std::unique_ptr<Stmt> find_, find_violations_;  // find(), prepared once
+  mutable std::unique_ptr<Stmt> find_, find_violations_, find_cells_;  // find(), prepared once
   std::filesystem::path file_;
 };
 

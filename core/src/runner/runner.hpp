@@ -4,6 +4,13 @@
 // itself, `docpipe worker --serve`, each serving many inputs) with a time
 // limit per input and a memory limit per worker, so an input that crashes a
 // parser, hangs or is enormous costs only that input: its worker is replaced.
+//
+// The parts, a job each: pipeline.hpp (the definition), plan.hpp (inputs,
+// change detection, output ownership), out_files.hpp (files in OUT that no
+// record accounts for), worker_pool.hpp (processes, limits, framing),
+// worker.cpp (the worker process), result.hpp (a worker's result), ledger.hpp,
+// combined.hpp (values.csv, summary.xlsx), events.hpp (JSON log, progress),
+// status.cpp; runner.cpp ties them together.
 #pragma once
 
 #include <filesystem>

@@ -1,4 +1,6 @@
-// A thin, checked layer over libxlsxwriter 1.1.4 for the xlsx plugin.
+// A thin, checked layer over libxlsxwriter 1.1.4: the xlsx plugin's
+// workbooks, and (new_workbook, file_cause) the bulk runner's summary.xlsx,
+// so that the workbook options docpipe uses are set in one place.
 //
 // libxlsxwriter reports most problems through return values (and the rest at
 // workbook_close), so every call here is checked and turned into a
@@ -83,6 +85,37 @@ inline std::string file_cause() {
   return err == ENOSPC || err == EDQUOT || err == EFBIG || err == EIO || err == EROFS
              ? std::string(" (") + std::strerror(err) + ")"
              : "";
+}
+
+// How docpipe opens a workbook: the one place that sets libxlsxwriter's
+// options and the document properties.
+struct WorkbookOptions {
+  bool constant_memory = false;  // rows written in order, each flushed (large sheets)
+  bool zip64 = false;            // parts over 4 GB
+  std::string tmpdir;            // where libxlsxwriter stages the parts ("": its default)
+  std::string title, author;     // "" leaves the property out
+  std::time_t created = 0;       // fixed, so the same content gives the same bytes (0: now)
+};
+
+// nullptr when libxlsxwriter cannot create it (see file_cause()). `o` must
+// live as long as the workbook: libxlsxwriter keeps a pointer to its tmpdir.
+inline lxw_workbook *new_workbook(const std::string &path, WorkbookOptions &o) {
+  lxw_workbook_options options{};
+  options.constant_memory = o.constant_memory ? LXW_TRUE : LXW_FALSE;
+  options.use_zip64 = o.zip64 ? LXW_TRUE : LXW_FALSE;
+  if (!o.tmpdir.empty()) options.tmpdir = o.tmpdir.data();
+  lxw_workbook *wb = workbook_new_opt(path.c_str(), &options);
+  if (wb == nullptr) return nullptr;
+  lxw_doc_properties props{};
+  std::string title = o.title, author = o.author;  // the struct wants char *; libxlsxwriter copies them
+  if (!title.empty()) props.title = title.data();
+  if (!author.empty()) props.author = author.data();
+  props.created = o.created;
+  if (workbook_set_properties(wb, &props) != LXW_NO_ERROR) {
+    lxw_workbook_free(wb);
+    return nullptr;
+  }
+  return wb;
 }
 
 inline void check(lxw_error e, const std::string &what) {
@@ -194,8 +227,8 @@ class Workbook {
     // work, and then prints its complaint to stderr; creating it now fails
     // early with a clean message. It is truncated and rewritten at close.
     write_file(path, "");
-    lxw_workbook_options options{};
-    options.constant_memory = LXW_FALSE;  // merges and free write order need the full model
+    WorkbookOptions &options = options_;
+    options.constant_memory = false;  // merges and free write order need the full model
     // libxlsxwriter stages every part of the package in a temporary file:
     // in the host's private temporary folder (DOCPIPE_TMPDIR: `run` and
     // `convert` set one in the output folder, the same file system, often
@@ -204,21 +237,15 @@ class Workbook {
     // rather than in /tmp, which may be a slow disk.
     const char *private_tmp = std::getenv("DOCPIPE_TMPDIR");
     if (private_tmp != nullptr && *private_tmp != '\0')
-      tmpdir_ = private_tmp;
+      options.tmpdir = private_tmp;
     else
-      tmpdir_ = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
-    if (!tmpdir_.empty()) options.tmpdir = tmpdir_.data();
-    wb_.reset(workbook_new_opt(path.c_str(), &options));
-    if (!wb_) throw Error(DOCPIPE_ERR_OUTPUT, "xlsx: cannot create workbook " + path);
-
-    lxw_doc_properties props{};
+      options.tmpdir = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
     require_utf8(title, "xlsx title");
-    std::string title_copy = title;  // the struct wants char *; libxlsxwriter copies it
-    std::string creator = "docpipe";
-    if (!title_copy.empty()) props.title = title_copy.data();
-    props.author = creator.data();
-    props.created = kCreated;
-    check(workbook_set_properties(wb_.get(), &props), "document properties");
+    options.title = title;
+    options.author = "docpipe";
+    options.created = kCreated;
+    wb_.reset(new_workbook(path, options));
+    if (!wb_) throw Error(DOCPIPE_ERR_OUTPUT, "xlsx: cannot create workbook " + path);
 
     formats_.header = add_format();
     format_set_bold(formats_.header);
@@ -281,7 +308,7 @@ class Workbook {
   };
 
   std::string path_;
-  std::string tmpdir_;
+  WorkbookOptions options_;
   std::unique_ptr<lxw_workbook, Free> wb_;
   SheetNames names_;
   Formats formats_{};

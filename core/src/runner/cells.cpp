@@ -1,0 +1,104 @@
+#include "runner/cells.hpp"
+
+#include <unordered_map>
+
+#include "error.hpp"
+
+namespace docpipe::runner {
+
+namespace {
+
+void put_length(std::string &out, size_t n) {
+  while (n >= 0x80) {
+    out.push_back(static_cast<char>((n & 0x7f) | 0x80));
+    n >>= 7;
+  }
+  out.push_back(static_cast<char>(n));
+}
+
+[[noreturn]] void bad() { throw Error(ExitCode::internal, "the template cells of a result are damaged"); }
+
+size_t get_length(std::string_view &in) {
+  size_t n = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (in.empty()) bad();
+    const auto b = static_cast<unsigned char>(in.front());
+    in.remove_prefix(1);
+    n |= static_cast<size_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) return n;
+  }
+  bad();
+}
+
+}  // namespace
+
+// Each field is a LEB128 number: 2k+1 for the k-th distinct text seen so far
+// in this list, or 2n followed by n bytes for a new one. The labels of a
+// table's cells repeat (a row path once per column, a column path once per
+// row, one table name), so a report's cells take some 6 KB, not 35.
+void encode_cells(const std::vector<Cell> &cells, std::string &out) {
+  put_length(out, cells.size());
+  std::unordered_map<std::string_view, size_t> seen;
+  seen.reserve(256);
+  for (const Cell &c : cells)
+    for (const std::string *f :
+         {&c.table, &c.row, &c.column, &c.value, &c.state, &c.number, &c.unit, &c.source_line, &c.placement}) {
+      const auto [it, fresh] = seen.emplace(*f, seen.size());
+      if (!fresh) {
+        put_length(out, 2 * it->second + 1);
+        continue;
+      }
+      put_length(out, 2 * f->size());
+      out.append(*f);
+    }
+}
+
+void view_cells(std::string_view in, std::vector<CellView> &cells) {
+  cells.clear();
+  if (in.empty()) return;
+  const size_t n = get_length(in);
+  if (n > in.size() / 9) bad();  // every cell takes at least nine bytes
+  cells.resize(n);
+  std::vector<std::string_view> seen;
+  seen.reserve(256);
+  for (CellView &c : cells)
+    for (std::string_view *f :
+         {&c.table, &c.row, &c.column, &c.value, &c.state, &c.number, &c.unit, &c.source_line, &c.placement}) {
+      const size_t k = get_length(in);
+      if (k % 2 == 1) {
+        if (k / 2 >= seen.size()) bad();
+        *f = seen[k / 2];
+        continue;
+      }
+      if (k / 2 > in.size()) bad();
+      seen.push_back(in.substr(0, k / 2));
+      *f = seen.back();
+      in.remove_prefix(k / 2);
+    }
+  if (!in.empty()) bad();
+}
+
+std::vector<Cell> cells_of(const sdk::model::Document &doc) {
+  namespace sm = sdk::model;
+  std::vector<Cell> cells;
+  cells.reserve(doc.records.size());
+  for (const sm::Record &r : doc.records)
+    cells.push_back({r.table, r.row, r.column, r.value, sm::state_name(r.state),
+                     r.state == sdk::ValueState::number ? r.number : "", r.unit,
+                     r.lines.first > 0 ? std::to_string(r.lines.first) : "", sm::placement_name(r.placement)});
+  return cells;
+}
+
+std::vector<Cell> decode_cells(std::string_view in) {
+  std::vector<CellView> views;
+  view_cells(in, views);
+  std::vector<Cell> cells;
+  cells.reserve(views.size());
+  for (const CellView &v : views)
+    cells.push_back({std::string(v.table), std::string(v.row), std::string(v.column), std::string(v.value),
+                     std::string(v.state), std::string(v.number), std::string(v.unit), std::string(v.source_line),
+                     std::string(v.placement)});
+  return cells;
+}
+
+}  // namespace docpipe::runner

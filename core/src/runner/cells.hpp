@@ -1,0 +1,42 @@
+// The template cells of one report in one compact binary form: how they
+// cross the pipe from a worker to the runner and how the ledger keeps them,
+// so that the combined outputs of a run are built from the cells of every
+// present input, converted now or before, and never from another output's
+// files.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "docpipe/sdk/model.hpp"
+
+namespace docpipe::runner {
+
+// One template cell of a model's records, as the tidy values list it (text
+// as in the model; number, unit and source_line "" when absent).
+struct Cell {
+  std::string table, row, column, value, state, number, unit, source_line, placement;
+};
+
+// The cells of a model's records, in model order.
+std::vector<Cell> cells_of(const sdk::model::Document &doc);
+
+// A cell of an encoded list, its texts pointing into the list's bytes.
+struct CellView {
+  std::string_view table, row, column, value, state, number, unit, source_line, placement;
+};
+
+// Appends the cells to `out`: a count, then each cell's nine fields in
+// Cell order, a text repeated in the list written once.
+void encode_cells(const std::vector<Cell> &cells, std::string &out);
+
+// The cells of encode_cells' bytes, as views into them (valid while they
+// are), into `out`; throws docpipe::Error(internal) for bytes that are not
+// such a list (a damaged ledger row or frame).
+void view_cells(std::string_view bytes, std::vector<CellView> &out);
+
+// The same, as owned texts.
+std::vector<Cell> decode_cells(std::string_view bytes);
+
+}  // namespace docpipe::runner
