@@ -389,7 +389,10 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
       if (!any) x.children();
       any = true;
       x.open("table", 2).attr("id", m.tables[ti]->id).attr("name", m.tables[ti]->name);
-      x.attr("variant", m.tables[ti]->variant).empty();
+      x.attr("variant", m.tables[ti]->variant);
+      if (!m.tables[ti]->corner.empty()) x.attr("corner", m.tables[ti]->corner);
+      if (!m.tables[ti]->band.empty()) x.attr("band", m.tables[ti]->band);
+      x.empty();
     }
     if (any)
       x.close("template", 1);

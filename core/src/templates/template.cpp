@@ -120,6 +120,9 @@ struct Loader {
     for (auto h : t.children("header-label")) {
       table.header_labels.emplace_back(h.text().as_string());
       table.header_keys.push_back(label_key(table.header_labels.back()));
+      const std::string_view print = h.attribute("print").as_string();
+      if (print == "corner") table.corner = table.header_labels.back();
+      if (print == "band") table.band = table.header_labels.back();
     }
     std::vector<std::string> levels, anc;
     if (t.child("section")) {

@@ -64,6 +64,10 @@ struct Table {
   bool values_at_end = false;
   std::vector<std::string> header_keys;    // header labels that are not columns (<header-label>)
   std::vector<std::string> header_labels;  // the same as written
+  // Header labels the official form prints that are no cell label
+  // (<header-label print="corner|band">): the note in the corner over the
+  // row labels, and the band over all the value columns. "" when none.
+  std::string corner, band;
   // Every key a header row of this table may show: the header labels, the
   // columns' labels and variants, and the column groups' labels
   // ("法人或其他组织"). Computed once when the template is loaded.
