@@ -267,4 +267,36 @@ std::vector<Template> load_templates(const fs::path &dir) {
   return out;
 }
 
+std::vector<std::pair<long, long>> identity_cells(const Table &table, const Identity &identity,
+                                                  const std::vector<Term> &terms, long fixed_row, long fixed_col) {
+  const Section &sec = table.sections.front();
+  const auto row_index = [&](const std::string &id) -> long {
+    for (size_t i = 0; i < sec.rows.size(); ++i)
+      if (sec.rows[i].id == id) return static_cast<long>(i);
+    return -1;
+  };
+  const auto col_index = [&](const std::string &id) -> long {
+    for (size_t i = 0; i < sec.columns.size(); ++i)
+      if (sec.columns[i].id == id) return static_cast<long>(i);
+    return -1;
+  };
+  std::vector<std::pair<long, long>> cells;
+  for (const Term &t : terms) {
+    const long r = t.row.empty() ? fixed_row : row_index(t.row);
+    const long c = t.column.empty() ? fixed_col : col_index(t.column);
+    if (!t.role.empty()) {
+      if (identity.per == "column") {
+        for (size_t i = 0; i < sec.rows.size(); ++i)
+          if (sec.rows[i].role == t.role) cells.push_back({static_cast<long>(i), c});
+      } else {
+        for (size_t i = 0; i < sec.columns.size(); ++i)
+          if (sec.columns[i].role == t.role) cells.push_back({r, static_cast<long>(i)});
+      }
+    } else {
+      cells.push_back({r, c});
+    }
+  }
+  return cells;
+}
+
 }  // namespace docpipe::templates
