@@ -213,8 +213,10 @@ class Sheet {
       const double extra = (needed - total) / (w.r2 - w.r1 + 1);
       for (int r = w.r1; r <= w.r2; ++r) height[r] = at(r) + extra;
     }
+    constexpr double kMax = 409;  // Excel's highest row; longer text is cut there
     for (const auto &[r, h] : height)
-      if (h > kDefault) check_at(worksheet_set_row(ws_, static_cast<lxw_row_t>(r), h, nullptr), r, 0, " (row height)");
+      if (h > kDefault)
+        check_at(worksheet_set_row(ws_, static_cast<lxw_row_t>(r), std::min(h, kMax), nullptr), r, 0, " (row height)");
   }
 
   // Ready to print: landscape A4, the sheet's name over each page and the
