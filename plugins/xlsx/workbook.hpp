@@ -271,6 +271,7 @@ struct Formats {
   lxw_format *bold;                     // column titles of the list sheets
   lxw_format *wrap;                     // list-sheet text that may hold line breaks
   lxw_format *fail;                     // a failed identity
+  lxw_format *top;                      // list-sheet cells beside wrapped text: at the top, as that text
   lxw_format *fail_number, *fail_text;  // a template cell that is a term of a failed identity
   lxw_format *note;                     // a note the form prints in a table's header (勾稽关系)
 };
@@ -340,6 +341,9 @@ class Workbook {
     format_set_font_color(formats_.fail, 0x9C0006);
     format_set_pattern(formats_.fail, LXW_PATTERN_SOLID);
     format_set_bg_color(formats_.fail, 0xFFC7CE);
+    format_set_align(formats_.fail, LXW_ALIGN_VERTICAL_TOP);
+    formats_.top = add_format();
+    format_set_align(formats_.top, LXW_ALIGN_VERTICAL_TOP);
     for (lxw_format **cell : {&formats_.fail_number, &formats_.fail_text}) {
       *cell = add_format();
       format_set_align(*cell, LXW_ALIGN_VERTICAL_TOP);

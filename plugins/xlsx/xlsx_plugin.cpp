@@ -423,20 +423,20 @@ void write_checks(Workbook &wb, pugi::xml_node root) {
   std::stable_partition(checks.begin(), checks.end(), [](pugi::xml_node ch) { return attr(ch, "result") == "fail"; });
   int r = 1;
   for (pugi::xml_node ch : checks) {
-    sheet.text(r, 0, attr(ch, "identity"), nullptr);
-    sheet.text(r, 1, attr(ch, "table"), nullptr);
-    sheet.text(r, 2, attr(ch, "row"), nullptr);
-    sheet.text(r, 3, attr(ch, "column"), nullptr);
+    sheet.text(r, 0, attr(ch, "identity"), f.top);
+    sheet.text(r, 1, attr(ch, "table"), f.top);
+    sheet.text(r, 2, attr(ch, "row"), f.top);
+    sheet.text(r, 3, attr(ch, "column"), f.top);
     const std::string result = attr(ch, "result");
-    sheet.text(r, 4, result, result == "fail" ? f.fail : nullptr);
+    sheet.text(r, 4, result, result == "fail" ? f.fail : f.top);
     for (int k : {5, 6}) {
       const std::string v = attr(ch, k == 5 ? "expected" : "actual");
       if (const auto n = model_number(v))
-        sheet.number(r, k, *n, nullptr, v);
+        sheet.number(r, k, *n, f.top, v);
       else
-        sheet.text(r, k, v, nullptr);
+        sheet.text(r, k, v, f.top);
     }
-    sheet.text(r, 7, attr(ch, "tie-break"), nullptr);
+    sheet.text(r, 7, attr(ch, "tie-break"), f.top);
     // One line per cell involved: "expected: <row> | <column> = <value>".
     std::string terms;
     for (const char *side : {"expected", "actual"}) {
