@@ -134,8 +134,8 @@ class Sheet {
   void comment(int r, int c, const std::string &s) {
     require_utf8(s, "xlsx comment in sheet " + name_);
     lxw_comment_options o{};
-    std::string author = "docpipe";
-    o.author = author.data();
+    static char author[] = "docpipe";  // libxlsxwriter wants char *; it outlives the workbook
+    o.author = author;
     o.width = 320;  // points: room for a line naming an identity and its sums
     check_at(worksheet_write_comment_opt(ws_, r, c, s.c_str(), &o), r, c, " (comment)");
   }
