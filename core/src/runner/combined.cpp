@@ -238,10 +238,10 @@ struct CombinedOutputs::Impl {
   Sheet *review = nullptr, *none = nullptr, *checks = nullptr, *failures = nullptr;
   std::vector<std::string> cells;  // reused for each report's row
   std::string key;
-  std::vector<templates::Template> templates;
+  std::vector<templates::Template> templates = {};
   // The cells of the report's failed identities: table \x1f row \x1f column
   // -> the identities' lines (reused for each report).
-  std::unordered_map<std::string, std::string> failed_cells;
+  std::unordered_map<std::string, std::string> failed_cells = {};
 
   // The report's metadata, first the columns frozen at the left.
   static constexpr size_t frozen = 4;
@@ -335,23 +335,8 @@ struct CombinedOutputs::Impl {
 
 CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values_file, const fs::path &summary_file,
                                  const std::vector<templates::Template> &templates)
-    : impl_(new Impl{out_dir,
-                     values_file,
-                     summary_file,
-                     {},
-                     {},
-                     {},
-                     false,
-                     {},
-                     {},
-                     nullptr,
-                     nullptr,
-                     nullptr,
-                     nullptr,
-                     {},
-                     {},
-                     {},
-                     {}}) {
+    : impl_(new Impl{
+          out_dir, values_file, summary_file, {}, {}, {}, false, {}, {}, nullptr, nullptr, nullptr, nullptr, {}, {}}) {
   Impl &m = *impl_;
   m.templates = templates;
   if (!values_file.empty()) {
