@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Every workbook docpipe writes, as a person opens and prints it.
 
-Inputs: the sample reports, a 2021-format report, and a sample report with
-one number changed so that two accounting identities fail. The workbooks of
+Inputs: the sample reports, a 2021-format report, a sample report with one
+number changed so that two accounting identities fail, and one whose last
+table row lacks three cells (its values are placed by alignment). The workbooks of
 `convert` (every sheet), of `run` (the pipeline's sheets) and the run's
 summary.xlsx are
 
@@ -131,13 +132,15 @@ def check_report_workbook(path, failing, year_2021):
 def check_summary(path):
     wb = openpyxl.load_workbook(path)
     check(wb.sheetnames[0] == 'review', f'summary.xlsx: first sheet {wb.sheetnames[0]}')
+    if 'review' not in wb.sheetnames:
+        return
     rows = list(wb['review'].iter_rows(values_only=True))
     head = list(rows[0])
     check(head == ['file', 'agency', 'year', 'reasons', 'table', 'row', 'column', 'value', 'state', 'source line',
                    'why'], f'summary review header {head}')
     col = {h: i for i, h in enumerate(head)}
     bad = [r for r in rows[1:] if r[0] == 'bad_000.txt']
-    others = {r[0] for r in rows[1:]} - {'bad_000.txt'}
+    others = {r[0] for r in rows[1:]} - {'bad_000.txt', 'short_001.txt'}
     check(not others, f'summary review lists reports whose verdict is ok: {others}')
     check(bad and bad[0][col['reasons']] and 'accounting identities fail' in bad[0][col['reasons']],
           f'summary review: the failing report first row {bad[:1]}')
@@ -149,6 +152,15 @@ def check_summary(path):
     # every term of both failed identities: the row's 7 cells, and 二, （七）总计, 四 of column 自然人
     check(len(cells) == 10, f'summary review: {len(cells)} cells of the failed identities, want 10: {sorted(cells)}')
     check(all(isinstance(r[col['year']], int) for r in bad), 'summary review: year stored as text')
+    # the report with a short row: its values placed by alignment, each with its source line; blanks not listed
+    short = [r for r in rows[1:] if r[0] == 'short_001.txt']
+    check(short and 'placed by alignment' in (short[0][col['reasons']] or ''), f'summary review: {short[:1]}')
+    aligned = [r for r in short[1:] if (r[col['why']] or '').startswith('aligned:')]
+    check(len(aligned) == 12 and len(short) == 13 and all(
+        r[col['state']] != 'blank' and isinstance(r[col['source line']], int) and r[col['table']] ==
+        '政府信息公开行政复议、行政诉讼情况' for r in aligned), f'summary review: the aligned cells {short}')
+    check(all(isinstance(r[col['value']], int) for r in aligned if r[col['state']] == 'number'),
+          'summary review: values stored as text')
     checks = list(wb['checks'].iter_rows(min_row=2, values_only=True))
     check(sorted(c[1] for c in checks) == ['balance', 'row_total'] and all(c[0] == 'bad_000.txt' for c in checks),
           f'summary checks {checks}')
@@ -200,6 +212,10 @@ with tempfile.TemporaryDirectory() as tmp:
     text = open(seeds[0], encoding='utf-8').read()
     at = text.index('\t0', text.index('一、本年新收政府信息公开申请数量'))
     open(os.path.join(inp, 'bad_000.txt'), 'w', encoding='utf-8').write(text[:at] + '\t7' + text[at + 2:])
+    # the last three cells of the last table's row left out
+    lines = open(seeds[1], encoding='utf-8').read().split('\n')
+    end = max(i for i, line in enumerate(lines) if line == '\t0')
+    open(os.path.join(inp, 'short_001.txt'), 'w', encoding='utf-8').write('\n'.join(lines[:end - 2] + lines[end + 1:]))
     stem_2021 = os.path.splitext(os.path.basename(report_2021))[0]
 
     conv = os.path.join(tmp, 'convert')
@@ -207,10 +223,10 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 2 or r.returncode == 0, f'convert: exit {r.returncode}: {r.stderr[-300:]}')
     out = os.path.join(tmp, 'run')
     r, s = runs.run_docpipe(exe, 'run', pipeline, '-i', inp, '-o', out, '-j', '1')
-    check(s and s['converted'] == len(seeds) + 2 and s['review'] == 1, f'run: {s} {r.stderr[-300:]}')
+    check(s and s['converted'] == len(seeds) + 3 and s['review'] == 2, f'run: {s} {r.stderr[-300:]}')
 
     workbooks = sorted(glob.glob(os.path.join(conv, '*.xlsx'))) + sorted(glob.glob(os.path.join(out, '*.xlsx')))
-    check(len(workbooks) == 2 * (len(seeds) + 2) + 1, f'workbooks written: {workbooks}')
+    check(len(workbooks) == 2 * (len(seeds) + 3) + 1, f'workbooks written: {workbooks}')
     for path in workbooks:
         if os.path.basename(path) != 'summary.xlsx':
             name = os.path.basename(path)
