@@ -7,6 +7,7 @@
 //   checks     every accounting identity and its terms.
 // A number is written as a number only when the text is a plain number, so
 // "1,234", "+5" or full-width "１２" stay exactly as the report wrote them.
+#include <algorithm>
 #include <charconv>
 #include <docpipe/sdk/plugin.hpp>
 #include <map>
@@ -99,14 +100,14 @@ std::vector<std::string> split_path(std::string_view path) {
 }
 
 struct Record {
-  std::string table, row, column, value, state, number, unit, placement, first_line;
+  std::string id, table, row, column, value, state, number, unit, placement, first_line;
   std::string correction;  // placement override: the cell's comment (where, why, what was read)
 };
 
 std::vector<Record> read_records(pugi::xml_node root) {
   std::vector<Record> out;
   for (pugi::xml_node r = root.child("records").child("record"); r; r = r.next_sibling("record")) {
-    out.push_back(Record{attr(r, "table"), attr(r, "row"), attr(r, "column"), attr(r, "value"), attr(r, "state"),
+    out.push_back(Record{attr(r, "id"), attr(r, "table"), attr(r, "row"), attr(r, "column"), attr(r, "value"), attr(r, "state"),
                          attr(r, "number"), attr(r, "unit"), attr(r, "placement"), attr(r, "first-line"), ""});
     if (out.back().placement == "override") {
       const std::string note = attr(r, "note");
@@ -121,9 +122,14 @@ void write_metadata(Workbook &wb, pugi::xml_node root) {
   const Formats &f = wb.formats();
   Sheet sheet = wb.add_sheet("metadata");
   int r = 0;
-  auto line = [&](std::string_view field, std::string_view value) {
+  // `numeric`: a field that is a number (a byte count, a year) is stored
+  // as one when its text is a plain number.
+  auto line = [&](std::string_view field, std::string_view value, bool numeric = false) {
     sheet.text(r, 0, field, f.bold);
-    sheet.text(r, 1, value, f.wrap);
+    if (const auto n = numeric ? plain_number(value) : std::nullopt)
+      sheet.number(r, 1, *n, nullptr, value);
+    else
+      sheet.text(r, 1, value, f.wrap);
     ++r;
   };
   const pugi::xml_node meta = root.child("metadata");
@@ -138,13 +144,13 @@ void write_metadata(Workbook &wb, pugi::xml_node root) {
   line("source", attr(source, "path"));
   line("file", attr(source, "name"));
   line("sha256", attr(source, "sha256"));
-  line("bytes", attr(source, "bytes"));
+  line("bytes", attr(source, "bytes"), true);
   line("encoding", attr(encoding, "name"));
   line("encoding BOM", attr(encoding, "bom"));
   line("line endings", attr(encoding, "line-endings"));
   line("encoding decision", attr(encoding, "decision"));
   line("input plugin", attr(input, "plugin") + " " + attr(input, "version"));
-  line("input confidence", attr(input, "confidence"));
+  line("input confidence", attr(input, "confidence"), true);
   line("template", attr(root.child("template"), "id"));
   line("template title", attr(root.child("template"), "title"));
   line("verdict", attr(verdict, "status"));
@@ -153,7 +159,7 @@ void write_metadata(Workbook &wb, pugi::xml_node root) {
   }
   line("report title", attr(report, "title"));
   line("report agency", attr(report, "agency"));
-  line("report year", attr(report, "year"));
+  line("report year", attr(report, "year"), true);
   line("report date", attr(report, "date"));
   line("producer", attr(producer, "name") + " " + attr(producer, "version"));
   // What fits no template cell is listed here too, so that a workbook
@@ -163,6 +169,8 @@ void write_metadata(Workbook &wb, pugi::xml_node root) {
   }
   sheet.freeze(1, 0);
   sheet.size_columns(8, 80);
+  sheet.size_rows();
+  sheet.print_layout(1);
 }
 
 // A body table exactly as the model lays it out.
@@ -197,6 +205,8 @@ void write_body_table(Workbook &wb, const Grid &grid, int index) {
   }
   sheet.freeze(grid.header_rows, 0);
   sheet.size_columns();
+  sheet.size_rows();
+  sheet.print_layout(grid.header_rows);
 }
 
 // The distinct label paths of one axis (rows or columns), in first-seen
@@ -270,25 +280,71 @@ void write_axis_labels(Sheet &sheet, const Axis &axis, int base, lxw_format *fmt
   }
 }
 
+// The header texts the official form prints over a template table that are
+// no cell's label (the model's template/table/@corner and @band).
+struct TableHead {
+  std::string corner;  // in the corner over the row labels: 收到和处理's 勾稽关系 note
+  std::string band;    // a header row over all the value columns: 申请人情况
+};
+
+// The cells that are terms of a failed identity, by record id: a line per
+// identity instance naming it, with its sums.
+using FailedTerms = std::map<std::string, std::vector<std::string>, std::less<>>;
+
+FailedTerms failed_terms(pugi::xml_node root) {
+  FailedTerms out;
+  for (pugi::xml_node ch = root.child("checks").child("check"); ch; ch = ch.next_sibling("check")) {
+    if (attr(ch, "result") != "fail") continue;
+    std::string line = "identity " + attr(ch, "identity") + " fails";
+    if (!attr(ch, "row").empty()) line += " in row " + attr(ch, "row");
+    if (!attr(ch, "column").empty()) line += " in column " + attr(ch, "column");
+    line += ": expected " + attr(ch, "expected") + ", actual " + attr(ch, "actual");
+    for (const char *side : {"expected-cells", "actual-cells"}) {
+      std::string_view ids = ch.attribute(side).as_string();
+      while (!ids.empty()) {
+        const size_t sp = ids.find(' ');
+        if (sp != 0) out[std::string(ids.substr(0, sp))].push_back(line);
+        ids = sp == std::string_view::npos ? std::string_view() : ids.substr(sp + 1);
+      }
+    }
+  }
+  return out;
+}
+
 // One template table in its canonical layout: rows are the distinct record
 // rows, columns the distinct record columns, both in record order, with the
-// label paths as merged label columns and stacked header rows.
-void write_template_table(Workbook &wb, const std::string &title, const std::vector<const Record *> &records) {
+// label paths as merged label columns and stacked header rows, under the
+// form's band when it has one and with its note in the corner. The cells of
+// a failed identity are red, with a comment naming the identity. Printed as
+// the form is: landscape, one page wide, the header rows on every page.
+void write_template_table(Workbook &wb, const std::string &title, const std::vector<const Record *> &records,
+                          const TableHead &head, const FailedTerms &failed) {
   const Formats &f = wb.formats();
   Axis rows, cols;
   std::vector<std::pair<int, int>> pos;
   for (const Record *rec : records) pos.emplace_back(rows.add(rec->row), cols.add(rec->column));
   const int label_cols = rows.depth;
-  const int header_rows = cols.depth;
+  const int band_rows = head.band.empty() ? 0 : 1;
+  const int header_rows = band_rows + cols.depth;
 
   Sheet sheet = wb.add_sheet(title);
+  lxw_format *corner = head.corner.empty() ? f.header : f.note;
   if (label_cols * header_rows > 1) {
-    sheet.merge(0, 0, header_rows - 1, label_cols - 1, "", f.header);
+    sheet.merge(0, 0, header_rows - 1, label_cols - 1, head.corner, corner);
   } else {
-    sheet.blank(0, 0, f.header);
+    sheet.text(0, 0, head.corner, corner);
+  }
+  if (band_rows > 0) {
+    const int last = label_cols + static_cast<int>(cols.keys.size()) - 1;
+    if (last > label_cols)
+      sheet.merge(0, label_cols, 0, last, head.band, f.header);
+    else
+      sheet.text(0, label_cols, head.band, f.header);
   }
   write_axis_labels(sheet, rows, header_rows, f.header, [](int along, int across) { return std::pair{along, across}; });
-  write_axis_labels(sheet, cols, label_cols, f.header, [](int along, int across) { return std::pair{across, along}; });
+  write_axis_labels(sheet, cols, label_cols, f.header, [band_rows](int along, int across) {
+    return std::pair{across + band_rows, along};
+  });
 
   std::vector<bool> filled(rows.keys.size() * cols.keys.size(), false);
   for (size_t i = 0; i < records.size(); ++i) {
@@ -299,12 +355,19 @@ void write_template_table(Workbook &wb, const std::string &title, const std::vec
     const Record &rec = *records[i];
     const int r = header_rows + ri, c = label_cols + ci;
     const std::optional<double> num = rec.state == "number" ? plain_number(rec.value) : std::nullopt;
+    const auto fail = failed.find(rec.id);
+    const bool failing = fail != failed.end();
     if (num) {
-      sheet.number(r, c, *num, f.number, rec.value);
+      sheet.number(r, c, *num, failing ? f.fail_number : f.number, rec.value);
     } else {
-      sheet.text(r, c, sdk::is_blank(rec.value) ? "" : rec.value, f.text);
+      sheet.text(r, c, sdk::is_blank(rec.value) ? "" : rec.value, failing ? f.fail_text : f.text);
     }
-    if (!rec.correction.empty()) sheet.comment(r, c, rec.correction);
+    // One comment a cell: the identities it fails, then its correction by hand.
+    std::string note;
+    if (failing)
+      for (const std::string &line : fail->second) note += (note.empty() ? "" : "\n") + line;
+    if (!rec.correction.empty()) note += (note.empty() ? "" : "\n") + rec.correction;
+    if (!note.empty()) sheet.comment(r, c, note);
   }
   // Positions of the grid that are no cell of the template (table 1's
   // sections have different columns): grey, so they do not read as blanks.
@@ -317,6 +380,8 @@ void write_template_table(Workbook &wb, const std::string &title, const std::vec
   }
   sheet.freeze(header_rows, label_cols);
   sheet.size_columns();
+  sheet.size_rows();
+  sheet.print_layout(header_rows);
 }
 
 void write_values(Workbook &wb, const std::vector<Record> &records, const std::string &file,
@@ -346,6 +411,7 @@ void write_values(Workbook &wb, const std::vector<Record> &records, const std::s
   sheet.autofilter(0, 0, r - 1, c - 1);
   sheet.freeze(1, 0);
   sheet.size_columns(6, 50);
+  sheet.print_layout(1);
 }
 
 void write_checks(Workbook &wb, pugi::xml_node root) {
@@ -357,22 +423,26 @@ void write_checks(Workbook &wb, pugi::xml_node root) {
   }
   std::map<std::string, pugi::xml_node, std::less<>> records;  // record id -> record
   for (pugi::xml_node rec : root.child("records").children("record")) records.emplace(attr(rec, "id"), rec);
+  // The failures first, each part in the model's order.
+  std::vector<pugi::xml_node> checks;
+  for (pugi::xml_node ch = root.child("checks").child("check"); ch; ch = ch.next_sibling("check")) checks.push_back(ch);
+  std::stable_partition(checks.begin(), checks.end(), [](pugi::xml_node ch) { return attr(ch, "result") == "fail"; });
   int r = 1;
-  for (pugi::xml_node ch = root.child("checks").child("check"); ch; ch = ch.next_sibling("check"), ++r) {
-    sheet.text(r, 0, attr(ch, "identity"), nullptr);
-    sheet.text(r, 1, attr(ch, "table"), nullptr);
-    sheet.text(r, 2, attr(ch, "row"), nullptr);
-    sheet.text(r, 3, attr(ch, "column"), nullptr);
+  for (pugi::xml_node ch : checks) {
+    sheet.text(r, 0, attr(ch, "identity"), f.top);
+    sheet.text(r, 1, attr(ch, "table"), f.top);
+    sheet.text(r, 2, attr(ch, "row"), f.top);
+    sheet.text(r, 3, attr(ch, "column"), f.top);
     const std::string result = attr(ch, "result");
-    sheet.text(r, 4, result, result == "fail" ? f.fail : nullptr);
+    sheet.text(r, 4, result, result == "fail" ? f.fail : f.top);
     for (int k : {5, 6}) {
       const std::string v = attr(ch, k == 5 ? "expected" : "actual");
       if (const auto n = model_number(v))
-        sheet.number(r, k, *n, nullptr, v);
+        sheet.number(r, k, *n, f.top, v);
       else
-        sheet.text(r, k, v, nullptr);
+        sheet.text(r, k, v, f.top);
     }
-    sheet.text(r, 7, attr(ch, "tie-break"), nullptr);
+    sheet.text(r, 7, attr(ch, "tie-break"), f.top);
     // One line per cell involved: "expected: <row> | <column> = <value>".
     std::string terms;
     for (const char *side : {"expected", "actual"}) {
@@ -396,10 +466,13 @@ void write_checks(Workbook &wb, pugi::xml_node root) {
       }
     }
     sheet.text(r, 8, terms, f.wrap);
+    ++r;
   }
   sheet.autofilter(0, 0, std::max(r - 1, 0), c - 1);
   sheet.freeze(1, 0);
   sheet.size_columns(6, 60);
+  sheet.size_rows();
+  sheet.print_layout(1);
 }
 
 // The sheets a workbook holds, chosen by the `sheets` option (a comma list;
@@ -470,7 +543,11 @@ struct XlsxOutput {
           if (list.empty()) titles.push_back(rec.table);
           list.push_back(&rec);
         }
-        for (const std::string &title : titles) write_template_table(wb, title, by_table[title]);
+        std::map<std::string, TableHead> heads;
+        for (pugi::xml_node t : root.child("template").children("table"))
+          heads[attr(t, "name")] = TableHead{attr(t, "corner"), attr(t, "band")};
+        const FailedTerms failed = failed_terms(root);
+        for (const std::string &title : titles) write_template_table(wb, title, by_table[title], heads[title], failed);
       }
       if (want.values)
         write_values(wb, records, attr(root.child("metadata").child("source"), "name"),

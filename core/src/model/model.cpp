@@ -167,7 +167,8 @@ sdk::model::Document assemble(const Provenance &p, const DecodedText &text, cons
     // Each table seen, with the layout it matched (the template's own or a variant).
     sm::TemplateRef ref{m.tmpl->id, m.tmpl->title, {}};
     for (size_t ti = 0; ti < m.tables.size(); ++ti)
-      if (m.table_seen[ti]) ref.tables.push_back({m.tables[ti]->id, m.tables[ti]->name, m.tables[ti]->variant});
+      if (m.table_seen[ti]) ref.tables.push_back({m.tables[ti]->id, m.tables[ti]->name, m.tables[ti]->variant, m.tables[ti]->corner,
+                             m.tables[ti]->band});
     doc.tmpl = std::move(ref);
   }
   doc.records.reserve(m.records.size());

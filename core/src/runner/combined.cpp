@@ -210,10 +210,15 @@ struct CombinedOutputs::Impl {
     size_t columns = 0;
   };
   std::vector<TemplateSheet> sheets;
-  Sheet *none = nullptr, *checks = nullptr, *failures = nullptr;
+  Sheet *review = nullptr, *none = nullptr, *checks = nullptr, *failures = nullptr;
   std::vector<std::string> cells;  // reused for each report's row
   std::string key;
   std::vector<CellView> views;  // the report's cells
+  std::vector<templates::Template> templates = {};
+  // The cells of the report's failed identities: table \x1f row \x1f column
+  // -> the identities' lines (reused for each report).
+  std::unordered_map<std::string, std::string> failed_cells = {};
+
   // The report's metadata, first the columns frozen at the left.
   static constexpr size_t frozen = 4;
   static const std::vector<std::string> &meta() {
@@ -224,12 +229,94 @@ struct CombinedOutputs::Impl {
     const std::string m[] = {shown(r.relpath), r.agency, r.year, r.verdict, r.reasons, r.title, r.plugin};
     for (size_t i = 0; i < std::size(m); ++i) book->cell(s, i, m[i], i == 2);
   }
+
+  // The review sheet: what a person has to look at, a report at a time. A
+  // report's first row names it with the verdict's reasons; under it a row
+  // per cell in doubt (table, row, column, value, state, source line, why)
+  // and per failed identity (its instance, expected and actual sums).
+  static const std::vector<std::string> &review_header() {
+    static const std::vector<std::string> h = {"file",   "agency", "year",  "reasons",     "table", "row",
+                                               "column", "value",  "state", "source line", "why"};
+    return h;
+  }
+  void review_row(const InputRecord &r, const std::string &reasons) {
+    const std::string m[] = {shown(r.relpath), r.agency, r.year, reasons};
+    for (size_t i = 0; i < std::size(m); ++i) book->cell(*review, i, m[i], i == 2);
+  }
+  // A values record (file,template,table,row,column,value,state,number,unit,
+  // source_line,placement,...) whose placement leaves it in doubt: why, or "".
+  static std::string_view doubt_of(const CellView &c) {
+    if (c.placement == "absent") return "absent: no counterpart in the source (left blank)";
+    if (c.placement == "aligned" && c.state != "blank") return "aligned: placed by alignment on a row with missing cells";
+    if (c.placement == "tie-break") return "tie-break: placed by an accounting identity, which then checks nothing";
+    return {};
+  }
+  void review_cell(const InputRecord &r, const CellView &c, const std::string &why) {
+    review_row(r, "");
+    book->cell(*review, 4, std::string(c.table), false);
+    book->cell(*review, 5, std::string(c.row), false);
+    book->cell(*review, 6, std::string(c.column), false);
+    book->cell(*review, 7, std::string(c.value), c.state == "number");
+    book->cell(*review, 8, std::string(c.state), false);
+    book->cell(*review, 9, std::string(c.source_line), true);
+    book->cell(*review, 10, why, false);
+    book->end_row(*review);
+  }
+  static std::string failure(const Violation &v) {
+    std::string line = "identity " + v.identity + " fails";
+    if (!v.row.empty()) line += " in row " + v.row;
+    if (!v.column.empty()) line += " in column " + v.column;
+    return line + ": expected " + v.expected + ", actual " + v.actual;
+  }
+  void review_violation(const InputRecord &r, const Violation &v) {
+    review_row(r, "");
+    const std::string f[] = {v.table, v.row, v.column};
+    for (size_t i = 0; i < std::size(f); ++i) book->cell(*review, 4 + i, f[i], false);
+    book->cell(*review, 10, failure(v), false);
+    book->end_row(*review);
+  }
+  // Fills failed_cells with the terms of the report's failed identities, as
+  // the template defines them (every layout of the table: the report's is
+  // not recorded; a layout's cells the report lacks match no record).
+  void note_failed_cells(const InputRecord &r) {
+    failed_cells.clear();
+    for (const auto &t : templates) {
+      if (t.id != r.template_id) continue;
+      for (const Violation &v : r.violations) {
+        const std::string line = failure(v);
+        for (size_t ti = 0; ti < t.tables.size(); ++ti)
+          for (size_t k = 0; k <= t.variants[ti].size(); ++k) {
+            const templates::Table &tab = t.layout(ti, k);
+            if (tab.name != v.table || tab.sections.empty()) continue;
+            const templates::Section &sec = tab.sections.front();
+            long fr = -1, fc = -1;
+            for (size_t i = 0; i < sec.rows.size(); ++i)
+              if (!v.row.empty() && sec.rows[i].path == v.row) fr = static_cast<long>(i);
+            for (size_t i = 0; i < sec.columns.size(); ++i)
+              if (!v.column.empty() && sec.columns[i].path == v.column) fc = static_cast<long>(i);
+            for (const templates::Identity &id : tab.identities) {
+              if (id.id != v.identity) continue;
+              for (const auto *side : {&id.expected, &id.actual})
+                for (const auto &[ri, ci] : templates::identity_cells(tab, id, *side, fr, fc)) {
+                  if (ri < 0 || ci < 0 || static_cast<size_t>(ri) >= sec.rows.size() ||
+                      static_cast<size_t>(ci) >= sec.columns.size())
+                    continue;
+                  std::string &why = failed_cells[tab.name + "\x1f" + sec.rows[static_cast<size_t>(ri)].path + "\x1f" +
+                                                  sec.columns[static_cast<size_t>(ci)].path];
+                  if (why.find(line) == std::string::npos) why += (why.empty() ? "" : "; ") + line;
+                }
+            }
+          }
+      }
+    }
+  }
 };
 
 CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values_file, const fs::path &summary_file,
                                  const std::vector<templates::Template> &templates)
     : impl_(new Impl(out_dir, values_file, summary_file)) {
   Impl &m = *impl_;
+  m.templates = templates;
   if (!values_file.empty()) {
     m.values_tmp = temp_for(values_file);
     m.values.open(m.values_tmp, std::ios::binary);
@@ -240,6 +327,8 @@ CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values
   if (!summary_file.empty()) {
     m.summary_tmp = temp_for(summary_file);
     m.book = std::make_unique<Book>(m.summary_tmp, out_dir / ".docpipe" / "tmp");
+    // The first sheet is what a person opens first: what needs review.
+    m.review = m.book->sheet("review", Impl::review_header(), 1);
     // Every sheet is created first (their order in the workbook); rows are
     // then added to each as the reports come, in relpath order. In
     // constant-memory mode each sheet only needs its own rows in order.
@@ -353,6 +442,15 @@ void CombinedOutputs::add(const InputRecord &r) {
     m.book->end_row(*m.failures);
     return;
   }
+  // The review sheet: the report, its failed identities, then its cells in
+  // doubt as they come in the values.
+  const bool review = r.verdict != "ok";
+  if (review) {
+    m.review_row(r, r.reasons);
+    m.book->end_row(*m.review);
+    for (const auto &v : r.violations) m.review_violation(r, v);
+    m.note_failed_cells(r);
+  }
   if (r.template_id.empty()) {
     m.write_meta(*m.none, r);
     m.book->end_row(*m.none);
@@ -363,6 +461,12 @@ void CombinedOutputs::add(const InputRecord &r) {
       for (const CellView &c : m.views) {
         m.key.assign(c.table).append("\x1f").append(c.row).append("\x1f").append(c.column);
         if (auto it = sheet.column_of.find(m.key); it != sheet.column_of.end()) m.cells[it->second] = c.value;
+        if (review) {
+          std::string why(Impl::doubt_of(c));
+          if (const auto it = m.failed_cells.find(m.key); it != m.failed_cells.end())
+            why += (why.empty() ? "" : "; ") + it->second;
+          if (!why.empty()) m.review_cell(r, c, why);
+        }
       }
       m.write_meta(*sheet.sheet, r);  // constant memory: each row written whole, in order
       for (size_t c = Impl::meta().size(); c < m.cells.size(); ++c) m.book->cell(*sheet.sheet, c, m.cells[c], true);

@@ -424,8 +424,12 @@ void write_xml(const Document &doc, std::string &result) {
       x.empty();
     } else {
       x.children();
-      for (const TemplateTable &t : doc.tmpl->tables)
-        x.open("table", 2).attr("id", t.id).attr("name", t.name).attr("variant", t.variant).empty();
+      for (const TemplateTable &t : doc.tmpl->tables) {
+        x.open("table", 2).attr("id", t.id).attr("name", t.name).attr("variant", t.variant);
+        if (!t.corner.empty()) x.attr("corner", t.corner);
+        if (!t.band.empty()) x.attr("band", t.band);
+        x.empty();
+      }
       x.close("template", 1);
     }
   }
@@ -566,7 +570,7 @@ Document read_xml(std::string_view xml) {
   if (const pugi::xml_node t = root.child("template")) {
     TemplateRef ref{attr(t, "id"), attr(t, "title"), {}};
     for (pugi::xml_node tt : t.children("table"))
-      ref.tables.push_back({attr(tt, "id"), attr(tt, "name"), attr(tt, "variant")});
+      ref.tables.push_back({attr(tt, "id"), attr(tt, "name"), attr(tt, "variant"), attr(tt, "corner"), attr(tt, "band")});
     doc.tmpl = std::move(ref);
   }
   std::map<std::string, size_t, std::less<>> index;  // record id -> index

@@ -1114,23 +1114,7 @@ std::vector<Check> run_checks(const Mapping &m) {
     for (const Identity &id : tab.identities) {
       // Expands one side of the identity for an instance (fixed row or column).
       auto expand = [&](const std::vector<Term> &terms, long fixed_row, long fixed_col) {
-        std::vector<std::pair<long, long>> cells;
-        for (const Term &t : terms) {
-          const long r = t.row.empty() ? fixed_row : row_index(t.row);
-          const long c = t.column.empty() ? fixed_col : col_index(t.column);
-          if (!t.role.empty()) {
-            if (id.per == "column") {
-              for (size_t i = 0; i < sec.rows.size(); ++i)
-                if (sec.rows[i].role == t.role) cells.push_back({static_cast<long>(i), c});
-            } else {
-              for (size_t i = 0; i < sec.columns.size(); ++i)
-                if (sec.columns[i].role == t.role) cells.push_back({r, static_cast<long>(i)});
-            }
-          } else {
-            cells.push_back({r, c});
-          }
-        }
-        return cells;
+        return identity_cells(tab, id, terms, fixed_row, fixed_col);
       };
       auto evaluate = [&](long fixed_row, long fixed_col, std::string row_label, std::string col_label) {
         Check ch;

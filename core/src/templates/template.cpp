@@ -120,6 +120,9 @@ struct Loader {
     for (auto h : t.children("header-label")) {
       table.header_labels.emplace_back(h.text().as_string());
       table.header_keys.push_back(label_key(table.header_labels.back()));
+      const std::string_view print = h.attribute("print").as_string();
+      if (print == "corner") table.corner = table.header_labels.back();
+      if (print == "band") table.band = table.header_labels.back();
     }
     std::vector<std::string> levels, anc;
     if (t.child("section")) {
@@ -262,6 +265,38 @@ std::vector<Template> load_templates(const fs::path &dir) {
   }
   link_layouts(out);
   return out;
+}
+
+std::vector<std::pair<long, long>> identity_cells(const Table &table, const Identity &identity,
+                                                  const std::vector<Term> &terms, long fixed_row, long fixed_col) {
+  const Section &sec = table.sections.front();
+  const auto row_index = [&](const std::string &id) -> long {
+    for (size_t i = 0; i < sec.rows.size(); ++i)
+      if (sec.rows[i].id == id) return static_cast<long>(i);
+    return -1;
+  };
+  const auto col_index = [&](const std::string &id) -> long {
+    for (size_t i = 0; i < sec.columns.size(); ++i)
+      if (sec.columns[i].id == id) return static_cast<long>(i);
+    return -1;
+  };
+  std::vector<std::pair<long, long>> cells;
+  for (const Term &t : terms) {
+    const long r = t.row.empty() ? fixed_row : row_index(t.row);
+    const long c = t.column.empty() ? fixed_col : col_index(t.column);
+    if (!t.role.empty()) {
+      if (identity.per == "column") {
+        for (size_t i = 0; i < sec.rows.size(); ++i)
+          if (sec.rows[i].role == t.role) cells.push_back({static_cast<long>(i), c});
+      } else {
+        for (size_t i = 0; i < sec.columns.size(); ++i)
+          if (sec.columns[i].role == t.role) cells.push_back({r, static_cast<long>(i)});
+      }
+    } else {
+      cells.push_back({r, c});
+    }
+  }
+  return cells;
 }
 
 }  // namespace docpipe::templates

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace docpipe::templates {
@@ -64,6 +65,10 @@ struct Table {
   bool values_at_end = false;
   std::vector<std::string> header_keys;    // header labels that are not columns (<header-label>)
   std::vector<std::string> header_labels;  // the same as written
+  // Header labels the official form prints that are no cell label
+  // (<header-label print="corner|band">): the note in the corner over the
+  // row labels, and the band over all the value columns. "" when none.
+  std::string corner, band;
   // Every key a header row of this table may show: the header labels, the
   // columns' labels and variants, and the column groups' labels
   // ("法人或其他组织"). Computed once when the template is loaded.
@@ -101,6 +106,13 @@ struct Template {
   // Layout k of table ti: 0 the template's own, k > 0 variants[ti][k - 1].
   const Table &layout(size_t ti, size_t k) const { return k == 0 ? tables[ti] : variants[ti][k - 1]; }
 };
+
+// The cells one side of an identity adds up, for one instance of it: the
+// (row, column) indexes into the table's first section, with `fixed_row` /
+// `fixed_col` the instance's row (per row) or column (per column), -1 when
+// not fixed. A term naming an id the section lacks gives index -1.
+std::vector<std::pair<long, long>> identity_cells(const Table &table, const Identity &identity,
+                                                  const std::vector<Term> &terms, long fixed_row, long fixed_col);
 
 // Loads one template file; throws docpipe::Error(config) naming the file and
 // the reason, also when two rows of a table share a label key (which would

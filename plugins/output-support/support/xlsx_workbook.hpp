@@ -17,6 +17,7 @@
 #include <cstring>
 #include <ctime>
 #include <docpipe/sdk/text.hpp>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -128,9 +129,15 @@ inline void check(lxw_error e, const std::string &what) {
 // One worksheet, plus what it takes to size its columns: the widest line of
 // text seen in each column, in display columns (a CJK character counts 2,
 // which is also about its width in Excel's default font).
+//
+// It also keeps the text of every cell whose format wraps, so that rows can
+// be made tall enough for their wrapped lines once the widths are known
+// (neither Excel nor LibreOffice sizes a row for a merged cell's text).
 class Sheet {
  public:
-  Sheet(lxw_worksheet *ws, std::string name) : ws_(ws), name_(std::move(name)) {}
+  // `wrapping`: the workbook's formats that wrap text.
+  Sheet(lxw_worksheet *ws, std::string name, std::vector<lxw_format *> wrapping = {})
+      : ws_(ws), name_(std::move(name)), wrapping_(std::move(wrapping)) {}
 
   void text(int r, int c, std::string_view s, lxw_format *f) {
     if (s.empty()) return blank(r, c, f);
@@ -138,6 +145,7 @@ class Sheet {
     const std::string copy(s);  // libxlsxwriter wants a NUL-terminated string
     check_at(worksheet_write_string(ws_, r, c, copy.c_str(), f), r, c);
     fit(c, s);
+    keep_wrapped(r, c, r, c, s, f);
   }
   void number(int r, int c, double v, lxw_format *f, std::string_view shown) {
     check_at(worksheet_write_number(ws_, r, c, v, f), r, c);
@@ -152,6 +160,17 @@ class Sheet {
   void merge(int r1, int c1, int r2, int c2, std::string_view s, lxw_format *f) {
     const std::string copy(s);
     check_at(worksheet_merge_range(ws_, r1, c1, r2, c2, copy.c_str(), f), r1, c1, " (merge)");
+    keep_wrapped(r1, c1, r2, c2, s, f);
+  }
+  // A note on a cell (shown when the pointer rests on it; its red corner
+  // mark shows that there is one).
+  void comment(int r, int c, const std::string &s) {
+    require_utf8(s, "xlsx comment in sheet " + name_);
+    lxw_comment_options o{};
+    static char author[] = "docpipe";  // libxlsxwriter wants char *; it outlives the workbook
+    o.author = author;
+    o.width = 320;  // points: room for a line naming an identity and its sums
+    check_at(worksheet_write_comment_opt(ws_, r, c, s.c_str(), &o), r, c, " (comment)");
   }
   void merged_number(int r, int c, double v, lxw_format *f) { check_at(worksheet_write_number(ws_, r, c, v, f), r, c); }
 
@@ -181,11 +200,78 @@ class Sheet {
   // Sets every column seen to its text width plus a margin, within limits;
   // longer text wraps (every text format wraps).
   void size_columns(int min_width = 6, int max_width = 40) {
+    set_width_.assign(width_.size(), 0);
     for (size_t c = 0; c < width_.size(); ++c) {
       const double w = std::clamp(width_[c] + 2, min_width, max_width);
+      set_width_[c] = w;
       check(worksheet_set_column(ws_, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), w, nullptr),
             "column width in sheet " + name_);
     }
+  }
+
+  // After size_columns: a row holding wrapped text (a label longer than its
+  // column, a label merged over several label columns or rows, lines of
+  // terms) gets the height of its lines: LibreOffice keeps the default
+  // height of a row written without one, and neither it nor Excel ever
+  // sizes a row for a merged cell's text, whose lines then overlap the next
+  // rows. A line of a range w wide holds about w display columns (a CJK
+  // character counts 2); a merged cell over several rows spreads its lines
+  // over them.
+  void size_rows() {
+    constexpr double kLine = 15;  // points per line of 11-point text (Excel's default row)
+    constexpr double kDefault = 15;
+    std::map<int, double> height;
+    const auto lines = [&](const Wrapped &w) {
+      double width = 0;
+      for (int c = w.c1; c <= w.c2; ++c)
+        width += static_cast<size_t>(c) < set_width_.size() && set_width_[c] > 0 ? set_width_[c] : 8.43;
+      const int per_line = std::max(1, static_cast<int>(width));
+      int n = 0;
+      std::string_view s = w.text;
+      while (true) {
+        const size_t nl = s.find('\n');
+        const int cols = sdk::display_width(s.substr(0, nl));
+        n += std::max(1, (cols + per_line - 1) / per_line);
+        if (nl == std::string_view::npos) break;
+        s.remove_prefix(nl + 1);
+      }
+      return n;
+    };
+    const auto need = [&](const Wrapped &w) { return kDefault + (lines(w) - 1) * kLine; };
+    const auto at = [&](int r) {
+      const auto it = height.find(r);
+      return it == height.end() ? kDefault : it->second;
+    };
+    for (const Wrapped &w : wrapped_)
+      if (w.r1 == w.r2) height[w.r1] = std::max(at(w.r1), need(w));
+    for (const Wrapped &w : wrapped_) {
+      if (w.r1 == w.r2) continue;
+      double total = 0;
+      for (int r = w.r1; r <= w.r2; ++r) total += at(r);
+      const double needed = need(w);
+      if (needed <= total) continue;
+      const double extra = (needed - total) / (w.r2 - w.r1 + 1);
+      for (int r = w.r1; r <= w.r2; ++r) height[r] = at(r) + extra;
+    }
+    constexpr double kMax = 409;  // Excel's highest row; longer text is cut there
+    for (const auto &[r, h] : height)
+      if (h > kDefault)
+        check_at(worksheet_set_row(ws_, static_cast<lxw_row_t>(r), std::min(h, kMax), nullptr), r, 0, " (row height)");
+  }
+
+  // Ready to print: landscape A4, the sheet's name over each page and the
+  // page number under it, every column on one page width (as many pages
+  // down as it takes), and the first `header_rows` rows repeated on each.
+  void print_layout(int header_rows) {
+    worksheet_set_landscape(ws_);
+    worksheet_set_paper(ws_, 9);  // A4
+    worksheet_set_margins(ws_, 0.4, 0.4, 0.6, 0.6);
+    worksheet_center_horizontally(ws_);
+    worksheet_fit_to_pages(ws_, 1, 0);
+    check(worksheet_set_header(ws_, "&C&A"), "page header of sheet " + name_);
+    check(worksheet_set_footer(ws_, "&C&P / &N"), "page footer of sheet " + name_);
+    if (header_rows > 0)
+      check(worksheet_repeat_rows(ws_, 0, static_cast<lxw_row_t>(header_rows - 1)), "repeated rows of sheet " + name_);
   }
 
  private:
@@ -199,20 +285,35 @@ class Sheet {
     return "sheet " + name_ + " cell " + cell;
   }
 
+  void keep_wrapped(int r1, int c1, int r2, int c2, std::string_view s, lxw_format *f) {
+    if (!s.empty() && f != nullptr && std::find(wrapping_.begin(), wrapping_.end(), f) != wrapping_.end())
+      wrapped_.push_back({r1, c1, r2, c2, std::string(s)});
+  }
+
+  struct Wrapped {
+    int r1, c1, r2, c2;
+    std::string text;
+  };
   lxw_worksheet *ws_;
   std::string name_;
+  std::vector<lxw_format *> wrapping_;
   std::vector<int> width_;
+  std::vector<double> set_width_;  // as size_columns set them
+  std::vector<Wrapped> wrapped_;
 };
 
 // Formats used by the plugin, owned by the workbook.
 struct Formats {
-  lxw_format *header;  // header / label cells: bold, centred, wrapped, bordered
-  lxw_format *text;    // body text: wrapped, top-aligned, bordered
-  lxw_format *number;  // body numbers: bordered
-  lxw_format *absent;  // a grid position that is no template cell: grey
-  lxw_format *bold;    // column titles of the list sheets
-  lxw_format *wrap;    // list-sheet text that may hold line breaks
-  lxw_format *fail;    // a failed identity
+  lxw_format *header;                   // header / label cells: bold, centred, wrapped, bordered
+  lxw_format *text;                     // body text: wrapped, top-aligned, bordered
+  lxw_format *number;                   // body numbers: bordered
+  lxw_format *absent;                   // a grid position that is no template cell: grey
+  lxw_format *bold;                     // column titles of the list sheets
+  lxw_format *wrap;                     // list-sheet text that may hold line breaks
+  lxw_format *fail;                     // a failed identity
+  lxw_format *top;                      // list-sheet cells beside wrapped text: at the top, as that text
+  lxw_format *fail_number, *fail_text;  // a template cell that is a term of a failed identity
+  lxw_format *note;                     // a note the form prints in a table's header (勾稽关系)
 };
 
 class Workbook {
@@ -274,6 +375,23 @@ class Workbook {
     format_set_font_color(formats_.fail, 0x9C0006);
     format_set_pattern(formats_.fail, LXW_PATTERN_SOLID);
     format_set_bg_color(formats_.fail, 0xFFC7CE);
+    format_set_align(formats_.fail, LXW_ALIGN_VERTICAL_TOP);
+    formats_.top = add_format();
+    format_set_align(formats_.top, LXW_ALIGN_VERTICAL_TOP);
+    for (lxw_format **cell : {&formats_.fail_number, &formats_.fail_text}) {
+      *cell = add_format();
+      format_set_align(*cell, LXW_ALIGN_VERTICAL_TOP);
+      format_set_border(*cell, LXW_BORDER_THIN);
+      format_set_font_color(*cell, 0x9C0006);
+      format_set_pattern(*cell, LXW_PATTERN_SOLID);
+      format_set_bg_color(*cell, 0xFFC7CE);
+    }
+    format_set_text_wrap(formats_.fail_text);
+    formats_.note = add_format();
+    format_set_text_wrap(formats_.note);
+    format_set_align(formats_.note, LXW_ALIGN_LEFT);
+    format_set_align(formats_.note, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_border(formats_.note, LXW_BORDER_THIN);
   }
 
   Workbook(const Workbook &) = delete;
@@ -283,7 +401,8 @@ class Workbook {
     std::string name = names_.make(wanted);
     lxw_worksheet *ws = workbook_add_worksheet(wb_.get(), name.c_str());
     if (ws == nullptr) throw Error(DOCPIPE_ERR_OUTPUT, "xlsx: cannot add worksheet " + name);
-    return Sheet(ws, std::move(name));
+    return Sheet(ws, std::move(name),
+                 {formats_.header, formats_.text, formats_.wrap, formats_.fail_text, formats_.note});
   }
 
   const Formats &formats() const { return formats_; }

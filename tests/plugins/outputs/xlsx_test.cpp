@@ -24,7 +24,9 @@ struct SheetDump {
   std::string freeze;
   std::set<std::string> merges;
   std::map<std::string, double> widths;
-  std::map<std::string, Cell> cells;  // only cells holding a value
+  std::map<std::string, Cell> cells;                          // only cells holding a value
+  std::map<std::string, std::string> fills, comments, print;  // solid fill colour, comment text, print setup
+  std::map<int, double> heights;                              // rows with a set height
 
   bool blank(const std::string &coord) const { return cells.count(coord) == 0; }
   const Cell &at(const std::string &coord) const {
@@ -83,6 +85,14 @@ BookDump reopen(const std::string &xlsx_bytes) {
       book.sheet[f.at(1)].widths[f.at(2)] = std::stod(f.at(3));
     } else if (f[0] == "cell") {
       book.sheet[f.at(1)].cells[f.at(2)] = Cell{f.at(3), unescape(f.at(4))};
+    } else if (f[0] == "fill") {
+      book.sheet[f.at(1)].fills[f.at(2)] = f.at(3);
+    } else if (f[0] == "comment") {
+      book.sheet[f.at(1)].comments[f.at(2)] = unescape(f.at(3));
+    } else if (f[0] == "height") {
+      book.sheet[f.at(1)].heights[std::stoi(f.at(2))] = std::stod(f.at(3));
+    } else if (f[0] == "print") {
+      book.sheet[f.at(1)].print[f.at(2)] = f.at(3);
     }
   }
   return book;
@@ -145,10 +155,18 @@ TEST_CASE("xlsx sheets option picks the sheets, unknown names are refused", "[xl
 TEST_CASE("xlsx metadata sheet: provenance, encoding decision, verdict and reasons, report", "[xlsx]") {
   const SheetDump m = reopen(full_xlsx()).sheet.at("metadata");
   std::map<std::string, std::vector<std::string>> field;
+  std::map<std::string, std::string> type;  // of the value cell
   for (int r = 1; m.cells.count("A" + std::to_string(r)); ++r) {
     const std::string row = std::to_string(r);
-    field[m.text("A" + row)].push_back(m.blank("B" + row) ? "" : m.text("B" + row));
+    field[m.text("A" + row)].push_back(m.blank("B" + row) ? "" : m.at("B" + row).value);
+    type[m.text("A" + row)] = m.blank("B" + row) ? "" : m.at("B" + row).type;
   }
+  // Numbers are numbers: the byte count, the plugin's confidence, the year.
+  CHECK(type.at("bytes") == "n");
+  CHECK(type.at("input confidence") == "n");
+  CHECK(type.at("report year") == "n");
+  CHECK(type.at("sha256") == "s");
+  CHECK(type.at("report date") == "s");
   CHECK(field.at("source") == std::vector<std::string>{"in/南关区/000.txt"});
   CHECK(field.at("sha256")[0] == "7857eb71252cdf4c7857eb71252cdf4c7857eb71252cdf4c7857eb71252cdf4c");
   CHECK(field.at("encoding")[0] == "gb18030");
@@ -161,7 +179,7 @@ TEST_CASE("xlsx metadata sheet: provenance, encoding decision, verdict and reaso
                                  "unmapped-cells: 1 source line holds data but fits no cell"});
   CHECK(field.at("report title")[0] == "南关区红十字会2020年政府信息公开工作年度报告");
   CHECK(field.at("report agency")[0] == "南关区红十字会");
-  CHECK(field.at("report year")[0] == "2020");
+  CHECK(std::stod(field.at("report year")[0]) == 2020);
   CHECK(field.at("report date")[0] == "2021年1月20日");
 }
 
@@ -242,6 +260,73 @@ TEST_CASE("xlsx template table 2 in canonical layout: merged label paths", "[xls
   CHECK(t.number("G7") == 30);
 }
 
+TEST_CASE("xlsx template table 2 as the form prints it: band, corner note, failed identity marked", "[xlsx]") {
+  // The model names the form's band and corner note of the table (from the
+  // template's <header-label print="band|corner">).
+  const std::string note = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+  std::string model = read_bytes(fixture("full_model.xml"));
+  const std::string bare = R"(<template id="ogi-2019" title="国办公开办函〔2019〕60号"/>)";
+  REQUIRE(model.find(bare) != std::string::npos);
+  model.replace(model.find(bare), bare.size(),
+                R"(<template id="ogi-2019" title="国办公开办函〔2019〕60号"><table id="requests" )"
+                R"(name="收到和处理政府信息公开申请情况" variant="ogi-2019" corner=")" +
+                    note + R"(" band="申请人情况"/></template>)");
+  const Run r = run("xlsx", model);
+  REQUIRE(r.status == DOCPIPE_OK);
+  const BookDump book = reopen(r.files.at(".xlsx"));
+  const SheetDump &t = book.sheet.at("收到和处理政府信息公开申请情况");
+  // The band is a header row over every value column; the note fills the
+  // corner over the three label columns and the three header rows.
+  CHECK(t.merges == std::set<std::string>{
+                        "A1:C3", "D1:G1",                                      // corner, band
+                        "A4:C4", "A5:A8", "B5:C5", "B6:B7", "B8:C8", "A9:C9",  // row labels
+                        "D2:D3", "E2:F2", "G2:G3",                             // column labels
+                    });
+  CHECK(t.text("A1") == note);
+  CHECK(t.text("D1") == "申请人情况");
+  CHECK(t.text("D2") == "自然人");
+  CHECK(t.text("E3") == "商业企业");
+  CHECK(t.freeze == "D4");
+  CHECK(t.print.at("titles") == "$1:$3");
+  CHECK(t.number("D4") == 12);
+  // balance fails in column 自然人: its terms (一 = 12; （七）总计 = 18, 四 =
+  // 0) are red, each with a comment naming the identity; no other cell is.
+  const std::string why = "identity balance fails in column 自然人: expected 12, actual 18";
+  CHECK(t.comments == std::map<std::string, std::string>{{"D4", why}, {"D8", why}, {"D9", why}});
+  std::set<std::string> red;
+  for (const auto &[coord, rgb] : t.fills)
+    if (rgb.find("FFC7CE") != std::string::npos) red.insert(coord);
+  CHECK(red == std::set<std::string>{"D4", "D8", "D9"});
+  CHECK(t.number("D8") == 18);
+  // The labels fit their columns on one line: no row height is set.
+  CHECK(t.heights.empty());
+}
+
+TEST_CASE("xlsx sheets print landscape on A4, one page wide, their header rows on every page", "[xlsx]") {
+  const BookDump book = reopen(full_xlsx());
+  for (const std::string &name : book.sheets) {
+    const SheetDump &s = book.sheet.at(name);
+    INFO(name);
+    CHECK(s.print.at("orientation") == "landscape");
+    CHECK(s.print.at("paper") == "9");
+    CHECK(s.print.at("fitToPage") == "True");
+    CHECK(s.print.at("fitToWidth") == "1");
+  }
+  CHECK(book.sheet.at("收到和处理政府信息公开申请情况").print.at("titles") == "$1:$2");
+  CHECK(book.sheet.at("政府信息公开行政复议、行政诉讼情况").print.at("titles") == "$1:$3");
+  CHECK(book.sheet.at("table-1").print.at("titles") == "$1:$2");
+  CHECK(book.sheet.at("checks").print.at("titles") == "$1:$1");
+  // In the sheet XML itself: fit to the page, as many pages down as it
+  // takes (fitToHeight 0), landscape, no manual page breaks.
+  for (size_t i = 1; i <= book.sheets.size(); ++i) {
+    const std::string xml = zip_member(full_xlsx(), "xl/worksheets/sheet" + std::to_string(i) + ".xml");
+    INFO(book.sheets[i - 1]);
+    CHECK(xml.find(R"(<pageSetUpPr fitToPage="1"/>)") != std::string::npos);
+    CHECK(xml.find(R"(<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>)") != std::string::npos);
+    CHECK(xml.find("rowBreaks") == std::string::npos);
+  }
+}
+
 TEST_CASE("xlsx template table 1: `本年增/减` is one column label", "[xlsx]") {
   const SheetDump t = reopen(full_xlsx()).sheet.at("主动公开政府信息情况");
   CHECK(t.merges == std::set<std::string>{"A1:B1"});  // one header row: no column label was split
@@ -302,12 +387,15 @@ TEST_CASE("xlsx values and checks sheets", "[xlsx]") {
   const SheetDump &c = book.sheet.at("checks");
   CHECK(c.text("A1") == "identity");
   CHECK(c.text("I1") == "terms");
-  CHECK(c.text("A3") == "balance");
-  CHECK(c.text("D3") == "自然人");
-  CHECK(c.text("E3") == "fail");
-  CHECK(c.number("F3") == 12);
-  CHECK(c.number("G3") == 18);
-  CHECK(c.text("I3") ==
+  // The failures first (the model has row_total's pass before them).
+  CHECK(c.text("A2") == "balance");
+  CHECK(c.text("D2") == "自然人");
+  CHECK(c.text("E2") == "fail");
+  CHECK(c.number("F2") == 12);
+  CHECK(c.number("G2") == 18);
+  CHECK(c.text("A3") == "row_total");
+  CHECK(c.text("E3") == "pass");
+  CHECK(c.text("I2") ==
         "expected: 一、本年新收政府信息公开申请数量 | 自然人 = 12\n"
         "actual: 三、本年度办理结果/（七）总计 | 自然人 = 18\n"
         "actual: 四、结转下年度继续办理 | 自然人 = 0");

@@ -91,6 +91,10 @@ struct Metadata {
 // ---- template stage ----
 struct TemplateTable {
   std::string id, name, variant;  // variant: the layout the table matched
+  // Header texts the official form prints apart (template.rng): the note in
+  // the top-left corner (勾稽关系) and the band over the value columns
+  // (申请人情况); "" when the table has none.
+  std::string corner, band;
 };
 
 struct TemplateRef {
