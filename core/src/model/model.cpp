@@ -372,6 +372,7 @@ std::string write_model(const Provenance &p, const DecodedText &text, const Repo
     if (!report.year.empty()) x.attr("year", report.year);
     if (!report.agency.empty()) x.attr("agency", report.agency);
   }
+  if (!report.agency_key.empty()) x.attr("agency-key", report.agency_key);
   if (!report.date.empty()) x.attr("date", report.date);
   x.empty();
   x.open("producer", 2).attr("name", "docpipe").attr("version", DOCPIPE_VERSION).empty();

@@ -40,6 +40,7 @@ pugi::xml_node parse_body(pugi::xml_document &doc, const std::string &plugin, st
 // from the body's first headings and paragraphs and its closing lines.
 struct ReportMeta {
   std::string title, year, agency, date;
+  std::string agency_key;  // across::agency_key (docs/cross-year.md); "" when nothing names the agency
 };
 ReportMeta report_metadata(pugi::xml_node body);
 

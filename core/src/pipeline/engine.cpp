@@ -136,6 +136,8 @@ Engine::Engine(const EngineConfig &config) {
   const fs::path formats = config.formats_dir.empty() ? default_formats_dir() : config.formats_dir;
   templates_ = templates::load_templates(formats / "templates");
   shape_hints_ = templates::shape_hints_xml(templates_);
+  cross_year_ = across::load_declarations(templates_);
+  if (!config.agency_aliases.empty()) aliases_ = across::Aliases::load(config.agency_aliases);
 }
 
 std::vector<ProbeScore> Engine::probe(std::string_view text) const {
@@ -246,12 +248,14 @@ BuiltModel Engine::build(const fs::path &input, const std::string &name, const s
   pugi::xml_document body_doc;
   const pugi::xml_node body = model::parse_body(body_doc, plugin->name(), sink.data);
   built.report = model::report_metadata(body);
+  built.report.agency_key = across::agency_key(built.report.agency, built.report.title, aliases_);
   const templates::Mapping mapping =
       templates::map_body(body, templates_, built.report.year.empty() ? 0 : std::stoi(built.report.year));
   const auto checks = templates::run_checks(mapping);
   built.verdict = model::judge(body, mapping, checks);
   built.xml = model::write_model(prov, text, built.report, body, mapping, checks, built.verdict);
   if (mapping.tmpl != nullptr) built.template_id = mapping.tmpl->id;
+  built.cross_cells = across::referenced_cells(mapping, cross_year_);
   for (const templates::Check &c : checks)
     if (c.result == templates::CheckResult::fail)
       built.violations.push_back({c.identity->id, mapping.tmpl->tables[c.table].name, c.row, c.column,

@@ -235,26 +235,27 @@ struct CombinedOutputs::Impl {
     size_t columns = 0;
   };
   std::vector<TemplateSheet> sheets;
-  Sheet *none = nullptr, *checks = nullptr, *failures = nullptr;
+  Sheet *none = nullptr, *checks = nullptr, *failures = nullptr, *cross_year = nullptr;
   std::vector<std::string> cells;  // reused for each report's row
   std::string key;
 
   // The report's metadata, first the columns frozen at the left.
   static constexpr size_t frozen = 4;
   static const std::vector<std::string> &meta() {
-    static const std::vector<std::string> m = {"file", "agency", "year", "verdict", "reasons", "title", "input plugin"};
+    static const std::vector<std::string> m = {"file",    "agency", "year",         "verdict",
+                                               "reasons", "title",  "input plugin", "agency key"};
     return m;
   }
   void write_meta(Sheet &s, const InputRecord &r) {
-    const std::string m[] = {shown(r.relpath), r.agency, r.year, r.verdict, r.reasons, r.title, r.plugin};
+    const std::string m[] = {shown(r.relpath), r.agency, r.year, r.verdict, r.reasons, r.title, r.plugin, r.agency_key};
     for (size_t i = 0; i < std::size(m); ++i) book->cell(s, i, m[i], i == 2);
   }
 };
 
 CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values_file, const fs::path &summary_file,
                                  const std::vector<templates::Template> &templates)
-    : impl_(
-          new Impl{out_dir, values_file, summary_file, {}, {}, {}, false, {}, {}, nullptr, nullptr, nullptr, {}, {}}) {
+    : impl_(new Impl{
+          out_dir, values_file, summary_file, {}, {}, {}, false, {}, {}, nullptr, nullptr, nullptr, nullptr, {}, {}}) {
   Impl &m = *impl_;
   if (!values_file.empty()) {
     m.values_tmp = temp_for(values_file);
@@ -317,6 +318,7 @@ CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values
     m.checks = m.book->sheet("checks", {"file", "identity", "table", "row", "column", "expected", "actual"}, 1);
     // No timings here: the summary is the same bytes whatever --jobs is.
     m.failures = m.book->sheet("failures", std::vector<std::string>{"file", "error"}, 1);
+    m.cross_year = m.book->sheet("cross-year", across::finding_columns(), 2);
   }
 }
 
@@ -350,13 +352,14 @@ void CombinedOutputs::add(const InputRecord &r) {
   // inside a quoted field is not one.
   if (m.values.is_open() && !t.empty()) {
     require_utf8(t, shown(vf.string()));
-    const std::string suffix =
-        "," + outputs::CsvWriter::encode(r.agency, true) + "," + outputs::CsvWriter::encode(r.year, true);
+    const std::string suffix = "," + outputs::CsvWriter::encode(r.agency, true) + "," +
+                               outputs::CsvWriter::encode(r.year, true) + "," +
+                               outputs::CsvWriter::encode(r.agency_key, true);
     const size_t nl = t.find('\n');
     if (nl != std::string_view::npos) {
       if (!m.values_header) {
         m.values << "\xEF\xBB\xBF";
-        append_records(m.values, t.substr(0, nl + 1), ",agency,year");
+        append_records(m.values, t.substr(0, nl + 1), ",agency,year,agency_key");
         m.values_header = true;
       }
       append_records(m.values, t.substr(nl + 1), suffix);
@@ -398,13 +401,25 @@ void CombinedOutputs::add(const InputRecord &r) {
   }
 }
 
+void CombinedOutputs::add_cross_year(const std::vector<across::Finding> &findings) {
+  Impl &m = *impl_;
+  if (!m.book) return;
+  for (const auto &f : findings) {
+    auto fields = across::finding_fields(f);
+    fields[4] = shown(fields[4]);  // previous file, file: relpaths, escaped as everywhere
+    fields[7] = shown(fields[7]);
+    for (size_t i = 0; i < fields.size(); ++i) m.book->cell(*m.cross_year, i, fields[i], i == 10 || i == 11);
+    m.book->end_row(*m.cross_year);
+  }
+}
+
 void CombinedOutputs::commit() {
   Impl &m = *impl_;
   if (m.values.is_open()) {
     if (!m.values_header)
-      m.values
-          << "\xEF\xBB\xBF"
-          << "file,template,table,row,column,value,state,number,unit,source_line,placement,verdict,agency,year\r\n";
+      m.values << "\xEF\xBB\xBF"
+               << "file,template,table,row,column,value,state,number,unit,source_line,placement,verdict,agency,year,"
+                  "agency_key\r\n";
     m.values.close();
     if (!m.values) throw Error(ExitCode::cant_create, m.values_file.string() + ": cannot be written");
     commit_file(m.values_tmp, m.values_file);

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "across/store.hpp"
 #include "error.hpp"
 
 namespace docpipe::runner {
@@ -133,6 +134,14 @@ Ledger::Ledger(const std::filesystem::path &file, bool check) : file_(file) {
       while (q.step()) has_size = has_size || q.text(1) == "size";
     }
     if (!has_size) exec("ALTER TABLE inputs ADD COLUMN size INTEGER; ALTER TABLE inputs ADD COLUMN mtime_ns INTEGER;");
+    // Cross-year data (across/store.hpp); older ledgers get the agency key column.
+    bool has_key = false;
+    {
+      Stmt q(db_, file_, "PRAGMA table_info(inputs)");
+      while (q.step()) has_key = has_key || q.text(1) == "agency_key";
+    }
+    if (!has_key) exec("ALTER TABLE inputs ADD COLUMN agency_key TEXT");
+    exec(across::kLedgerSchema);
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -173,11 +182,12 @@ InputRecord read_row(const Stmt &q) {
   r.finished_at = q.text(14);
   r.size = sqlite3_column_type(q.s, 15) == SQLITE_NULL ? -1 : sqlite3_column_int64(q.s, 15);
   r.mtime_ns = sqlite3_column_type(q.s, 16) == SQLITE_NULL ? -1 : sqlite3_column_int64(q.s, 16);
+  r.agency_key = q.text(17);
   return r;
 }
 constexpr const char *kColumns =
     "relpath, content_hash, pipeline_hash, status, plugin, template, verdict, reasons, title, agency, year, error, "
-    "outputs, seconds, finished_at, size, mtime_ns";
+    "outputs, seconds, finished_at, size, mtime_ns, agency_key";
 }  // namespace
 
 std::optional<InputRecord> Ledger::find(const std::string &relpath) const {
@@ -312,7 +322,7 @@ void Ledger::put(const std::vector<InputRecord> &records) {
   try {
     Stmt ins(
         db_, file_,
-        (std::string("INSERT OR REPLACE INTO inputs (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        (std::string("INSERT OR REPLACE INTO inputs (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
             .c_str());
     Stmt del(db_, file_, "DELETE FROM violations WHERE relpath = ?");
     Stmt vio(db_, file_,
@@ -340,7 +350,9 @@ void Ledger::put(const std::vector<InputRecord> &records) {
         else
           sqlite3_bind_int64(ins.s, i, v);
       }
+      ins.bind(18, r.agency_key);
       ins.step();
+      across::put_cells(db_, r.relpath, r.cross_cells);
       for (const auto &v : r.violations) {
         vio.reset();
         const std::string vf[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "across/crossyear.hpp"
+
 namespace docpipe::runner {
 
 struct Stmt;
@@ -35,6 +37,8 @@ struct InputRecord {
   std::string finished_at;           // ISO 8601 UTC
   int64_t size = -1, mtime_ns = -1;  // the file when its content_hash was taken (-1: unknown)
   std::vector<Violation> violations;
+  std::string agency_key;                 // across::agency_key (docs/cross-year.md)
+  std::vector<across::Cell> cross_cells;  // written to the ledger with the record; not read back by find/all
 };
 
 class Ledger {
@@ -85,6 +89,8 @@ class Ledger {
 
   // The output paths a ledger (damaged, set aside) lists, as far as they can
   // still be read; errors end the reading quietly.
+  sqlite3 *handle() const { return db_; }  // for the cross-year tables (across/store.hpp)
+
   static std::vector<std::string> salvage_outputs(const std::filesystem::path &file);
 
  private:

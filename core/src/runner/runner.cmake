@@ -3,9 +3,10 @@
 add_library(docpipe_runner STATIC
   ${CMAKE_CURRENT_LIST_DIR}/pipeline.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ledger.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/csv_read.cpp
   ${CMAKE_CURRENT_LIST_DIR}/combined.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/runner.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/runner.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/../across/store.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/../across/merge.cpp)
 set_target_properties(docpipe_runner PROPERTIES POSITION_INDEPENDENT_CODE ON)
 target_compile_definitions(docpipe_runner PRIVATE DOCPIPE_VERSION="${PROJECT_VERSION}")
 # The CSV writer shared with the output plugins (one quoting and formula-guard rule).

@@ -31,6 +31,7 @@
 #include <sstream>
 #include <thread>
 
+#include "across/store.hpp"
 #include "decode/decode.hpp"
 #include "error.hpp"
 #include "model/model.hpp"
@@ -194,6 +195,7 @@ InputRecord parse_result(const Candidate &c, const std::string &xml, const fs::p
   r.title = res.attribute("title").as_string();
   r.agency = res.attribute("agency").as_string();
   r.year = res.attribute("year").as_string();
+  across::read_result(res, r.agency_key, r.cross_cells);
   for (auto o : res.children("output"))
     r.outputs.push_back(fs::path(o.text().as_string()).lexically_relative(out_dir).generic_string());
   std::sort(r.outputs.begin(), r.outputs.end());
@@ -495,7 +497,8 @@ struct Skipped {
 // loops, dangling links, FIFOs, sockets and devices, and folders that cannot
 // be read are skipped with the reason (those that are not folders only when
 // the globs select them). The output folder is never an input.
-InputList find_inputs(const Pipeline &p, const fs::path &out_dir, std::vector<Skipped> &skipped) {
+InputList find_inputs(const Pipeline &p, const fs::path &out_dir, std::vector<Skipped> &skipped,
+                      const across::Shard &shard) {
   InputList all;
   auto rel_of = [&](const fs::path &f) { return f.lexically_relative(p.input_folder).generic_string(); };
   auto selected = [&](const std::string &rel) {
@@ -551,7 +554,7 @@ InputList find_inputs(const Pipeline &p, const fs::path &out_dir, std::vector<Sk
         skipped.push_back({rel, std::string(what) + ": not read"});
         continue;
       }
-      all.add(rel);
+      if (across::in_shard(rel, shard)) all.add(rel);  // --shard I/N: this run's part only
     }
     if (ec) skipped.push_back({rel_of(folder) + "/", "the folder cannot be read to the end: " + ec.message()});
   }
@@ -675,6 +678,7 @@ std::string fingerprint(const Engine &engine, const Pipeline &p) {
   for (const auto &t : engine.templates()) s += "|" + sha256_hex(read_file_bytes(t.file));
   for (const auto &pl : engine.plugins().plugins()) s += "|" + pl.name() + "@" + pl.api->version;
   s += "|" + p.input_plugin;
+  if (!engine.agency_aliases().digest().empty()) s += "|aliases:" + engine.agency_aliases().digest();
   return sha256_hex(s);
 }
 
@@ -720,7 +724,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   // whole run (packed), and of those to convert a few numbers: 100,000
   // inputs cost the runner a few MiB.
   std::vector<Skipped> skipped;
-  const InputList all = find_inputs(p, out_dir, skipped);
+  const InputList all = find_inputs(p, out_dir, skipped, o.shard);
   const bool tty = isatty(2);
   for (const auto &sk : skipped) {
     if (o.dry_run) std::cout << "skip\t" << sk.relpath << "\t" << sk.why << "\n";
@@ -881,6 +885,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
 
   // One writer: batches ledger commits (every 64 results or half a second).
   std::exception_ptr writer_error;
+  bool writer_done = false;  // every result is in the ledger (the cross-year checks read them there)
   std::thread writer([&] {
     try {
       std::unique_lock<std::mutex> lk(mu);
@@ -914,6 +919,9 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     } catch (...) {
       writer_error = std::current_exception();
     }
+    std::lock_guard<std::mutex> lk(mu);
+    writer_done = true;
+    cv.notify_all();
   });
 
   // A job line: input, name, then one PLUGIN|DIR|STEM per output; "" with
@@ -976,6 +984,17 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   // --jobs is, and no pass over 100,000 values files after the last input.
   std::exception_ptr combiner_error;
   std::thread combiner;
+  auto present = [&all](const std::string &rel) {  // an input of this run (all is sorted)
+    size_t lo = 0, hi = all.size();
+    while (lo < hi) {
+      const size_t mid = (lo + hi) / 2;
+      if (all.at(mid) < rel)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo < all.size() && all.at(lo) == rel;
+  };
   if (combining)
     combiner = std::thread([&] {
       try {
@@ -999,6 +1018,11 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
             combined.add(*r);
           }
         }
+        {  // Cross-year checks (across/): every result of this run must be in the ledger first.
+          std::unique_lock<std::mutex> lk(mu);
+          cv.wait(lk, [&] { return writer_done; });
+        }
+        combined.add_cross_year(across::check_ledger(earlier.handle(), engine.cross_year(), present));
         combined.commit();
       } catch (...) {
         combiner_error = std::current_exception();
@@ -1094,6 +1118,12 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
       remove_stale_outputs(
           out_dir, prev->outputs, [](const std::string &) { return false; }, &owners, -1);
   ledger.forget(gone);
+  // The cross-year findings for `status` and `review`, and what `merge` checks (across/store.hpp).
+  across::store_findings(ledger.handle(), across::check_ledger(ledger.handle(), engine.cross_year(), present));
+  across::set_info(ledger.handle(), {{"shard", o.shard.text()},
+                                     {"values", p.combined_values},
+                                     {"summary", p.combined_summary},
+                                     {"templates", across::templates_digest(engine.templates())}});
 
   size_t failed = 0, review = 0;
   std::set<std::string> recorded;  // with --rebuild-ledger: every output the new ledger lists
@@ -1157,6 +1187,7 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
     res.append_attribute("title") = model.report.title.c_str();
     res.append_attribute("agency") = model.report.agency.c_str();
     res.append_attribute("year") = model.report.year.c_str();
+    across::write_result(res, model.report.agency_key, model.cross_cells);
     for (const docpipe::Violation &f : model.violations) {
       auto v = res.append_child("violation");
       v.append_attribute("identity") = f.identity.c_str();
@@ -1268,6 +1299,7 @@ int run_status(const fs::path &output_dir, const fs::path &csv_out) {
   for (const auto &r : rows)
     if (r.status == "done" && r.verdict != "ok")
       std::cout << "  review  " << shown(r.relpath) << ": " << r.reasons << "\n";
+  across::print_status(ledger.handle(), std::cout);  // cross-year findings (docs/cross-year.md)
   if (!csv_out.empty()) {
     // The project's one CSV writer: quoting, and text that would read as a
     // formula (a title starting with "=") guarded.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "across/shard.hpp"
 #include "pipeline/engine.hpp"
 
 namespace docpipe::runner {
@@ -26,6 +27,7 @@ struct RunOptions {
   bool rebuild_ledger = false;              // set a (damaged) ledger aside and start afresh
   bool known_failures_ok = false;           // unchanged inputs that failed before: reported, not retried, not failing
   std::vector<std::string> forwarded_args;  // --plugin-dir/--formats-dir for the workers
+  across::Shard shard;                      // --shard I/N (docs/cluster.md)
 };
 
 // Returns the process exit code (see README "Exit codes").
