@@ -39,7 +39,7 @@ TEST_CASE("agency key: years, brackets, the title's words and punctuation go") {
   CHECK(across::agency_key("淮安市洪泽区人民政府", "", none) == "淮安市洪泽区人民政府");
 }
 
-TEST_CASE("agency aliases: an alias maps to its agency's key; errors name file and line") {
+TEST_CASE("agency aliases: an alias maps to its agency key, errors name file and line") {
   const auto ok = write_temp("ok.csv",
                              "\xEF\xBB\xBF"
                              "alias,agency\r\n洪泽区人民政府,淮安市洪泽区人民政府\r\n\r\n# note\n"
@@ -66,7 +66,7 @@ TEST_CASE("agency aliases: an alias maps to its agency's key; errors name file a
   refused(",乙局\n", ":1: an empty name");
 }
 
-TEST_CASE("shards: I/N parsed strictly; every path in exactly one shard") {
+TEST_CASE("shards: I/N parsed strictly, every path in exactly one shard") {
   CHECK(across::parse_shard("2/3").index == 2);
   for (const char *bad : {"3/3", "1", "a/2", "0/0", "-1/2", "1/2x"}) CHECK_THROWS_AS(across::parse_shard(bad), Error);
   for (const char *p : {"a.txt", "2020/r.txt", "深圳/年报.txt"}) {

@@ -91,7 +91,8 @@ int run_merge(const Engine &engine, const std::vector<fs::path> &shard_dirs, con
       throw Error(ExitCode::config,
                   shown(d) + ": its ledger does not say which shard it is (run it again with this docpipe)");
     s.shard = parse_shard(s.info["shard"]);
-    for (const char *k : {"values", "summary", "templates"}) s.info[k];  // (present, "" when never recorded)
+    for (const char *k : {"values", "summary", "templates", "pipeline"})
+      s.info[k];  // (present, "" when never recorded)
     if (s.info["templates"] != digest)
       throw Error(ExitCode::config, shown(d) + ": converted with other templates than this docpipe's (" +
                                         shown(default_formats_dir()) + " or --formats-dir); run it again");
@@ -110,6 +111,9 @@ int run_merge(const Engine &engine, const std::vector<fs::path> &shard_dirs, con
       if (s.info.at(k) != shards.front().info.at(k))
         throw Error(ExitCode::config, shown(s.dir) + " and " + shown(shards.front().dir) +
                                           " have other combined outputs (<combined> of the pipeline)");
+    if (s.info.at("pipeline") != shards.front().info.at("pipeline"))
+      throw Error(ExitCode::config, shown(s.dir) + " and " + shown(shards.front().dir) +
+                                        " were run with other pipelines, plugins, aliases or docpipe versions");
   }
   for (unsigned i = 0; i < n; ++i)
     if (by_index.count(i) == 0)
@@ -190,6 +194,7 @@ int run_merge(const Engine &engine, const std::vector<fs::path> &shard_dirs, con
                   {"values", shards.front().info["values"]},
                   {"summary", shards.front().info["summary"]},
                   {"templates", digest},
+                  {"pipeline", shards.front().info["pipeline"]},
                   {"merged-from", std::to_string(n) + " shards"}});
   }
   for (const char *suffix : {"-wal", "-shm"}) fs::remove(ledger_file.string() + suffix, ec);

@@ -101,9 +101,9 @@ class Engine {
  private:
   PluginRegistry registry_;
   std::vector<templates::Template> templates_;
-  std::string shape_hints_;
+  std::string shape_hints_;                      // formats/HINTS.md, for input plugins of ABI 1.2 that take them
   std::vector<across::Declaration> cross_year_;  // <cross-year> of the templates
-  across::Aliases aliases_;                      // formats/HINTS.md, for input plugins of ABI 1.2 that take them
+  across::Aliases aliases_;                      // --agency-aliases
 };
 
 }  // namespace docpipe

@@ -1022,7 +1022,9 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
           std::unique_lock<std::mutex> lk(mu);
           cv.wait(lk, [&] { return writer_done; });
         }
-        combined.add_cross_year(across::check_ledger(earlier.handle(), engine.cross_year(), present));
+        // (A connection of its own: `earlier` may hold a read snapshot from before the last commits.)
+        const Ledger now(out_dir / ".docpipe" / "ledger.sqlite", /*check=*/false);
+        combined.add_cross_year(across::check_ledger(now.handle(), engine.cross_year(), present));
         combined.commit();
       } catch (...) {
         combiner_error = std::current_exception();
@@ -1121,6 +1123,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   // The cross-year findings for `status` and `review`, and what `merge` checks (across/store.hpp).
   across::store_findings(ledger.handle(), across::check_ledger(ledger.handle(), engine.cross_year(), present));
   across::set_info(ledger.handle(), {{"shard", o.shard.text()},
+                                     {"pipeline", pipeline_hash},
                                      {"values", p.combined_values},
                                      {"summary", p.combined_summary},
                                      {"templates", across::templates_digest(engine.templates())}});
