@@ -4,7 +4,7 @@ changed, numbers carried over, a few deliberate breaks), gets exactly the
 breaks it was given, each naming both reports, both cells and their source
 lines, and nothing else; in the ledger, summary.xlsx, `status` and
 `validate` over several files. Also the agency key's aliases file."""
-import csv, os, re, sqlite3, subprocess, sys, tempfile
+import csv, glob, os, re, sqlite3, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import crossyear_corpus
@@ -72,6 +72,11 @@ with tempfile.TemporaryDirectory() as tmp:
     check(vals[0][-1] == 'agency_key', f'values.csv header {vals[0][-3:]}')
     keys = {row[-1] for row in vals[1:]}
     check(keys == {k for _, k, *rest in expected} | {'农安县交通运输局'}, f'agency keys {keys}')
+
+    # The model names the agency as written and its key (the aliases file applied).
+    model = open(sorted(glob.glob(os.path.join(out, '*', '113_*.xml')))[1], encoding='utf-8').read()  # 2021
+    check('agency="长春市榆树市市场监督管理局" agency-key="榆树市市场监督管理局"' in model,
+          'model: ' + (re.search(r'<report [^>]*>', model) or [''])[0])
 
     # Without the aliases file 长春市榆树市… and 榆树市… are two agencies: their checks are gone.
     out2 = os.path.join(tmp, 'out-no-aliases')

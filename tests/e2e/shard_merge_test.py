@@ -82,6 +82,14 @@ with tempfile.TemporaryDirectory() as tmp:
             r = subprocess.run(base + ['merge', shards[0], shards[0], shards[1], '-o', os.path.join(tmp, 'm')],
                                capture_output=True, text=True)
             check(r.returncode == 78 and 'are both shard 0/3' in r.stderr, f'doubled shard: {r.returncode} {r.stderr}')
+            # a shard run with another aliases file is another run: refused
+            other = os.path.join(tmp, 'other-1')
+            subprocess.run([exe, 'run', pipeline, '-i', inp, '-o', other, '--shard', '1/3', '--no-limits'],
+                           capture_output=True, text=True)
+            r = subprocess.run(base + ['merge', shards[0], other, shards[2], '-o', os.path.join(tmp, 'm')],
+                               capture_output=True, text=True)
+            check(r.returncode == 78 and 'were run with other pipelines' in r.stderr,
+                  f'shards of other runs: {r.returncode} {r.stderr}')
 
 for e in errors:
     print('FAIL:', e)
