@@ -735,8 +735,11 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   }
 
   if (all.size() == 0) {  // a wrong folder or globs, most often: say so rather than finish quietly
-    const std::string msg = p.input_folder.string() + ": no input matches the pipeline's include patterns (" +
-                            p.file.string() + "); is this the right folder (--input)?";
+    const std::string msg =
+        o.shard.count > 1
+            ? p.input_folder.string() + ": no input falls in shard " + o.shard.text() + " (docs/cluster.md)"
+            : p.input_folder.string() + ": no input matches the pipeline's include patterns (" + p.file.string() +
+                  "); is this the right folder (--input)?";
     if (tty)
       std::cerr << "docpipe: warning: " << msg << "\n";
     else
