@@ -140,3 +140,22 @@ TEST_CASE("cross-year checks: failure, blank, gap, duplicate") {
   REQUIRE(f.size() == 1);
   CHECK(f[0].kind == "duplicate");
 }
+
+TEST_CASE("possible aliases: a name after an administrative area is a hint, never a join") {
+  auto r = [](const std::string &file, const std::string &key) {
+    return across::Report{file, key, "2020", "ogi-2019", {}};
+  };
+  auto h = across::alias_hints({r("a", "淮安市洪泽区人民政府"), r("b", "洪泽区人民政府"), r("c", "淮安市人民政府")});
+  REQUIRE(h.size() == 1);
+  CHECK(h[0].kind == "possible-alias");
+  CHECK(h[0].agency_key == "洪泽区人民政府");
+  CHECK(h[0].file == "b");
+  CHECK(h[0].previous_file == "a");
+  CHECK(h[0].note.find("洪泽区人民政府,淮安市洪泽区人民政府") != std::string::npos);
+  // Two cities with a 鼓楼区: ambiguous, said so.
+  h = across::alias_hints({r("a", "南京市鼓楼区人民政府"), r("b", "福州市鼓楼区人民政府"), r("c", "鼓楼区人民政府")});
+  REQUIRE(h.size() == 1);
+  CHECK(h[0].note.find("'南京市鼓楼区人民政府', '福州市鼓楼区人民政府' end with") == 0);
+  // Not after an area name: no hint (局 is no administrative unit).
+  CHECK(across::alias_hints({r("a", "交通运输局人民政府"), r("b", "人民政府")}).empty());
+}

@@ -319,11 +319,49 @@ std::vector<Finding> check(std::vector<Report> &reports, const std::vector<Decla
   return out;
 }
 
+std::vector<Finding> alias_hints(const std::vector<Report> &reports) {
+  std::map<std::string, const Report *> first;  // key -> its first report (by year, then file)
+  for (const Report &r : reports) {
+    if (r.agency_key.empty()) continue;
+    auto [it, fresh] = first.emplace(r.agency_key, &r);
+    if (!fresh && std::make_pair(r.year, r.relpath) < std::make_pair(it->second->year, it->second->relpath))
+      it->second = &r;
+  }
+  static const std::u32string units = U"省市州盟县区旗";
+  std::map<std::string, std::vector<std::string>> longer;  // K -> the keys L that end with it
+  for (const auto &[key, r] : first) {
+    const std::u32string u = sdk::to_u32(key);
+    for (size_t i = 0; i + 1 < u.size(); ++i)
+      if (units.find(u[i]) != std::u32string::npos)
+        if (const std::string k = sdk::to_utf8(u.substr(i + 1)); first.count(k) > 0) longer[k].push_back(key);
+  }
+  std::vector<Finding> out;
+  for (const auto &[k, ls] : longer) {
+    Finding f;
+    f.kind = "possible-alias";
+    f.agency_key = k;
+    f.file = first[k]->relpath;
+    f.year = first[k]->year;
+    f.previous_file = first[ls.front()]->relpath;
+    f.previous_year = first[ls.front()]->year;
+    if (ls.size() == 1) {
+      f.note = "'" + ls.front() + "' ends with this agency's name: if they are one agency, add the line " + k + "," +
+               ls.front() + " to the aliases file (--agency-aliases); they are not joined otherwise";
+    } else {
+      std::string all;
+      for (const auto &l : ls) all += (all.empty() ? "'" : ", '") + l + "'";
+      f.note = all + " end with this agency's name: which one it is, only the aliases file can say";
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
 void print_findings(const std::vector<Finding> &findings, std::ostream &out) {
   std::map<std::string, size_t> n;
   for (const Finding &f : findings) n[f.kind]++;
   out << "cross-year: " << n["fail"] << " failures, " << n["gap"] << " gaps, " << n["duplicate"] << " duplicates, "
-      << n["not-checkable"] << " not checkable\n";
+      << n["not-checkable"] << " not checkable, " << n["possible-alias"] << " possible aliases\n";
   for (const Finding &f : findings) {
     const std::string prev = sdk::escape_bytes(f.previous_file) + " (" + f.previous_year + ")";
     const std::string cur = sdk::escape_bytes(f.file) + " (" + f.year + ")";
@@ -331,6 +369,8 @@ void print_findings(const std::vector<Finding> &findings, std::ostream &out) {
       out << "  cross-year FAIL " << f.agency_key << ": " << f.identity << (f.instance.empty() ? "" : " " + f.instance)
           << ": " << cur << " [" << f.cells << "] against " << prev << " [" << f.previous_cells << "]: expected "
           << f.expected << ", actual " << f.actual << "\n";
+    else if (f.kind == "possible-alias")
+      out << "  cross-year possible alias " << f.agency_key << ": " << f.note << "\n";
     else if (f.kind == "gap" || f.kind == "duplicate")
       out << "  cross-year " << f.kind << " " << f.agency_key << ": " << prev << ", " << cur << ": " << f.note << "\n";
   }

@@ -62,7 +62,7 @@ struct Report {
 };
 
 // A finding, in the order the checks make them (agency key, year, identity,
-// instance). kind: fail | not-checkable | gap | duplicate.
+// instance). kind: fail | not-checkable | gap | duplicate (check), possible-alias (alias_hints).
 struct Finding {
   std::string kind, agency_key, identity, instance;
   std::string previous_file, previous_year, previous_cells;  // cells: "label = value (line N)", '; '-joined
@@ -79,6 +79,14 @@ struct Finding {
 // makes the instance not checkable (a blank is not 0), never a failure.
 // `reports` is sorted in place.
 std::vector<Finding> check(std::vector<Report> &reports, const std::vector<Declaration> &declarations);
+
+// Names that may be one agency, never joined without the aliases file: a
+// key L that is a key K with an administrative area before it (the part of
+// L before K ends in 省 市 州 盟 县 区 or 旗: 淮安市洪泽区人民政府 and
+// 洪泽区人民政府). One finding of kind possible-alias per such K, naming a
+// report of each and the aliases line that would join them (or, when K ends
+// several keys, that it is ambiguous). `reports`: one per key is enough.
+std::vector<Finding> alias_hints(const std::vector<Report> &reports);
 
 // A count of each kind, then a line per failure, gap and duplicate (the
 // not-checkable ones are in the summary's cross-year sheet and the ledger).

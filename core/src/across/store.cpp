@@ -111,6 +111,16 @@ std::vector<Finding> check_ledger(sqlite3 *db, const std::vector<Declaration> &d
         {q.text(4), q.text(5), q.text(6), q.text(7), q.text(8), q.text(9), q.text(10), sqlite3_column_int(q.s, 11)});
   }
   flush();
+  // Names that may be one agency: a report of each key is enough.
+  std::vector<Report> keys;
+  Q k(db,
+      "SELECT relpath, agency_key, year FROM inputs WHERE status = 'done' AND template <> '' AND agency_key <> '' "
+      "AND year <> '' ORDER BY agency_key, year, relpath");
+  while (k.step())
+    if (present(k.text(0)) && (keys.empty() || keys.back().agency_key != k.text(1)))
+      keys.push_back({k.text(0), k.text(1), k.text(2), "", {}});
+  std::vector<Finding> hints = alias_hints(keys);
+  out.insert(out.end(), std::make_move_iterator(hints.begin()), std::make_move_iterator(hints.end()));
   return out;
 }
 

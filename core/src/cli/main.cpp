@@ -444,7 +444,8 @@ int run_validate(const Engine &engine, const std::vector<std::string> &inputs, c
   }
   // Several files: each agency's consecutive years against each other (docs/cross-year.md).
   if (inputs.size() > 1) {
-    const auto findings = docpipe::across::check(reports, engine.cross_year());
+    auto findings = docpipe::across::check(reports, engine.cross_year());
+    for (auto &h : docpipe::across::alias_hints(reports)) findings.push_back(std::move(h));
     docpipe::across::print_findings(findings, std::cout);
     for (const auto &f : findings) failing += f.kind == "fail";
   }
