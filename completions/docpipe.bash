@@ -9,7 +9,7 @@ _docpipe() {
   cmd=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "${COMP_WORDS[i]}" in
-      --plugin-dir|--formats-dir) ((i++)) ;;
+      --plugin-dir|--formats-dir|--agency-aliases) ((i++)) ;;
       -*) ;;
       *) cmd="${COMP_WORDS[i]}"; break ;;
     esac
@@ -22,22 +22,22 @@ _docpipe() {
       local done="" last="$cur"
       [[ "$cur" == *,* ]] && done="${cur%,*}," && last="${cur##*,}"
       COMPREPLY=($(compgen -P "$done" -W "$(docpipe --list-output-formats 2>/dev/null)" -- "$last")); return ;;
-    --overrides)
+    --overrides|--agency-aliases)
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o|--output|-i|--input|--plugin-dir|--formats-dir|--csv)
-      if [[ "$cmd" == run || "$prev" == --plugin-dir || "$prev" == --formats-dir || ( "$cmd" == convert && "$prev" != -i && "$prev" != --input ) ]]; then
+      if [[ "$cmd" == run || "$cmd" == merge || "$prev" == --plugin-dir || "$prev" == --formats-dir || ( "$cmd" == convert && "$prev" != -i && "$prev" != --input ) ]]; then
         COMPREPLY=($(compgen -d -- "$cur"))
       else
         COMPREPLY=($(compgen -f -- "$cur"))
       fi
       return ;;
-    -j|--jobs|--memory-mb|--name|-O|--output-option) return ;;
+    -j|--jobs|--memory-mb|--name|-O|--output-option|--shard) return ;;
   esac
   if [[ -z "$cmd" ]]; then
     if [[ "$cur" == -* ]]; then
-      COMPREPLY=($(compgen -W "--help --version --plugin-dir --formats-dir --list-input-formats --list-output-formats" -- "$cur"))
+      COMPREPLY=($(compgen -W "--help --version --plugin-dir --formats-dir --agency-aliases --list-input-formats --list-output-formats" -- "$cur"))
     else
-      COMPREPLY=($(compgen -W "convert formats inspect validate run status review" -- "$cur"))
+      COMPREPLY=($(compgen -W "convert formats inspect validate run merge status review" -- "$cur"))
     fi
     return
   fi
@@ -47,12 +47,13 @@ _docpipe() {
     formats) opts="-v --verbose --help" ;;
     inspect) opts="-f --from --model --help" ;;
     validate) opts="-f --from --overrides --help" ;;
-    run) opts="-i --input -o --output -j --jobs --dry-run --force --known-failures-ok --no-limits --rebuild-ledger --overrides --help" ;;
+    run) opts="-i --input -o --output -j --jobs --dry-run --force --known-failures-ok --no-limits --rebuild-ledger --overrides --shard --help" ;;
+    merge) opts="-o --output --help" ;;
     status|review) opts="--csv --help" ;;
   esac
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-  elif [[ "$cmd" == status || "$cmd" == review ]]; then
+  elif [[ "$cmd" == status || "$cmd" == review || "$cmd" == merge ]]; then
     COMPREPLY=($(compgen -d -- "$cur"))
   else
     COMPREPLY=($(compgen -f -- "$cur"))

@@ -16,6 +16,11 @@ install(FILES pipelines/annual-reports.xml pipelines/pipeline.rng
 install(FILES completions/docpipe.bash DESTINATION "${CMAKE_INSTALL_DATADIR}/bash-completion/completions"
         RENAME docpipe)
 install(FILES LICENSE DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+# Cluster runs (docs/cluster.md): a Slurm job array and a Kubernetes Indexed Job.
+install(PROGRAMS pipelines/slurm/docpipe-shard.sbatch pipelines/slurm/docpipe-merge.sbatch pipelines/slurm/submit.sh
+        DESTINATION "${CMAKE_INSTALL_DOCDIR}/examples/slurm")
+install(FILES pipelines/kubernetes/docpipe-shards.yaml pipelines/kubernetes/docpipe-merge.yaml
+        DESTINATION "${CMAKE_INSTALL_DOCDIR}/examples/kubernetes")
 install(FILES pipelines/docpipe.sysusers DESTINATION lib/sysusers.d RENAME docpipe.conf)
 install(FILES pipelines/docpipe.tmpfiles DESTINATION lib/tmpfiles.d RENAME docpipe.conf)
 

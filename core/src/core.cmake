@@ -12,7 +12,11 @@ add_library(docpipe_core SHARED
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/hints.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/overrides.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/pipeline/engine.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/src/util/sha256.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/util/sha256.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/util/csv.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/across/agency.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/across/crossyear.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/across/shard.cpp)
 add_library(docpipe::core ALIAS docpipe_core)
 target_include_directories(docpipe_core PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/src)
 # Where the executable finds its plugins and data, relative to the prefix

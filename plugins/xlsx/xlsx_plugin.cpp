@@ -159,6 +159,7 @@ void write_metadata(Workbook &wb, pugi::xml_node root) {
   }
   line("report title", attr(report, "title"));
   line("report agency", attr(report, "agency"));
+  line("agency key", attr(report, "agency-key"));
   line("report year", attr(report, "year"), true);
   line("report date", attr(report, "date"));
   line("producer", attr(producer, "name") + " " + attr(producer, "version"));

@@ -31,12 +31,12 @@ def check_summary(path, rows):
     whose levels spell its table / row / column, numbers as numbers; file,
     agency, year, verdict frozen at the left with the header; an autofilter;
     widths that count a CJK character as 2. values.csv has the report's
-    agency and year on every line."""
+    agency, year and agency key on every line."""
     import openpyxl
     from openpyxl.utils import get_column_letter
     wb = openpyxl.load_workbook(path)  # not read-only: merges, panes, filter, widths
     head = rows[0]
-    check(head[-2:] == ['agency', 'year'], f'values.csv header {head}')
+    check(head[-3:] == ['agency', 'year', 'agency_key'], f'values.csv header {head}')
     col = {name: i for i, name in enumerate(head)}
     for sheet in ('ogi-2019', 'ogi-2021'):
         ws = wb[sheet]
@@ -147,7 +147,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check(len(fails) == 2 and fails[1][0] == 'b/broken.txt' and 'binary' in fails[1][1], f'failures sheet {fails}')
     rep = list(wb['ogi-2019'].iter_rows(values_only=True))
     heads = next(i for i, row in enumerate(rep) if row[0] == 'file') + 1  # header rows: the label levels
-    check(len(rep) == heads + n_inputs - 1 and len(rep[0]) == 7 + 198, f'ogi-2019 sheet {len(rep)} x {len(rep[0])}')
+    check(len(rep) == heads + n_inputs - 1 and len(rep[0]) == 8 + 198, f'ogi-2019 sheet {len(rep)} x {len(rep[0])}')
     check_summary(os.path.join(out1, 'summary.xlsx'), rows)
 
     # 2. the same bytes whatever --jobs is

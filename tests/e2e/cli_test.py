@@ -33,7 +33,7 @@ with tempfile.TemporaryDirectory() as tmp:
     # a mistyped command: the nearest, and every command
     r = run('conver', seeds[0], '-o', os.path.join(tmp, 'x'))
     check(r.returncode == 64 and "unknown command 'conver': did you mean 'convert'?" in r.stderr
-          and 'convert, formats, inspect, validate, run, status' in r.stderr, f'conver: {r.returncode} {r.stderr}')
+          and 'convert, formats, inspect, validate, run, merge, status' in r.stderr, f'conver: {r.returncode} {r.stderr}')
     r = run('--plugin-dir', tmp, 'stauts', tmp)
     check(r.returncode == 64 and "did you mean 'status'" in r.stderr, f'stauts: {r.returncode} {r.stderr}')
     r = run()

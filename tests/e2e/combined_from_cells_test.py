@@ -46,16 +46,16 @@ with tempfile.TemporaryDirectory() as tmp:
               f'{p}: exit {r.returncode}: {r.stderr[-500:]}')
 
     combined = records(os.path.join(xml_only, 'values.csv'))
-    check(combined[0][-2:] == ['agency', 'year'], f'header {combined[0]}')
-    # Every line of each report's own values file, with its agency and year, in relpath order.
-    expected = [combined[0][:-2]]
+    check(combined[0][-3:] == ['agency', 'year', 'agency_key'], f'header {combined[0]}')
+    # Every line of each report's own values file, with its agency, year and agency key, in relpath order.
+    expected = [combined[0][:-3]]
     for vf in sorted(glob.glob(os.path.join(with_values, '**/*.values.csv'), recursive=True),
                      key=lambda f: os.path.relpath(f, with_values)):
         expected += records(vf)[1:]
     check(len(combined) > len(seeds) * 50, f'values.csv has {len(combined)} lines for {len(seeds)} reports')
-    check([rec[:-2] for rec in combined] == expected,
+    check([rec[:-3] for rec in combined] == expected,
           'values.csv of the xml-only pipeline is not the reports\' values lines')
-    check(all(rec[-1] for rec in combined[1:]), 'a line of values.csv has no year')
+    check(all(rec[-2] for rec in combined[1:]), 'a line of values.csv has no year')
     for name in ('values.csv', 'summary.xlsx'):
         with open(os.path.join(xml_only, name), 'rb') as a, open(os.path.join(with_values, name), 'rb') as b:
             check(a.read() == b.read(), f'{name}: the xml-only pipeline wrote other bytes than the one with values')

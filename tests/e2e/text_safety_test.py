@@ -158,8 +158,8 @@ with tempfile.TemporaryDirectory() as tmp:
     files = {row[0] for row in rows[1:]}
     check({unescape(f.lstrip("'")) for f in files} == want - {bad_name}, f'values.csv files {files}')
     check("'" + formula_name in files, f'values.csv: the formula-like name is not guarded: {files}')
-    # agency and year end every record, the quoted ones (the formula-like name) too
-    check(rows[0][-2:] == ['agency', 'year'] and all(len(row) == len(rows[0]) for row in rows),
+    # agency, year and agency key end every record, the quoted ones (the formula-like name) too
+    check(rows[0][-3:] == ['agency', 'year', 'agency_key'] and all(len(row) == len(rows[0]) for row in rows),
           f'values.csv: records of {sorted({len(row) for row in rows})} fields, header {rows[0][-3:]}')
 
     # summary.xlsx: names escaped, the failure row names the binary input.

@@ -15,6 +15,7 @@
 #include <iostream>
 #include <set>
 
+#include "across/merge.hpp"
 #include "decode/decode.hpp"
 #include "kind/kind.hpp"
 #include "pipeline/engine.hpp"
@@ -417,32 +418,39 @@ int run_inspect(const Engine &engine, const std::string &input, const std::strin
 int run_validate(const Engine &engine, const std::vector<std::string> &inputs, const std::string &format) {
   size_t failed_inputs = 0, failing = 0;
   ExitCode last = ExitCode::ok;
+  std::vector<docpipe::across::Report> reports;  // for the cross-year checks over several files
   for (const auto &in : inputs) {
     try {
-      const auto doc = engine.build_model(in, fs::path(in).filename().string(), format);
-      const auto root = doc.child("document");
+      const docpipe::BuiltModel built = engine.build(in, fs::path(in).filename().string(), format);
+      reports.push_back({in, built.report.agency_key, built.report.year, built.template_id, built.cross_cells});
+      const docpipe::sdk::model::Document &doc = built.document;
       size_t pass = 0, blank = 0, fail = 0;
-      for (auto c : root.child("checks").children("check")) {
-        const std::string r = c.attribute("result").as_string();
-        if (r == "fail") {
+      for (const auto &c : doc.checks) {
+        if (c.result == docpipe::sdk::model::CheckResult::fail) {
           ++fail;
-          const std::string row = c.attribute("row").as_string(), col = c.attribute("column").as_string();
-          std::cout << in << ": FAIL " << c.attribute("identity").as_string() << " " << c.attribute("table").as_string()
-                    << (row.empty() ? "" : " row " + row) << (col.empty() ? "" : " column " + col) << ": expected "
-                    << c.attribute("expected").as_string() << ", actual " << c.attribute("actual").as_string() << "\n";
+          std::cout << in << ": FAIL " << c.identity << " " << c.table << (c.row.empty() ? "" : " row " + c.row)
+                    << (c.column.empty() ? "" : " column " + c.column) << ": expected " << c.expected << ", actual "
+                    << c.actual << "\n";
         } else {
-          (r == "pass" ? pass : blank)++;
+          (c.result == docpipe::sdk::model::CheckResult::pass ? pass : blank)++;
         }
       }
-      std::cout << in << ": " << root.child("template").attribute("id").as_string("no template") << ", " << pass
-                << " pass, " << blank << " hold with blanks, " << fail << " fail; verdict "
-                << root.child("verdict").attribute("status").as_string() << "\n";
+      std::cout << in << ": " << (doc.tmpl ? doc.tmpl->id : std::string("no template")) << ", " << pass << " pass, "
+                << blank << " hold with blanks, " << fail << " fail; verdict " << (doc.verdict.ok ? "ok" : "review")
+                << "\n";
       if (fail > 0) ++failing;
     } catch (const Error &e) {
       std::cerr << "docpipe: " << e.what() << "\n";
       ++failed_inputs;
       last = e.code();
     }
+  }
+  // Several files: each agency's consecutive years against each other (docs/cross-year.md).
+  if (inputs.size() > 1) {
+    auto findings = docpipe::across::check(reports, engine.cross_year());
+    for (auto &h : docpipe::across::alias_hints(reports)) findings.push_back(std::move(h));
+    docpipe::across::print_findings(findings, std::cout);
+    for (const auto &f : findings) failing += f.kind == "fail";
   }
   if (failed_inputs > 0) return inputs.size() == 1 ? code(last) : code(ExitCode::some_failed);
   return failing > 0 ? code(ExitCode::validation_failed) : 0;
@@ -453,7 +461,7 @@ int run_validate(const Engine &engine, const std::vector<std::string> &inputs, c
 std::string first_command(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
-    if (a == "--plugin-dir" || a == "--formats-dir") {
+    if (a == "--plugin-dir" || a == "--formats-dir" || a == "--agency-aliases") {
       ++i;
       continue;
     }
@@ -480,6 +488,9 @@ int main(int argc, char **argv) {
   std::string formats_dir;
   app.add_option("--plugin-dir", plugin_dirs, "Also look for plugins in this folder (before the others)");
   app.add_option("--formats-dir", formats_dir, "Folder with model schema and templates/ (default: installed)");
+  std::string agency_aliases;
+  app.add_option("--agency-aliases", agency_aliases,
+                 "CSV alias,agency: names of one agency written differently (docs/cross-year.md)");
   bool list_input = false, list_output = false;
   app.add_flag("--list-input-formats", list_input, "Print the input formats (-f), one a line");
   app.add_flag("--list-output-formats", list_output, "Print the output formats (-t), one a line");
@@ -514,7 +525,8 @@ int main(int argc, char **argv) {
   inspect->add_option("-f,--from", format, "Input format, or auto (default)");
   bool print_model = false;
   inspect->add_flag("--model", print_model, "Print the whole model (XML) instead of a summary");
-  auto *validate = app.add_subcommand("validate", "Check the accounting identities; exit 2 when one fails");
+  auto *validate = app.add_subcommand(
+      "validate", "Check the accounting identities, and over several files the cross-year ones; exit 2 when one fails");
   validate->add_option("inputs", inputs, "Input files")->required();
   validate->add_option("-f,--from", format, "Input format, or auto (default)");
   validate->add_option("--overrides", convert_overrides,
@@ -542,6 +554,19 @@ int main(int argc, char **argv) {
   run->add_flag("--rebuild-ledger", run_opts.rebuild_ledger,
                 "Set the ledger aside (e.g. a damaged one), convert every input again, remove the outputs it listed "
                 "that the new one does not");
+  std::string run_shard;
+  run->add_option("--shard", run_shard,
+                  "I/N: convert only the inputs whose relative path hashes to I of N (0-based), into this output "
+                  "folder; `docpipe merge` joins the N folders (docs/cluster.md)");
+
+  std::vector<std::string> merge_dirs;
+  std::string merge_out;
+  auto *merge =
+      app.add_subcommand("merge",
+                         "Join the output folders of the N shards of one run into one, with its combined outputs and "
+                         "cross-year checks, as one run would have made it");
+  merge->add_option("shards", merge_dirs, "Output folders of `run --shard I/N`, all N of them")->required();
+  merge->add_option("-o,--output", merge_out, "Output folder")->required();
 
   std::string status_dir, status_csv;
   auto *status = app.add_subcommand("status",
@@ -601,7 +626,7 @@ int main(int argc, char **argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : code(ExitCode::usage);
   }
-  if (!*convert && !*formats && !*inspect && !*validate && !*run && !*status && !*review && !*worker && !list_input &&
+  if (!*convert && !*formats && !*inspect && !*validate && !*run && !*merge && !*status && !*review && !*worker && !list_input &&
       !list_output) {
     std::cerr << app.help() << "\ndocpipe: a command is required\n";
     return code(ExitCode::usage);
@@ -630,6 +655,7 @@ int main(int argc, char **argv) {
     for (const auto &d : plugin_dirs) cfg.plugin_dirs.emplace_back(d);
     cfg.formats_dir = formats_dir;
     for (const auto &f : *worker ? worker_overrides : convert_overrides) cfg.overrides.emplace_back(f);
+    cfg.agency_aliases = agency_aliases;
     const Engine engine(cfg);
     if (list_input) return list_formats(engine, DOCPIPE_KIND_INPUT);
     if (list_output) return list_formats(engine, DOCPIPE_KIND_OUTPUT);
@@ -645,9 +671,16 @@ int main(int argc, char **argv) {
       for (const auto &d : plugin_dirs) run_opts.forwarded_args.push_back("--plugin-dir=" + fs::absolute(d).string());
       if (!formats_dir.empty())
         run_opts.forwarded_args.push_back("--formats-dir=" + fs::absolute(formats_dir).string());
+      if (!agency_aliases.empty())
+        run_opts.forwarded_args.push_back("--agency-aliases=" + fs::absolute(agency_aliases).string());
+      if (!run_shard.empty()) run_opts.shard = docpipe::across::parse_shard(run_shard);
       return docpipe::runner::run_pipeline(engine, run_opts);
     }
     if (*worker) return docpipe::runner::run_worker(engine, wargs);
+    if (*merge) {
+      std::vector<fs::path> dirs(merge_dirs.begin(), merge_dirs.end());
+      return docpipe::across::run_merge(engine, dirs, merge_out);
+    }
   } catch (const Error &e) {
     return fail(e.what(), code(e.code()));
   } catch (const fs::filesystem_error &e) {

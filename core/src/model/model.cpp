@@ -160,7 +160,8 @@ sdk::model::Document assemble(const Provenance &p, const DecodedText &text, cons
   doc.metadata.encoding = {text.encoding, text.bom, text.line_endings, text.decision};
   doc.metadata.input = {p.plugin, p.plugin_version, p.confidence};
   doc.metadata.report = {report.title, report.title.empty() ? "" : report.year,
-                         report.title.empty() ? "" : report.agency, report.date};
+                         report.title.empty() ? "" : report.agency, report.date,
+                         report.agency_key};
   doc.metadata.producer = {"docpipe", DOCPIPE_VERSION};
   doc.body = std::move(body);
   if (m.tmpl != nullptr) {

@@ -30,6 +30,7 @@ struct Provenance {
 // from the body's first headings and paragraphs and its closing lines.
 struct ReportMeta {
   std::string title, year, agency, date;
+  std::string agency_key;  // across::agency_key (docs/cross-year.md); "" when nothing names the agency
 };
 ReportMeta report_metadata(const sdk::RawDocument &body);
 

@@ -138,6 +138,8 @@ Engine::Engine(const EngineConfig &config) {
   templates_ = templates::load_templates(formats / "templates");
   shape_hints_ = templates::shape_hints_xml(templates_);
   overrides_ = templates::Overrides::load(config.overrides, templates_);
+  cross_year_ = across::load_declarations(templates_);
+  if (!config.agency_aliases.empty()) aliases_ = across::Aliases::load(config.agency_aliases);
 }
 
 std::vector<ProbeScore> Engine::probe(std::string_view text) const {
@@ -259,12 +261,14 @@ BuiltModel Engine::build(const fs::path &input, const std::string &name, const s
     throw Error(ExitCode::internal, sdk::escape_bytes(input.string()) + ": input plugin '" + plugin->name() +
                                         "' produced invalid UTF-8 at byte " + std::to_string(bad) + " of its model");
   built.report = model::report_metadata(body);
+  built.report.agency_key = across::agency_key(built.report.agency, built.report.title, aliases_);
   templates::Mapping mapping =
       templates::map_body(body, templates_, built.report.year.empty() ? 0 : std::stoi(built.report.year));
   if (!overrides_.empty()) templates::apply_overrides(mapping, overrides_.for_file(sdk::escape_bytes(name)));
   const auto checks = templates::run_checks(mapping);
   built.verdict = model::judge(body, mapping, checks);
   if (mapping.tmpl != nullptr) built.template_id = mapping.tmpl->id;
+  built.cross_cells = across::referenced_cells(mapping, cross_year_);
   for (const templates::Check &c : checks)
     if (c.result == templates::CheckResult::fail)
       built.violations.push_back({c.identity->id, mapping.tmpl->tables[c.table].name, c.row, c.column,

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "across/agency.hpp"
+#include "across/crossyear.hpp"
 #include "error.hpp"
 #include "model/model.hpp"
 #include "plugin_host/registry.hpp"
@@ -24,6 +26,7 @@ struct EngineConfig {
   std::vector<std::filesystem::path> plugin_dirs;
   std::filesystem::path formats_dir;             // empty: DOCPIPE_FORMATS_DIR, then share/docpipe/formats beside bin/
   std::vector<std::filesystem::path> overrides;  // corrections by hand (templates/overrides.hpp), later files win
+  std::filesystem::path agency_aliases;          // --agency-aliases: CSV alias,agency (docs/cross-year.md); empty: none
 };
 
 std::filesystem::path default_formats_dir();
@@ -57,6 +60,7 @@ struct BuiltModel {
   model::ReportMeta report;
   model::Verdict verdict;
   std::vector<Violation> violations;
+  std::vector<across::Cell> cross_cells;  // the cells the cross-year identities read
 };
 
 struct ConvertOutcome {
@@ -76,6 +80,8 @@ class Engine {
   const PluginRegistry &plugins() const { return registry_; }
   const std::vector<templates::Template> &templates() const { return templates_; }
   const templates::Overrides &overrides() const { return overrides_; }
+  const std::vector<across::Declaration> &cross_year() const { return cross_year_; }
+  const across::Aliases &agency_aliases() const { return aliases_; }
 
   // Every input plugin's probe score, best first.
   std::vector<ProbeScore> probe(std::string_view text) const;
@@ -105,7 +111,9 @@ class Engine {
   PluginRegistry registry_;
   std::vector<templates::Template> templates_;
   templates::Overrides overrides_;
-  std::string shape_hints_;  // formats/HINTS.md, for input plugins of ABI 1.2 that take them
+  std::string shape_hints_;                      // formats/HINTS.md, for input plugins of ABI 1.2 that take them
+  std::vector<across::Declaration> cross_year_;  // <cross-year> of the templates
+  across::Aliases aliases_;                      // --agency-aliases
 };
 
 }  // namespace docpipe

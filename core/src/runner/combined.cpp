@@ -210,7 +210,7 @@ struct CombinedOutputs::Impl {
     size_t columns = 0;
   };
   std::vector<TemplateSheet> sheets;
-  Sheet *review = nullptr, *none = nullptr, *checks = nullptr, *failures = nullptr;
+  Sheet *review = nullptr, *none = nullptr, *checks = nullptr, *failures = nullptr, *cross_year = nullptr;
   std::vector<std::string> cells;  // reused for each report's row
   std::string key;
   std::vector<CellView> views;  // the report's cells
@@ -222,11 +222,12 @@ struct CombinedOutputs::Impl {
   // The report's metadata, first the columns frozen at the left.
   static constexpr size_t frozen = 4;
   static const std::vector<std::string> &meta() {
-    static const std::vector<std::string> m = {"file", "agency", "year", "verdict", "reasons", "title", "input plugin"};
+    static const std::vector<std::string> m = {"file",    "agency", "year",         "verdict",
+                                               "reasons", "title",  "input plugin", "agency key"};
     return m;
   }
   void write_meta(Sheet &s, const InputRecord &r) {
-    const std::string m[] = {shown(r.relpath), r.agency, r.year, r.verdict, r.reasons, r.title, r.plugin};
+    const std::string m[] = {shown(r.relpath), r.agency, r.year, r.verdict, r.reasons, r.title, r.plugin, r.agency_key};
     for (size_t i = 0; i < std::size(m); ++i) book->cell(s, i, m[i], i == 2);
   }
 
@@ -322,7 +323,7 @@ CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values
     m.values.open(m.values_tmp, std::ios::binary);
     if (!m.values) throw Error(ExitCode::cant_create, values_file.string() + ": cannot be written");
     m.values << "\xEF\xBB\xBF"
-             << "file,template,table,row,column,value,state,number,unit,source_line,placement,verdict,agency,year\r\n";
+             << "file,template,table,row,column,value,state,number,unit,source_line,placement,verdict,agency,year,agency_key\r\n";
   }
   if (!summary_file.empty()) {
     m.summary_tmp = temp_for(summary_file);
@@ -382,6 +383,7 @@ CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values
     m.checks = m.book->sheet("checks", {"file", "identity", "table", "row", "column", "expected", "actual"}, 1);
     // No timings here: the summary is the same bytes whatever --jobs is.
     m.failures = m.book->sheet("failures", std::vector<std::string>{"file", "error"}, 1);
+    m.cross_year = m.book->sheet("cross-year", across::finding_columns(), 2);
   }
 }
 
@@ -420,7 +422,8 @@ void CombinedOutputs::add(const InputRecord &r) {
     m.encoded.clear();
     const std::string file = shown(r.relpath);
     const std::string prefix = encoded(file) + "," + encoded(r.template_id) + ",";
-    const std::string suffix = "," + encoded(r.verdict) + "," + encoded(r.agency) + "," + encoded(r.year) + "\r\n";
+    const std::string suffix = "," + encoded(r.verdict) + "," + encoded(r.agency) + "," + encoded(r.year) + "," +
+                               encoded(r.agency_key) + "\r\n";
     std::string &lines = m.lines;
     lines.clear();
     for (const CellView &c : m.views) {
@@ -477,6 +480,18 @@ void CombinedOutputs::add(const InputRecord &r) {
     const std::string f[] = {shown(r.relpath), v.identity, v.table, v.row, v.column, v.expected, v.actual};
     for (size_t i = 0; i < std::size(f); ++i) m.book->cell(*m.checks, i, f[i], i >= 5);
     m.book->end_row(*m.checks);
+  }
+}
+
+void CombinedOutputs::add_cross_year(const std::vector<across::Finding> &findings) {
+  Impl &m = *impl_;
+  if (!m.book) return;
+  for (const auto &f : findings) {
+    auto fields = across::finding_fields(f);
+    fields[4] = shown(fields[4]);  // previous file, file: relpaths, escaped as everywhere
+    fields[7] = shown(fields[7]);
+    for (size_t i = 0; i < fields.size(); ++i) m.book->cell(*m.cross_year, i, fields[i], i == 10 || i == 11);
+    m.book->end_row(*m.cross_year);
   }
 }
 

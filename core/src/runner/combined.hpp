@@ -28,6 +28,8 @@ class CombinedOutputs {
   CombinedOutputs &operator=(const CombinedOutputs &) = delete;
 
   void add(const InputRecord &record);  // the next input, in relpath order
+  // The cross-year sheet's rows (docs/cross-year.md), once, before commit().
+  void add_cross_year(const std::vector<across::Finding> &findings);
   void commit();
 
  private:

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "across/store.hpp"
 #include "error.hpp"
 
 namespace docpipe::runner {
@@ -142,6 +143,14 @@ Ledger::Ledger(const std::filesystem::path &file, bool check) : file_(file) {
       while (q.step()) has_size = has_size || q.text(1) == "size";
     }
     if (!has_size) exec("ALTER TABLE inputs ADD COLUMN size INTEGER; ALTER TABLE inputs ADD COLUMN mtime_ns INTEGER;");
+    // Cross-year data (across/store.hpp); older ledgers get the agency key column.
+    bool has_key = false;
+    {
+      Stmt q(db_, file_, "PRAGMA table_info(inputs)");
+      while (q.step()) has_key = has_key || q.text(1) == "agency_key";
+    }
+    if (!has_key) exec("ALTER TABLE inputs ADD COLUMN agency_key TEXT");
+    exec(across::kLedgerSchema);
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -183,11 +192,12 @@ InputRecord read_row(const Stmt &q) {
   r.finished_at = q.text(14);
   r.size = sqlite3_column_type(q.s, 15) == SQLITE_NULL ? -1 : sqlite3_column_int64(q.s, 15);
   r.mtime_ns = sqlite3_column_type(q.s, 16) == SQLITE_NULL ? -1 : sqlite3_column_int64(q.s, 16);
+  r.agency_key = q.text(17);
   return r;
 }
 constexpr const char *kColumns =
     "relpath, content_hash, pipeline_hash, status, plugin, template, verdict, reasons, title, agency, year, error, "
-    "outputs, seconds, finished_at, size, mtime_ns";
+    "outputs, seconds, finished_at, size, mtime_ns, agency_key";
 }  // namespace
 
 std::optional<InputRecord> Ledger::find(const std::string &relpath, bool with_cells) const {
@@ -200,6 +210,7 @@ std::optional<InputRecord> Ledger::find(const std::string &relpath, bool with_ce
   q.bind(1, relpath);
   if (!q.step()) return std::nullopt;
   InputRecord r = read_row(q);
+  q.reset();  // a statement left on a row keeps a read transaction open, and a later write on this connection fails
   if (!find_violations_)
     find_violations_ = std::make_unique<Stmt>(
         db_, file_,
@@ -216,6 +227,7 @@ std::optional<InputRecord> Ledger::find(const std::string &relpath, bool with_ce
     if (c.step())
       r.cells.assign(static_cast<const char *>(sqlite3_column_blob(c.s, 0)),
                      static_cast<size_t>(sqlite3_column_bytes(c.s, 0)));
+    c.reset();
   }
   return r;
 }
@@ -255,15 +267,23 @@ std::vector<InputRecord> Ledger::all() const {
   return out;
 }
 
-void Ledger::for_each(const std::function<void(const InputRecord &)> &f) const {
+void Ledger::for_each(const std::function<void(const InputRecord &)> &f, bool with_cells) const {
   Stmt q(db_, file_, (std::string("SELECT ") + kColumns + " FROM inputs ORDER BY relpath").c_str());
   Stmt v(db_, file_,
          "SELECT identity, tbl, row, col, expected, actual FROM violations WHERE relpath = ? ORDER BY rowid");
+  Stmt c(db_, file_, "SELECT data FROM cells WHERE relpath = ?");
   while (q.step()) {
     InputRecord r = read_row(q);
     v.reset();
     v.bind(1, r.relpath);
     while (v.step()) r.violations.push_back({v.text(0), v.text(1), v.text(2), v.text(3), v.text(4), v.text(5)});
+    if (with_cells) {
+      c.reset();
+      c.bind(1, r.relpath);
+      if (c.step())
+        r.cells.assign(static_cast<const char *>(sqlite3_column_blob(c.s, 0)),
+                       static_cast<size_t>(sqlite3_column_bytes(c.s, 0)));
+    }
     f(r);
   }
 }
@@ -335,7 +355,7 @@ void Ledger::put(const std::vector<InputRecord> &records) {
   try {
     Stmt ins(
         db_, file_,
-        (std::string("INSERT OR REPLACE INTO inputs (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        (std::string("INSERT OR REPLACE INTO inputs (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
             .c_str());
     Stmt del(db_, file_, "DELETE FROM violations WHERE relpath = ?");
     Stmt vio(db_, file_,
@@ -368,7 +388,9 @@ void Ledger::put(const std::vector<InputRecord> &records) {
         else
           sqlite3_bind_int64(ins.s, i, v);
       }
+      ins.bind(18, r.agency_key);
       ins.step();
+      across::put_cells(db_, r.relpath, r.cross_cells);
       for (const auto &v : r.violations) {
         vio.reset();
         const std::string vf[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};

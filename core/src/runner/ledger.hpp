@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "across/crossyear.hpp"
+
 namespace docpipe::runner {
 
 struct Stmt;
@@ -38,6 +40,8 @@ struct InputRecord {
   // A done input's template cells, encoded (runner/cells.hpp: view_cells()
   // reads them without a copy); read from the ledger only when asked for.
   std::string cells;
+  std::string agency_key;                 // across::agency_key (docs/cross-year.md)
+  std::vector<across::Cell> cross_cells;  // written to the ledger with the record; not read back by find/all
 };
 
 class Ledger {
@@ -57,8 +61,9 @@ class Ledger {
   std::vector<InputRecord> all() const;  // ordered by relpath
 
   // Calls f(record) for every input in relpath order, one at a time, so a
-  // pass over 100,000 inputs holds one of them in memory.
-  void for_each(const std::function<void(const InputRecord &)> &f) const;
+  // pass over 100,000 inputs holds one of them in memory. `with_cells`:
+  // each with its template cells (InputRecord::cells).
+  void for_each(const std::function<void(const InputRecord &)> &f, bool with_cells = false) const;
 
   // The inputs recorded that are no longer in the input folder;
   // relpath_at(0..n-1) lists the present ones in sorted order.
@@ -89,6 +94,8 @@ class Ledger {
 
   // The output paths a ledger (damaged, set aside) lists, as far as they can
   // still be read; errors end the reading quietly.
+  sqlite3 *handle() const { return db_; }  // for the cross-year tables (across/store.hpp)
+
   static std::vector<std::string> salvage_outputs(const std::filesystem::path &file);
 
  private:

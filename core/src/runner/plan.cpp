@@ -8,6 +8,7 @@
 #include <optional>
 #include <pugixml.hpp>
 
+#include "across/shard.hpp"
 #include "error.hpp"
 #include "model/model.hpp"
 #include "runner/events.hpp"
@@ -109,7 +110,8 @@ struct Skipped {
 // loops, dangling links, FIFOs, sockets and devices, and folders that cannot
 // be read are skipped with the reason (those that are not folders only when
 // the globs select them). The output folder is never an input.
-InputList find_inputs(const Pipeline &p, const fs::path &out_dir, std::vector<Skipped> &skipped) {
+InputList find_inputs(const Pipeline &p, const fs::path &out_dir, std::vector<Skipped> &skipped,
+                      const across::Shard &shard) {
   InputList all;
   auto rel_of = [&](const fs::path &f) { return f.lexically_relative(p.input_folder).generic_string(); };
   auto selected = [&](const std::string &rel) {
@@ -165,7 +167,7 @@ InputList find_inputs(const Pipeline &p, const fs::path &out_dir, std::vector<Sk
         skipped.push_back({rel, std::string(what) + ": not read"});
         continue;
       }
-      all.add(rel);
+      if (across::in_shard(rel, shard)) all.add(rel);  // --shard I/N: this run's part only
     }
     if (ec) skipped.push_back({rel_of(folder) + "/", "the folder cannot be read to the end: " + ec.message()});
   }
@@ -218,6 +220,7 @@ std::string fingerprint(const Engine &engine, const Pipeline &p) {
   for (const auto &t : engine.templates()) s += "|" + sha256_hex(read_file_bytes(t.file));
   for (const auto &pl : engine.plugins().plugins()) s += "|" + pl.name() + "@" + pl.api->version;
   s += "|" + p.input_plugin;
+  if (!engine.agency_aliases().digest().empty()) s += "|aliases:" + engine.agency_aliases().digest();
   // Results recorded before the ledger kept each input's template cells
   // (from which the combined outputs are built) are stale too.
   s += "|cells";
@@ -243,7 +246,7 @@ void make_plan(const Engine &engine, const Pipeline &p, const RunOptions &o, con
   // whole run (packed), and of those to convert a few numbers: 100,000
   // inputs cost the runner a few MiB.
   std::vector<Skipped> skipped;
-  plan.all = find_inputs(p, out_dir, skipped);
+  plan.all = find_inputs(p, out_dir, skipped, o.shard);
   const InputList &all = plan.all;
   plan.skipped_entries = skipped.size();
   const bool tty = isatty(2);
@@ -254,8 +257,11 @@ void make_plan(const Engine &engine, const Pipeline &p, const RunOptions &o, con
   }
 
   if (all.size() == 0) {  // a wrong folder or globs, most often: say so rather than finish quietly
-    const std::string msg = p.input_folder.string() + ": no input matches the pipeline's include patterns (" +
-                            p.file.string() + "); is this the right folder (--input)?";
+    const std::string msg =
+        o.shard.count > 1
+            ? p.input_folder.string() + ": no input falls in shard " + o.shard.text() + " (docs/cluster.md)"
+            : p.input_folder.string() + ": no input matches the pipeline's include patterns (" + p.file.string() +
+                  "); is this the right folder (--input)?";
     notice(tty, "warning: " + msg, {{"event", "warning"}, {"message", shown(msg)}});
   }
 

@@ -14,7 +14,9 @@ add_library(docpipe_runner STATIC
   ${CMAKE_CURRENT_LIST_DIR}/worker_pool.cpp
   ${CMAKE_CURRENT_LIST_DIR}/worker.cpp
   ${CMAKE_CURRENT_LIST_DIR}/status.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/runner.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/runner.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/../across/store.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/../across/merge.cpp)
 set_target_properties(docpipe_runner PROPERTIES POSITION_INDEPENDENT_CODE ON)
 target_compile_definitions(docpipe_runner PRIVATE DOCPIPE_VERSION="${PROJECT_VERSION}")
 # The CSV writer (one quoting and formula-guard rule) and the libxlsxwriter

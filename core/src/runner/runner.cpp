@@ -16,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "across/store.hpp"
 #include "error.hpp"
 #include "runner/combined.hpp"
 #include "runner/events.hpp"
@@ -133,6 +134,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
 
   // One writer: batches ledger commits (every 64 results or half a second).
   std::exception_ptr writer_error;
+  bool writer_done = false;  // every result is in the ledger (the cross-year checks read them there)
   std::thread writer([&] {
     try {
       std::unique_lock<std::mutex> lk(mu);
@@ -166,6 +168,9 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
     } catch (...) {
       writer_error = std::current_exception();
     }
+    std::lock_guard<std::mutex> lk(mu);
+    writer_done = true;
+    cv.notify_all();
   });
 
   auto finish = [&](InputRecord r, Clock::time_point started_at, uint32_t index) {
@@ -187,6 +192,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   // --jobs is, and no pass over 100,000 values files after the last input.
   std::exception_ptr combiner_error;
   std::thread combiner;
+  auto present = [&all](const std::string &rel) { return all.index_of(rel) >= 0; };  // an input of this run
   if (combining)
     combiner = std::thread([&] {
       try {
@@ -210,6 +216,13 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
             combined.add(*r);
           }
         }
+        {  // Cross-year checks (across/): every result of this run must be in the ledger first.
+          std::unique_lock<std::mutex> lk(mu);
+          cv.wait(lk, [&] { return writer_done; });
+        }
+        // (A connection of its own: `earlier` may hold a read snapshot from before the last commits.)
+        const Ledger now(out_dir / ".docpipe" / "ledger.sqlite", /*check=*/false);
+        combined.add_cross_year(across::check_ledger(now.handle(), engine.cross_year(), present));
         combined.commit();
       } catch (...) {
         combiner_error = std::current_exception();
@@ -240,6 +253,13 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
       remove_stale_outputs(
           out_dir, prev->outputs, [](const std::string &) { return false; }, &owners, -1);
   ledger.forget(gone);
+  // The cross-year findings for `status` and `review`, and what `merge` checks (across/store.hpp).
+  across::store_findings(ledger.handle(), across::check_ledger(ledger.handle(), engine.cross_year(), present));
+  across::set_info(ledger.handle(), {{"shard", o.shard.text()},
+                                     {"pipeline", plan.pipeline_hash},
+                                     {"values", p.combined_values},
+                                     {"summary", p.combined_summary},
+                                     {"templates", across::templates_digest(engine.templates())}});
 
   size_t failed = 0, review = 0;
   std::set<std::string> recorded;  // with --rebuild-ledger: every output the new ledger lists

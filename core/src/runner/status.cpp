@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "across/store.hpp"
 #include "error.hpp"
 #include "runner/events.hpp"
 #include "runner/ledger.hpp"
@@ -33,6 +34,7 @@ int run_status(const fs::path &output_dir, const fs::path &csv_out) {
   for (const auto &r : rows)
     if (r.status == "done" && r.verdict != "ok")
       std::cout << "  review  " << shown(r.relpath) << ": " << r.reasons << "\n";
+  across::print_status(ledger.handle(), std::cout);  // cross-year findings (docs/cross-year.md)
   if (!csv_out.empty()) {
     // The project's one CSV writer: quoting, and text that would read as a
     // formula (a title starting with "=") guarded.

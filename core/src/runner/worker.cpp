@@ -6,6 +6,8 @@
 
 #include <iostream>
 #include <pugixml.hpp>
+
+#include "across/store.hpp"
 #include <sstream>
 
 #include "runner/result.hpp"
@@ -35,6 +37,7 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
     res.append_attribute("title") = model.report.title.c_str();
     res.append_attribute("agency") = model.report.agency.c_str();
     res.append_attribute("year") = model.report.year.c_str();
+    across::write_result(res, model.report.agency_key, model.cross_cells);
     for (const docpipe::Violation &f : model.violations) {
       auto v = res.append_child("violation");
       v.append_attribute("identity") = f.identity.c_str();

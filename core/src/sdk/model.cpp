@@ -411,6 +411,7 @@ void write_xml(const Document &doc, std::string &result) {
   if (!md.report.title.empty()) x.attr("title", md.report.title);
   if (!md.report.year.empty()) x.attr("year", md.report.year);
   if (!md.report.agency.empty()) x.attr("agency", md.report.agency);
+  if (!md.report.agency_key.empty()) x.attr("agency-key", md.report.agency_key);
   if (!md.report.date.empty()) x.attr("date", md.report.date);
   x.empty();
   x.open("producer", 2).attr("name", md.producer.name).attr("version", md.producer.version).empty();
@@ -563,7 +564,8 @@ Document read_xml(std::string_view xml) {
   doc.metadata.encoding = {attr(encoding, "name"), encoding.attribute("bom").as_bool(), attr(encoding, "line-endings"),
                            attr(encoding, "decision")};
   doc.metadata.input = {attr(input, "plugin"), attr(input, "version"), input.attribute("confidence").as_double()};
-  doc.metadata.report = {attr(report, "title"), attr(report, "year"), attr(report, "agency"), attr(report, "date")};
+  doc.metadata.report = {attr(report, "title"), attr(report, "year"), attr(report, "agency"), attr(report, "date"),
+                         attr(report, "agency-key")};
   doc.metadata.producer = {attr(producer, "name"), attr(producer, "version")};
   doc.body = body_of(root.child("body"));
 

@@ -8,6 +8,7 @@
 #include "error.hpp"
 #include "templates/labels.hpp"
 #include "templates/values.hpp"
+#include "util/csv.hpp"
 #include "util/files.hpp"
 
 namespace docpipe::templates {
@@ -16,66 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char *kColumns[] = {"file", "table", "row", "column", "value", "note"};
-
-struct CsvRecord {
-  int line = 0;  // where the record starts
-  std::vector<std::string> fields;
-};
-
-// RFC 4180 with the line each record starts on (a quoted field may hold
-// line breaks); a quote left open is an error naming where it opened.
-std::vector<CsvRecord> read_records(std::string_view t, const std::string &file) {
-  if (t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);
-  std::vector<CsvRecord> out;
-  CsvRecord rec;
-  std::string field;
-  bool quoted = false, any = false;
-  int line = 1, quote_line = 0;
-  rec.line = 1;
-  for (size_t i = 0; i < t.size(); ++i) {
-    const char c = t[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < t.size() && t[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        if (c == '\n') ++line;
-        field += c;
-      }
-      continue;
-    }
-    if (c == '"' && field.empty()) {
-      quoted = true;
-      quote_line = line;
-      any = true;
-    } else if (c == ',') {
-      rec.fields.push_back(std::move(field));
-      field.clear();
-      any = true;
-    } else if (c == '\r' || c == '\n') {
-      if (c == '\r' && i + 1 < t.size() && t[i + 1] == '\n') ++i;
-      if (any || !field.empty()) {
-        rec.fields.push_back(std::move(field));
-        out.push_back(std::move(rec));
-      }
-      rec = CsvRecord{};
-      field.clear();
-      any = false;
-      rec.line = ++line;
-    } else {
-      field += c;
-      any = true;
-    }
-  }
-  if (quoted) throw Error(ExitCode::config, file + ":" + std::to_string(quote_line) + ": a quote is never closed");
-  if (any || !field.empty()) {
-    rec.fields.push_back(std::move(field));
-    out.push_back(std::move(rec));
-  }
-  return out;
-}
 
 // A spreadsheet's formula guard undone: the project's CSVs write "'=x" for
 // text "=x" (support/csv.hpp), so a value copied from them reads back as written.
@@ -148,7 +89,7 @@ Overrides Overrides::load(const std::vector<fs::path> &files, const std::vector<
       throw Error(ExitCode::no_input, name + ": overrides file cannot be read: " + std::strerror(err));
     if (const size_t bad = sdk::invalid_utf8_at(bytes); bad != std::string::npos)
       throw Error(ExitCode::config, name + ": not UTF-8 (byte " + std::to_string(bad) + "); save it as UTF-8 CSV");
-    const std::vector<CsvRecord> records = read_records(bytes, name);
+    const std::vector<CsvRecord> records = read_csv_records(bytes, name);
     auto where = [&](int line) { return name + ":" + std::to_string(line); };
     if (records.empty())
       throw Error(ExitCode::config,

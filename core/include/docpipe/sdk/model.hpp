@@ -74,6 +74,7 @@ struct Input {
 // Empty strings are absent attributes.
 struct Report {
   std::string title, year, agency, date;
+  std::string agency_key;  // the normalised agency (docs/cross-year.md); "" when nothing names the agency
 };
 
 struct Producer {
