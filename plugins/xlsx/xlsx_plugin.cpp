@@ -107,8 +107,9 @@ struct Record {
 std::vector<Record> read_records(pugi::xml_node root) {
   std::vector<Record> out;
   for (pugi::xml_node r = root.child("records").child("record"); r; r = r.next_sibling("record")) {
-    out.push_back(Record{attr(r, "id"), attr(r, "table"), attr(r, "row"), attr(r, "column"), attr(r, "value"), attr(r, "state"),
-                         attr(r, "number"), attr(r, "unit"), attr(r, "placement"), attr(r, "first-line"), ""});
+    out.push_back(Record{attr(r, "id"), attr(r, "table"), attr(r, "row"), attr(r, "column"), attr(r, "value"),
+                         attr(r, "state"), attr(r, "number"), attr(r, "unit"), attr(r, "placement"),
+                         attr(r, "first-line"), ""});
     if (out.back().placement == "override") {
       const std::string note = attr(r, "note");
       out.back().correction = "Corrected by hand (" + attr(r, "override") + ")" + (note.empty() ? "" : ": " + note) +

@@ -148,7 +148,7 @@ typedef struct docpipe_plugin {
   /* ---- ABI 1.2 ---- */
   docpipe_parse_hinted_fn parse_hinted; /* input only, optional (NULL: the host calls parse) */
   /* ---- ABI 1.3 ---- */
-  const char *model_layout;         /* output only, with write_typed: DOCPIPE_MODEL_LAYOUT; else NULL */
+  const char *model_layout;           /* output only, with write_typed: DOCPIPE_MODEL_LAYOUT; else NULL */
   docpipe_write_typed_fn write_typed; /* output only, optional (NULL: the host calls write) */
 } docpipe_plugin;
 

@@ -65,7 +65,8 @@ Aliases Aliases::load(const std::filesystem::path &file) {
     const size_t line = static_cast<size_t>(rec.line);
     const auto &f = rec.fields;
     const std::string_view first = f.empty() ? std::string_view() : sdk::trim(f[0]);
-    if ((f.size() == 1 && sdk::is_blank(first)) || (!first.empty() && first.front() == '#')) continue;  // blank, comment
+    if ((f.size() == 1 && sdk::is_blank(first)) || (!first.empty() && first.front() == '#'))
+      continue;  // blank, comment
     const auto where = file.string() + ":" + std::to_string(line) + ": ";
     if (f.size() != 2) throw Error(ExitCode::config, where + "expected two fields, alias,agency");
     if (line_of.empty() && sdk::trim(f[0]) == "alias" && sdk::trim(f[1]) == "agency") continue;  // the header

@@ -366,7 +366,8 @@ int run_inspect(const Engine &engine, const std::string &input, const std::strin
   try {
     const std::string format = plugin_name(engine, DOCPIPE_KIND_INPUT, format_given, true);
     if (print_model) {
-      std::cout << docpipe::sdk::model::to_xml(engine.build(input, fs::path(input).filename().string(), format).document);
+      std::cout << docpipe::sdk::model::to_xml(
+          engine.build(input, fs::path(input).filename().string(), format).document);
       return 0;
     }
     if (!fs::exists(input)) throw Error(ExitCode::no_input, input + ": no such file");
@@ -626,8 +627,8 @@ int main(int argc, char **argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : code(ExitCode::usage);
   }
-  if (!*convert && !*formats && !*inspect && !*validate && !*run && !*merge && !*status && !*review && !*worker && !list_input &&
-      !list_output) {
+  if (!*convert && !*formats && !*inspect && !*validate && !*run && !*merge && !*status && !*review && !*worker &&
+      !list_input && !list_output) {
     std::cerr << app.help() << "\ndocpipe: a command is required\n";
     return code(ExitCode::usage);
   }

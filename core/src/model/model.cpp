@@ -160,16 +160,16 @@ sdk::model::Document assemble(const Provenance &p, const DecodedText &text, cons
   doc.metadata.encoding = {text.encoding, text.bom, text.line_endings, text.decision};
   doc.metadata.input = {p.plugin, p.plugin_version, p.confidence};
   doc.metadata.report = {report.title, report.title.empty() ? "" : report.year,
-                         report.title.empty() ? "" : report.agency, report.date,
-                         report.agency_key};
+                         report.title.empty() ? "" : report.agency, report.date, report.agency_key};
   doc.metadata.producer = {"docpipe", DOCPIPE_VERSION};
   doc.body = std::move(body);
   if (m.tmpl != nullptr) {
     // Each table seen, with the layout it matched (the template's own or a variant).
     sm::TemplateRef ref{m.tmpl->id, m.tmpl->title, {}};
     for (size_t ti = 0; ti < m.tables.size(); ++ti)
-      if (m.table_seen[ti]) ref.tables.push_back({m.tables[ti]->id, m.tables[ti]->name, m.tables[ti]->variant, m.tables[ti]->corner,
-                             m.tables[ti]->band});
+      if (m.table_seen[ti])
+        ref.tables.push_back(
+            {m.tables[ti]->id, m.tables[ti]->name, m.tables[ti]->variant, m.tables[ti]->corner, m.tables[ti]->band});
     doc.tmpl = std::move(ref);
   }
   doc.records.reserve(m.records.size());

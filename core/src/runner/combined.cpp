@@ -248,7 +248,8 @@ struct CombinedOutputs::Impl {
   // source_line,placement,...) whose placement leaves it in doubt: why, or "".
   static std::string_view doubt_of(const CellView &c) {
     if (c.placement == "absent") return "absent: no counterpart in the source (left blank)";
-    if (c.placement == "aligned" && c.state != "blank") return "aligned: placed by alignment on a row with missing cells";
+    if (c.placement == "aligned" && c.state != "blank")
+      return "aligned: placed by alignment on a row with missing cells";
     if (c.placement == "tie-break") return "tie-break: placed by an accounting identity, which then checks nothing";
     return {};
   }
@@ -323,7 +324,8 @@ CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values
     m.values.open(m.values_tmp, std::ios::binary);
     if (!m.values) throw Error(ExitCode::cant_create, values_file.string() + ": cannot be written");
     m.values << "\xEF\xBB\xBF"
-             << "file,template,table,row,column,value,state,number,unit,source_line,placement,verdict,agency,year,agency_key\r\n";
+             << "file,template,table,row,column,value,state,number,unit,source_line,placement,verdict,agency,year,"
+                "agency_key\r\n";
   }
   if (!summary_file.empty()) {
     m.summary_tmp = temp_for(summary_file);

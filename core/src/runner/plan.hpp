@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "pipeline/engine.hpp"
-#include "runner/ledger.hpp"
 #include "runner/corrections.hpp"
+#include "runner/ledger.hpp"
 #include "runner/pipeline.hpp"
 #include "runner/runner.hpp"
 
@@ -65,16 +65,16 @@ bool inside(const std::filesystem::path &path, const std::filesystem::path &root
 
 // What a run will do.
 struct Plan {
-  InputList all;                       // every present input, sorted
-  std::vector<uint32_t> todo;          // indexes into `all` of those to convert, ascending: 4 bytes an input
-  size_t known_failures = 0;           // --known-failures-ok: failed before, unchanged, not retried
-  size_t skipped_entries = 0;          // entries of the input folder not taken as inputs
-  std::string pipeline_hash;           // what makes an earlier result stale
+  InputList all;                              // every present input, sorted
+  std::vector<uint32_t> todo;                 // indexes into `all` of those to convert, ascending: 4 bytes an input
+  size_t known_failures = 0;                  // --known-failures-ok: failed before, unchanged, not retried
+  size_t skipped_entries = 0;                 // entries of the input folder not taken as inputs
+  std::string pipeline_hash;                  // what makes an earlier result stale
   std::optional<RunCorrections> corrections;  // the corrections by hand the workers apply
   // What the ledger records for an input: the pipeline's fingerprint, with
   // the corrections that name it.
   std::string fingerprint(std::string_view relpath) const { return corrections->fingerprint(pipeline_hash, relpath); }
-  std::optional<OutputOwners> owners;  // over `all`, so a Plan stays where it was made
+  std::optional<OutputOwners> owners;                            // over `all`, so a Plan stays where it was made
   Candidate candidate(uint32_t index, const Pipeline &p) const;  // stat'ed again
 
   Plan() = default;

@@ -35,7 +35,7 @@ struct RunOptions {
   bool known_failures_ok = false;           // unchanged inputs that failed before: reported, not retried, not failing
   std::vector<std::string> forwarded_args;  // --plugin-dir/--formats-dir for the workers
   std::vector<std::filesystem::path> overrides;  // --overrides: after the pipeline's <overrides>
-  across::Shard shard;                      // --shard I/N (docs/cluster.md)
+  across::Shard shard;                           // --shard I/N (docs/cluster.md)
 };
 
 // Returns the process exit code (see docs/cli.md "Exit codes").

@@ -6,10 +6,9 @@
 
 #include <iostream>
 #include <pugixml.hpp>
-
-#include "across/store.hpp"
 #include <sstream>
 
+#include "across/store.hpp"
 #include "runner/result.hpp"
 #include "runner/runner.hpp"
 

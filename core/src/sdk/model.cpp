@@ -572,7 +572,8 @@ Document read_xml(std::string_view xml) {
   if (const pugi::xml_node t = root.child("template")) {
     TemplateRef ref{attr(t, "id"), attr(t, "title"), {}};
     for (pugi::xml_node tt : t.children("table"))
-      ref.tables.push_back({attr(tt, "id"), attr(tt, "name"), attr(tt, "variant"), attr(tt, "corner"), attr(tt, "band")});
+      ref.tables.push_back(
+          {attr(tt, "id"), attr(tt, "name"), attr(tt, "variant"), attr(tt, "corner"), attr(tt, "band")});
     doc.tmpl = std::move(ref);
   }
   std::map<std::string, size_t, std::less<>> index;  // record id -> index
