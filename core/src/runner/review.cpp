@@ -258,24 +258,7 @@ int run_review(const fs::path &output_dir, const fs::path &csv_out) {
     std::cout << csv.bytes() << std::flush;
     return 0;
   }
-  std::error_code ec;
-  if (fs::is_directory(csv_out, ec))
-    throw Error(ExitCode::cant_create, csv_out.string() + ": is a folder; --csv wants a file name");
-  const fs::path tmp = csv_out.string() + ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream o(tmp, std::ios::binary);
-    o << csv.bytes();
-    o.close();
-    if (!o) {
-      fs::remove(tmp, ec);
-      throw Error(ExitCode::cant_create, csv_out.string() + ": cannot be written");
-    }
-  }
-  fs::rename(tmp, csv_out, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error(ExitCode::cant_create, csv_out.string() + ": cannot be written: " + ec.message());
-  }
+  write_file_whole(csv_out, csv.bytes(), csv_out.string());
   return 0;
 }
 

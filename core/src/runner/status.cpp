@@ -11,6 +11,7 @@
 #include "runner/ledger.hpp"
 #include "runner/runner.hpp"
 #include "support/csv.hpp"
+#include "util/files.hpp"
 
 namespace docpipe::runner {
 namespace fs = std::filesystem;
@@ -60,27 +61,10 @@ int run_status(const fs::path &output_dir, const fs::path &csv_out) {
       for (const auto &v : f) csv.field(v, true);
       csv.end_row();
     }
-    std::error_code ec;
-    if (fs::is_directory(csv_out, ec))
-      throw Error(ExitCode::cant_create, csv_out.string() + ": is a folder; --csv wants a file name");
     if (const size_t bad = sdk::invalid_utf8_at(csv.bytes()); bad != std::string::npos)
       throw Error(ExitCode::internal,
                   shown(csv_out.string()) + ": would hold invalid UTF-8 at byte " + std::to_string(bad));
-    const fs::path tmp = csv_out.string() + ".tmp-" + std::to_string(getpid());
-    {
-      std::ofstream o(tmp, std::ios::binary);
-      o << csv.bytes();
-      o.close();
-      if (!o) {
-        fs::remove(tmp, ec);
-        throw Error(ExitCode::cant_create, csv_out.string() + ": cannot be written");
-      }
-    }
-    fs::rename(tmp, csv_out, ec);
-    if (ec) {
-      fs::remove(tmp, ec);
-      throw Error(ExitCode::cant_create, csv_out.string() + ": cannot be written: " + ec.message());
-    }
+    write_file_whole(csv_out, csv.bytes(), csv_out.string());
   }
   return failed > 0 ? static_cast<int>(ExitCode::some_failed) : 0;
 }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <docpipe/sdk/model.hpp>
 #include <docpipe/sdk/text.hpp>
 #include <limits>
 #include <map>
@@ -974,21 +975,8 @@ void tie_break(Mapping &m, const ShortRow &sr) {
 }  // namespace
 
 const char *placement_name(Placement p) {
-  switch (p) {
-    case Placement::direct:
-      return "direct";
-    case Placement::aligned:
-      return "aligned";
-    case Placement::tie_break:
-      return "tie-break";
-    case Placement::header_only:
-      return "header-only";
-    case Placement::absent:
-      return "absent";
-    case Placement::override_:
-      return "override";
-  }
-  return "direct";
+  // The model's names: the two enums agree, as model/model.cpp asserts.
+  return sdk::model::placement_name(static_cast<sdk::model::Placement>(p));
 }
 
 namespace {

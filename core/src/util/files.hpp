@@ -1,4 +1,4 @@
-// Whole-file reading for the host side.
+// Whole-file reading and writing for the host side.
 #pragma once
 
 #include <fcntl.h>
@@ -7,7 +7,11 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <string_view>
+
+#include "error.hpp"
 
 namespace docpipe {
 
@@ -48,6 +52,32 @@ inline std::string read_file_bytes(const std::filesystem::path &p) {
   std::string bytes;
   read_whole_file(p, bytes);
   return bytes;
+}
+
+// Writes a file a person asked for (`--csv FILE`) whole or not at all: under
+// a temporary name beside it, renamed when complete. Throws
+// docpipe::Error(cant_create) naming `shown_name` for a folder or a place
+// that cannot be written.
+inline void write_file_whole(const std::filesystem::path &to, std::string_view bytes, const std::string &shown_name) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(to, ec))
+    throw Error(ExitCode::cant_create, shown_name + ": is a folder; --csv wants a file name");
+  const fs::path tmp = to.string() + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream o(tmp, std::ios::binary);
+    o << bytes;
+    o.close();
+    if (!o) {
+      fs::remove(tmp, ec);
+      throw Error(ExitCode::cant_create, shown_name + ": cannot be written");
+    }
+  }
+  fs::rename(tmp, to, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw Error(ExitCode::cant_create, shown_name + ": cannot be written: " + ec.message());
+  }
 }
 
 }  // namespace docpipe
