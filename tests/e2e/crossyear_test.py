@@ -2,7 +2,7 @@
 agencies, built from the corpus at test time (crossyear_corpus.py: years
 changed, numbers carried over, a few deliberate breaks), gets exactly the
 breaks it was given, each naming both reports, both cells and their source
-lines, and nothing else; in the ledger, summary.xlsx, `status` and
+lines, and nothing else; in the ledger, summary.xlsx, `status`, `review` and
 `validate` over several files. Also the agency key's aliases file."""
 import csv, glob, os, re, sqlite3, subprocess, sys, tempfile
 
@@ -55,6 +55,18 @@ with tempfile.TemporaryDirectory() as tmp:
     st = subprocess.run([exe, 'status', out], capture_output=True, text=True)
     check('cross-year: 4 failures, 1 gaps, 0 duplicates, 1 not checkable, 0 possible aliases' in st.stdout, f'status: {st.stdout}')
     check(st.stdout.count('cross-year FAIL') == 4 and st.stdout.count('cross-year gap') == 1, f'status: {st.stdout}')
+
+    # review: a line per failure under its own group, naming this year's file
+    rv = subprocess.run([exe, 'review', out], capture_output=True, text=True)
+    check(rv.returncode == 0, f'review: exit {rv.returncode}: {rv.stderr}')
+    group = rv.stdout.split('cross-year: ', 1)[1].split('\n') if 'cross-year: ' in rv.stdout else []
+    check(group and '(4 items' in group[0], f'review: {rv.stdout}')
+    fail_lines = [l for l in group[1:5] if l.startswith('  ')]
+    check(len(fail_lines) == 4, f'review cross-year lines: {group[:6]}')
+    for f in got:
+        if f[0] == 'fail':
+            check(any(l.strip().startswith(f[7]) and f[2] in l and f[6] in l for l in fail_lines),
+                  f'review does not list {f[:6]}: {fail_lines}')
 
     # summary.xlsx: a cross-year sheet with the same rows
     import openpyxl

@@ -11,6 +11,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "across/store.hpp"
 #include "error.hpp"
 #include "runner/ledger.hpp"
 #include "support/csv.hpp"
@@ -31,6 +32,9 @@ constexpr Group kGroups[] = {
     {"no-template", "no report template recognised"},
     {"table-missing", "a template table was not found"},
     {"failed-identity", "accounting identities fail: the stated total (this cell) and its terms disagree"},
+    {"cross-year", "an agency's consecutive years disagree (docs/cross-year.md)"},
+    {"cross-year-duplicate", "two reports of one agency and year (neither checked against the other years)"},
+    {"possible-alias", "agency names that may be one agency (join them in the aliases file, or not)"},
     {"ambiguous-placement", "values placed by alignment on rows with missing cells"},
     {"tie-break", "values placed with an identity's help (that identity is no independent check)"},
     {"absent-cells", "template cells with no counterpart in the source (left blank)"},
@@ -181,6 +185,26 @@ std::vector<ReviewItem> review_items(const fs::path &output_dir, size_t &reports
       out.push_back({"review", file, "", "", "", "", "",
                      r.reasons + " (add the xml output to the pipeline for the cells and lines)"});
     });
+    // Across reports: what the run's cross-year checks found that a person
+    // must look at (gaps and operands not checkable are in `status`).
+    for (const across::Finding &f : across::load_findings(ledger.handle())) {
+      const std::string reason = f.kind == "fail"             ? "cross-year"
+                                 : f.kind == "duplicate"      ? "cross-year-duplicate"
+                                 : f.kind == "possible-alias" ? "possible-alias"
+                                                              : "";
+      if (reason.empty()) continue;
+      std::string detail;
+      if (f.kind == "possible-alias") {
+        detail = f.note + " (" + sdk::escape_bytes(f.previous_file) + ")";
+      } else {
+        detail = "identity " + f.identity + (f.instance.empty() ? "" : " (" + f.instance + ")");
+        if (f.kind == "fail") detail += ": expected " + f.expected + ", stated " + f.actual;
+        detail += "; " + f.previous_year + ", " + sdk::escape_bytes(f.previous_file) + ": " + f.previous_cells + "; " +
+                  f.year + ", this report: " + f.cells;
+        if (!f.note.empty()) detail += "; " + f.note;
+      }
+      out.push_back({reason, sdk::escape_bytes(f.file), "", "", "", "", "", detail});
+    }
   } else {
     // A `convert` folder: every model in it.
     std::vector<fs::path> models;
