@@ -194,7 +194,7 @@ std::vector<ReviewItem> review_items(const fs::path &output_dir, size_t &reports
                                                               : "";
       if (reason.empty()) continue;
       std::string detail;
-      if (f.kind == "possible-alias") {
+      if (f.kind != "fail") {  // a duplicate year, a possible alias: the note says it all
         detail = f.note + " (" + sdk::escape_bytes(f.previous_file) + ")";
       } else {
         detail = "identity " + f.identity + (f.instance.empty() ? "" : " (" + f.instance + ")");
