@@ -5,13 +5,15 @@ add_library(docpipe_core SHARED
   ${CMAKE_CURRENT_SOURCE_DIR}/src/kind/kind.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/plugin_host/registry.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/model/model.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/engine/report_meta.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/engine/verdict.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/labels.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/values.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/template.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/mapper.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/hints.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/templates/overrides.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/src/pipeline/engine.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/engine/engine.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/util/sha256.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/util/csv.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/across/agency.cpp

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/engine.hpp"
+#include "engine/engine.hpp"
 
 namespace fs = std::filesystem;
 

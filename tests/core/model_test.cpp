@@ -101,10 +101,10 @@ TEST_CASE("a written model is laid out exactly as pugixml lays out the same docu
     ++line;
   }
   const sdk::RawDocument body = sdk::model::read_body_xml(raw.to_xml());
-  const auto report = model::report_metadata(body);
+  const auto report = engine::report_metadata(body);
   const auto mapping = templates::map_body(body, all_templates());
   const auto checks = templates::run_checks(mapping);
-  const auto verdict = model::judge(body, mapping, checks);
+  const auto verdict = engine::judge(body, mapping, checks);
   const model::Provenance prov{"in/a&b.txt", "a&b.txt", "00ff", 123, "test", "1.0.0", 0.5};
   DecodedText text;
   text.encoding = "utf-8";

@@ -45,13 +45,13 @@ sdk::RawDocument body_of(const std::vector<std::vector<std::string>> &rows) {
 Mapping map_rows(const std::vector<std::vector<std::string>> &rows) { return map_body(body_of(rows), all_templates()); }
 
 // The report's verdict for rows mapped as map_rows maps them.
-docpipe::model::Verdict verdict_of(const std::vector<std::vector<std::string>> &rows) {
+docpipe::engine::Verdict verdict_of(const std::vector<std::vector<std::string>> &rows) {
   const sdk::RawDocument body = body_of(rows);
   const Mapping m = map_body(body, all_templates());
-  return docpipe::model::judge(body, m, run_checks(m));
+  return docpipe::engine::judge(body, m, run_checks(m));
 }
 
-bool has_reason(const docpipe::model::Verdict &v, const std::string &code) {
+bool has_reason(const docpipe::engine::Verdict &v, const std::string &code) {
   for (const auto &[c, text] : v.reasons)
     if (c == code) return true;
   return false;
@@ -493,7 +493,7 @@ TEST_CASE("the verdict reads a diagnostic's doubt declaration, not its code") {
     doc.diagnose(sdk::Severity::warning, 1, "some-new-code", "a reader's own doubt", doubt);
     const sdk::RawDocument body = sdk::model::read_body_xml(doc.to_xml());
     const Mapping m = map_body(body, all_templates());
-    return docpipe::model::judge(body, m, run_checks(m));
+    return docpipe::engine::judge(body, m, run_checks(m));
   };
   CHECK(has_reason(verdict_with(true), "input-doubts"));
   CHECK_FALSE(has_reason(verdict_with(false), "input-doubts"));
@@ -632,7 +632,7 @@ namespace {
 // stage's mapping and the verdict.
 struct HeaderOnly {
   Mapping m;
-  docpipe::model::Verdict v;
+  docpipe::engine::Verdict v;
 };
 // How a reader left a trace of a row it lost.
 enum class Trace { none, doubt_in_table, doubt_at_next_block, empty_row };
@@ -667,12 +667,12 @@ HeaderOnly header_only(const std::string &after_kind, const std::string &after_t
   if (after_kind == "heading") doc.add_heading(after_text, 1, {line, line});
   if (after_kind == "paragraph") doc.add_paragraph(after_text, {line, line});
   HeaderOnly out{map_body(doc, all_templates()), {}};
-  out.v = docpipe::model::judge(doc, out.m, run_checks(out.m));
+  out.v = docpipe::engine::judge(doc, out.m, run_checks(out.m));
   return out;
 }
 
 // The verdict names absent cells of the 行政复议/行政诉讼 table.
-bool absent_in_appeals(const docpipe::model::Verdict &v) {
+bool absent_in_appeals(const docpipe::engine::Verdict &v) {
   for (const auto &[c, text] : v.reasons)
     if (c == "absent-cells" && text.find("行政复议") != std::string::npos) return true;
   return false;

@@ -20,7 +20,7 @@
 #include <memory>
 #include <string>
 
-#include "pipeline/engine.hpp"
+#include "engine/engine.hpp"
 
 namespace fs = std::filesystem;
 

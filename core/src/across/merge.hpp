@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "pipeline/engine.hpp"
+#include "engine/engine.hpp"
 
 namespace docpipe::across {
 

@@ -18,8 +18,8 @@
 #include "across/merge.hpp"
 #include "decode/decode.hpp"
 #include "kind/kind.hpp"
-#include "pipeline/engine.hpp"
-#include "runner/pipeline.hpp"
+#include "engine/engine.hpp"
+#include "runner/definition.hpp"
 #include "runner/review.hpp"
 #include "runner/runner.hpp"
 

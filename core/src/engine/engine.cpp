@@ -1,4 +1,4 @@
-#include "pipeline/engine.hpp"
+#include "engine/engine.hpp"
 
 #include <unistd.h>
 
@@ -260,13 +260,13 @@ BuiltModel Engine::build(const fs::path &input, const std::string &name, const s
   if (const size_t bad = sdk::invalid_utf8_at(sink.data); bad != std::string_view::npos)
     throw Error(ExitCode::internal, sdk::escape_bytes(input.string()) + ": input plugin '" + plugin->name() +
                                         "' produced invalid UTF-8 at byte " + std::to_string(bad) + " of its model");
-  built.report = model::report_metadata(body);
+  built.report = engine::report_metadata(body);
   built.report.agency_key = across::agency_key(built.report.agency, built.report.title, aliases_);
   templates::Mapping mapping =
       templates::map_body(body, templates_, built.report.year.empty() ? 0 : std::stoi(built.report.year));
   if (!overrides_.empty()) templates::apply_overrides(mapping, overrides_.for_file(sdk::escape_bytes(name)));
   const auto checks = templates::run_checks(mapping);
-  built.verdict = model::judge(body, mapping, checks);
+  built.verdict = engine::judge(body, mapping, checks);
   if (mapping.tmpl != nullptr) built.template_id = mapping.tmpl->id;
   built.cross_cells = across::referenced_cells(mapping, cross_year_);
   for (const templates::Check &c : checks)

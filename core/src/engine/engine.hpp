@@ -57,8 +57,8 @@ struct BuiltModel {
   sdk::model::Document document;
   std::string sha256, plugin;  // of the input's bytes; the input plugin that read them
   std::string template_id;     // empty when no template was recognised
-  model::ReportMeta report;
-  model::Verdict verdict;
+  engine::ReportMeta report;
+  engine::Verdict verdict;
   std::vector<Violation> violations;
   std::vector<across::Cell> cross_cells;  // the cells the cross-year identities read
 };

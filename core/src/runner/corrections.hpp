@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runner/pipeline.hpp"
+#include "runner/definition.hpp"
 #include "templates/overrides.hpp"
 
 namespace docpipe::runner {

@@ -1,4 +1,4 @@
-#include "runner/pipeline.hpp"
+#include "runner/definition.hpp"
 
 #include <algorithm>
 #include <fstream>

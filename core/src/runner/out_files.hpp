@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "runner/ledger.hpp"
-#include "runner/pipeline.hpp"
+#include "runner/definition.hpp"
 #include "runner/plan.hpp"
 
 namespace docpipe::runner {

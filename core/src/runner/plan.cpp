@@ -190,7 +190,7 @@ std::vector<std::vector<std::string>> check_output_options(const Engine &engine,
   const auto checks = templates::run_checks(mapping);
   const sdk::model::Document empty_model =
       model::assemble({"(options check)", "(options check)", "", 0, "plan", "0", 1.0}, DecodedText{}, {}, body, mapping,
-                      checks, model::judge(body, mapping, checks));
+                      checks, engine::judge(body, mapping, checks));
   std::error_code ec;
   std::vector<std::vector<std::string>> suffixes;
   for (const OutputSpec &out : p.outputs) {

@@ -12,10 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/engine.hpp"
+#include "engine/engine.hpp"
 #include "runner/corrections.hpp"
 #include "runner/ledger.hpp"
-#include "runner/pipeline.hpp"
+#include "runner/definition.hpp"
 #include "runner/runner.hpp"
 
 namespace docpipe::runner {

@@ -1,7 +1,7 @@
 # docpipe_runner: bulk runs (pipelines, worker processes, the SQLite ledger,
 # combined outputs). Included from core/CMakeLists.txt.
 add_library(docpipe_runner STATIC
-  ${CMAKE_CURRENT_LIST_DIR}/pipeline.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/definition.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ledger.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cells.cpp
   ${CMAKE_CURRENT_LIST_DIR}/combined.cpp

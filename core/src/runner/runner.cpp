@@ -22,7 +22,7 @@
 #include "runner/events.hpp"
 #include "runner/ledger.hpp"
 #include "runner/out_files.hpp"
-#include "runner/pipeline.hpp"
+#include "runner/definition.hpp"
 #include "runner/plan.hpp"
 #include "runner/worker_pool.hpp"
 

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "across/shard.hpp"
-#include "pipeline/engine.hpp"
+#include "engine/engine.hpp"
 
 namespace docpipe::runner {
 

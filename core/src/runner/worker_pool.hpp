@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "runner/ledger.hpp"
-#include "runner/pipeline.hpp"
+#include "runner/definition.hpp"
 #include "runner/plan.hpp"
 #include "runner/runner.hpp"
 
