@@ -64,7 +64,7 @@ Aliases Aliases::load(const std::filesystem::path &file) {
   for (const CsvRecord &rec : read_csv_records(text, file.string())) {
     const size_t line = static_cast<size_t>(rec.line);
     const auto &f = rec.fields;
-    const std::string_view first = f.empty() ? std::string_view() : sdk::trim(f[0]);
+    const std::string_view first = f.empty() ? std::string_view() : sdk::trim_view(f[0]);
     if ((f.size() == 1 && sdk::is_blank(first)) || (!first.empty() && first.front() == '#'))
       continue;  // blank, comment
     const auto where = file.string() + ":" + std::to_string(line) + ": ";
