@@ -60,7 +60,7 @@ std::optional<double> plain_number(std::string_view s) {
   return v;
 }
 
-// Any decimal the model states (record/@number, check/@expected), for the
+// Any decimal the model states (a record's number, a check's sums), for the
 // cells that are numbers by definition.
 std::optional<double> model_number(std::string_view s) {
   double v = 0;
