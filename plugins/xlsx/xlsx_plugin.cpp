@@ -7,8 +7,13 @@
 //   checks     every accounting identity and its terms.
 // A number is written as a number only when the text is a plain number, so
 // "1,234", "+5" or full-width "１２" stay exactly as the report wrote them.
+//
+// It reads the typed model (docpipe/sdk/model.hpp, docs/model.md): the
+// host's own, or the SDK's reading of the XML a host sends.
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <docpipe/sdk/model.hpp>
 #include <docpipe/sdk/plugin.hpp>
 #include <map>
 #include <optional>
@@ -23,6 +28,7 @@ namespace {
 using namespace docpipe;
 using namespace docpipe::outputs;
 using namespace docpipe::outputs::xlsx;
+namespace sm = docpipe::sdk::model;
 
 // The value of `s` when it is a plain decimal number ("12", "-2", "0.35"):
 // no sign other than a leading minus, no grouping, ASCII digits, no
@@ -54,7 +60,7 @@ std::optional<double> plain_number(std::string_view s) {
   return v;
 }
 
-// Any decimal the model states (record/@number, check/@expected), for the
+// Any decimal the model states (a record's number, a check's sums), for the
 // cells that are numbers by definition.
 std::optional<double> model_number(std::string_view s) {
   double v = 0;
@@ -99,27 +105,19 @@ std::vector<std::string> split_path(std::string_view path) {
   return levels;
 }
 
-struct Record {
-  std::string id, table, row, column, value, state, number, unit, placement, first_line;
-  std::string correction;  // placement override: the cell's comment (where, why, what was read)
-};
+// A record's first source line as the model states it ("" for an absent
+// cell, which has none).
+std::string first_line(const sdk::LineRange &lines) { return lines.first > 0 ? std::to_string(lines.first) : ""; }
 
-std::vector<Record> read_records(pugi::xml_node root) {
-  std::vector<Record> out;
-  for (pugi::xml_node r = root.child("records").child("record"); r; r = r.next_sibling("record")) {
-    out.push_back(Record{attr(r, "id"), attr(r, "table"), attr(r, "row"), attr(r, "column"), attr(r, "value"),
-                         attr(r, "state"), attr(r, "number"), attr(r, "unit"), attr(r, "placement"),
-                         attr(r, "first-line"), ""});
-    if (out.back().placement == "override") {
-      const std::string note = attr(r, "note");
-      out.back().correction = "Corrected by hand (" + attr(r, "override") + ")" + (note.empty() ? "" : ": " + note) +
-                              (r.attribute("read") ? "\nread: '" + attr(r, "read") + "'" : "\nabsent from the source");
-    }
-  }
-  return out;
+// A correction by hand (placement override): the cell's comment, where it
+// is, why, and what was read before it.
+std::string correction(const sm::Record &rec) {
+  if (rec.placement != sm::Placement::override_) return "";
+  return "Corrected by hand (" + rec.origin + ")" + (rec.note.empty() ? "" : ": " + rec.note) +
+         (rec.had_read ? "\nread: '" + rec.read + "'" : "\nabsent from the source");
 }
 
-void write_metadata(Workbook &wb, pugi::xml_node root) {
+void write_metadata(Workbook &wb, const sm::Document &model) {
   const Formats &f = wb.formats();
   Sheet sheet = wb.add_sheet("metadata");
   int r = 0;
@@ -133,41 +131,36 @@ void write_metadata(Workbook &wb, pugi::xml_node root) {
       sheet.text(r, 1, value, f.wrap);
     ++r;
   };
-  const pugi::xml_node meta = root.child("metadata");
-  const pugi::xml_node source = meta.child("source");
-  const pugi::xml_node encoding = meta.child("encoding");
-  const pugi::xml_node input = meta.child("input");
-  const pugi::xml_node report = meta.child("report");
-  const pugi::xml_node producer = meta.child("producer");
-  const pugi::xml_node verdict = root.child("verdict");
+  const sm::Metadata &meta = model.metadata;
+  // The probe score as the model states it: two decimals.
+  char confidence[32];
+  std::snprintf(confidence, sizeof confidence, "%.2f", meta.input.confidence);
 
   line("field", "value");
-  line("source", attr(source, "path"));
-  line("file", attr(source, "name"));
-  line("sha256", attr(source, "sha256"));
-  line("bytes", attr(source, "bytes"), true);
-  line("encoding", attr(encoding, "name"));
-  line("encoding BOM", attr(encoding, "bom"));
-  line("line endings", attr(encoding, "line-endings"));
-  line("encoding decision", attr(encoding, "decision"));
-  line("input plugin", attr(input, "plugin") + " " + attr(input, "version"));
-  line("input confidence", attr(input, "confidence"), true);
-  line("template", attr(root.child("template"), "id"));
-  line("template title", attr(root.child("template"), "title"));
-  line("verdict", attr(verdict, "status"));
-  for (pugi::xml_node reason = verdict.child("reason"); reason; reason = reason.next_sibling("reason")) {
-    line("verdict reason", attr(reason, "code") + ": " + text_of(reason));
-  }
-  line("report title", attr(report, "title"));
-  line("report agency", attr(report, "agency"));
-  line("agency key", attr(report, "agency-key"));
-  line("report year", attr(report, "year"), true);
-  line("report date", attr(report, "date"));
-  line("producer", attr(producer, "name") + " " + attr(producer, "version"));
+  line("source", meta.source.path);
+  line("file", meta.source.name);
+  line("sha256", meta.source.sha256);
+  line("bytes", std::to_string(meta.source.bytes), true);
+  line("encoding", meta.encoding.name);
+  line("encoding BOM", meta.encoding.bom ? "true" : "false");
+  line("line endings", meta.encoding.line_endings);
+  line("encoding decision", meta.encoding.decision);
+  line("input plugin", meta.input.plugin + " " + meta.input.version);
+  line("input confidence", confidence, true);
+  line("template", model.tmpl ? model.tmpl->id : "");
+  line("template title", model.tmpl ? model.tmpl->title : "");
+  line("verdict", model.verdict.ok ? "ok" : "review");
+  for (const sm::Reason &reason : model.verdict.reasons) line("verdict reason", reason.code + ": " + reason.text);
+  line("report title", meta.report.title);
+  line("report agency", meta.report.agency);
+  line("agency key", meta.report.agency_key);
+  line("report year", meta.report.year, true);
+  line("report date", meta.report.date);
+  line("producer", meta.producer.name + " " + meta.producer.version);
   // What fits no template cell is listed here too, so that a workbook
   // without the raw table sheets still drops nothing silently.
-  for (pugi::xml_node u = root.child("unmapped").child("item"); u; u = u.next_sibling("item")) {
-    line("unmapped (line " + attr(u, "first-line") + ")", attr(u, "reason") + ": " + text_of(u));
+  for (const sm::UnmappedItem &u : model.unmapped) {
+    line("unmapped (line " + first_line(u.lines) + ")", u.reason + ": " + u.text);
   }
   sheet.freeze(1, 0);
   sheet.size_columns(8, 80);
@@ -289,29 +282,29 @@ struct TableHead {
   std::string band;    // a header row over all the value columns: 申请人情况
 };
 
-// The cells that are terms of a failed identity, by record id: a line per
-// identity instance naming it, with its sums.
-using FailedTerms = std::map<std::string, std::vector<std::string>, std::less<>>;
+// The cells that are terms of a failed identity, by record index: a line
+// per identity instance naming it, with its sums.
+using FailedTerms = std::map<size_t, std::vector<std::string>>;
 
-FailedTerms failed_terms(pugi::xml_node root) {
+FailedTerms failed_terms(const sm::Document &model) {
   FailedTerms out;
-  for (pugi::xml_node ch = root.child("checks").child("check"); ch; ch = ch.next_sibling("check")) {
-    if (attr(ch, "result") != "fail") continue;
-    std::string line = "identity " + attr(ch, "identity") + " fails";
-    if (!attr(ch, "row").empty()) line += " in row " + attr(ch, "row");
-    if (!attr(ch, "column").empty()) line += " in column " + attr(ch, "column");
-    line += ": expected " + attr(ch, "expected") + ", actual " + attr(ch, "actual");
-    for (const char *side : {"expected-cells", "actual-cells"}) {
-      std::string_view ids = ch.attribute(side).as_string();
-      while (!ids.empty()) {
-        const size_t sp = ids.find(' ');
-        if (sp != 0) out[std::string(ids.substr(0, sp))].push_back(line);
-        ids = sp == std::string_view::npos ? std::string_view() : ids.substr(sp + 1);
-      }
-    }
+  for (const sm::Check &ch : model.checks) {
+    if (ch.result != sm::CheckResult::fail) continue;
+    std::string line = "identity " + ch.identity + " fails";
+    if (!ch.row.empty()) line += " in row " + ch.row;
+    if (!ch.column.empty()) line += " in column " + ch.column;
+    line += ": expected " + ch.expected + ", actual " + ch.actual;
+    for (const auto *side : {&ch.expected_cells, &ch.actual_cells})
+      for (const size_t i : *side) out[i].push_back(line);
   }
   return out;
 }
+
+// A template cell with its index among the model's records.
+struct IndexedRecord {
+  size_t index;
+  const sm::Record *rec;
+};
 
 // One template table in its canonical layout: rows are the distinct record
 // rows, columns the distinct record columns, both in record order, with the
@@ -319,12 +312,12 @@ FailedTerms failed_terms(pugi::xml_node root) {
 // form's band when it has one and with its note in the corner. The cells of
 // a failed identity are red, with a comment naming the identity. Printed as
 // the form is: landscape, one page wide, the header rows on every page.
-void write_template_table(Workbook &wb, const std::string &title, const std::vector<const Record *> &records,
+void write_template_table(Workbook &wb, const std::string &title, const std::vector<IndexedRecord> &records,
                           const TableHead &head, const FailedTerms &failed) {
   const Formats &f = wb.formats();
   Axis rows, cols;
   std::vector<std::pair<int, int>> pos;
-  for (const Record *rec : records) pos.emplace_back(rows.add(rec->row), cols.add(rec->column));
+  for (const IndexedRecord &ir : records) pos.emplace_back(rows.add(ir.rec->row), cols.add(ir.rec->column));
   const int label_cols = rows.depth;
   const int band_rows = head.band.empty() ? 0 : 1;
   const int header_rows = band_rows + cols.depth;
@@ -354,10 +347,10 @@ void write_template_table(Workbook &wb, const std::string &title, const std::vec
     const size_t slot = static_cast<size_t>(ri) * cols.keys.size() + ci;
     if (filled[slot]) continue;  // a duplicate record: the values sheet still lists it
     filled[slot] = true;
-    const Record &rec = *records[i];
+    const sm::Record &rec = *records[i].rec;
     const int r = header_rows + ri, c = label_cols + ci;
-    const std::optional<double> num = rec.state == "number" ? plain_number(rec.value) : std::nullopt;
-    const auto fail = failed.find(rec.id);
+    const std::optional<double> num = rec.state == sdk::ValueState::number ? plain_number(rec.value) : std::nullopt;
+    const auto fail = failed.find(records[i].index);
     const bool failing = fail != failed.end();
     if (num) {
       sheet.number(r, c, *num, failing ? f.fail_number : f.number, rec.value);
@@ -368,7 +361,7 @@ void write_template_table(Workbook &wb, const std::string &title, const std::vec
     std::string note;
     if (failing)
       for (const std::string &line : fail->second) note += (note.empty() ? "" : "\n") + line;
-    if (!rec.correction.empty()) note += (note.empty() ? "" : "\n") + rec.correction;
+    if (const std::string fix = correction(rec); !fix.empty()) note += (note.empty() ? "" : "\n") + fix;
     if (!note.empty()) sheet.comment(r, c, note);
   }
   // Positions of the grid that are no cell of the template (table 1's
@@ -386,7 +379,7 @@ void write_template_table(Workbook &wb, const std::string &title, const std::vec
   sheet.print_layout(header_rows);
 }
 
-void write_values(Workbook &wb, const std::vector<Record> &records, const std::string &file,
+void write_values(Workbook &wb, const std::vector<sm::Record> &records, const std::string &file,
                   const std::string &template_id) {
   const Formats &f = wb.formats();
   Sheet sheet = wb.add_sheet("values");
@@ -396,18 +389,20 @@ void write_values(Workbook &wb, const std::vector<Record> &records, const std::s
     sheet.text(0, c++, h, f.bold);
   }
   int r = 1;
-  for (const Record &rec : records) {
+  for (const sm::Record &rec : records) {
     sheet.text(r, 0, file, nullptr);
     sheet.text(r, 1, template_id, nullptr);
     sheet.text(r, 2, rec.table, nullptr);
     sheet.text(r, 3, rec.row, nullptr);
     sheet.text(r, 4, rec.column, nullptr);
     sheet.text(r, 5, rec.value, nullptr);  // the raw text, always as text
-    sheet.text(r, 6, rec.state, nullptr);
-    if (const auto n = model_number(rec.number)) sheet.number(r, 7, *n, nullptr, rec.number);
+    sheet.text(r, 6, sm::state_name(rec.state), nullptr);
+    // The model states a number only for a number cell.
+    if (const auto n = rec.state == sdk::ValueState::number ? model_number(rec.number) : std::nullopt)
+      sheet.number(r, 7, *n, nullptr, rec.number);
     sheet.text(r, 8, rec.unit, nullptr);
-    if (const auto n = model_number(rec.first_line)) sheet.number(r, 9, *n, nullptr, rec.first_line);
-    sheet.text(r, 10, rec.placement, nullptr);
+    if (rec.lines.first > 0) sheet.number(r, 9, rec.lines.first, nullptr, first_line(rec.lines));
+    sheet.text(r, 10, sm::placement_name(rec.placement), nullptr);
     ++r;
   }
   sheet.autofilter(0, 0, r - 1, c - 1);
@@ -416,55 +411,45 @@ void write_values(Workbook &wb, const std::vector<Record> &records, const std::s
   sheet.print_layout(1);
 }
 
-void write_checks(Workbook &wb, pugi::xml_node root) {
+void write_checks(Workbook &wb, const sm::Document &model) {
   const Formats &f = wb.formats();
   Sheet sheet = wb.add_sheet("checks");
   int c = 0;
   for (const char *h : {"identity", "table", "row", "column", "result", "expected", "actual", "tie-break", "terms"}) {
     sheet.text(0, c++, h, f.bold);
   }
-  std::map<std::string, pugi::xml_node, std::less<>> records;  // record id -> record
-  for (pugi::xml_node rec : root.child("records").children("record")) records.emplace(attr(rec, "id"), rec);
   // The failures first, each part in the model's order.
-  std::vector<pugi::xml_node> checks;
-  for (pugi::xml_node ch = root.child("checks").child("check"); ch; ch = ch.next_sibling("check")) checks.push_back(ch);
-  std::stable_partition(checks.begin(), checks.end(), [](pugi::xml_node ch) { return attr(ch, "result") == "fail"; });
+  std::vector<const sm::Check *> checks;
+  for (const sm::Check &ch : model.checks) checks.push_back(&ch);
+  std::stable_partition(checks.begin(), checks.end(),
+                        [](const sm::Check *ch) { return ch->result == sm::CheckResult::fail; });
   int r = 1;
-  for (pugi::xml_node ch : checks) {
-    sheet.text(r, 0, attr(ch, "identity"), f.top);
-    sheet.text(r, 1, attr(ch, "table"), f.top);
-    sheet.text(r, 2, attr(ch, "row"), f.top);
-    sheet.text(r, 3, attr(ch, "column"), f.top);
-    const std::string result = attr(ch, "result");
-    sheet.text(r, 4, result, result == "fail" ? f.fail : f.top);
-    for (int k : {5, 6}) {
-      const std::string v = attr(ch, k == 5 ? "expected" : "actual");
-      if (const auto n = model_number(v))
-        sheet.number(r, k, *n, f.top, v);
+  for (const sm::Check *ch : checks) {
+    sheet.text(r, 0, ch->identity, f.top);
+    sheet.text(r, 1, ch->table, f.top);
+    sheet.text(r, 2, ch->row, f.top);
+    sheet.text(r, 3, ch->column, f.top);
+    sheet.text(r, 4, sm::check_result_name(ch->result), ch->result == sm::CheckResult::fail ? f.fail : f.top);
+    for (const std::string *v : {&ch->expected, &ch->actual}) {
+      const int k = v == &ch->expected ? 5 : 6;
+      if (const auto n = model_number(*v))
+        sheet.number(r, k, *n, f.top, *v);
       else
-        sheet.text(r, k, v, f.top);
+        sheet.text(r, k, *v, f.top);
     }
-    sheet.text(r, 7, attr(ch, "tie-break"), f.top);
+    sheet.text(r, 7, ch->tie_break ? "true" : "false", f.top);
     // One line per cell involved: "expected: <row> | <column> = <value>".
     std::string terms;
-    for (const char *side : {"expected", "actual"}) {
-      std::string_view ids =
-          ch.attribute(side == std::string_view("expected") ? "expected-cells" : "actual-cells").as_string();
-      while (!ids.empty()) {
-        const size_t sp = ids.find(' ');
-        const std::string id(ids.substr(0, sp));
-        ids = sp == std::string_view::npos ? std::string_view() : ids.substr(sp + 1);
-        if (id.empty()) continue;
+    for (const auto &[side, cells] : {std::pair{"expected", &ch->expected_cells}, {"actual", &ch->actual_cells}}) {
+      for (const size_t i : *cells) {
         if (!terms.empty()) terms += '\n';
         terms += std::string(side) + ": ";
-        const auto it = records.find(id);
-        if (it == records.end()) {
-          terms += "(no cell " + id + ")";
+        if (i >= model.records.size()) {
+          terms += "(no cell c" + std::to_string(i + 1) + ")";
           continue;
         }
-        const pugi::xml_node rec = it->second;
-        const std::string value = attr(rec, "value");
-        terms += attr(rec, "row") + " | " + attr(rec, "column") + " = " + (value.empty() ? "(blank)" : value);
+        const sm::Record &rec = model.records[i];
+        terms += rec.row + " | " + rec.column + " = " + (rec.value.empty() ? "(blank)" : rec.value);
       }
     }
     sheet.text(r, 8, terms, f.wrap);
@@ -519,42 +504,38 @@ struct XlsxOutput {
       "Excel workbook: metadata, every table with its merged cells, template tables, values and checks";
   static constexpr const char *options = "sheets";
 
-  static void write(std::string_view model, const sdk::Options &opts, const sdk::OutputTarget &target) {
+  static void write(const sm::Document &model, const sdk::Options &opts, const sdk::OutputTarget &target) {
     check_option_names(opts, {"sheets"});
     const SheetChoice want = SheetChoice::from(opts);
-    pugi::xml_document doc;
-    const pugi::xml_node root = load_model(doc, model);
-    const std::vector<Record> records = read_records(root);
+    const std::vector<sm::Record> &records = model.records;
 
-    Workbook wb(target.path_for(".xlsx"), attr(root.child("metadata").child("report"), "title"));
-    if (want.metadata) write_metadata(wb, root);
+    Workbook wb(target.path_for(".xlsx"), model.metadata.report.title);
+    if (want.metadata) write_metadata(wb, model);
     // Without template tables the raw tables are all the content there is.
     if (want.tables || records.empty()) {
       int n = 0;
-      for (pugi::xml_node t = root.child("body").child("table"); t; t = t.next_sibling("table")) {
-        write_body_table(wb, layout_table(t), ++n);
+      for (const sdk::Block &block : model.body.blocks()) {
+        if (block.kind == sdk::Block::Kind::table) write_body_table(wb, layout_table(block.table), ++n);
       }
     }
     if (!records.empty()) {
       if (want.template_tables) {
         // Template tables in the order their first record appears.
         std::vector<std::string> titles;
-        std::map<std::string, std::vector<const Record *>> by_table;
-        for (const Record &rec : records) {
-          auto &list = by_table[rec.table];
-          if (list.empty()) titles.push_back(rec.table);
-          list.push_back(&rec);
+        std::map<std::string, std::vector<IndexedRecord>> by_table;
+        for (size_t i = 0; i < records.size(); ++i) {
+          auto &list = by_table[records[i].table];
+          if (list.empty()) titles.push_back(records[i].table);
+          list.push_back({i, &records[i]});
         }
         std::map<std::string, TableHead> heads;
-        for (pugi::xml_node t : root.child("template").children("table"))
-          heads[attr(t, "name")] = TableHead{attr(t, "corner"), attr(t, "band")};
-        const FailedTerms failed = failed_terms(root);
+        if (model.tmpl)
+          for (const sm::TemplateTable &t : model.tmpl->tables) heads[t.name] = TableHead{t.corner, t.band};
+        const FailedTerms failed = failed_terms(model);
         for (const std::string &title : titles) write_template_table(wb, title, by_table[title], heads[title], failed);
       }
-      if (want.values)
-        write_values(wb, records, attr(root.child("metadata").child("source"), "name"),
-                     attr(root.child("template"), "id"));
-      if (want.checks) write_checks(wb, root);
+      if (want.values) write_values(wb, records, model.metadata.source.name, model.tmpl ? model.tmpl->id : "");
+      if (want.checks) write_checks(wb, model);
     }
     wb.close();
   }

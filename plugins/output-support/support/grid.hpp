@@ -14,8 +14,6 @@
 #include <utility>
 #include <vector>
 
-#include "model.hpp"
-
 namespace docpipe::outputs {
 
 struct GridCell {
@@ -108,24 +106,6 @@ inline Grid layout_table(const sdk::Table &table) {
     for (const GridCell *g : here) grid.header_rows = std::max(grid.header_rows, g->row + g->rowspan);
   }
   return grid;
-}
-
-// The same for a <table> of model XML, for an output plugin that still reads
-// the XML itself (xlsx, until it takes the typed model): the cells' spans,
-// columns and header flags as the SDK's reader reads them.
-inline Grid layout_table(pugi::xml_node table) {
-  sdk::Table t;
-  for (pugi::xml_node row : table.children("row")) {
-    sdk::Row &r = t.add_row({});
-    for (pugi::xml_node cell : row.children("cell")) {
-      sdk::Cell &c = r.add_cell(text_of(cell), {});
-      c.rowspan = cell.attribute("rowspan").as_int(1);
-      c.colspan = cell.attribute("colspan").as_int(1);
-      c.header = cell.attribute("header").as_bool();
-      c.column = cell.attribute("column").as_int(-1);
-    }
-  }
-  return layout_table(t);
 }
 
 }  // namespace docpipe::outputs

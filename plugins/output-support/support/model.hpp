@@ -1,6 +1,6 @@
 // Helpers shared by the output plugins (csv, values, xlsx, xml): reading
-// options, writing a file, and, for a plugin that reads the model XML itself
-// (xlsx; the others take the SDK's typed model, docs/model.md), loading it.
+// options and writing a file. The model itself they take typed from the SDK
+// (docpipe/sdk/model.hpp, docs/model.md); none of them parses it itself.
 // Header-only and stateless, so every plugin .so carries its own copy and no
 // object of these types ever crosses the plugin boundary.
 #pragma once
@@ -14,7 +14,6 @@
 #include <docpipe/sdk/plugin.hpp>
 #include <docpipe/sdk/text.hpp>
 #include <initializer_list>
-#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -22,42 +21,6 @@
 namespace docpipe::outputs {
 
 using sdk::Error;
-
-// Parses the model document and returns its root. A model that is not
-// well-formed, or is not a docpipe model of a major version we know, is bad
-// input: the message carries pugixml's description and byte offset so the
-// producer of the bytes can be found.
-inline pugi::xml_node load_model(pugi::xml_document &doc, std::string_view xml,
-                                 unsigned int options = pugi::parse_default) {
-  const pugi::xml_parse_result r = doc.load_buffer(xml.data(), xml.size(), options, pugi::encoding_utf8);
-  if (!r) {
-    throw Error(DOCPIPE_ERR_INPUT,
-                std::string("malformed model XML: ") + r.description() + " at offset " + std::to_string(r.offset));
-  }
-  const pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "document") {
-    throw Error(DOCPIPE_ERR_INPUT,
-                std::string("not a docpipe model: root element is <") + root.name() + ">, expected <document>");
-  }
-  const std::string_view version = root.attribute("model-version").as_string();
-  if (version.substr(0, 2) != "1.") {
-    throw Error(DOCPIPE_ERR_INPUT,
-                "unsupported model-version \"" + std::string(version) + "\" (this plugin reads 1.x)");
-  }
-  return root;
-}
-
-// The whole text content of an element. child_value() would return only the
-// first text node, losing text after an embedded comment or CDATA section.
-inline std::string text_of(pugi::xml_node n) {
-  std::string out;
-  for (pugi::xml_node c : n.children()) {
-    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
-  }
-  return out;
-}
-
-inline std::string attr(pugi::xml_node n, const char *name) { return n.attribute(name).as_string(); }
 
 // Refuses option names the plugin does not know: a typo such as `bom=flase`
 // or `boom=false` must not silently produce the default output.
