@@ -17,8 +17,8 @@
 
 #include "across/merge.hpp"
 #include "decode/decode.hpp"
-#include "kind/kind.hpp"
 #include "engine/engine.hpp"
+#include "kind/kind.hpp"
 #include "runner/definition.hpp"
 #include "runner/review.hpp"
 #include "runner/runner.hpp"

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "runner/ledger.hpp"
 #include "runner/definition.hpp"
+#include "runner/ledger.hpp"
 #include "runner/plan.hpp"
 
 namespace docpipe::runner {

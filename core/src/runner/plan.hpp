@@ -14,8 +14,8 @@
 
 #include "engine/engine.hpp"
 #include "runner/corrections.hpp"
-#include "runner/ledger.hpp"
 #include "runner/definition.hpp"
+#include "runner/ledger.hpp"
 #include "runner/runner.hpp"
 
 namespace docpipe::runner {

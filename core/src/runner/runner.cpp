@@ -19,10 +19,10 @@
 #include "across/store.hpp"
 #include "error.hpp"
 #include "runner/combined.hpp"
+#include "runner/definition.hpp"
 #include "runner/events.hpp"
 #include "runner/ledger.hpp"
 #include "runner/out_files.hpp"
-#include "runner/definition.hpp"
 #include "runner/plan.hpp"
 #include "runner/worker_pool.hpp"
 

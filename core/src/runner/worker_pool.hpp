@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "runner/ledger.hpp"
 #include "runner/definition.hpp"
+#include "runner/ledger.hpp"
 #include "runner/plan.hpp"
 #include "runner/runner.hpp"
 

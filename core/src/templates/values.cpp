@@ -1,5 +1,6 @@
 #include "templates/values.hpp"
 
+#include <docpipe/sdk/model.hpp>
 #include <docpipe/sdk/text.hpp>
 #include <unordered_map>
 
@@ -20,19 +21,8 @@ CellValue parse_cell(std::string_view text) {
 
 CellValue compute_cell(std::string_view text) { return sdk::parse_value(text); }
 
-const char *state_name(CellState s) {
-  switch (s) {
-    case CellState::blank:
-      return "blank";
-    case CellState::number:
-      return "number";
-    case CellState::placeholder:
-      return "placeholder";
-    case CellState::text:
-      return "text";
-  }
-  return "text";
-}
+// The model's names (CellState is the SDK's ValueState).
+const char *state_name(CellState s) { return sdk::model::state_name(s); }
 
 bool is_value_like(std::string_view text) { return parse_cell(text).state != CellState::text; }
 
