@@ -1,5 +1,6 @@
 #include "runner/cells.hpp"
 
+#include <deque>
 #include <unordered_map>
 
 #include "error.hpp"
@@ -36,21 +37,57 @@ size_t get_length(std::string_view &in) {
 // in this list, or 2n followed by n bytes for a new one. The labels of a
 // table's cells repeat (a row path once per column, a column path once per
 // row, one table name), so a report's cells take some 6 KB, not 35.
+namespace {
+class Encoder {
+ public:
+  explicit Encoder(std::string &out) : out_(out) { seen_.reserve(256); }
+  // `f` must stay valid until the encoder is gone (it is a key of seen_).
+  void field(std::string_view f) {
+    const auto [it, fresh] = seen_.emplace(f, seen_.size());
+    if (!fresh) {
+      put_length(out_, 2 * it->second + 1);
+      return;
+    }
+    put_length(out_, 2 * f.size());
+    out_.append(f);
+  }
+
+ private:
+  std::string &out_;
+  std::unordered_map<std::string_view, size_t> seen_;
+};
+}  // namespace
+
 void encode_cells(const std::vector<Cell> &cells, std::string &out) {
   put_length(out, cells.size());
-  std::unordered_map<std::string_view, size_t> seen;
-  seen.reserve(256);
+  Encoder e(out);
   for (const Cell &c : cells)
     for (const std::string *f :
-         {&c.table, &c.row, &c.column, &c.value, &c.state, &c.number, &c.unit, &c.source_line, &c.placement}) {
-      const auto [it, fresh] = seen.emplace(*f, seen.size());
-      if (!fresh) {
-        put_length(out, 2 * it->second + 1);
-        continue;
-      }
-      put_length(out, 2 * f->size());
-      out.append(*f);
+         {&c.table, &c.row, &c.column, &c.value, &c.state, &c.number, &c.unit, &c.source_line, &c.placement})
+      e.field(*f);
+}
+
+void encode_cells(const sdk::model::Document &doc, std::string &out) {
+  namespace sm = sdk::model;
+  put_length(out, doc.records.size());
+  Encoder e(out);
+  std::deque<std::string> lines;  // the source lines as text, alive as long as `e`
+  for (const sm::Record &r : doc.records) {
+    e.field(r.table);
+    e.field(r.row);
+    e.field(r.column);
+    e.field(r.value);
+    e.field(sm::state_name(r.state));
+    e.field(r.state == sdk::ValueState::number ? std::string_view(r.number) : std::string_view());
+    e.field(r.unit);
+    if (r.lines.first > 0) {
+      lines.push_back(std::to_string(r.lines.first));
+      e.field(lines.back());
+    } else {
+      e.field({});
     }
+    e.field(sm::placement_name(r.placement));
+  }
 }
 
 void view_cells(std::string_view in, std::vector<CellView> &cells) {
@@ -76,17 +113,6 @@ void view_cells(std::string_view in, std::vector<CellView> &cells) {
       in.remove_prefix(k / 2);
     }
   if (!in.empty()) bad();
-}
-
-std::vector<Cell> cells_of(const sdk::model::Document &doc) {
-  namespace sm = sdk::model;
-  std::vector<Cell> cells;
-  cells.reserve(doc.records.size());
-  for (const sm::Record &r : doc.records)
-    cells.push_back({r.table, r.row, r.column, r.value, sm::state_name(r.state),
-                     r.state == sdk::ValueState::number ? r.number : "", r.unit,
-                     r.lines.first > 0 ? std::to_string(r.lines.first) : "", sm::placement_name(r.placement)});
-  return cells;
 }
 
 std::vector<Cell> decode_cells(std::string_view in) {

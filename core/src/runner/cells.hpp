@@ -19,9 +19,6 @@ struct Cell {
   std::string table, row, column, value, state, number, unit, source_line, placement;
 };
 
-// The cells of a model's records, in model order.
-std::vector<Cell> cells_of(const sdk::model::Document &doc);
-
 // A cell of an encoded list, its texts pointing into the list's bytes.
 struct CellView {
   std::string_view table, row, column, value, state, number, unit, source_line, placement;
@@ -30,6 +27,8 @@ struct CellView {
 // Appends the cells to `out`: a count, then each cell's nine fields in
 // Cell order, a text repeated in the list written once.
 void encode_cells(const std::vector<Cell> &cells, std::string &out);
+// The same bytes for a model's records, without a copy of their texts.
+void encode_cells(const sdk::model::Document &doc, std::string &out);
 
 // The cells of encode_cells' bytes, as views into them (valid while they
 // are), into `out`; throws docpipe::Error(internal) for bytes that are not

@@ -16,7 +16,7 @@ namespace docpipe::runner {
 // the XML record, a line break, the XML <result> (status, hash, plugin,
 // template, verdict, metadata, violations, outputs, error), then the
 // report's template cells (cells.hpp).
-std::string encode_result(std::string_view xml, const std::vector<Cell> &cells);
+std::string encode_result(std::string_view xml, std::string_view encoded_cells);
 
 // Reads a worker's result into a ledger row, cells included; an unreadable one is a
 // failure of the input, with the reason. Output paths are made relative to `out_dir`.

@@ -21,10 +21,10 @@ std::string convert_job(const Engine &engine, const WorkerArgs &a, const std::st
                         const std::vector<std::string> &targets) {
   pugi::xml_document out;
   auto res = out.append_child("result");
-  std::vector<Cell> cells;
+  std::string cells;  // encoded (runner/cells.hpp)
   try {
     BuiltModel model = engine.build(input, name, a.format);
-    cells = cells_of(model.document);
+    encode_cells(model.document, cells);
     res.append_attribute("status") = "done";
     res.append_attribute("sha256") = model.sha256.c_str();
     res.append_attribute("plugin") = model.plugin.c_str();
