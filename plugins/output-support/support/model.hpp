@@ -53,10 +53,9 @@ inline void require_utf8(std::string_view text, std::string_view what) {
 // Writes `bytes` to `path` (a temporary path handed out by the host, which
 // renames it into place only after the whole write call succeeded). Plain
 // open/write, as fopen("wb") opens: stdio would add a buffer to fill and
-// split a large file into two writes.
-// Text files only (CSV, XML): `bytes` must be valid UTF-8 (require_utf8).
-inline void write_file(const std::string &path, std::string_view bytes) {
-  require_utf8(bytes, path);
+// split a large file into two writes. For text whose UTF-8 its writer has
+// already checked (sdk::model::write_xml does); else write_file.
+inline void write_checked_text(const std::string &path, std::string_view bytes) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
   if (fd < 0) {
     throw Error(DOCPIPE_ERR_OUTPUT, "cannot create " + path + ": " + std::generic_category().message(errno));
@@ -79,6 +78,12 @@ inline void write_file(const std::string &path, std::string_view bytes) {
                 "cannot write " + path + ": " +
                     std::generic_category().message(done < bytes.size() ? write_errno : close_errno));
   }
+}
+
+// Text files only (CSV, XML): `bytes` must be valid UTF-8 (require_utf8).
+inline void write_file(const std::string &path, std::string_view bytes) {
+  require_utf8(bytes, path);
+  write_checked_text(path, bytes);
 }
 
 }  // namespace docpipe::outputs
