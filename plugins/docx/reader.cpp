@@ -367,13 +367,7 @@ double probe(std::string_view bytes) {
 }
 
 void read(std::string_view bytes, sdk::RawDocument &doc) {
-  if (!sdk::looks_like_zip(bytes)) bad_input("not a .docx file (no ZIP signature)");
-  std::optional<sdk::ZipArchive> zip;
-  try {
-    zip.emplace(bytes);
-  } catch (const std::exception &e) {
-    bad_input(std::string("not a .docx file: ") + e.what());
-  }
+  const std::unique_ptr<sdk::ZipArchive> zip = sdk::open_package(bytes, "a .docx file");
   try {
     const std::string part = main_part(*zip);
     const std::optional<std::string> xml = zip->read(part, kMaxPartSize);

@@ -399,13 +399,7 @@ class Emitter {
 }  // namespace
 
 void read(std::string_view bytes, sdk::RawDocument &doc) {
-  if (!sdk::looks_like_zip(bytes)) bad_input("not an .xlsx workbook (no ZIP signature)");
-  std::optional<sdk::ZipArchive> zip;
-  try {
-    zip.emplace(bytes);
-  } catch (const std::exception &e) {
-    bad_input(std::string("not an .xlsx workbook: ") + e.what());
-  }
+  const std::unique_ptr<sdk::ZipArchive> zip = sdk::open_package(bytes, "an .xlsx workbook");
   const pugi::xml_document wb = parse_part(*zip, "xl/workbook.xml", true);
   const pugi::xml_document rels = parse_part(*zip, "xl/_rels/workbook.xml.rels", true);
   std::map<std::string, std::string> target;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <docpipe/sdk/plugin.hpp>
 #include <docpipe/sdk/zip.hpp>
 #include <stdexcept>
 
@@ -122,6 +123,15 @@ std::optional<std::string> ZipArchive::read(const std::string &member, size_t ma
   const int closed = unzCloseCurrentFile(zf);  // checks the CRC
   if (n < 0 || closed != UNZ_OK) throw std::runtime_error(member + ": corrupt ZIP entry (inflate or CRC error)");
   return out;
+}
+
+std::unique_ptr<ZipArchive> open_package(std::string_view bytes, const std::string &what) {
+  if (!looks_like_zip(bytes)) throw Error(DOCPIPE_ERR_INPUT, "not " + what + " (no ZIP signature)");
+  try {
+    return std::make_unique<ZipArchive>(bytes);
+  } catch (const std::exception &e) {
+    throw Error(DOCPIPE_ERR_INPUT, "not " + what + ": " + e.what());
+  }
 }
 
 }  // namespace docpipe::sdk

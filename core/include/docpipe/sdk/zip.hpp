@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,5 +37,11 @@ class ZipArchive {
   Buffer buffer_;
   void *handle_ = nullptr;  // unzFile
 };
+
+// The package of an Office file handed to a reader (`what`: "a .docx
+// file", "an .xlsx workbook"). Bytes that are not a readable ZIP archive are
+// refused as bad input: sdk::Error(DOCPIPE_ERR_INPUT) "not WHAT (no ZIP
+// signature)" or "not WHAT: reason".
+std::unique_ptr<ZipArchive> open_package(std::string_view bytes, const std::string &what);
 
 }  // namespace docpipe::sdk
