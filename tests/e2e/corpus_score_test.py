@@ -37,7 +37,9 @@ with tempfile.TemporaryDirectory() as out:
                      for l in v.stdout.splitlines() if ': FAIL ' in l)
         want = sorted((x['identity'], x['row'] if 'row' in x else x['column']) for x in d['violations'])
         if got != want or v.returncode != (2 if want else 0):
-            wrong.append(f'{d["source"]}: validate reports {got} (exit {v.returncode}), truth {want}')
+            # The end of stderr says why (a sanitizer's report, an error message).
+            why = ' | '.join(v.stderr.strip().splitlines()[-12:])
+            wrong.append(f'{d["source"]}: validate reports {got} (exit {v.returncode}), truth {want}; stderr: {why}')
     print(f'validate: {len(truths) - len(wrong)}/{len(truths)} documents report exactly their violations')
     for w in wrong:
         print('  ' + w)
