@@ -125,12 +125,14 @@ struct Match {
   size_t count = 0;  // lines joined
   const std::vector<Entry> *entries = nullptr;
   std::string text;  // the joined label, lines kept apart by '\n'
+  std::string key;   // the label key the lookup found
   bool hit() const { return entries != nullptr; }
 };
 
 class Reader {
  public:
-  Reader(std::string_view text, const sdk::ShapeHints &hints, sdk::RawDocument &doc) : index_(hints), doc_(doc) {
+  Reader(std::string_view text, const sdk::ShapeHints &hints, sdk::RawDocument &doc)
+      : index_(sdk::derived_from<Index>(hints)), doc_(doc) {
     const std::vector<std::string_view> raw = sdk::split_lines(text);
     // Where an empty line follows nearly every line (lynx -dump of cells
     // holding <p>: each paragraph is followed by one), empty lines only
@@ -175,7 +177,7 @@ class Reader {
         narrative(i);
         start = i + 1;
       } else if (const Match m = match_any(i); m.hit()) {
-        candidates = index_.tables_of_key.at(sdk::label_key(m.text));
+        candidates = index_.tables_of_key.at(m.key);
       } else {
         narrative(i);
         ++i;
@@ -214,20 +216,34 @@ class Reader {
   template <class Lookup>
   Match match_with(size_t i, Lookup &&lookup) const {
     Match m;
+    const std::vector<std::string> &keys = join_keys(i);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (const std::vector<Entry> *e = lookup(keys[k]); e != nullptr) {
+        m.count = k + 1;
+        m.entries = e;
+      }
+    }
+    if (m.hit()) m.key = keys[m.count - 1];
+    for (size_t j = 0; j < m.count; ++j) m.text += (j > 0 ? "\n" : "") + lines_[i + j].text;
+    return m;
+  }
+
+  // The label keys of the joins that start at line i (keys[k]: k + 1 lines),
+  // made once: every candidate table asks for them again.
+  const std::vector<std::string> &join_keys(size_t i) const {
+    if (join_keys_.size() != lines_.size()) join_keys_.assign(lines_.size(), std::nullopt);
+    std::optional<std::vector<std::string>> &keys = join_keys_[i];
+    if (keys) return *keys;
+    keys.emplace();
     std::string joined;
     for (size_t k = 0; k < kMaxJoin && i + k < lines_.size() && !blank(i + k); ++k) {
       // A value cell (a number or a placeholder such as "/") never continues a
       // label: "（一）予以公开" / "/" is a label and its first cell.
       if (k > 0 && sdk::is_value(lines_[i + k].text)) break;
       joined += lines_[i + k].text;
-      const std::string key = k == 0 ? lines_[i].key : sdk::label_key(joined);
-      if (const std::vector<Entry> *e = lookup(key); e != nullptr) {
-        m.count = k + 1;
-        m.entries = e;
-      }
+      keys->push_back(k == 0 ? lines_[i].key : sdk::label_key(joined));
     }
-    for (size_t j = 0; j < m.count; ++j) m.text += (j > 0 ? "\n" : "") + lines_[i + j].text;
-    return m;
+    return *keys;
   }
 
   Match match_in(const TableIndex &t, size_t i) const {
@@ -265,7 +281,7 @@ class Reader {
       for (size_t i = start; i < lines_.size() && i < start + kLookahead; ++i) {
         if (blank(i)) continue;
         if (is_other_title(t, i)) break;
-        if (const Match m = match_in(t, i); m.hit()) seen.push_back(sdk::label_key(m.text));
+        if (const Match m = match_in(t, i); m.hit()) seen.push_back(m.key);
       }
       std::sort(seen.begin(), seen.end());
       const size_t count = static_cast<size_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
@@ -377,8 +393,7 @@ class Reader {
           case Kind::header: {
             // A label that several columns share (结果维持) is at the
             // level of its next unseen occurrence.
-            const std::string key = sdk::label_key(m.text);
-            const size_t seen = s.header_seen[key]++;
+            const size_t seen = s.header_seen[m.key]++;
             std::vector<int> depths;
             for (const Entry &x : *m.entries)
               if (x.kind == Kind::header) depths.push_back(x.depth);
@@ -471,9 +486,10 @@ class Reader {
     return e.kind == Kind::row || e.kind == Kind::group;
   }
 
-  Index index_;
+  const Index &index_;  // built once per hints (sdk::derived_from)
   sdk::RawDocument &doc_;
   std::vector<Line> lines_;
+  mutable std::vector<std::optional<std::vector<std::string>>> join_keys_;  // join_keys(i), once made
 };
 
 }  // namespace

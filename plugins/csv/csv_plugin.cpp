@@ -39,7 +39,7 @@ struct CsvOutput {
         }
         csv.end_row();
       }
-      write_file(target.path_for(".table-" + std::to_string(++n) + ".csv"), csv.bytes());
+      write_text(target.path_for(".table-" + std::to_string(++n) + ".csv"), csv.bytes());
     }
   }
 };

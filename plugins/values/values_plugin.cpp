@@ -62,7 +62,7 @@ struct ValuesOutput {
       csv.encoded(verdict);
       csv.end_row();
     }
-    write_file(target.path_for(".values.csv"), csv.bytes());
+    write_text(target.path_for(".values.csv"), csv.bytes());
   }
 };
 

@@ -29,7 +29,7 @@ struct XmlOutput {
     } catch (const sdk::model::ModelError &e) {
       throw Error(DOCPIPE_ERR_INPUT, e.what());
     }
-    write_checked_text(target.path_for(".xml"), xml);  // write_xml checked its UTF-8
+    write_text(target.path_for(".xml"), xml);
   }
 
   static void write(std::string_view xml, const sdk::Options &opts, const sdk::OutputTarget &target) {
@@ -39,7 +39,7 @@ struct XmlOutput {
     } catch (const sdk::model::ModelError &e) {
       throw Error(DOCPIPE_ERR_INPUT, e.what());
     }
-    write_file(target.path_for(".xml"), xml);
+    write_text(target.path_for(".xml"), xml);  // read_xml checked its UTF-8
   }
 };
 

@@ -52,6 +52,19 @@ TEST_CASE("placeholders, blanks and text") {
   CHECK_FALSE(is_value("行政许可"));
 }
 
+TEST_CASE("text is told at its first character as the whole rules tell it") {
+  // Lines that start as a value would but are not one take the whole path.
+  for (const char *text : {"不适用于本机关", "无正当理由", "/ 规章", "12项工作", "-本年", "（一）予以公开"}) {
+    INFO(text);
+    CHECK(parse_value(text).state == ValueState::text);
+  }
+  // Values that start with a full-width sign or digit, or after Unicode spaces.
+  CHECK(parse_value("＋3").number == "3");
+  CHECK(parse_value("\u3000１２\u3000").number == "12");
+  CHECK(parse_value("\u00a0-\u00a0").state == ValueState::placeholder);
+  CHECK(parse_value("n/a").state == ValueState::placeholder);
+}
+
 TEST_CASE("Chinese numerals with 两, 〇, 十 and 百") {
   CHECK(chinese_numeral_value(U"三") == 3);
   CHECK(chinese_numeral_value(U"十") == 10);

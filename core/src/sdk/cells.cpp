@@ -1,5 +1,6 @@
 #include "docpipe/sdk/cells.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 
@@ -100,6 +101,15 @@ CellValue parse_value(std::string_view text) {
   }
   v.raw = trim(text);
   if (v.raw.empty()) return v;
+  // Text is told at its first character, as the rules below would decide
+  // it: a number starts with a sign or a digit, a placeholder with its own
+  // first character. (Readers ask this of every line, paragraphs included.)
+  if (const char32_t first = fold_numeric(first_code_point(v.raw));
+      first != U'+' && first != U'-' && (first < U'0' || first > U'9') && !is_space(first) &&
+      std::none_of(kPlaceholders.begin(), kPlaceholders.end(), [&](auto p) { return p.front() == first; })) {
+    v.state = ValueState::text;
+    return v;
+  }
   std::u32string u;
   for (char32_t c : to_u32(v.raw))
     if (!is_space(c)) u.push_back(fold_numeric(c));  // "1 234": injected spaces are layout, not data

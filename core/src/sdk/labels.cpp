@@ -1,6 +1,6 @@
+#include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
-#include <unicode/unistr.h>
 
 #include <docpipe/sdk/cells.hpp>
 #include <docpipe/sdk/labels.hpp>
@@ -10,16 +10,20 @@
 namespace docpipe::sdk {
 namespace {
 
+// NFKC as code points. Most labels are NFKC already (ICU's quick check over
+// the UTF-8 says so) and are only decoded; the rest are normalised from
+// UTF-8 to UTF-8, without a UTF-16 copy.
 std::u32string nfkc(std::string_view s) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2 *n = icu::Normalizer2::getNFKCInstance(status);
-  if (U_FAILURE(status)) return to_u32(s);
-  icu::UnicodeString in = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
-  icu::UnicodeString out = n->normalize(in, status);
-  if (U_FAILURE(status)) return to_u32(s);
-  std::string utf8;
-  out.toUTF8String(utf8);
-  return to_u32(utf8);
+  const icu::StringPiece piece(s.data(), static_cast<int32_t>(s.size()));
+  if (U_SUCCESS(status) && !n->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) {
+    std::string normal;
+    icu::StringByteSink<std::string> sink(&normal, static_cast<int32_t>(s.size()));
+    n->normalizeUTF8(0, piece, sink, nullptr, status);
+    if (U_SUCCESS(status)) return to_u32(normal);
+  }
+  return to_u32(s);
 }
 
 // Length of an enumerator starting at i ("三、", "(三)", "(3)", "1.", "1、",
@@ -40,22 +44,24 @@ bool is_punct(char32_t c) {
 std::string label_key(std::string_view label) {
   // White space goes first, remembering where words started: PDF extraction
   // also spaces out enumerators ("( 三 ) 不予公开", "1 . 属于").
-  const std::u32string raw = nfkc(label);
-  std::u32string u;
-  std::vector<bool> word_start;
-  u.reserve(raw.size());
+  // (Written into sized buffers, in place: this runs for every line a
+  // reader tries as a label.)
+  std::u32string u = nfkc(label);
+  std::vector<char> word_start(u.size());
+  size_t kept = 0;
   bool after_space = true;
-  for (char32_t c : raw) {
+  for (char32_t c : u) {
     if (is_space(c)) {
       after_space = true;
       continue;
     }
-    u.push_back(c);
-    word_start.push_back(after_space);
+    word_start[kept] = after_space;
+    u[kept++] = c;
     after_space = false;
   }
-  std::u32string out;
-  out.reserve(u.size());
+  u.resize(kept);
+  std::u32string out(u.size(), U'\0');
+  size_t written = 0;
   bool strip = true;  // at a word start, or right after an enumerator
   for (size_t i = 0; i < u.size();) {
     if (strip || word_start[i]) {
@@ -66,9 +72,10 @@ std::string label_key(std::string_view label) {
       }
     }
     strip = false;
-    if (!is_punct(u[i])) out.push_back(u[i]);
+    if (!is_punct(u[i])) out[written++] = u[i];
     ++i;
   }
+  out.resize(written);
   return to_utf8(out);
 }
 

@@ -803,6 +803,7 @@ class Matcher {
     fill_header_only_tables();
     // Header labels of another layout count against this one.
     m_.evidence = static_cast<int>(matched_labels_.size()) - static_cast<int>(foreign_seen_.size());
+    m_.records.reserve(m_.records.size() + placed_.size());
     for (size_t ti = 0; ti < tables_.size(); ++ti) {
       if (!m_.table_seen[ti]) continue;
       const Table &tab = tbl(ti);

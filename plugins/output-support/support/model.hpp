@@ -41,9 +41,10 @@ inline bool bool_option(const sdk::Options &options, std::string_view key, bool 
   throw Error(DOCPIPE_ERR_OPTION, "option " + std::string(key) + "=" + v + ": expected true or false");
 }
 
-// The one check every output makes before it emits text (XML, CSV, XLSX
-// strings): text that is not valid UTF-8 is refused, never written. The core
-// shows file names through sdk::escape_bytes, so a valid model never fails it.
+// Text that does not come from a model (an option's value, a cell the
+// runner read back from its ledger) is checked before it is written: text
+// that is not valid UTF-8 is refused, never written. The core shows file
+// names through sdk::escape_bytes, so a valid model never fails it.
 inline void require_utf8(std::string_view text, std::string_view what) {
   if (const size_t bad = sdk::invalid_utf8_at(text); bad != std::string_view::npos)
     throw Error(DOCPIPE_ERR_INPUT, sdk::escape_bytes(what) + ": not valid UTF-8 at byte " + std::to_string(bad) + " (" +
@@ -53,9 +54,10 @@ inline void require_utf8(std::string_view text, std::string_view what) {
 // Writes `bytes` to `path` (a temporary path handed out by the host, which
 // renames it into place only after the whole write call succeeded). Plain
 // open/write, as fopen("wb") opens: stdio would add a buffer to fill and
-// split a large file into two writes. For text whose UTF-8 its writer has
-// already checked (sdk::model::write_xml does); else write_file.
-inline void write_checked_text(const std::string &path, std::string_view bytes) {
+// split a large file into two writes. Text made from a model needs no UTF-8
+// check here: a Document holds valid UTF-8 (the host checks an input
+// plugin's text as it enters, sdk::model::read_xml checks XML).
+inline void write_text(const std::string &path, std::string_view bytes) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
   if (fd < 0) {
     throw Error(DOCPIPE_ERR_OUTPUT, "cannot create " + path + ": " + std::generic_category().message(errno));
@@ -78,12 +80,6 @@ inline void write_checked_text(const std::string &path, std::string_view bytes) 
                 "cannot write " + path + ": " +
                     std::generic_category().message(done < bytes.size() ? write_errno : close_errno));
   }
-}
-
-// Text files only (CSV, XML): `bytes` must be valid UTF-8 (require_utf8).
-inline void write_file(const std::string &path, std::string_view bytes) {
-  require_utf8(bytes, path);
-  write_checked_text(path, bytes);
 }
 
 }  // namespace docpipe::outputs

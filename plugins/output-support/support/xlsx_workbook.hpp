@@ -327,7 +327,7 @@ class Workbook {
     // libxlsxwriter opens the file only in workbook_close, after all the
     // work, and then prints its complaint to stderr; creating it now fails
     // early with a clean message. It is truncated and rewritten at close.
-    write_file(path, "");
+    write_text(path, "");
     WorkbookOptions &options = options_;
     options.constant_memory = false;  // merges and free write order need the full model
     // libxlsxwriter stages every part of the package in a temporary file:

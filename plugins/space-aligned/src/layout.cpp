@@ -296,7 +296,7 @@ double probe(std::string_view text) {
 }
 
 void parse(std::string_view text, const sdk::ShapeHints &hints, sdk::RawDocument &doc) {
-  const Shapes shapes(hints);
+  const Shapes &shapes = sdk::derived_from<Shapes>(hints);
   std::vector<char32_t> chars;
   std::vector<Line> lines = read_lines(text, chars);
   decide_headings(lines);

@@ -169,15 +169,16 @@ class ModelError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The whole document as XML (with the declaration), appended to `out`.
-// Throws ModelError when a text is not valid UTF-8 (the model never holds
-// invalid UTF-8), naming the byte offset in the XML.
+// The whole document as XML (with the declaration), appended to `out`. A
+// Document holds valid UTF-8 (the host checks an input plugin's text as it
+// enters, read_xml checks its XML): nothing is checked again here.
 void write_xml(const Document &doc, std::string &out);
 std::string to_xml(const Document &doc);
 
 // Reads a whole model document (<document model-version="1.x">). Throws
-// ModelError: "malformed model XML: <reason> at offset N", "not a docpipe
-// model: ...", "unsupported model-version ...".
+// ModelError: "the model is not valid UTF-8 at byte N of its XML",
+// "malformed model XML: <reason> at offset N", "not a docpipe model: ...",
+// "unsupported model-version ...".
 Document read_xml(std::string_view xml);
 
 // Reads the <body> element an input plugin sends (exactly one, the root).
