@@ -1,5 +1,6 @@
 #include "runner/cells.hpp"
 
+#include <array>
 #include <deque>
 #include <unordered_map>
 
@@ -40,10 +41,20 @@ size_t get_length(std::string_view &in) {
 namespace {
 class Encoder {
  public:
+  static constexpr size_t kFields = 9;  // a cell's fields, in the order they are written
   explicit Encoder(std::string &out) : out_(out) { seen_.reserve(256); }
-  // `f` must stay valid until the encoder is gone (it is a key of seen_).
-  void field(std::string_view f) {
+  // The field at `slot` of a cell. Cells in a row repeat a slot's text (the
+  // table, the row path, the state), so the slot's last text is compared
+  // before the table is searched: the same numbers either way. `f` must stay
+  // valid until the encoder is gone (it is a key of seen_).
+  void field(size_t slot, std::string_view f) {
+    Last &last = last_[slot];
+    if (last.index != kNone && last.text == f) {
+      put_length(out_, 2 * last.index + 1);
+      return;
+    }
     const auto [it, fresh] = seen_.emplace(f, seen_.size());
+    last = {it->first, it->second};
     if (!fresh) {
       put_length(out_, 2 * it->second + 1);
       return;
@@ -53,18 +64,26 @@ class Encoder {
   }
 
  private:
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  struct Last {
+    std::string_view text;
+    size_t index = kNone;
+  };
   std::string &out_;
   std::unordered_map<std::string_view, size_t> seen_;
+  std::array<Last, kFields> last_{};
 };
 }  // namespace
 
 void encode_cells(const std::vector<Cell> &cells, std::string &out) {
   put_length(out, cells.size());
   Encoder e(out);
-  for (const Cell &c : cells)
+  for (const Cell &c : cells) {
+    size_t slot = 0;
     for (const std::string *f :
          {&c.table, &c.row, &c.column, &c.value, &c.state, &c.number, &c.unit, &c.source_line, &c.placement})
-      e.field(*f);
+      e.field(slot++, *f);
+  }
 }
 
 void encode_cells(const sdk::model::Document &doc, std::string &out) {
@@ -73,20 +92,20 @@ void encode_cells(const sdk::model::Document &doc, std::string &out) {
   Encoder e(out);
   std::deque<std::string> lines;  // the source lines as text, alive as long as `e`
   for (const sm::Record &r : doc.records) {
-    e.field(r.table);
-    e.field(r.row);
-    e.field(r.column);
-    e.field(r.value);
-    e.field(sm::state_name(r.state));
-    e.field(r.state == sdk::ValueState::number ? std::string_view(r.number) : std::string_view());
-    e.field(r.unit);
+    e.field(0, r.table);
+    e.field(1, r.row);
+    e.field(2, r.column);
+    e.field(3, r.value);
+    e.field(4, sm::state_name(r.state));
+    e.field(5, r.state == sdk::ValueState::number ? std::string_view(r.number) : std::string_view());
+    e.field(6, r.unit);
     if (r.lines.first > 0) {
       lines.push_back(std::to_string(r.lines.first));
-      e.field(lines.back());
+      e.field(7, lines.back());
     } else {
-      e.field({});
+      e.field(7, {});
     }
-    e.field(sm::placement_name(r.placement));
+    e.field(8, sm::placement_name(r.placement));
   }
 }
 
