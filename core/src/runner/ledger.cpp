@@ -390,7 +390,6 @@ void Ledger::put(const std::vector<InputRecord> &records) {
       }
       ins.bind(18, r.agency_key);
       ins.step();
-      across::put_cells(db_, r.relpath, r.cross_cells);
       for (const auto &v : r.violations) {
         vio.reset();
         const std::string vf[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};

@@ -14,8 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "across/crossyear.hpp"
-
 namespace docpipe::runner {
 
 struct Stmt;
@@ -40,8 +38,7 @@ struct InputRecord {
   // A done input's template cells, encoded (runner/cells.hpp: view_cells()
   // reads them without a copy); read from the ledger only when asked for.
   std::string cells;
-  std::string agency_key;                 // across::agency_key (docs/cross-year.md)
-  std::vector<across::Cell> cross_cells;  // written to the ledger with the record; not read back by find/all
+  std::string agency_key;  // across::agency_key (docs/cross-year.md)
 };
 
 class Ledger {
