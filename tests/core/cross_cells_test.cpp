@@ -16,8 +16,10 @@
 namespace fs = std::filesystem;
 
 TEST_CASE("cross-year cells found by their labels in the template cells are the engine's") {
-  const docpipe::Engine engine(docpipe::EngineConfig{{fs::path(DOCPIPE_BUILD_DIR) / "lib/docpipe/plugins"},
-                                                     fs::path(DOCPIPE_SOURCE_DIR) / "formats"});
+  docpipe::EngineConfig config;
+  config.plugin_dirs = {fs::path(DOCPIPE_BUILD_DIR) / "lib/docpipe/plugins"};
+  config.formats_dir = fs::path(DOCPIPE_SOURCE_DIR) / "formats";
+  const docpipe::Engine engine(config);
   REQUIRE(!engine.cross_year().empty());
   const docpipe::across::ReferencedLabels labels(engine.templates(), engine.cross_year());
   std::vector<fs::path> inputs;

@@ -195,7 +195,10 @@ ReferencedLabels::ReferencedLabels(const std::vector<Template> &templates,
             for (const auto &col : s.columns) {
               // Every cell's labels, read or not: the first layout naming them decides.
               auto [it, fresh] = ids_.try_emplace(label_key(t.id, tab.name, row.path, col.path));
-              if (fresh && wanted.count(key_of(tab.id, row.id, col.id)) > 0) it->second = {tab.id, row.id, col.id};
+              if (fresh && wanted.count(key_of(tab.id, row.id, col.id)) > 0) {
+                it->second = {tab.id, row.id, col.id};
+                rows_.insert(row.path);
+              }
             }
       }
   std::erase_if(ids_, [](const auto &kv) { return kv.second.table.empty(); });

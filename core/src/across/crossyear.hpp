@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "templates/mapper.hpp"
@@ -72,9 +73,16 @@ class ReferencedLabels {
   // when a declaration reads it; else nullptr.
   const Ids *find(std::string_view template_id, std::string_view table, std::string_view row,
                   std::string_view column) const;
+  // False when no cell of a row so labelled is read (most rows): no need to find() its cells.
+  bool row_read(std::string_view row) const { return rows_.find(row) != rows_.end(); }
 
  private:
-  std::unordered_map<std::string, Ids> ids_;  // template \x1f table \x1f row \x1f column -> ids
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Ids> ids_;                     // template \x1f table \x1f row \x1f column -> ids
+  std::unordered_set<std::string, Hash, std::equal_to<>> rows_;  // the row labels of ids_
 };
 
 // A report as the checks see it.

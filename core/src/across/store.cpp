@@ -68,8 +68,14 @@ void exec(sqlite3 *db, const char *sql) {
 
 void referenced_cells(const ReferencedLabels &labels, std::string_view template_id,
                       const std::vector<runner::CellView> &views, std::vector<Cell> &out) {
+  std::string_view row;  // the last row seen (a row's cells come together, its label at one address)
+  bool row_read = false;
   for (const runner::CellView &c : views) {
-    if (c.placement == "absent") continue;  // not in the source: the checks say so
+    if (c.row.data() != row.data() || c.row.size() != row.size()) {
+      row = c.row;
+      row_read = labels.row_read(row);
+    }
+    if (!row_read || c.placement == "absent") continue;  // (absent: not in the source, the checks say so)
     const ReferencedLabels::Ids *ids = labels.find(template_id, c.table, c.row, c.column);
     if (ids == nullptr) continue;
     int line = 0;
