@@ -17,6 +17,7 @@
 namespace docpipe::runner {
 
 struct Stmt;
+struct PutStatements;
 
 struct Violation {
   std::string identity, table, row, column, expected, actual;
@@ -99,6 +100,7 @@ class Ledger {
   void exec(const char *sql) const;
   sqlite3 *db_ = nullptr;
   mutable std::unique_ptr<Stmt> find_, find_violations_, find_cells_;  // find(), prepared once
+  std::unique_ptr<PutStatements> put_;                                 // put()'s, prepared once
   std::filesystem::path file_;
 };
 
