@@ -50,6 +50,26 @@ TEST_CASE("template cells come back as they went in, repeated texts stored once"
   CHECK(docpipe::runner::decode_cells("").empty());
 }
 
+TEST_CASE("a cell list's distinct texts, and each field's among them") {
+  const std::vector<Cell> cells = sample();
+  std::string bytes;
+  docpipe::runner::encode_cells(cells, bytes);
+  std::vector<CellView> views;
+  std::vector<std::string_view> texts;
+  docpipe::runner::view_cells(bytes, views, texts);
+  REQUIRE(views.size() == cells.size());
+  CHECK(texts.size() < 9 * cells.size() / 3);
+  for (const CellView &c : views)
+    for (std::string_view f :
+         {c.table, c.row, c.column, c.value, c.state, c.number, c.unit, c.source_line, c.placement}) {
+      const size_t k = docpipe::runner::text_index(texts, f);
+      REQUIRE(k < texts.size());
+      CHECK(texts[k].data() == f.data());
+      CHECK(texts[k].size() == f.size());
+    }
+  CHECK_THROWS_AS(docpipe::runner::text_index(texts, std::string_view("elsewhere")), docpipe::Error);
+}
+
 TEST_CASE("damaged cell lists are refused") {
   std::string bytes;
   docpipe::runner::encode_cells(sample(), bytes);

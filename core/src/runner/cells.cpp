@@ -1,5 +1,6 @@
 #include "runner/cells.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <unordered_map>
 
@@ -91,12 +92,24 @@ void encode_cells(const sdk::model::Document &doc, std::string &out) {
 }
 
 void view_cells(std::string_view in, std::vector<CellView> &cells) {
+  thread_local std::vector<std::string_view> texts;
+  view_cells(in, cells, texts);
+}
+
+size_t text_index(const std::vector<std::string_view> &texts, std::string_view field) {
+  const auto it = std::upper_bound(texts.begin(), texts.end(), field.data(),
+                                   [](const char *p, std::string_view t) { return p < t.data(); });
+  if (it == texts.begin() || (it - 1)->data() != field.data()) bad();
+  return static_cast<size_t>(it - texts.begin()) - 1;
+}
+
+void view_cells(std::string_view in, std::vector<CellView> &cells, std::vector<std::string_view> &seen) {
   cells.clear();
+  seen.clear();
   if (in.empty()) return;
   const size_t n = get_length(in);
   if (n > in.size() / 9) bad();  // every cell takes at least nine bytes
   cells.resize(n);
-  std::vector<std::string_view> seen;
   seen.reserve(256);
   for (CellView &c : cells)
     for (std::string_view *f :

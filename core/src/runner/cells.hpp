@@ -34,6 +34,13 @@ void encode_cells(const sdk::model::Document &doc, std::string &out);
 // are), into `out`; throws docpipe::Error(internal) for bytes that are not
 // such a list (a damaged ledger row or frame).
 void view_cells(std::string_view bytes, std::vector<CellView> &out);
+// The same, and the list's distinct texts in the order they come into
+// `texts`: every field of `out` is one of them (the same bytes), so what is
+// worked out for a text is worked out once a report (text_index).
+void view_cells(std::string_view bytes, std::vector<CellView> &out, std::vector<std::string_view> &texts);
+// The index in `texts` of a field of view_cells' cells (the texts lie in
+// the list in order, each after its length: their addresses increase).
+size_t text_index(const std::vector<std::string_view> &texts, std::string_view field);
 
 // The same, as owned texts.
 std::vector<Cell> decode_cells(std::string_view bytes);
