@@ -221,6 +221,7 @@ struct CombinedOutputs::Impl {
   std::string file;                     // the report's relpath as shown
   std::vector<CellView> views;          // the report's cells
   std::vector<std::string_view> texts;  // their distinct texts (view_cells)
+  std::vector<uint32_t> fields;         // each cell's nine fields, as indices in texts
   // The texts of cells CSV-encoded, by content: labels, values, states and
   // lines come back report after report, so each is checked for UTF-8 and
   // encoded once a run, not once a report (emptied when it grows past
@@ -253,7 +254,7 @@ struct CombinedOutputs::Impl {
   // one check of every writer) and CSV-encoded (the project's one CsvWriter
   // rule) once.
   void take_cells(const InputRecord &r) {
-    view_cells(r.cells, views, texts);
+    view_cells(r.cells, views, texts, fields);
     if (known_texts.size() > kKnownTexts) known_texts.clear();
     csv.resize(texts.size());
     for (size_t k = 0; k < texts.size(); ++k) {
@@ -265,7 +266,6 @@ struct CombinedOutputs::Impl {
       csv[k] = &it->second;
     }
   }
-  const std::string &csv_of(std::string_view field) const { return *csv[text_index(texts, field)]; }
 
   // The review sheet: what a person has to look at, a report at a time. A
   // report's first row names it with the verdict's reasons; under it a row
@@ -453,13 +453,15 @@ void CombinedOutputs::add(const InputRecord &r) {
                                encoded(r.agency_key) + "\r\n";
     std::string &lines = m.lines;
     lines.clear();
-    for (const CellView &c : m.views) {
+    for (size_t i = 0; i < m.views.size(); ++i) {
+      // The cell's fields in the values columns' order (table ... source_line, placement): Cell order.
+      const uint32_t *f = &m.fields[9 * i];
       lines += prefix;
-      for (std::string_view f : {c.table, c.row, c.column, c.value, c.state, c.number, c.unit, c.source_line}) {
-        lines += m.csv_of(f);
+      for (size_t k = 0; k < 8; ++k) {
+        lines += *m.csv[f[k]];
         lines += ',';
       }
-      lines += m.csv_of(c.placement);
+      lines += *m.csv[f[8]];
       lines += suffix;
     }
     m.values << lines;
