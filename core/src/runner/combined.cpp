@@ -224,14 +224,16 @@ struct CombinedOutputs::Impl {
   std::vector<uint32_t> fields;         // each cell's nine fields, as indices in texts
   // The texts of cells CSV-encoded, by content: labels, values, states and
   // lines come back report after report, so each is checked for UTF-8 and
-  // encoded once a run, not once a report (emptied when it grows past
-  // kKnownTexts, between two reports). `csv`: per text of the report, its entry.
+  // encoded once a run, not once a report (emptied, between two reports,
+  // when it holds more than kKnownTexts texts or kKnownBytes bytes: memory
+  // stays flat). `csv`: per text of the report, its entry.
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
-  static constexpr size_t kKnownTexts = 1 << 15;
+  static constexpr size_t kKnownTexts = 1 << 15, kKnownBytes = 4 << 20;
   std::unordered_map<std::string, std::string, Hash, std::equal_to<>> known_texts;
+  size_t known_bytes = 0;
   std::vector<const std::string *> csv;
   std::vector<templates::Template> templates = {};
   // The cells of the report's failed identities: table \x1f row \x1f column
@@ -255,13 +257,17 @@ struct CombinedOutputs::Impl {
   // rule) once.
   void take_cells(const InputRecord &r) {
     view_cells(r.cells, views, texts, fields);
-    if (known_texts.size() > kKnownTexts) known_texts.clear();
+    if (known_texts.size() > kKnownTexts || known_bytes > kKnownBytes) {
+      known_texts.clear();
+      known_bytes = 0;
+    }
     csv.resize(texts.size());
     for (size_t k = 0; k < texts.size(); ++k) {
       auto it = known_texts.find(texts[k]);
       if (it == known_texts.end()) {
         require_utf8(texts[k], file);
         it = known_texts.emplace(std::string(texts[k]), outputs::CsvWriter::encode(texts[k], true)).first;
+        known_bytes += it->first.size() + it->second.size();
       }
       csv[k] = &it->second;
     }
