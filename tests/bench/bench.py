@@ -2,7 +2,10 @@
 """Bulk-run benchmark (not a test: nothing here passes or fails; not in ctest).
 
 Makes N reports by copying the corpus texts under new names (round robin, 500
-a folder) on tmpfs (/dev/shm; --tmp DIR measures a disk), then for each
+a folder) on tmpfs (/dev/shm; --tmp DIR measures a disk), each copy a report
+of its own agency (`distinct`: a number after the agency's name in the title,
+so no two copies are one agency's report of one year, which the cross-year
+checks would call duplicates), then for each
 output set and worker count runs `docpipe run` --repeat times and prints the
 medians of:
 
@@ -25,7 +28,7 @@ pipeline (1 worker) is printed.
     /usr/bin/python3 tests/bench/bench.py --docpipe build/bin/docpipe [--sizes 1000,10000] [--jobs 1,2]
         [--outputs xml+values,shipped] [--repeat 3] [--peer-sizes 1000]
 """
-import argparse, glob, os, shutil, statistics, subprocess, sys, tempfile
+import argparse, glob, itertools, os, re, shutil, statistics, subprocess, sys, tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
 ap = argparse.ArgumentParser()
@@ -44,6 +47,45 @@ if not sources:
     sources = sorted(glob.glob(os.path.join(here, '../e2e/seeds/*.txt')))
 texts = [open(p, 'rb').read() for p in sources]
 exe = os.path.abspath(args.docpipe)
+
+# A year as a title states it ("2020年", "2020 年"), and a number an agency key would drop as a year.
+TITLE_YEAR = re.compile(r'(?:19|20)[0-9]{2}\s*年')
+YEARLIKE = re.compile(r'(?:19|20)[0-9]{2}')
+
+
+def distinct(raw, number):
+    """The text with `number` after the agency's name in its title (the first
+    short line of the first 15 naming a 年度报告; the line before when the title
+    starts with 政府信息公开): before the year when the name comes first
+    (德惠市自然资源局7 2020年…), else before 政府信息公开 or at the end of the
+    line (2020年环翠区信访局7 / 政府信息公开工作年度报告); in the text's own
+    encoding (UTF-16 with a BOM, UTF-8, else GB18030). A text without such a
+    title, and so without an agency, is copied as it is."""
+    codec = 'utf-16' if raw[:2] in (b'\xff\xfe', b'\xfe\xff') else 'utf-8'
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError:
+        codec, text = 'gb18030', raw.decode('gb18030')
+    lines = text.split('\n')
+    short = [re.sub(r'\s', '', x) for x in lines[:15]]
+    t = next((t for t, x in enumerate(short) if '年度报' in x and len(x) <= 60), None)
+    if t is None:
+        return raw
+    if short[t].startswith('政府信息公开'):  # the name and the year on the line before (blank lines between)
+        t = next((k for k in range(t - 1, -1, -1) if short[k]), t)
+    line = lines[t]
+    m = TITLE_YEAR.search(line)
+    if m is None:
+        return raw
+    if line[:m.start()].strip(' \t\ufeff'):  # the name, then the year
+        at = len(line[:m.start()].rstrip(' \t'))
+    elif (k := line.find('政府信息公开', m.end())) >= 0:
+        at = k
+    else:
+        at = len(line.rstrip(' \t\r'))
+    lines[t] = line[:at] + str(number) + line[at:]
+    return '\n'.join(lines).encode(codec)
+
 
 def output_element(spec):
     """"xlsx" is the workbook pipelines/annual-reports.xml writes (metadata,
@@ -86,12 +128,14 @@ with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
     clear = lambda: shutil.rmtree(out, ignore_errors=True)
     for n in [int(x) for x in args.sizes.split(',')]:
         inp = os.path.join(tmp, f'in-{n}')
+        # The numbers after the names: none holds what an agency key drops as a year (2019, 12020).
+        numbers = (k for k in itertools.count(1) if not YEARLIKE.search(str(k)))
         for i in range(n):
             d = os.path.join(inp, f'd{i // 500:04d}')
             if i % 500 == 0:
                 os.makedirs(d)
             with open(os.path.join(d, f'r{i:06d}.txt'), 'wb') as f:
-                f.write(texts[i % len(texts)])
+                f.write(distinct(texts[i % len(texts)], next(numbers)))
         for name in args.outputs.split(','):
             pipeline = os.path.join(tmp, f'{name}.xml')
             with open(pipeline, 'w') as f:
@@ -118,7 +162,7 @@ with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         clear()
         shutil.rmtree(inp, ignore_errors=True)
 
-print(f'medians of {args.repeat} runs; {len(texts)} corpus texts copied round robin\n')
+print(f'medians of {args.repeat} runs; {len(texts)} corpus texts copied round robin, each copy its own agency\n')
 print('| reports | outputs | workers | seconds | reports/s | vs 1 worker | CPU-ms a report | peak RSS (largest process) |')
 print('|---:|---|---:|---:|---:|---:|---:|---:|')
 for n, name, j, wall, rate, scale, cpu, rss in rows:

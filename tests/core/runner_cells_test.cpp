@@ -50,6 +50,30 @@ TEST_CASE("template cells come back as they went in, repeated texts stored once"
   CHECK(docpipe::runner::decode_cells("").empty());
 }
 
+TEST_CASE("a cell list's distinct texts, and each field's among them") {
+  const std::vector<Cell> cells = sample();
+  std::string bytes;
+  docpipe::runner::encode_cells(cells, bytes);
+  std::vector<CellView> views;
+  std::vector<std::string_view> texts;
+  std::vector<uint32_t> fields;
+  docpipe::runner::view_cells(bytes, views, texts, fields);
+  REQUIRE(views.size() == cells.size());
+  REQUIRE(fields.size() == 9 * views.size());
+  CHECK(texts.size() < 9 * cells.size() / 3);
+  for (size_t i = 0; i < views.size(); ++i) {
+    const CellView &c = views[i];
+    size_t k = 0;
+    for (std::string_view f :
+         {c.table, c.row, c.column, c.value, c.state, c.number, c.unit, c.source_line, c.placement}) {
+      const uint32_t t = fields[9 * i + k++];
+      REQUIRE(t < texts.size());
+      CHECK(texts[t].data() == f.data());
+      CHECK(texts[t].size() == f.size());
+    }
+  }
+}
+
 TEST_CASE("damaged cell lists are refused") {
   std::string bytes;
   docpipe::runner::encode_cells(sample(), bytes);

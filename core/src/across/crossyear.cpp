@@ -171,6 +171,48 @@ std::vector<Cell> referenced_cells(const templates::Mapping &m, const std::vecto
 }
 
 namespace {
+std::string label_key(std::string_view tmpl, std::string_view table, std::string_view row, std::string_view column) {
+  std::string k(tmpl);
+  k.append("\x1f").append(table).append("\x1f").append(row).append("\x1f").append(column);
+  return k;
+}
+}  // namespace
+
+ReferencedLabels::ReferencedLabels(const std::vector<Template> &templates,
+                                   const std::vector<Declaration> &declarations) {
+  std::unordered_set<std::string> wanted;
+  for (const Declaration &d : declarations)
+    for (const auto *side : {&d.expected, &d.actual})
+      for (const XTerm &a : *side)
+        for (const auto &[ir, ic] : d.instances)
+          wanted.insert(key_of(d.table, a.row.empty() ? ir : a.row, a.column.empty() ? ic : a.column));
+  for (const Template &t : templates)
+    for (size_t ti = 0; ti < t.tables.size(); ++ti)
+      for (size_t k = 0; k <= t.variants[ti].size(); ++k) {
+        const Table &tab = t.layout(ti, k);
+        for (const Section &s : tab.sections)
+          for (const auto &row : s.rows)
+            for (const auto &col : s.columns) {
+              // Every cell's labels, read or not: the first layout naming them decides.
+              auto [it, fresh] = ids_.try_emplace(label_key(t.id, tab.name, row.path, col.path));
+              if (fresh && wanted.count(key_of(tab.id, row.id, col.id)) > 0) {
+                it->second = {tab.id, row.id, col.id};
+                rows_.insert(row.path);
+              }
+            }
+      }
+  std::erase_if(ids_, [](const auto &kv) { return kv.second.table.empty(); });
+}
+
+const ReferencedLabels::Ids *ReferencedLabels::find(std::string_view template_id, std::string_view table,
+                                                    std::string_view row, std::string_view column) const {
+  thread_local std::string key;
+  key.assign(template_id).append("\x1f").append(table).append("\x1f").append(row).append("\x1f").append(column);
+  const auto it = ids_.find(key);
+  return it == ids_.end() ? nullptr : &it->second;
+}
+
+namespace {
 
 const Cell *find_cell(const Report &r, const std::string &table, const std::string &row, const std::string &column) {
   for (const Cell &c : r.cells)

@@ -8,6 +8,9 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "templates/mapper.hpp"
@@ -53,6 +56,34 @@ struct Cell {
 // The cells of a mapped report that any declaration reads (this year's or
 // the previous year's side), in template order.
 std::vector<Cell> referenced_cells(const templates::Mapping &m, const std::vector<Declaration> &declarations);
+
+// The same cells found by the labels a model's records name them with
+// (their layout's table name, row path, column path), which is all a run
+// keeps of a report's cells (runner/cells.hpp): for each template, the
+// labels of every cell a declaration reads, in each of its layouts, and
+// their ids. Within a template a cell's labels name one cell, as the
+// summary's columns assume (the first layout's wins).
+class ReferencedLabels {
+ public:
+  ReferencedLabels(const std::vector<templates::Template> &templates, const std::vector<Declaration> &declarations);
+  struct Ids {
+    std::string table, row, column;
+  };
+  // The ids of the cell so labelled in a layout of template `template_id`
+  // when a declaration reads it; else nullptr.
+  const Ids *find(std::string_view template_id, std::string_view table, std::string_view row,
+                  std::string_view column) const;
+  // False when no cell of a row so labelled is read (most rows): no need to find() its cells.
+  bool row_read(std::string_view row) const { return rows_.find(row) != rows_.end(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Ids> ids_;                     // template \x1f table \x1f row \x1f column -> ids
+  std::unordered_set<std::string, Hash, std::equal_to<>> rows_;  // the row labels of ids_
+};
 
 // A report as the checks see it.
 struct Report {

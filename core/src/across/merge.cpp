@@ -169,11 +169,6 @@ int run_merge(const Engine &engine, const std::vector<fs::path> &shard_dirs, con
              "INSERT INTO main.violations (relpath, identity, tbl, row, col, expected, actual) SELECT relpath, "
              "identity, tbl, row, col, expected, actual FROM shard.violations ORDER BY relpath, rowid",
              s->ledger);
-        exec(
-            db,
-            "INSERT INTO main.report_cells (relpath, tbl, row, col, label, value, state, number, line) SELECT "
-            "relpath, tbl, row, col, label, value, state, number, line FROM shard.report_cells ORDER BY relpath, rowid",
-            s->ledger);
         exec(db, "INSERT INTO main.cells (relpath, data) SELECT relpath, data FROM shard.cells ORDER BY relpath",
              s->ledger);
         exec(db, "COMMIT", s->ledger);
@@ -210,7 +205,7 @@ int run_merge(const Engine &engine, const std::vector<fs::path> &shard_dirs, con
   const std::string values = shards.front().info["values"], summary = shards.front().info["summary"];
   size_t inputs = 0, failed = 0;
   const std::vector<Finding> findings =
-      check_ledger(ledger.handle(), engine.cross_year(), [](const std::string &) { return true; });
+      check_ledger(ledger.handle(), engine.templates(), engine.cross_year(), [](const std::string &) { return true; });
   if (!values.empty() || !summary.empty()) {
     fs::create_directories(out / ".docpipe" / "tmp", ec);  // libxlsxwriter's staging folder, as in a run
     runner::CombinedOutputs combined(out, values.empty() ? fs::path() : out / values,

@@ -1,5 +1,6 @@
 #include "across/store.hpp"
 
+#include <charconv>
 #include <docpipe/sdk/text.hpp>
 
 #include "error.hpp"
@@ -7,11 +8,9 @@
 namespace docpipe::across {
 
 const char *const kLedgerSchema = R"sql(
-CREATE TABLE IF NOT EXISTS report_cells (
-  relpath TEXT NOT NULL REFERENCES inputs(relpath) ON DELETE CASCADE, tbl TEXT, row TEXT, col TEXT, label TEXT,
-  value TEXT, state TEXT, number TEXT, line INTEGER
-);
-CREATE INDEX IF NOT EXISTS report_cells_by_input ON report_cells(relpath);
+-- The cells the checks read are found in each input's template cells (the
+-- runner's table cells); ledgers of before kept a copy of them here.
+DROP TABLE IF EXISTS report_cells;
 CREATE TABLE IF NOT EXISTS cross_year (
   kind TEXT, agency TEXT, identity TEXT, instance TEXT,
   previous_file TEXT, previous_year TEXT, previous_cells TEXT,
@@ -67,49 +66,59 @@ void exec(sqlite3 *db, const char *sql) {
 
 }  // namespace
 
-void put_cells(sqlite3 *db, const std::string &relpath, const std::vector<Cell> &cells) {
-  Q(db, "DELETE FROM report_cells WHERE relpath = ?").bind(1, relpath).step();
-  Q ins(db,
-        "INSERT INTO report_cells (relpath, tbl, row, col, label, value, state, number, line) VALUES "
-        "(?,?,?,?,?,?,?,?,?)");
-  for (const Cell &c : cells) {
-    ins.reset();
-    ins.bind(1, relpath).bind(2, c.table).bind(3, c.row).bind(4, c.column).bind(5, c.label);
-    ins.bind(6, c.value).bind(7, c.state).bind(8, c.number).bind(9, c.line);
-    ins.step();
+void referenced_cells(const ReferencedLabels &labels, std::string_view template_id,
+                      const std::vector<runner::CellView> &views, std::vector<Cell> &out) {
+  std::string_view row;  // the last row seen (a row's cells come together, its label at one address)
+  bool row_read = false;
+  for (const runner::CellView &c : views) {
+    if (c.row.data() != row.data() || c.row.size() != row.size()) {
+      row = c.row;
+      row_read = labels.row_read(row);
+    }
+    if (!row_read || c.placement == "absent") continue;  // (absent: not in the source, the checks say so)
+    const ReferencedLabels::Ids *ids = labels.find(template_id, c.table, c.row, c.column);
+    if (ids == nullptr) continue;
+    int line = 0;
+    std::from_chars(c.source_line.data(), c.source_line.data() + c.source_line.size(), line);
+    std::string label(c.table);
+    label.append(" / ").append(c.row).append(" / ").append(c.column);
+    out.push_back({ids->table, ids->row, ids->column, std::move(label), std::string(c.value), std::string(c.state),
+                   std::string(c.number), line});
   }
 }
 
-std::vector<Finding> check_ledger(sqlite3 *db, const std::vector<Declaration> &declarations,
+std::vector<Finding> check_ledger(sqlite3 *db, const std::vector<templates::Template> &templates,
+                                  const std::vector<Declaration> &declarations,
                                   const std::function<bool(const std::string &)> &present) {
   std::vector<Finding> out;
+  const ReferencedLabels labels(templates, declarations);
   Q q(db,
-      "SELECT i.relpath, i.agency_key, i.year, i.template, c.tbl, c.row, c.col, c.label, c.value, c.state, c.number, "
-      "c.line FROM inputs i LEFT JOIN report_cells c ON c.relpath = i.relpath WHERE i.status = 'done' AND "
-      "i.template <> '' AND i.agency_key <> '' AND i.year <> '' ORDER BY i.agency_key, i.relpath, c.rowid");
+      "SELECT relpath, agency_key, year, template FROM inputs WHERE status = 'done' AND template <> '' AND "
+      "agency_key <> '' AND year <> '' ORDER BY agency_key, relpath");
+  Q cells(db, "SELECT data FROM cells WHERE relpath = ?");
+  std::vector<runner::CellView> views;
   std::vector<Report> group;
   auto flush = [&] {
     std::vector<Finding> f = check(group, declarations);
     out.insert(out.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
     group.clear();
   };
-  std::string skipping;  // a relpath not present
   while (q.step()) {
-    const std::string rel = q.text(0);
-    if (rel == skipping) continue;
-    if (group.empty() || group.back().relpath != rel) {
-      if (!present(rel)) {
-        skipping = rel;
-        continue;
-      }
-      const std::string key = q.text(1);
-      if (!group.empty() && group.back().agency_key != key) flush();
-      group.push_back({rel, key, q.text(2), q.text(3), {}});
+    std::string rel = q.text(0);
+    if (!present(rel)) continue;
+    std::string key = q.text(1);
+    if (!group.empty() && group.back().agency_key != key) flush();
+    group.push_back({std::move(rel), std::move(key), q.text(2), q.text(3), {}});
+    cells.reset();
+    cells.bind(1, group.back().relpath);
+    if (cells.step()) {
+      runner::view_cells({static_cast<const char *>(sqlite3_column_blob(cells.s, 0)),
+                          static_cast<size_t>(sqlite3_column_bytes(cells.s, 0))},
+                         views);
+      referenced_cells(labels, group.back().template_id, views, group.back().cells);
     }
-    if (sqlite3_column_type(q.s, 4) == SQLITE_NULL) continue;
-    group.back().cells.push_back(
-        {q.text(4), q.text(5), q.text(6), q.text(7), q.text(8), q.text(9), q.text(10), sqlite3_column_int(q.s, 11)});
   }
+  cells.reset();
   flush();
   // Names that may be one agency: a report of each key is enough.
   std::vector<Report> keys;
@@ -171,30 +180,6 @@ std::map<std::string, std::string> get_info(sqlite3 *db) {
   Q q(db, "SELECT key, value FROM run_info");
   while (q.step()) out[q.text(0)] = q.text(1);
   return out;
-}
-
-void write_result(pugi::xml_node result, const std::string &agency_key, const std::vector<Cell> &cells) {
-  result.append_attribute("agency-key") = agency_key.c_str();
-  for (const Cell &c : cells) {
-    auto n = result.append_child("cross-cell");
-    n.append_attribute("table") = c.table.c_str();
-    n.append_attribute("row") = c.row.c_str();
-    n.append_attribute("column") = c.column.c_str();
-    n.append_attribute("label") = c.label.c_str();
-    n.append_attribute("value") = c.value.c_str();
-    n.append_attribute("state") = c.state.c_str();
-    n.append_attribute("number") = c.number.c_str();
-    n.append_attribute("line") = c.line;
-  }
-}
-
-void read_result(const pugi::xml_node &result, std::string &agency_key, std::vector<Cell> &cells) {
-  agency_key = result.attribute("agency-key").as_string();
-  for (auto n : result.children("cross-cell"))
-    cells.push_back({n.attribute("table").as_string(), n.attribute("row").as_string(),
-                     n.attribute("column").as_string(), n.attribute("label").as_string(),
-                     n.attribute("value").as_string(), n.attribute("state").as_string(),
-                     n.attribute("number").as_string(), n.attribute("line").as_int()});
 }
 
 }  // namespace docpipe::across

@@ -109,14 +109,18 @@ void encode_cells(const sdk::model::Document &doc, std::string &out) {
   }
 }
 
-void view_cells(std::string_view in, std::vector<CellView> &cells) {
+namespace {
+void view(std::string_view in, std::vector<CellView> &cells, std::vector<std::string_view> &seen,
+          std::vector<uint32_t> *fields) {
   cells.clear();
+  seen.clear();
+  if (fields != nullptr) fields->clear();
   if (in.empty()) return;
   const size_t n = get_length(in);
   if (n > in.size() / 9) bad();  // every cell takes at least nine bytes
   cells.resize(n);
-  std::vector<std::string_view> seen;
   seen.reserve(256);
+  if (fields != nullptr) fields->reserve(9 * n);
   for (CellView &c : cells)
     for (std::string_view *f :
          {&c.table, &c.row, &c.column, &c.value, &c.state, &c.number, &c.unit, &c.source_line, &c.placement}) {
@@ -124,14 +128,27 @@ void view_cells(std::string_view in, std::vector<CellView> &cells) {
       if (k % 2 == 1) {
         if (k / 2 >= seen.size()) bad();
         *f = seen[k / 2];
+        if (fields != nullptr) fields->push_back(static_cast<uint32_t>(k / 2));
         continue;
       }
       if (k / 2 > in.size()) bad();
+      if (fields != nullptr) fields->push_back(static_cast<uint32_t>(seen.size()));
       seen.push_back(in.substr(0, k / 2));
       *f = seen.back();
       in.remove_prefix(k / 2);
     }
   if (!in.empty()) bad();
+}
+}  // namespace
+
+void view_cells(std::string_view in, std::vector<CellView> &cells) {
+  thread_local std::vector<std::string_view> texts;
+  view(in, cells, texts, nullptr);
+}
+
+void view_cells(std::string_view in, std::vector<CellView> &cells, std::vector<std::string_view> &texts,
+                std::vector<uint32_t> &fields) {
+  view(in, cells, texts, &fields);
 }
 
 std::vector<Cell> decode_cells(std::string_view in) {

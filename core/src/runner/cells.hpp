@@ -5,6 +5,7 @@
 // files.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,12 @@ void encode_cells(const sdk::model::Document &doc, std::string &out);
 // are), into `out`; throws docpipe::Error(internal) for bytes that are not
 // such a list (a damaged ledger row or frame).
 void view_cells(std::string_view bytes, std::vector<CellView> &out);
+// The same, and the list's distinct texts in the order they come into
+// `texts`, and for each cell the indices in `texts` of its nine fields (in
+// Cell order) into `fields`: what is worked out for a text is worked out
+// once a report.
+void view_cells(std::string_view bytes, std::vector<CellView> &out, std::vector<std::string_view> &texts,
+                std::vector<uint32_t> &fields);
 
 // The same, as owned texts.
 std::vector<Cell> decode_cells(std::string_view bytes);

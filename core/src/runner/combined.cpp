@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <docpipe/sdk/text.hpp>
 #include <fstream>
@@ -46,7 +47,7 @@ void require_utf8(std::string_view text, const std::string &where) {
     throw Error(ExitCode::internal, where + ": not valid UTF-8 at byte " + std::to_string(bad) + "; refused");
 }
 
-bool plain_number(const std::string &s) {
+bool plain_number(std::string_view s) {
   if (s.empty() || s.size() > 15) return false;
   size_t i = s[0] == '-' ? 1 : 0, digits = 0, dots = 0;
   for (; i < s.size(); ++i) {
@@ -143,15 +144,19 @@ class Book {
     return sheet(name, levels, frozen);
   }
 
-  // One cell of the sheet's current row.
-  void cell(Sheet &s, size_t c, const std::string &v, bool numeric) {
+  // One cell of the sheet's current row; `checked`: a text known to be UTF-8.
+  void cell(Sheet &s, size_t c, std::string_view v, bool numeric, bool checked = false) {
     if (v.empty()) return;  // blank stays blank
-    require_utf8(v, "summary");
+    if (!checked) require_utf8(v, "summary");
     const auto col = static_cast<lxw_col_t>(c);
-    if (numeric && plain_number(v))
-      check(worksheet_write_number(s.ws, s.next, col, std::stod(v), nullptr));
-    else
-      check(worksheet_write_string(s.ws, s.next, col, v.c_str(), nullptr));
+    double number = 0;
+    if (numeric && plain_number(v)) {
+      std::from_chars(v.data(), v.data() + v.size(), number);  // (as strtod: the nearest double)
+      check(worksheet_write_number(s.ws, s.next, col, number, nullptr));
+    } else {
+      text_.assign(v);  // libxlsxwriter copies it
+      check(worksheet_write_string(s.ws, s.next, col, text_.c_str(), nullptr));
+    }
     widen(s, c, v);
   }
   void end_row(Sheet &s) { ++s.next; }
@@ -187,6 +192,7 @@ class Book {
   lxw_workbook *wb_ = nullptr;
   lxw_format *label_ = nullptr;
   std::vector<std::unique_ptr<Sheet>> sheets_;
+  std::string text_;  // a cell's text, NUL-terminated
 };
 
 }  // namespace
@@ -200,8 +206,7 @@ struct CombinedOutputs::Impl {
   const fs::path values_file, summary_file;
   fs::path values_tmp, summary_tmp;
   std::ofstream values;
-  std::string lines;                                  // a report's lines of values.csv
-  std::unordered_map<uint64_t, std::string> encoded;  // a report's texts, CSV-encoded
+  std::string lines;  // a report's lines of values.csv
   std::unique_ptr<Book> book;
   struct TemplateSheet {
     std::string id;
@@ -211,9 +216,25 @@ struct CombinedOutputs::Impl {
   };
   std::vector<TemplateSheet> sheets;
   Sheet *review = nullptr, *none = nullptr, *checks = nullptr, *failures = nullptr, *cross_year = nullptr;
-  std::vector<std::string> cells;  // reused for each report's row
+  std::vector<std::string_view> cells;  // reused for each report's row
   std::string key;
-  std::vector<CellView> views;  // the report's cells
+  std::string file;                     // the report's relpath as shown
+  std::vector<CellView> views;          // the report's cells
+  std::vector<std::string_view> texts;  // their distinct texts (view_cells)
+  std::vector<uint32_t> fields;         // each cell's nine fields, as indices in texts
+  // The texts of cells CSV-encoded, by content: labels, values, states and
+  // lines come back report after report, so each is checked for UTF-8 and
+  // encoded once a run, not once a report (emptied, between two reports,
+  // when it holds more than kKnownTexts texts or kKnownBytes bytes: memory
+  // stays flat). `csv`: per text of the report, its entry.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  static constexpr size_t kKnownTexts = 1 << 15, kKnownBytes = 4 << 20;
+  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> known_texts;
+  size_t known_bytes = 0;
+  std::vector<const std::string *> csv;
   std::vector<templates::Template> templates = {};
   // The cells of the report's failed identities: table \x1f row \x1f column
   // -> the identities' lines (reused for each report).
@@ -227,8 +248,29 @@ struct CombinedOutputs::Impl {
     return m;
   }
   void write_meta(Sheet &s, const InputRecord &r) {
-    const std::string m[] = {shown(r.relpath), r.agency, r.year, r.verdict, r.reasons, r.title, r.plugin, r.agency_key};
+    const std::string_view m[] = {file, r.agency, r.year, r.verdict, r.reasons, r.title, r.plugin, r.agency_key};
     for (size_t i = 0; i < std::size(m); ++i) book->cell(s, i, m[i], i == 2);
+  }
+
+  // The report's cells, their distinct texts, each checked for UTF-8 (the
+  // one check of every writer) and CSV-encoded (the project's one CsvWriter
+  // rule) once.
+  void take_cells(const InputRecord &r) {
+    view_cells(r.cells, views, texts, fields);
+    if (known_texts.size() > kKnownTexts || known_bytes > kKnownBytes) {
+      known_texts.clear();
+      known_bytes = 0;
+    }
+    csv.resize(texts.size());
+    for (size_t k = 0; k < texts.size(); ++k) {
+      auto it = known_texts.find(texts[k]);
+      if (it == known_texts.end()) {
+        require_utf8(texts[k], file);
+        it = known_texts.emplace(std::string(texts[k]), outputs::CsvWriter::encode(texts[k], true)).first;
+        known_bytes += it->first.size() + it->second.size();
+      }
+      csv[k] = &it->second;
+    }
   }
 
   // The review sheet: what a person has to look at, a report at a time. A
@@ -240,8 +282,8 @@ struct CombinedOutputs::Impl {
                                                "column", "value",  "state", "source line", "why"};
     return h;
   }
-  void review_row(const InputRecord &r, const std::string &reasons) {
-    const std::string m[] = {shown(r.relpath), r.agency, r.year, reasons};
+  void review_row(const InputRecord &r, std::string_view reasons) {
+    const std::string_view m[] = {file, r.agency, r.year, reasons};
     for (size_t i = 0; i < std::size(m); ++i) book->cell(*review, i, m[i], i == 2);
   }
   // A values record (file,template,table,row,column,value,state,number,unit,
@@ -255,12 +297,12 @@ struct CombinedOutputs::Impl {
   }
   void review_cell(const InputRecord &r, const CellView &c, const std::string &why) {
     review_row(r, "");
-    book->cell(*review, 4, std::string(c.table), false);
-    book->cell(*review, 5, std::string(c.row), false);
-    book->cell(*review, 6, std::string(c.column), false);
-    book->cell(*review, 7, std::string(c.value), c.state == "number");
-    book->cell(*review, 8, std::string(c.state), false);
-    book->cell(*review, 9, std::string(c.source_line), true);
+    book->cell(*review, 4, c.table, false, true);
+    book->cell(*review, 5, c.row, false, true);
+    book->cell(*review, 6, c.column, false, true);
+    book->cell(*review, 7, c.value, c.state == "number", true);
+    book->cell(*review, 8, c.state, false, true);
+    book->cell(*review, 9, c.source_line, true, true);
     book->cell(*review, 10, why, false);
     book->end_row(*review);
   }
@@ -405,36 +447,27 @@ void CombinedOutputs::add(const InputRecord &r) {
   // values.csv: a line per template cell of each report, the columns of the
   // values output (file = the path relative to the input folder) and the
   // report's agency and year, so the combined file can be pivoted by them.
-  view_cells(r.cells, m.views);
+  m.file = shown(r.relpath);
+  m.take_cells(r);
   if (m.values.is_open() && done && !m.views.empty()) {
-    // Each text is checked and CSV-encoded once a report (the project's one
-    // CsvWriter rule): the cells' labels repeat, and the views of a repeated
-    // text point to the same bytes.
-    const auto encoded = [&](std::string_view v) -> const std::string & {
-      // The key: where the text is and its length (user-space addresses
-      // take 47 bits); a text of 64 KiB or more is not kept.
-      const uint64_t key = reinterpret_cast<uintptr_t>(v.data()) | static_cast<uint64_t>(v.size()) << 48;
-      auto [it, fresh] = m.encoded.try_emplace(v.size() < (1u << 16) ? key : 0);
-      if (fresh || v.size() >= (1u << 16)) {
-        require_utf8(v, shown(r.relpath));
-        it->second = outputs::CsvWriter::encode(v, true);
-      }
-      return it->second;
+    const auto encoded = [&](std::string_view v) {
+      require_utf8(v, m.file);
+      return outputs::CsvWriter::encode(v, true);
     };
-    m.encoded.clear();
-    const std::string file = shown(r.relpath);
-    const std::string prefix = encoded(file) + "," + encoded(r.template_id) + ",";
+    const std::string prefix = encoded(m.file) + "," + encoded(r.template_id) + ",";
     const std::string suffix = "," + encoded(r.verdict) + "," + encoded(r.agency) + "," + encoded(r.year) + "," +
                                encoded(r.agency_key) + "\r\n";
     std::string &lines = m.lines;
     lines.clear();
-    for (const CellView &c : m.views) {
+    for (size_t i = 0; i < m.views.size(); ++i) {
+      // The cell's fields in the values columns' order (table ... source_line, placement): Cell order.
+      const uint32_t *f = &m.fields[9 * i];
       lines += prefix;
-      for (std::string_view f : {c.table, c.row, c.column, c.value, c.state, c.number, c.unit, c.source_line}) {
-        lines += encoded(f);
+      for (size_t k = 0; k < 8; ++k) {
+        lines += *m.csv[f[k]];
         lines += ',';
       }
-      lines += encoded(c.placement);
+      lines += *m.csv[f[8]];
       lines += suffix;
     }
     m.values << lines;
@@ -442,7 +475,7 @@ void CombinedOutputs::add(const InputRecord &r) {
   if (!m.book) return;
 
   if (!done) {
-    m.book->cell(*m.failures, 0, shown(r.relpath), false);
+    m.book->cell(*m.failures, 0, m.file, false);
     m.book->cell(*m.failures, 1, shown(r.error), false);
     m.book->end_row(*m.failures);
     return;
@@ -462,7 +495,7 @@ void CombinedOutputs::add(const InputRecord &r) {
   } else {
     for (auto &sheet : m.sheets) {
       if (sheet.id != r.template_id) continue;
-      m.cells.assign(sheet.columns, std::string());
+      m.cells.assign(sheet.columns, std::string_view());
       for (const CellView &c : m.views) {
         m.key.assign(c.table).append("\x1f").append(c.row).append("\x1f").append(c.column);
         if (auto it = sheet.column_of.find(m.key); it != sheet.column_of.end()) m.cells[it->second] = c.value;
@@ -474,12 +507,13 @@ void CombinedOutputs::add(const InputRecord &r) {
         }
       }
       m.write_meta(*sheet.sheet, r);  // constant memory: each row written whole, in order
-      for (size_t c = Impl::meta().size(); c < m.cells.size(); ++c) m.book->cell(*sheet.sheet, c, m.cells[c], true);
+      for (size_t c = Impl::meta().size(); c < m.cells.size(); ++c)
+        m.book->cell(*sheet.sheet, c, m.cells[c], true, /*checked=*/true);
       m.book->end_row(*sheet.sheet);
     }
   }
   for (const auto &v : r.violations) {
-    const std::string f[] = {shown(r.relpath), v.identity, v.table, v.row, v.column, v.expected, v.actual};
+    const std::string_view f[] = {m.file, v.identity, v.table, v.row, v.column, v.expected, v.actual};
     for (size_t i = 0; i < std::size(f); ++i) m.book->cell(*m.checks, i, f[i], i >= 5);
     m.book->end_row(*m.checks);
   }

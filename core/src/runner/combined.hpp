@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "across/crossyear.hpp"
 #include "runner/ledger.hpp"
 #include "templates/template.hpp"
 

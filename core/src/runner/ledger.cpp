@@ -158,10 +158,24 @@ Ledger::Ledger(const std::filesystem::path &file, bool check) : file_(file) {
   }
 }
 
+// put()'s statements: a run puts a batch of results every 64 of them.
+struct PutStatements {
+  Stmt input, del_violations, violation, landed, del_cells, cells;
+  PutStatements(sqlite3 *db, const std::filesystem::path &file, const std::string &insert_input)
+      : input(db, file, insert_input.c_str()),
+        del_violations(db, file, "DELETE FROM violations WHERE relpath = ?"),
+        violation(db, file,
+                  "INSERT INTO violations (relpath, identity, tbl, row, col, expected, actual) VALUES (?,?,?,?,?,?,?)"),
+        landed(db, file, "DELETE FROM in_flight WHERE relpath = ?"),
+        del_cells(db, file, "DELETE FROM cells WHERE relpath = ?"),
+        cells(db, file, "INSERT INTO cells (relpath, data) VALUES (?, ?)") {}
+};
+
 Ledger::~Ledger() {
   find_.reset();  // statements before the connection
   find_violations_.reset();
   find_cells_.reset();
+  put_.reset();
   sqlite3_close(db_);
 }
 
@@ -353,16 +367,12 @@ void Ledger::put(const std::vector<InputRecord> &records) {
   if (records.empty()) return;
   exec("BEGIN IMMEDIATE");
   try {
-    Stmt ins(
-        db_, file_,
-        (std::string("INSERT OR REPLACE INTO inputs (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-            .c_str());
-    Stmt del(db_, file_, "DELETE FROM violations WHERE relpath = ?");
-    Stmt vio(db_, file_,
-             "INSERT INTO violations (relpath, identity, tbl, row, col, expected, actual) VALUES (?,?,?,?,?,?,?)");
-    Stmt landed(db_, file_, "DELETE FROM in_flight WHERE relpath = ?");
-    Stmt del_cells(db_, file_, "DELETE FROM cells WHERE relpath = ?");
-    Stmt put_cells(db_, file_, "INSERT INTO cells (relpath, data) VALUES (?, ?)");
+    if (!put_)
+      put_ = std::make_unique<PutStatements>(
+          db_, file_,
+          std::string("INSERT OR REPLACE INTO inputs (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt &ins = put_->input, &del = put_->del_violations, &vio = put_->violation, &landed = put_->landed,
+         &del_cells = put_->del_cells, &put_cells = put_->cells;
     for (const auto &r : records) {
       landed.reset();
       landed.bind(1, r.relpath);
@@ -390,7 +400,6 @@ void Ledger::put(const std::vector<InputRecord> &records) {
       }
       ins.bind(18, r.agency_key);
       ins.step();
-      across::put_cells(db_, r.relpath, r.cross_cells);
       for (const auto &v : r.violations) {
         vio.reset();
         const std::string vf[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};

@@ -14,11 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "across/crossyear.hpp"
-
 namespace docpipe::runner {
 
 struct Stmt;
+struct PutStatements;
 
 struct Violation {
   std::string identity, table, row, column, expected, actual;
@@ -40,8 +39,7 @@ struct InputRecord {
   // A done input's template cells, encoded (runner/cells.hpp: view_cells()
   // reads them without a copy); read from the ledger only when asked for.
   std::string cells;
-  std::string agency_key;                 // across::agency_key (docs/cross-year.md)
-  std::vector<across::Cell> cross_cells;  // written to the ledger with the record; not read back by find/all
+  std::string agency_key;  // across::agency_key (docs/cross-year.md)
 };
 
 class Ledger {
@@ -102,6 +100,7 @@ class Ledger {
   void exec(const char *sql) const;
   sqlite3 *db_ = nullptr;
   mutable std::unique_ptr<Stmt> find_, find_violations_, find_cells_;  // find(), prepared once
+  std::unique_ptr<PutStatements> put_;                                 // put()'s, prepared once
   std::filesystem::path file_;
 };
 

@@ -4,8 +4,6 @@
 #include <cstdlib>
 #include <pugixml.hpp>
 
-#include "across/store.hpp"
-
 namespace docpipe::runner {
 namespace fs = std::filesystem;
 
@@ -54,7 +52,7 @@ InputRecord parse_result(const Candidate &c, std::string_view frame, const fs::p
   r.title = res.attribute("title").as_string();
   r.agency = res.attribute("agency").as_string();
   r.year = res.attribute("year").as_string();
-  across::read_result(res, r.agency_key, r.cross_cells);
+  r.agency_key = res.attribute("agency-key").as_string();
   for (auto o : res.children("output"))
     r.outputs.push_back(fs::path(o.text().as_string()).lexically_relative(out_dir).generic_string());
   std::sort(r.outputs.begin(), r.outputs.end());

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -191,6 +192,7 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   // WAL lets it read while the writer commits). The same bytes whatever
   // --jobs is, and no pass over 100,000 values files after the last input.
   std::exception_ptr combiner_error;
+  std::optional<std::vector<across::Finding>> findings;  // the cross-year checks, once every result is in
   std::thread combiner;
   auto present = [&all](const std::string &rel) { return all.index_of(rel) >= 0; };  // an input of this run
   if (combining)
@@ -222,7 +224,8 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
         }
         // (A connection of its own: `earlier` may hold a read snapshot from before the last commits.)
         const Ledger now(out_dir / ".docpipe" / "ledger.sqlite", /*check=*/false);
-        combined.add_cross_year(across::check_ledger(now.handle(), engine.cross_year(), present));
+        findings = across::check_ledger(now.handle(), engine.templates(), engine.cross_year(), present);
+        combined.add_cross_year(*findings);
         combined.commit();
       } catch (...) {
         combiner_error = std::current_exception();
@@ -253,8 +256,10 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
       remove_stale_outputs(
           out_dir, prev->outputs, [](const std::string &) { return false; }, &owners, -1);
   ledger.forget(gone);
-  // The cross-year findings for `status` and `review`, and what `merge` checks (across/store.hpp).
-  across::store_findings(ledger.handle(), across::check_ledger(ledger.handle(), engine.cross_year(), present));
+  // The cross-year findings for `status` and `review`, and what `merge` checks (across/store.hpp): the
+  // combined outputs' own when they were made (over the same inputs: `present`), else made now.
+  if (!findings) findings = across::check_ledger(ledger.handle(), engine.templates(), engine.cross_year(), present);
+  across::store_findings(ledger.handle(), *findings);
   across::set_info(ledger.handle(), {{"shard", o.shard.text()},
                                      {"pipeline", plan.pipeline_hash},
                                      {"values", p.combined_values},
