@@ -148,15 +148,23 @@ std::vector<Declaration> load_declarations(const std::vector<Template> &template
   return out;
 }
 
-std::vector<Cell> referenced_cells(const templates::Mapping &m, const std::vector<Declaration> &declarations) {
-  std::vector<Cell> out;
-  if (m.tmpl == nullptr || declarations.empty()) return out;
+namespace {
+// The cells the declarations read, as key_of(table, row, column) ids.
+std::unordered_set<std::string> read_cells(const std::vector<Declaration> &declarations) {
   std::unordered_set<std::string> wanted;
   for (const Declaration &d : declarations)
     for (const auto *side : {&d.expected, &d.actual})
       for (const XTerm &a : *side)
         for (const auto &[ir, ic] : d.instances)
           wanted.insert(key_of(d.table, a.row.empty() ? ir : a.row, a.column.empty() ? ic : a.column));
+  return wanted;
+}
+}  // namespace
+
+std::vector<Cell> referenced_cells(const templates::Mapping &m, const std::vector<Declaration> &declarations) {
+  std::vector<Cell> out;
+  if (m.tmpl == nullptr || declarations.empty()) return out;
+  const std::unordered_set<std::string> wanted = read_cells(declarations);
   for (const templates::Record &r : m.records) {
     if (r.placement == templates::Placement::absent || r.cell.table >= m.tables.size()) continue;
     const Table &tab = *m.tables[r.cell.table];
@@ -180,12 +188,7 @@ std::string label_key(std::string_view tmpl, std::string_view table, std::string
 
 ReferencedLabels::ReferencedLabels(const std::vector<Template> &templates,
                                    const std::vector<Declaration> &declarations) {
-  std::unordered_set<std::string> wanted;
-  for (const Declaration &d : declarations)
-    for (const auto *side : {&d.expected, &d.actual})
-      for (const XTerm &a : *side)
-        for (const auto &[ir, ic] : d.instances)
-          wanted.insert(key_of(d.table, a.row.empty() ? ir : a.row, a.column.empty() ? ic : a.column));
+  const std::unordered_set<std::string> wanted = read_cells(declarations);
   for (const Template &t : templates)
     for (size_t ti = 0; ti < t.tables.size(); ++ti)
       for (size_t k = 0; k <= t.variants[ti].size(); ++k) {
