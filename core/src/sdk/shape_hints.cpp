@@ -1,4 +1,3 @@
-#include <atomic>
 #include <docpipe/sdk/plugin.hpp>
 #include <docpipe/sdk/shape_hints.hpp>
 #include <pugixml.hpp>
@@ -15,9 +14,7 @@ std::vector<std::string> texts(const pugi::xml_node &n, const char *child) {
 }  // namespace
 
 ShapeHints parse_shape_hints(std::string_view xml) {
-  static std::atomic<std::uint64_t> parses{0};
   ShapeHints hints;
-  hints.generation = ++parses;
   if (xml.empty()) return hints;
   pugi::xml_document doc;
   const auto r = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <docpipe/sdk/plugin.hpp>
 #include <docpipe/sdk/text.hpp>
 #include <map>
 

@@ -39,12 +39,14 @@
 
 #include <docpipe/abi.h>
 
+#include <cstdint>
 #include <docpipe/sdk/model.hpp>
 #include <docpipe/sdk/raw_document.hpp>
 #include <docpipe/sdk/shape_hints.hpp>
 #include <exception>
 #include <map>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -139,18 +141,28 @@ inline void send(const RawDocument &doc, const docpipe_sink *out) {
 
 // The hints of the last call on this thread: a host passes the same bytes to
 // every call, so they are parsed once per thread (a cache, not state that
-// changes what a call returns).
+// changes what a call returns). `generation` counts the parses, so that what
+// a reader derives from the hints is kept while they stay the same.
+struct HintsCache {
+  std::string xml;
+  ShapeHints hints;
+  std::uint64_t generation = 0;
+  bool valid = false;
+};
+inline HintsCache &hints_cache() {
+  thread_local HintsCache cache;
+  return cache;
+}
 inline const ShapeHints &hints_of(std::string_view xml) {
-  thread_local std::string cached_xml;
-  thread_local ShapeHints cached;
-  thread_local bool valid = false;
-  if (!valid || cached_xml != xml) {
-    valid = false;
-    cached = parse_shape_hints(xml);
-    cached_xml.assign(xml);
-    valid = true;
+  HintsCache &c = hints_cache();
+  if (!c.valid || c.xml != xml) {
+    c.valid = false;
+    c.hints = parse_shape_hints(xml);
+    c.xml.assign(xml);
+    ++c.generation;
+    c.valid = true;
   }
-  return cached;
+  return c.hints;
 }
 
 template <class P>
@@ -292,6 +304,27 @@ constexpr docpipe_plugin output_descriptor() {
 }
 
 }  // namespace detail
+
+// What a reader builds from the shape hints (an index of their labels, the
+// tables' shapes): `D(hints)` once for each parse of the hints the host
+// passed on this thread, not on every document. A cache: hints built some
+// other way (by hand, in a test) get a fresh D on each call. The reference
+// holds until this thread's next call. (The key stays out of ShapeHints,
+// whose layout the SDK library returns to plugins built against it.)
+template <class D>
+const D &derived_from(const ShapeHints &hints) {
+  const detail::HintsCache &host = detail::hints_cache();
+  thread_local std::optional<D> cached;
+  thread_local std::uint64_t cached_generation = 0;  // 0: nothing kept
+  const bool from_host = host.valid && &hints == &host.hints;
+  if (!cached || !from_host || cached_generation != host.generation) {
+    cached.reset();
+    cached.emplace(hints);
+    cached_generation = from_host ? host.generation : 0;
+  }
+  return *cached;
+}
+
 }  // namespace docpipe::sdk
 
 // The descriptor is a constant: a plugin has no mutable global state.

@@ -5,8 +5,6 @@
 // here, so a new template year or table variant needs no code.
 #pragma once
 
-#include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,31 +42,10 @@ struct HintTable {
 
 struct ShapeHints {
   std::vector<HintTable> tables;  // every variant of every table of every loaded template
-  // Which parse made them (a number no other parse in the process has; 0
-  // for hints built by hand), so that what a reader derives from them can
-  // be kept while they stay the same (derived_from).
-  std::uint64_t generation = 0;
 };
 
 // Parses a <shape-hints> document; throws sdk::Error (DOCPIPE_ERR_INTERNAL)
 // naming the reason when it is malformed. "" gives no tables.
 ShapeHints parse_shape_hints(std::string_view xml);
-
-// What a reader builds from the hints (an index of their labels, the tables'
-// shapes): `D(hints)` once for each parse of the hints a thread sees, not on
-// every document. The host passes the same hints to every call, so this is
-// a cache: hints built by hand (generation 0) get a fresh D on each call.
-// The reference holds until the thread's next call with other hints.
-template <class D>
-const D &derived_from(const ShapeHints &hints) {
-  thread_local std::optional<D> cached;
-  thread_local std::uint64_t cached_generation = 0;
-  if (!cached || hints.generation == 0 || hints.generation != cached_generation) {
-    cached.reset();
-    cached.emplace(hints);
-    cached_generation = hints.generation;
-  }
-  return *cached;
-}
 
 }  // namespace docpipe::sdk
