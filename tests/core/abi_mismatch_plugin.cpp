@@ -17,6 +17,7 @@ extern "C" __attribute__((visibility("default"))) const docpipe_plugin *docpipe_
                                    0,
                                    nullptr,
                                    nullptr,
+                                   nullptr,
                                    nullptr};
   return &d;
 }

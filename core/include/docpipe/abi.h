@@ -21,7 +21,11 @@
  * appends `model_layout` and `write_typed` (optional): an output plugin
  * built against the same SDK as the host receives the host's typed model
  * instead of its XML, so an in-process plugin parses nothing; any other
- * plugin is called through `write` with the XML as before.
+ * plugin is called through `write` with the XML as before. 1.4 appends
+ * `parse_typed` (optional): the input side of 1.3, an input plugin built
+ * against the same SDK as the host fills the host's typed body instead of
+ * writing its XML, so the host parses nothing; any other plugin is called
+ * through `parse_hinted` or `parse` as before.
  */
 #ifndef DOCPIPE_ABI_H
 #define DOCPIPE_ABI_H
@@ -34,7 +38,7 @@ extern "C" {
 #endif
 
 #define DOCPIPE_ABI_MAJOR 1
-#define DOCPIPE_ABI_MINOR 3
+#define DOCPIPE_ABI_MINOR 4
 
 /* The one exported symbol of every plugin. */
 #define DOCPIPE_PLUGIN_ENTRY_SYMBOL "docpipe_plugin_entry"
@@ -115,6 +119,17 @@ typedef int (*docpipe_parse_hinted_fn)(const char *text, size_t len, const docpi
                                        const char *hints_xml, size_t hints_len, const docpipe_sink *out,
                                        const docpipe_error_sink *err);
 
+/* ABI 1.4, input plugins, optional: parse_hinted (`hints_xml` as there)
+ * into the host's typed body, a `docpipe::sdk::RawDocument *`
+ * (docpipe/sdk/raw_document.hpp), host-owned, empty at the call, valid
+ * during it; the plugin fills it. Called only when the plugin's
+ * `model_layout` equals the host's, as write_typed is; the host checks the
+ * body's text as it checks a body read from XML. The C++ SDK fills this
+ * entry and `parse_hinted` from one parse function. */
+typedef int (*docpipe_parse_typed_fn)(const char *text, size_t len, const docpipe_options *options,
+                                      const char *hints_xml, size_t hints_len, void *body,
+                                      const docpipe_error_sink *err);
+
 /* Output plugins: `model_xml` is the complete model document. */
 typedef int (*docpipe_write_fn)(const char *model_xml, size_t len, const docpipe_options *options,
                                 const docpipe_output_target *target, const docpipe_error_sink *err);
@@ -148,8 +163,10 @@ typedef struct docpipe_plugin {
   /* ---- ABI 1.2 ---- */
   docpipe_parse_hinted_fn parse_hinted; /* input only, optional (NULL: the host calls parse) */
   /* ---- ABI 1.3 ---- */
-  const char *model_layout;           /* output only, with write_typed: DOCPIPE_MODEL_LAYOUT; else NULL */
+  const char *model_layout;           /* with write_typed or parse_typed: DOCPIPE_MODEL_LAYOUT; else NULL */
   docpipe_write_typed_fn write_typed; /* output only, optional (NULL: the host calls write) */
+  /* ---- ABI 1.4 ---- */
+  docpipe_parse_typed_fn parse_typed; /* input only, optional (NULL: the host calls parse_hinted or parse) */
 } docpipe_plugin;
 
 /* True when the descriptor `p` (a const docpipe_plugin *) is large enough to
@@ -165,6 +182,9 @@ typedef struct docpipe_plugin {
 
 /* sizeof(docpipe_plugin) in ABI 1.2. */
 #define DOCPIPE_PLUGIN_SIZE_1_2 offsetof(docpipe_plugin, model_layout)
+
+/* sizeof(docpipe_plugin) in ABI 1.3. */
+#define DOCPIPE_PLUGIN_SIZE_1_3 offsetof(docpipe_plugin, parse_typed)
 
 typedef const docpipe_plugin *(*docpipe_plugin_entry_fn)(void);
 

@@ -229,37 +229,52 @@ BuiltModel Engine::build(const fs::path &input, const std::string &name, const s
   }
   const std::string_view data = takes_bytes(*plugin) ? std::string_view(bytes) : std::string_view(text.text);
 
-  StringSink sink;
   ErrorText err;
-  const docpipe_sink out{&sink, &StringSink::write};
   const docpipe_error_sink errs{&err, &ErrorText::report};
   const docpipe_options none{0, nullptr, nullptr};
-  const bool hinted = DOCPIPE_PLUGIN_HAS(plugin->api, parse_hinted) && plugin->api->parse_hinted != nullptr;
-  const int status = hinted ? plugin->api->parse_hinted(data.data(), data.size(), &none, shape_hints_.data(),
-                                                        shape_hints_.size(), &out, &errs)
-                            : plugin->api->parse(data.data(), data.size(), &none, &out, &errs);
-  if (status != DOCPIPE_OK)
-    throw Error(status == DOCPIPE_ERR_INPUT ? ExitCode::bad_input : ExitCode::plugin_unavailable,
-                input.string() + ": " + plugin->name() + ": " + (err.text.empty() ? "parse failed" : err.text));
-
+  auto failed = [&](int status) {
+    return Error(status == DOCPIPE_ERR_INPUT ? ExitCode::bad_input : ExitCode::plugin_unavailable,
+                 input.string() + ": " + plugin->name() + ": " + (err.text.empty() ? "parse failed" : err.text));
+  };
   BuiltModel built;
   built.sha256 = sha256_hex(bytes);
   built.plugin = plugin->name();
   const model::Provenance prov{input.string(),       name,      built.sha256, bytes.size(), plugin->name(),
                                plugin->api->version, confidence};
-  // The plugin's body is parsed here, once, into the typed model; from here
-  // to the output plugins nothing is serialised or parsed again.
+  // The plugin's body becomes the typed model once: filled in place by a
+  // plugin built against this SDK (ABI 1.4 parse_typed), else parsed from
+  // the XML it writes. From here to the output plugins nothing is
+  // serialised or parsed again. Either way its text is checked once here:
+  // the model never holds invalid UTF-8 (the rest of it is the core's own
+  // text and escaped file names).
   sdk::RawDocument body;
-  try {
-    body = sdk::model::read_body_xml(sink.data);
-  } catch (const sdk::model::ModelError &e) {
-    throw Error(ExitCode::plugin_unavailable, "input plugin '" + plugin->name() + "' " + e.what());
+  const bool typed = DOCPIPE_PLUGIN_HAS(plugin->api, parse_typed) && plugin->api->parse_typed != nullptr &&
+                     plugin->api->model_layout != nullptr &&
+                     std::string_view(plugin->api->model_layout) == DOCPIPE_MODEL_LAYOUT;
+  if (typed) {
+    const int status = plugin->api->parse_typed(data.data(), data.size(), &none, shape_hints_.data(),
+                                                shape_hints_.size(), &body, &errs);
+    if (status != DOCPIPE_OK) throw failed(status);
+    if (const std::string fault = sdk::model::body_text_fault(body); !fault.empty())
+      throw Error(ExitCode::internal, sdk::escape_bytes(input.string()) + ": input plugin '" + plugin->name() +
+                                          "' produced " + fault + " in its model");
+  } else {
+    StringSink sink;
+    const docpipe_sink out{&sink, &StringSink::write};
+    const bool hinted = DOCPIPE_PLUGIN_HAS(plugin->api, parse_hinted) && plugin->api->parse_hinted != nullptr;
+    const int status = hinted ? plugin->api->parse_hinted(data.data(), data.size(), &none, shape_hints_.data(),
+                                                          shape_hints_.size(), &out, &errs)
+                              : plugin->api->parse(data.data(), data.size(), &none, &out, &errs);
+    if (status != DOCPIPE_OK) throw failed(status);
+    try {
+      body = sdk::model::read_body_xml(sink.data);
+    } catch (const sdk::model::ModelError &e) {
+      throw Error(ExitCode::plugin_unavailable, "input plugin '" + plugin->name() + "' " + e.what());
+    }
+    if (const size_t bad = sdk::invalid_utf8_at(sink.data); bad != std::string_view::npos)
+      throw Error(ExitCode::internal, sdk::escape_bytes(input.string()) + ": input plugin '" + plugin->name() +
+                                          "' produced invalid UTF-8 at byte " + std::to_string(bad) + " of its model");
   }
-  // The one check of the model's text: it never holds invalid UTF-8 (the
-  // rest of the model is the core's own text and escaped file names).
-  if (const size_t bad = sdk::invalid_utf8_at(sink.data); bad != std::string_view::npos)
-    throw Error(ExitCode::internal, sdk::escape_bytes(input.string()) + ": input plugin '" + plugin->name() +
-                                        "' produced invalid UTF-8 at byte " + std::to_string(bad) + " of its model");
   built.report = engine::report_metadata(body);
   built.report.agency_key = across::agency_key(built.report.agency, built.report.title, aliases_);
   templates::Mapping mapping =

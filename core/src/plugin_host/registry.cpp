@@ -75,7 +75,8 @@ PluginInfo PluginRegistry::load_file(const fs::path &file, const std::string &or
   // of the plugin's own minor; fields of newer minors are never read.
   if (api->struct_size < DOCPIPE_PLUGIN_SIZE_1_0 || (api->abi_minor >= 1 && !DOCPIPE_PLUGIN_HAS(api, input_form)) ||
       (api->abi_minor >= 2 && !DOCPIPE_PLUGIN_HAS(api, parse_hinted)) ||
-      (api->abi_minor >= 3 && !DOCPIPE_PLUGIN_HAS(api, write_typed)))
+      (api->abi_minor >= 3 && !DOCPIPE_PLUGIN_HAS(api, write_typed)) ||
+      (api->abi_minor >= 4 && !DOCPIPE_PLUGIN_HAS(api, parse_typed)))
     return fail("descriptor too small for its ABI version");
   if (api->name == nullptr || *api->name == '\0' || api->version == nullptr) return fail("descriptor has no name");
   if (api->kind == DOCPIPE_KIND_INPUT) {

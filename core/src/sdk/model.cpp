@@ -543,6 +543,33 @@ RawDocument read_body_xml(std::string_view xml) {
   return body_of(body);
 }
 
+std::string body_text_fault(const RawDocument &body) {
+  auto fault = [](std::string_view text, const char *what, LineRange lines) -> std::string {
+    size_t at = invalid_utf8_at(text);
+    const char *problem = "invalid UTF-8";
+    if (const size_t nul = text.find('\0'); nul < at) {
+      at = nul;
+      problem = "a NUL character";  // no XML can hold it
+    }
+    if (at == std::string_view::npos) return {};
+    return std::string(problem) + " at byte " + std::to_string(at) + " of the text of " + what + ", lines " +
+           std::to_string(lines.first) + "-" + std::to_string(lines.last);
+  };
+  for (const Block &b : body.blocks()) {
+    std::string f = fault(b.text, b.kind == Block::Kind::heading ? "a heading" : "a paragraph", b.lines);
+    for (size_t r = 0; f.empty() && r < b.table.rows.size(); ++r)
+      for (const Cell &c : b.table.rows[r].cells)
+        if (f = fault(c.text, "a cell", c.lines); !f.empty()) break;
+    if (!f.empty()) return f;
+  }
+  for (const Diagnostic &d : body.diagnostics()) {
+    std::string f = fault(d.code, "a diagnostic's code", {d.line, d.line});
+    if (f.empty()) f = fault(d.message, "a diagnostic", {d.line, d.line});
+    if (!f.empty()) return f;
+  }
+  return {};
+}
+
 Document read_xml(std::string_view xml) {
   // The entry of a model from outside the host (the XML ABI): its text is
   // checked once here, so that every Document holds valid UTF-8.

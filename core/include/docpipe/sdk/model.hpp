@@ -185,6 +185,12 @@ Document read_xml(std::string_view xml);
 // Throws ModelError with the reason and offset.
 RawDocument read_body_xml(std::string_view xml);
 
+// What is wrong with the text of a body an input plugin filled directly
+// (abi.h: parse_typed), "" when nothing is: every text must be valid UTF-8
+// without NUL, as a body read from XML is ("invalid UTF-8 at byte 3 of the
+// text of a cell, lines 12-12").
+std::string body_text_fault(const RawDocument &body);
+
 // How many times this process read and wrote model XML with the functions
 // above (every thread, every plugin: they share the SDK library). For tests
 // that hold the data path to "parsed once, serialised once".

@@ -20,6 +20,9 @@
 // A host older than 1.2 calls parse without hints: that overload then gets
 // empty hints when it is the only one.
 //
+// Built against this SDK, a reader fills the host's body directly (ABI 1.4
+// parse_typed); any other host gets the body as XML.
+//
 // A reader of a binary form (.docx: a ZIP) adds
 //     static constexpr docpipe_input_form input_form = DOCPIPE_INPUT_BYTES;
 // and then receives the file's bytes, undecoded, in probe and parse (ABI 1.1).
@@ -190,6 +193,21 @@ int parse_hinted(const char *text, size_t len, const docpipe_options *options, c
   });
 }
 
+// ABI 1.4: the same parse into the host's body (the host checked
+// model_layout), so nothing is written as XML or parsed again.
+template <class P>
+int parse_typed(const char *text, size_t len, const docpipe_options *options, const char *hints_xml, size_t hints_len,
+                void *body, const docpipe_error_sink *err) noexcept {
+  return guarded(err, [&] {
+    RawDocument &doc = *static_cast<RawDocument *>(body);
+    if constexpr (takes_hints<P>)
+      P::parse(std::string_view(text, len), options_from(options), hints_of(std::string_view(hints_xml, hints_len)),
+               doc);
+    else
+      P::parse(std::string_view(text, len), options_from(options), doc);
+  });
+}
+
 template <class P>
 constexpr docpipe_parse_hinted_fn parse_hinted_of() {
   if constexpr (takes_hints<P>)
@@ -280,8 +298,9 @@ constexpr docpipe_plugin input_descriptor() {
                         nullptr,
                         input_form<P>(),
                         parse_hinted_of<P>(),
+                        DOCPIPE_MODEL_LAYOUT,
                         nullptr,
-                        nullptr};
+                        &parse_typed<P>};
 }
 
 template <class P>
@@ -300,7 +319,8 @@ constexpr docpipe_plugin output_descriptor() {
                         DOCPIPE_INPUT_TEXT,
                         nullptr,
                         model_layout_of<P>(),
-                        write_typed_of<P>()};
+                        write_typed_of<P>(),
+                        nullptr};
 }
 
 }  // namespace detail
