@@ -36,6 +36,19 @@ bool has_inner_space_run(std::string_view line) {
 // A line of one "|" and nothing else: a cell separator.
 bool is_bar_line(std::string_view line) { return sdk::trim_view(line) == "|"; }
 
+// display_width(text) <= cols, measuring only as much of a long line as
+// decides it: widths add up, and a code point is at most 2 columns wide and
+// at least a byte long, so a prefix already wider answers for the line.
+bool fits_width(std::string_view text, int cols) {
+  const auto limit = static_cast<size_t>(cols);
+  if (text.size() <= limit / 2) return true;
+  size_t cut = std::min(text.size(), limit * 3 + 3);
+  while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a code point's start
+  const int head = sdk::display_width(text.substr(0, cut));
+  if (head > cols || cut == text.size()) return head <= cols;
+  return sdk::display_width(text) <= cols;
+}
+
 // ---- the hints, indexed by label key ----
 
 enum class Kind { name, header, section, group, row };
@@ -500,21 +513,35 @@ double probe(std::string_view text) {
     const size_t cut = text.rfind('\n', 65536);
     text = text.substr(0, cut == std::string_view::npos ? 65536 : cut);
   }
-  size_t nonblank = 0, tabs = 0, aligned = 0, pipes = 0, numbers = 0, short_lines = 0;
-  for (std::string_view l : sdk::split_lines(text)) {
+  const std::vector<std::string_view> lines = sdk::split_lines(text);
+  // A line of content: not blank, not a bar line (a separator between cells).
+  // The bar test only runs where a '|' is.
+  const auto content = [](std::string_view l, bool piped) { return !sdk::is_blank(l) && !(piped && is_bar_line(l)); };
+  // First the counts that tell other forms, by byte searches: most texts are
+  // ruled out by them before any line is decoded.
+  size_t nonblank = 0, tabs = 0, aligned = 0, pipes = 0;
+  for (std::string_view l : lines) {
     if (l.find('\t') != std::string_view::npos) ++tabs;
-    if (sdk::is_blank(l) || is_bar_line(l)) continue;  // a bar line: a separator between cells
+    const bool piped = l.find('|') != std::string_view::npos;
+    if (!content(l, piped)) continue;
     ++nonblank;
-    if (has_inner_space_run(l)) ++aligned;
-    if (l.find('|') != std::string_view::npos) ++pipes;
-    if (is_lone_number(l)) ++numbers;
-    if (sdk::display_width(sdk::trim_view(l)) <= 40) ++short_lines;
+    // (no run of two spaces in the line, none in its trimmed text)
+    if ((l.find("  ") != std::string_view::npos || l.find("\u3000\u3000") != std::string_view::npos) &&
+        has_inner_space_run(l))
+      ++aligned;
+    if (piped) ++pipes;
   }
   if (nonblank < 30) return 0.0;
   // TAB-led cells are Tika's, TABs between cells a spreadsheet's, aligned
   // columns and pipes other readers' forms.
   const double n = static_cast<double>(nonblank);
   if (tabs / n > 0.02 || aligned / n > 0.02 || pipes / n > 0.02) return 0.0;
+  size_t numbers = 0, short_lines = 0;
+  for (std::string_view l : lines) {
+    if (!content(l, l.find('|') != std::string_view::npos)) continue;
+    if (is_lone_number(l)) ++numbers;
+    if (fits_width(sdk::trim_view(l), 40)) ++short_lines;
+  }
   if (numbers < 20 || numbers / n < 0.2 || short_lines / n < 0.6) return 0.0;
   return 0.6;
 }

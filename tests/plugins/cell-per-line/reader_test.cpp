@@ -241,6 +241,26 @@ TEST_CASE("probe: LibreOffice's cell per line, not Tika's TAB-led cells or align
   CHECK(cell_per_line::probe("规章\n0\n") == 0.0);
 }
 
+TEST_CASE("probe: a short line is one of 40 columns or less, however many bytes its zero-width marks take") {
+  // 20 lone numbers, 16 lines of 50 columns and 4 more lines: the form needs
+  // 60% short lines (24 of 40), so the 4 decide.
+  std::string han20, marks;
+  for (int i = 0; i < 20; ++i) han20 += "规";
+  for (int i = 0; i < 100; ++i) marks += "\u0301";  // COMBINING ACUTE ACCENT: 0 columns, 2 bytes
+  const auto text = [&](const std::string &line) {
+    std::string t;
+    for (int i = 0; i < 20; ++i) t += std::to_string(i) + "\n";
+    for (int i = 0; i < 16; ++i) t += han20 + "规规规规规\n";
+    for (int i = 0; i < 4; ++i) t += line + "\n";
+    return t;
+  };
+  CHECK(cell_per_line::probe(text(han20)) == 0.6);
+  CHECK(cell_per_line::probe(text(han20 + "规")) == 0.0);
+  CHECK(cell_per_line::probe(text(han20 + marks)) == 0.6);         // 40 columns in 260 bytes
+  CHECK(cell_per_line::probe(text(marks + han20 + "规")) == 0.0);  // the 41st column far into the line
+  CHECK(cell_per_line::probe(text(marks + "规")) == 0.6);          // 2 columns in 203 bytes
+}
+
 TEST_CASE("without hints the reader refuses with the reason") {
   sdk::RawDocument doc;
   CHECK_THROWS_WITH(cell_per_line::read("规章\n0\n", sdk::ShapeHints{}, doc), Catch::Contains("shape hints"));
