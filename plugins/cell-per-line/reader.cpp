@@ -51,6 +51,20 @@ bool fits_width(std::string_view text, int cols) {
 
 // ---- the hints, indexed by label key ----
 
+// The CJK unified ideographs (U+4E00-U+9FFF) of a text that are not Chinese
+// numerals. Its label key keeps every one of them: NFKC leaves such a
+// character as it is, and an enumerator, white space or punctuation never
+// holds one. So a text that holds more of them than every known key cannot
+// make a known label, and its key need not be made.
+size_t plain_han(std::string_view utf8) {
+  thread_local std::u32string buf;
+  buf.resize(utf8.size());
+  const size_t n = sdk::decode_utf8(utf8, buf.data());
+  return static_cast<size_t>(std::count_if(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n), [](char32_t c) {
+    return c >= 0x4E00 && c <= 0x9FFF && !sdk::is_chinese_numeral(c);
+  }));
+}
+
 enum class Kind { name, header, section, group, row };
 
 struct Entry {
@@ -72,6 +86,7 @@ struct Index {
   std::vector<TableIndex> tables;
   std::unordered_map<std::string, std::vector<size_t>> tables_of_key;  // every kind
   std::unordered_map<std::string, std::vector<size_t>> tables_of_name;
+  size_t max_plain_han = 0;  // the most plain_han() of any key
 
   explicit Index(const sdk::ShapeHints &hints) {
     for (const sdk::HintTable &t : hints.tables) {
@@ -123,6 +138,7 @@ struct Index {
       }
       tables.push_back(std::move(ti));
     }
+    for (const auto &[key, list] : tables_of_key) max_plain_han = std::max(max_plain_han, plain_han(key));
   }
 };
 
@@ -131,7 +147,8 @@ struct Index {
 struct Line {
   int no = 0;        // physical line, 1-based
   std::string text;  // trimmed (NBSP and other Unicode spaces too)
-  std::string key;   // label key of the text
+  std::string key;   // label key of the text ("" when it cannot be a known label)
+  size_t plain_han = 0;
 };
 
 struct Match {
@@ -170,7 +187,9 @@ class Reader {
       Line line;
       line.no = static_cast<int>(i) + 1;
       line.text = sdk::trim(raw[i]);
-      if (!line.text.empty() && !is_lone_number(line.text)) line.key = sdk::label_key(line.text);
+      line.plain_han = plain_han(line.text);
+      if (!line.text.empty() && line.plain_han <= index_.max_plain_han && !is_lone_number(line.text))
+        line.key = sdk::label_key(line.text);
       lines_.push_back(std::move(line));
     }
   }
@@ -249,10 +268,14 @@ class Reader {
     if (keys) return *keys;
     keys.emplace();
     std::string joined;
+    size_t han = 0;
     for (size_t k = 0; k < kMaxJoin && i + k < lines_.size() && !blank(i + k); ++k) {
       // A value cell (a number or a placeholder such as "/") never continues a
       // label: "（一）予以公开" / "/" is a label and its first cell.
       if (k > 0 && sdk::is_value(lines_[i + k].text)) break;
+      // Nor can this join or a longer one make a known label (plain_han).
+      han += lines_[i + k].plain_han;
+      if (k > 0 && han > index_.max_plain_han) break;
       joined += lines_[i + k].text;
       keys->push_back(k == 0 ? lines_[i].key : sdk::label_key(joined));
     }

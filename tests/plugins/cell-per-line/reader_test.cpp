@@ -187,6 +187,58 @@ TEST_CASE("a label printed over several lines is joined, and group labels stay i
   CHECK(texts(rows[4]) == std::vector<std::string>{"2.其他法律\n行政法规禁止公开", "1", "", "", "", "", "", "1"});
 }
 
+TEST_CASE("the longest labels are found, on one line and printed over four") {
+  // "2.申请人逾期未按…" holds the most Han characters of any label: no label
+  // is ruled out as too long for a key.
+  const std::string text = lines({"三、收到和处理政府信息公开申请情况",
+                                  "申请人情况",
+                                  "自然人",
+                                  "法人或其他组织",
+                                  "总计",
+                                  "",
+                                  "",
+                                  "商业企业",
+                                  "科研机构",
+                                  "社会公益组织",
+                                  "法律服务机构",
+                                  "其他",
+                                  "",
+                                  "三、本年度办理结果",
+                                  "（六）其他处理",
+                                  "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                                  "1",
+                                  "0",
+                                  "0",
+                                  "0",
+                                  "0",
+                                  "0",
+                                  "1",
+                                  "2.申请人逾期未按收费通知要求",
+                                  "缴纳费用、行政机关",
+                                  "不再处理其政府信息",
+                                  "公开申请",
+                                  "2",
+                                  "0",
+                                  "0",
+                                  "0",
+                                  "0",
+                                  "0",
+                                  "2"});
+  sdk::RawDocument doc;
+  cell_per_line::read(text, hints(), doc);
+  const auto t = tables(doc);
+  REQUIRE(t.size() == 1);
+  const auto &rows = t[0]->rows;
+  REQUIRE(rows.size() == 4);
+  CHECK(texts(rows[2]) == std::vector<std::string>{"三、本年度办理结果", "（六）其他处理",
+                                                   "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                                                   "1", "0", "0", "0", "0", "0", "1"});
+  CHECK(texts(rows[3]) ==
+        std::vector<std::string>{"2.申请人逾期未按收费通知要求\n缴纳费用、行政机关\n不再处理其政府信息\n公开申请", "2",
+                                 "0", "0", "0", "0", "0", "2"});
+  CHECK(doc.diagnostics().empty());
+}
+
 TEST_CASE("a row whose cells a label interrupts is reported, never guessed") {
   // 二、 has four of its seven cells: where the blanks were is lost.
   const std::string text = lines({"三、收到和处理政府信息公开申请情况",
