@@ -65,6 +65,18 @@ size_t plain_han(std::string_view utf8) {
   }));
 }
 
+// sdk::label_key(text), remembered: every report prints the tables' labels
+// (and the joins of their lines) alike, so the worker that reads report
+// after report makes each key once. Bounded: prose lines rarely repeat.
+std::string label_key(const std::string &text) {
+  thread_local std::unordered_map<std::string, std::string> made;
+  if (const auto it = made.find(text); it != made.end()) return it->second;
+  std::string key = sdk::label_key(text);
+  if (made.size() >= 4096) made.clear();
+  made.emplace(text, key);
+  return key;
+}
+
 enum class Kind { name, header, section, group, row };
 
 struct Entry {
@@ -189,7 +201,7 @@ class Reader {
       line.text = sdk::trim(raw[i]);
       line.plain_han = plain_han(line.text);
       if (!line.text.empty() && line.plain_han <= index_.max_plain_han && !is_lone_number(line.text))
-        line.key = sdk::label_key(line.text);
+        line.key = label_key(line.text);
       lines_.push_back(std::move(line));
     }
   }
@@ -277,7 +289,7 @@ class Reader {
       han += lines_[i + k].plain_han;
       if (k > 0 && han > index_.max_plain_han) break;
       joined += lines_[i + k].text;
-      keys->push_back(k == 0 ? lines_[i].key : sdk::label_key(joined));
+      keys->push_back(k == 0 ? lines_[i].key : label_key(joined));
     }
     return *keys;
   }

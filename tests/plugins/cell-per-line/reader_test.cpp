@@ -239,6 +239,24 @@ TEST_CASE("the longest labels are found, on one line and printed over four") {
   CHECK(doc.diagnostics().empty());
 }
 
+TEST_CASE("a table after thousands of other lines reads as it does alone") {
+  // (the keys the reader remembers from report to report are bounded)
+  const std::string table = kAppealsHeader + lines({"1", "", "1", "2", "2", "0", "0", "0", "0", "0", "0", "0", "0", "0",
+                                                    "0", "", "五、存在的主要问题及改进情况"});
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += "说明" + std::to_string(i) + "\n";
+  sdk::RawDocument alone, after;
+  cell_per_line::read(table, hints(), alone);
+  cell_per_line::read(text + table, hints(), after);
+  const auto a = tables(alone), b = tables(after);
+  REQUIRE(a.size() == 1);
+  REQUIRE(b.size() == 1);
+  REQUIRE(a[0]->rows.size() == b[0]->rows.size());
+  for (size_t r = 0; r < a[0]->rows.size(); ++r) CHECK(texts(a[0]->rows[r]) == texts(b[0]->rows[r]));
+  CHECK(texts(b[0]->rows.back()) ==
+        std::vector<std::string>{"1", "", "1", "2", "2", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"});
+}
+
 TEST_CASE("a row whose cells a label interrupts is reported, never guessed") {
   // 二、 has four of its seven cells: where the blanks were is lost.
   const std::string text = lines({"三、收到和处理政府信息公开申请情况",
