@@ -36,7 +36,46 @@ bool has_inner_space_run(std::string_view line) {
 // A line of one "|" and nothing else: a cell separator.
 bool is_bar_line(std::string_view line) { return sdk::trim_view(line) == "|"; }
 
+// display_width(text) <= cols, measuring only as much of a long line as
+// decides it: widths add up, and a code point is at most 2 columns wide and
+// at least a byte long, so a prefix already wider answers for the line.
+bool fits_width(std::string_view text, int cols) {
+  const auto limit = static_cast<size_t>(cols);
+  if (text.size() <= limit / 2) return true;
+  size_t cut = std::min(text.size(), limit * 3 + 3);
+  while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a code point's start
+  const int head = sdk::display_width(text.substr(0, cut));
+  if (head > cols || cut == text.size()) return head <= cols;
+  return sdk::display_width(text) <= cols;
+}
+
 // ---- the hints, indexed by label key ----
+
+// The CJK unified ideographs (U+4E00-U+9FFF) of a text that are not Chinese
+// numerals. Its label key keeps every one of them: NFKC leaves such a
+// character as it is, and an enumerator, white space or punctuation never
+// holds one. So a text that holds more of them than every known key cannot
+// make a known label, and its key need not be made.
+size_t plain_han(std::string_view utf8) {
+  thread_local std::u32string buf;
+  buf.resize(utf8.size());
+  const size_t n = sdk::decode_utf8(utf8, buf.data());
+  return static_cast<size_t>(std::count_if(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n), [](char32_t c) {
+    return c >= 0x4E00 && c <= 0x9FFF && !sdk::is_chinese_numeral(c);
+  }));
+}
+
+// sdk::label_key(text), remembered: every report prints the tables' labels
+// (and the joins of their lines) alike, so the worker that reads report
+// after report makes each key once. Bounded: prose lines rarely repeat.
+std::string label_key(const std::string &text) {
+  thread_local std::unordered_map<std::string, std::string> made;
+  if (const auto it = made.find(text); it != made.end()) return it->second;
+  std::string key = sdk::label_key(text);
+  if (made.size() >= 4096) made.clear();
+  made.emplace(text, key);
+  return key;
+}
 
 enum class Kind { name, header, section, group, row };
 
@@ -59,6 +98,7 @@ struct Index {
   std::vector<TableIndex> tables;
   std::unordered_map<std::string, std::vector<size_t>> tables_of_key;  // every kind
   std::unordered_map<std::string, std::vector<size_t>> tables_of_name;
+  size_t max_plain_han = 0;  // the most plain_han() of any key
 
   explicit Index(const sdk::ShapeHints &hints) {
     for (const sdk::HintTable &t : hints.tables) {
@@ -110,6 +150,7 @@ struct Index {
       }
       tables.push_back(std::move(ti));
     }
+    for (const auto &[key, list] : tables_of_key) max_plain_han = std::max(max_plain_han, plain_han(key));
   }
 };
 
@@ -118,7 +159,8 @@ struct Index {
 struct Line {
   int no = 0;        // physical line, 1-based
   std::string text;  // trimmed (NBSP and other Unicode spaces too)
-  std::string key;   // label key of the text
+  std::string key;   // label key of the text ("" when it cannot be a known label)
+  size_t plain_han = 0;
 };
 
 struct Match {
@@ -157,7 +199,9 @@ class Reader {
       Line line;
       line.no = static_cast<int>(i) + 1;
       line.text = sdk::trim(raw[i]);
-      if (!line.text.empty() && !is_lone_number(line.text)) line.key = sdk::label_key(line.text);
+      line.plain_han = plain_han(line.text);
+      if (!line.text.empty() && line.plain_han <= index_.max_plain_han && !is_lone_number(line.text))
+        line.key = label_key(line.text);
       lines_.push_back(std::move(line));
     }
   }
@@ -236,12 +280,16 @@ class Reader {
     if (keys) return *keys;
     keys.emplace();
     std::string joined;
+    size_t han = 0;
     for (size_t k = 0; k < kMaxJoin && i + k < lines_.size() && !blank(i + k); ++k) {
       // A value cell (a number or a placeholder such as "/") never continues a
       // label: "（一）予以公开" / "/" is a label and its first cell.
       if (k > 0 && sdk::is_value(lines_[i + k].text)) break;
+      // Nor can this join or a longer one make a known label (plain_han).
+      han += lines_[i + k].plain_han;
+      if (k > 0 && han > index_.max_plain_han) break;
       joined += lines_[i + k].text;
-      keys->push_back(k == 0 ? lines_[i].key : sdk::label_key(joined));
+      keys->push_back(k == 0 ? lines_[i].key : label_key(joined));
     }
     return *keys;
   }
@@ -500,21 +548,35 @@ double probe(std::string_view text) {
     const size_t cut = text.rfind('\n', 65536);
     text = text.substr(0, cut == std::string_view::npos ? 65536 : cut);
   }
-  size_t nonblank = 0, tabs = 0, aligned = 0, pipes = 0, numbers = 0, short_lines = 0;
-  for (std::string_view l : sdk::split_lines(text)) {
+  const std::vector<std::string_view> lines = sdk::split_lines(text);
+  // A line of content: not blank, not a bar line (a separator between cells).
+  // The bar test only runs where a '|' is.
+  const auto content = [](std::string_view l, bool piped) { return !sdk::is_blank(l) && !(piped && is_bar_line(l)); };
+  // First the counts that tell other forms, by byte searches: most texts are
+  // ruled out by them before any line is decoded.
+  size_t nonblank = 0, tabs = 0, aligned = 0, pipes = 0;
+  for (std::string_view l : lines) {
     if (l.find('\t') != std::string_view::npos) ++tabs;
-    if (sdk::is_blank(l) || is_bar_line(l)) continue;  // a bar line: a separator between cells
+    const bool piped = l.find('|') != std::string_view::npos;
+    if (!content(l, piped)) continue;
     ++nonblank;
-    if (has_inner_space_run(l)) ++aligned;
-    if (l.find('|') != std::string_view::npos) ++pipes;
-    if (is_lone_number(l)) ++numbers;
-    if (sdk::display_width(sdk::trim_view(l)) <= 40) ++short_lines;
+    // (no run of two spaces in the line, none in its trimmed text)
+    if ((l.find("  ") != std::string_view::npos || l.find("\u3000\u3000") != std::string_view::npos) &&
+        has_inner_space_run(l))
+      ++aligned;
+    if (piped) ++pipes;
   }
   if (nonblank < 30) return 0.0;
   // TAB-led cells are Tika's, TABs between cells a spreadsheet's, aligned
   // columns and pipes other readers' forms.
   const double n = static_cast<double>(nonblank);
   if (tabs / n > 0.02 || aligned / n > 0.02 || pipes / n > 0.02) return 0.0;
+  size_t numbers = 0, short_lines = 0;
+  for (std::string_view l : lines) {
+    if (!content(l, l.find('|') != std::string_view::npos)) continue;
+    if (is_lone_number(l)) ++numbers;
+    if (fits_width(sdk::trim_view(l), 40)) ++short_lines;
+  }
   if (numbers < 20 || numbers / n < 0.2 || short_lines / n < 0.6) return 0.0;
   return 0.6;
 }

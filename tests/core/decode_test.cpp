@@ -81,6 +81,25 @@ TEST_CASE("binary data is rejected before any legacy decoding") {
   CHECK_THROWS_WITH(decode_text(std::string("abc\x1b[0m", 7)), Catch::Contains("control byte 0x1B"));
 }
 
+TEST_CASE("the first control byte is found at any offset, among any other bytes") {
+  // Every byte value at every place of an 8-byte word and of the tail, among
+  // the allowed controls, space, '~' and high bytes; a later control byte
+  // (SOH, last) must not hide it.
+  const std::string fill = "\t\n\f\r ~\x80\xff!A";
+  for (int b = 0; b < 256; ++b) {
+    const bool control = (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f') || b == 0x7f;
+    for (size_t at = 0; at < 22; ++at) {
+      std::string s;
+      for (size_t k = 0; k < 22; ++k) s += fill[(k + static_cast<size_t>(b)) % fill.size()];
+      s[at] = static_cast<char>(b);
+      CHECK(control_byte_offset(s) == (control ? at : std::string_view::npos));
+      s += '\x01';
+      CHECK(control_byte_offset(s) == (control ? at : 22));
+    }
+  }
+  CHECK(control_byte_offset("") == std::string_view::npos);
+}
+
 TEST_CASE("an empty file is an error, not an empty document") {
   CHECK_THROWS_WITH(decode_text(""), Catch::Contains("empty"));
 }

@@ -161,6 +161,14 @@ TEST_CASE("text stays text, even with a few angle brackets") {
   CHECK_FALSE(is_text_kind(FileKind::html));
 }
 
+TEST_CASE("markup is looked for in the first 64 KiB, after a UTF-8 BOM too") {
+  const std::string fragment = "<div><p>一、总体情况</p><table><tr><td>规章</td></tr></table></div>";
+  CHECK(recognise_kind("\xEF\xBB\xBF" + fragment) == FileKind::html);
+  std::string prose;
+  while (prose.size() < 64 * 1024) prose += "本机关全年主动公开政府信息。\n";
+  CHECK(recognise_kind(prose + fragment + fragment + fragment) == FileKind::text);
+}
+
 TEST_CASE("other binary data is binary") {
   CHECK(recognise_kind(std::string("\x7F"
                                    "ELF\x02\x01\x01\0",

@@ -23,4 +23,9 @@ struct DecodedText {
 // applies) when the bytes are not text docpipe can trust.
 DecodedText decode_text(std::string_view bytes);
 
+// The offset of the first control byte, a C0 control other than TAB, LF, CR
+// and FF, or DEL: what marks binary data (the decoder's rejection and the
+// binary kind, core/src/kind). std::string_view::npos when there is none.
+size_t control_byte_offset(std::string_view bytes);
+
 }  // namespace docpipe

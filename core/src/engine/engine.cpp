@@ -142,9 +142,19 @@ Engine::Engine(const EngineConfig &config) {
   if (!config.agency_aliases.empty()) aliases_ = across::Aliases::load(config.agency_aliases);
 }
 
+namespace {
+
+// A plugin of a binary form (ABI 1.1): it reads the file's bytes, never text.
+bool takes_bytes(const PluginInfo &p) {
+  return DOCPIPE_PLUGIN_HAS(p.api, input_form) && p.api->input_form == DOCPIPE_INPUT_BYTES;
+}
+
+}  // namespace
+
 std::vector<ProbeScore> Engine::probe(std::string_view text) const {
   std::vector<ProbeScore> out;
   for (const PluginInfo *p : registry_.of_kind(DOCPIPE_KIND_INPUT)) {
+    if (takes_bytes(*p)) continue;  // text never goes to them: their probes would only cost
     double s = p->api->probe(text.data(), text.size());
     if (!(s >= 0.0)) s = 0.0;  // NaN or negative
     out.push_back({p->name(), std::min(s, 1.0)});
@@ -161,9 +171,6 @@ BuiltModel Engine::build(const fs::path &input, const std::string &name, const s
   // bytes, and are never decoded as text; text is decoded and goes only to
   // the text plugins. So markup never reaches a text reader.
   const FileKind kind = recognise_kind(bytes);
-  auto takes_bytes = [](const PluginInfo &p) {
-    return DOCPIPE_PLUGIN_HAS(p.api, input_form) && p.api->input_form == DOCPIPE_INPUT_BYTES;
-  };
   auto decode = [&] {
     try {
       return decode_text(bytes);
@@ -214,11 +221,7 @@ BuiltModel Engine::build(const fs::path &input, const std::string &name, const s
   }
 
   if (plugin == nullptr) {
-    auto scores = probe(text.text);
-    std::erase_if(scores, [&](const ProbeScore &s) {
-      const PluginInfo *p = registry_.find(s.plugin, DOCPIPE_KIND_INPUT);
-      return p == nullptr || takes_bytes(*p);
-    });
+    const auto scores = probe(text.text);
     if (scores.empty() || scores.front().score < kMinProbeScore) {
       std::string best = scores.empty() ? "no input plugin loaded"
                                         : "best: " + scores.front().plugin + " " + std::to_string(scores.front().score);

@@ -83,7 +83,8 @@ class Engine {
   const std::vector<across::Declaration> &cross_year() const { return cross_year_; }
   const across::Aliases &agency_aliases() const { return aliases_; }
 
-  // Every input plugin's probe score, best first.
+  // Every text input plugin's probe score on decoded text, best first (the
+  // plugins of binary forms are probed on bytes, in build()).
   std::vector<ProbeScore> probe(std::string_view text) const;
 
   // The whole model of one input; `name` is what the model records as the

@@ -5,6 +5,8 @@
 #include <docpipe/sdk/zip.hpp>
 #include <exception>
 
+#include "decode/decode.hpp"
+
 namespace docpipe {
 namespace {
 
@@ -52,17 +54,16 @@ FileKind zip_kind(std::string_view bytes) {
 bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 // The ASCII view of the start of the text in its encoding: UTF-16 (by BOM or
-// NUL pattern) keeps the code units below 0x80; UTF-8 and GB18030 are ASCII
-// where markup is ('<', '>', letters never occur inside a GB18030
-// multi-byte character's trail byte range 0x40-0xFE as '<' or '>').
-std::string ascii_view(std::string_view bytes, size_t limit) {
-  std::string out;
+// NUL pattern) keeps the code units below 0x80, written to `utf16`; UTF-8
+// and GB18030 are ASCII where markup is ('<', '>', letters never occur
+// inside a GB18030 multi-byte character's trail byte range 0x40-0xFE as '<'
+// or '>'), so their view is the bytes themselves, not a copy.
+std::string_view ascii_view(std::string_view bytes, size_t limit, std::string &utf16) {
   size_t i = 0;
-  int unit = 1, low = 0;  // UTF-16: 2-byte units, ASCII byte at offset `low`
+  int low = 0;  // UTF-16: 2-byte units, ASCII byte at offset `low`
   if (starts_with(bytes, "\xEF\xBB\xBF")) {
-    i = 3;
+    return bytes.substr(3, limit);
   } else if (starts_with(bytes, "\xFF\xFE") || starts_with(bytes, "\xFE\xFF")) {
-    unit = 2;
     low = bytes[0] == '\xFF' ? 0 : 1;
     i = 2;
   } else {
@@ -70,21 +71,16 @@ std::string ascii_view(std::string_view bytes, size_t limit) {
     size_t even = 0, odd = 0;
     for (size_t k = 0; k < n; ++k)
       if (bytes[k] == '\0') (k % 2 == 0 ? even : odd)++;
-    if (n >= 16 && (odd * 10 >= n / 2 * 3 || even * 10 >= n / 2 * 3)) {
-      unit = 2;
-      low = odd >= even ? 0 : 1;
-    }
+    if (!(n >= 16 && (odd * 10 >= n / 2 * 3 || even * 10 >= n / 2 * 3))) return bytes.substr(0, limit);
+    low = odd >= even ? 0 : 1;
   }
-  for (; i + static_cast<size_t>(unit) <= bytes.size() && out.size() < limit; i += static_cast<size_t>(unit)) {
-    if (unit == 2) {
-      const char hi = bytes[i + static_cast<size_t>(1 - low)];
-      const char lo = bytes[i + static_cast<size_t>(low)];
-      out += hi == '\0' && static_cast<unsigned char>(lo) < 0x80 ? lo : '\x80';
-    } else {
-      out += bytes[i];
-    }
+  utf16.clear();
+  for (; i + 2 <= bytes.size() && utf16.size() < limit; i += 2) {
+    const char hi = bytes[i + static_cast<size_t>(1 - low)];
+    const char lo = bytes[i + static_cast<size_t>(low)];
+    utf16 += hi == '\0' && static_cast<unsigned char>(lo) < 0x80 ? lo : '\x80';
   }
-  return out;
+  return utf16;
 }
 
 // Element names that only HTML uses (and that text reports never write
@@ -99,7 +95,8 @@ bool html_element(std::string_view name) {
 }
 
 bool looks_like_html(std::string_view bytes) {
-  const std::string s = ascii_view(bytes, 64 * 1024);
+  std::string utf16;
+  const std::string_view s = ascii_view(bytes, 64 * 1024, utf16);
   // Leading white space, comments and an XML declaration, then the start.
   size_t i = 0;
   while (i < s.size()) {
@@ -120,6 +117,10 @@ bool looks_like_html(std::string_view bytes) {
   const std::string_view rest = std::string_view(s).substr(i);
   if (starts_with_nocase(rest, "<!doctype html") || starts_with_nocase(rest, "<html")) return true;
   // Else: a document that is mostly markup, of HTML elements.
+  // Three tags need three '<' (text rarely has one): else no need to count.
+  size_t opens = 0;
+  for (size_t at = s.find('<'); at != std::string_view::npos && opens < 3; at = s.find('<', at + 1)) ++opens;
+  if (opens < 3) return false;
   size_t tags = 0, markup = 0, visible = 0;
   for (size_t k = 0; k < s.size();) {
     if (s[k] == '<') {
@@ -144,13 +145,7 @@ bool looks_like_html(std::string_view bytes) {
   return tags >= 3 && markup >= visible;
 }
 
-bool has_control_byte(std::string_view bytes) {
-  for (char ch : bytes) {
-    const auto b = static_cast<unsigned char>(ch);
-    if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f') || b == 0x7f) return true;
-  }
-  return false;
-}
+bool has_control_byte(std::string_view bytes) { return control_byte_offset(bytes) != std::string_view::npos; }
 
 // UTF-16 text (BOM or NUL pattern) is text although it holds NUL bytes.
 bool utf16_like(std::string_view bytes) {

@@ -187,6 +187,76 @@ TEST_CASE("a label printed over several lines is joined, and group labels stay i
   CHECK(texts(rows[4]) == std::vector<std::string>{"2.其他法律\n行政法规禁止公开", "1", "", "", "", "", "", "1"});
 }
 
+TEST_CASE("the longest labels are found, on one line and printed over four") {
+  // "2.申请人逾期未按…" holds the most Han characters of any label: no label
+  // is ruled out as too long for a key.
+  const std::string text = lines({"三、收到和处理政府信息公开申请情况",
+                                  "申请人情况",
+                                  "自然人",
+                                  "法人或其他组织",
+                                  "总计",
+                                  "",
+                                  "",
+                                  "商业企业",
+                                  "科研机构",
+                                  "社会公益组织",
+                                  "法律服务机构",
+                                  "其他",
+                                  "",
+                                  "三、本年度办理结果",
+                                  "（六）其他处理",
+                                  "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                                  "1",
+                                  "0",
+                                  "0",
+                                  "0",
+                                  "0",
+                                  "0",
+                                  "1",
+                                  "2.申请人逾期未按收费通知要求",
+                                  "缴纳费用、行政机关",
+                                  "不再处理其政府信息",
+                                  "公开申请",
+                                  "2",
+                                  "0",
+                                  "0",
+                                  "0",
+                                  "0",
+                                  "0",
+                                  "2"});
+  sdk::RawDocument doc;
+  cell_per_line::read(text, hints(), doc);
+  const auto t = tables(doc);
+  REQUIRE(t.size() == 1);
+  const auto &rows = t[0]->rows;
+  REQUIRE(rows.size() == 4);
+  CHECK(texts(rows[2]) == std::vector<std::string>{"三、本年度办理结果", "（六）其他处理",
+                                                   "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                                                   "1", "0", "0", "0", "0", "0", "1"});
+  CHECK(texts(rows[3]) ==
+        std::vector<std::string>{"2.申请人逾期未按收费通知要求\n缴纳费用、行政机关\n不再处理其政府信息\n公开申请", "2",
+                                 "0", "0", "0", "0", "0", "2"});
+  CHECK(doc.diagnostics().empty());
+}
+
+TEST_CASE("a table after thousands of other lines reads as it does alone") {
+  // (the keys the reader remembers from report to report are bounded)
+  const std::string table = kAppealsHeader + lines({"1", "", "1", "2", "2", "0", "0", "0", "0", "0", "0", "0", "0", "0",
+                                                    "0", "", "五、存在的主要问题及改进情况"});
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += "说明" + std::to_string(i) + "\n";
+  sdk::RawDocument alone, after;
+  cell_per_line::read(table, hints(), alone);
+  cell_per_line::read(text + table, hints(), after);
+  const auto a = tables(alone), b = tables(after);
+  REQUIRE(a.size() == 1);
+  REQUIRE(b.size() == 1);
+  REQUIRE(a[0]->rows.size() == b[0]->rows.size());
+  for (size_t r = 0; r < a[0]->rows.size(); ++r) CHECK(texts(a[0]->rows[r]) == texts(b[0]->rows[r]));
+  CHECK(texts(b[0]->rows.back()) ==
+        std::vector<std::string>{"1", "", "1", "2", "2", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"});
+}
+
 TEST_CASE("a row whose cells a label interrupts is reported, never guessed") {
   // 二、 has four of its seven cells: where the blanks were is lost.
   const std::string text = lines({"三、收到和处理政府信息公开申请情况",
@@ -239,6 +309,26 @@ TEST_CASE("probe: LibreOffice's cell per line, not Tika's TAB-led cells or align
   CHECK(cell_per_line::probe(tika) == 0.0);
   CHECK(cell_per_line::probe(aligned) == 0.0);
   CHECK(cell_per_line::probe("规章\n0\n") == 0.0);
+}
+
+TEST_CASE("probe: a short line is one of 40 columns or less, however many bytes its zero-width marks take") {
+  // 20 lone numbers, 16 lines of 50 columns and 4 more lines: the form needs
+  // 60% short lines (24 of 40), so the 4 decide.
+  std::string han20, marks;
+  for (int i = 0; i < 20; ++i) han20 += "规";
+  for (int i = 0; i < 100; ++i) marks += "\u0301";  // COMBINING ACUTE ACCENT: 0 columns, 2 bytes
+  const auto text = [&](const std::string &line) {
+    std::string t;
+    for (int i = 0; i < 20; ++i) t += std::to_string(i) + "\n";
+    for (int i = 0; i < 16; ++i) t += han20 + "规规规规规\n";
+    for (int i = 0; i < 4; ++i) t += line + "\n";
+    return t;
+  };
+  CHECK(cell_per_line::probe(text(han20)) == 0.6);
+  CHECK(cell_per_line::probe(text(han20 + "规")) == 0.0);
+  CHECK(cell_per_line::probe(text(han20 + marks)) == 0.6);         // 40 columns in 260 bytes
+  CHECK(cell_per_line::probe(text(marks + han20 + "规")) == 0.0);  // the 41st column far into the line
+  CHECK(cell_per_line::probe(text(marks + "规")) == 0.6);          // 2 columns in 203 bytes
 }
 
 TEST_CASE("without hints the reader refuses with the reason") {
