@@ -1,7 +1,8 @@
 // The cells the cross-year checks read (docs/cross-year.md) are not sent or
 // stored apart: a run finds them among a report's template cells by their
-// labels (across::ReferencedLabels). They must be exactly the cells the
-// engine finds in the report's mapping by id (what `validate` checks), for
+// labels (across::ReferencedLabels), by `run` in the ledger and by
+// `validate`. They must be exactly the cells the report's mapping holds by
+// id (across::referenced_cells of the mapping of the report's body), for
 // reports of both formats and a table printed in the other format's layout.
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -12,6 +13,7 @@
 #include "across/store.hpp"
 #include "engine/engine.hpp"
 #include "runner/cells.hpp"
+#include "templates/mapper.hpp"
 
 namespace fs = std::filesystem;
 
@@ -38,9 +40,14 @@ TEST_CASE("cross-year cells found by their labels in the template cells are the 
     docpipe::runner::view_cells(bytes, views);
     std::vector<docpipe::across::Cell> found;
     docpipe::across::referenced_cells(labels, built.template_id, views, found);
-    REQUIRE(found.size() == built.cross_cells.size());
+    // The body maps as the engine mapped it (no overrides here).
+    const docpipe::templates::Mapping mapping = docpipe::templates::map_body(
+        built.document.body, engine.templates(), built.report.year.empty() ? 0 : std::stoi(built.report.year));
+    REQUIRE(mapping.records.size() == built.document.records.size());
+    const std::vector<docpipe::across::Cell> by_id = docpipe::across::referenced_cells(mapping, engine.cross_year());
+    REQUIRE(found.size() == by_id.size());
     for (size_t i = 0; i < found.size(); ++i) {
-      const auto &a = found[i], &b = built.cross_cells[i];
+      const auto &a = found[i], &b = by_id[i];
       INFO(b.label);
       CHECK(a.table == b.table);
       CHECK(a.row == b.row);

@@ -13,12 +13,15 @@
 #include <docpipe/sdk/text.hpp>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "across/merge.hpp"
+#include "across/store.hpp"
 #include "decode/decode.hpp"
 #include "engine/engine.hpp"
 #include "kind/kind.hpp"
+#include "runner/cells.hpp"
 #include "runner/definition.hpp"
 #include "runner/review.hpp"
 #include "runner/runner.hpp"
@@ -419,11 +422,23 @@ int run_inspect(const Engine &engine, const std::string &input, const std::strin
 int run_validate(const Engine &engine, const std::vector<std::string> &inputs, const std::string &format) {
   size_t failed_inputs = 0, failing = 0;
   ExitCode last = ExitCode::ok;
-  std::vector<docpipe::across::Report> reports;  // for the cross-year checks over several files
+  // Several files: the cross-year checks, each report's cells found in its
+  // template cells by their labels, as a run finds them in the ledger.
+  std::vector<docpipe::across::Report> reports;
+  std::optional<docpipe::across::ReferencedLabels> labels;
+  if (inputs.size() > 1) labels.emplace(engine.templates(), engine.cross_year());
+  std::string cell_bytes;
+  std::vector<docpipe::runner::CellView> cell_views;
   for (const auto &in : inputs) {
     try {
       const docpipe::BuiltModel built = engine.build(in, fs::path(in).filename().string(), format);
-      reports.push_back({in, built.report.agency_key, built.report.year, built.template_id, built.cross_cells});
+      if (labels) {
+        reports.push_back({in, built.report.agency_key, built.report.year, built.template_id, {}});
+        cell_bytes.clear();
+        docpipe::runner::encode_cells(built.document, cell_bytes);
+        docpipe::runner::view_cells(cell_bytes, cell_views);
+        docpipe::across::referenced_cells(*labels, built.template_id, cell_views, reports.back().cells);
+      }
       const docpipe::sdk::model::Document &doc = built.document;
       size_t pass = 0, blank = 0, fail = 0;
       for (const auto &c : doc.checks) {

@@ -286,7 +286,6 @@ BuiltModel Engine::build(const fs::path &input, const std::string &name, const s
   const auto checks = templates::run_checks(mapping);
   built.verdict = engine::judge(body, mapping, checks);
   if (mapping.tmpl != nullptr) built.template_id = mapping.tmpl->id;
-  built.cross_cells = across::referenced_cells(mapping, cross_year_);
   for (const templates::Check &c : checks)
     if (c.result == templates::CheckResult::fail)
       built.violations.push_back({c.identity->id, mapping.tmpl->tables[c.table].name, c.row, c.column,

@@ -60,7 +60,6 @@ struct BuiltModel {
   engine::ReportMeta report;
   engine::Verdict verdict;
   std::vector<Violation> violations;
-  std::vector<across::Cell> cross_cells;  // the cells the cross-year identities read
 };
 
 struct ConvertOutcome {
