@@ -1,8 +1,10 @@
 // The agency key (across/agency.hpp) and the cross-year checks on reports
 // held in memory (across/crossyear.hpp): the rule, the aliases file and its
-// errors, gaps, duplicates, blanks.
+// errors, gaps, duplicates, blanks; the alias hints streamed from a real
+// ledger equal those of the same reports in memory.
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -10,7 +12,9 @@
 #include "across/agency.hpp"
 #include "across/crossyear.hpp"
 #include "across/shard.hpp"
+#include "across/store.hpp"
 #include "error.hpp"
+#include "runner/ledger.hpp"
 #include "templates/template.hpp"
 
 using namespace docpipe;
@@ -158,4 +162,66 @@ TEST_CASE("possible aliases: a name after an administrative area is a hint, neve
   CHECK(h[0].note.find("'南京市鼓楼区人民政府', '福州市鼓楼区人民政府' end with") == 0);
   // Not after an area name: no hint (局 is no administrative unit).
   CHECK(across::alias_hints({r("a", "交通运输局人民政府"), r("b", "人民政府")}).empty());
+}
+
+TEST_CASE("possible aliases from a ledger: the same hints as in memory, from the first present report of each key") {
+  const fs::path dir = fs::temp_directory_path() / ("docpipe-across-ledger-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::vector<across::Report> reports;  // what is present, for the in-memory hints
+  {
+    runner::Ledger ledger(dir / "ledger.sqlite");
+    std::vector<runner::InputRecord> records;
+    auto add = [&](const std::string &rel, const std::string &key, const std::string &year, bool present) {
+      runner::InputRecord r;
+      r.relpath = rel;
+      r.content_hash = r.pipeline_hash = "x";
+      r.status = "done";
+      r.template_id = "ogi-2021";
+      r.year = year;
+      r.agency_key = key;
+      records.push_back(r);
+      if (present) reports.push_back({rel, key, year, "ogi-2021", {}});
+    };
+    // The first report by year, then file; a key's first report gone from
+    // the input folder gives way to its next one.
+    add("z.txt", "淮安市洪泽区人民政府", "2021", true);
+    add("y.txt", "淮安市洪泽区人民政府", "2020", true);
+    add("gone.txt", "洪泽区人民政府", "2019", false);
+    add("b.txt", "洪泽区人民政府", "2022", true);
+    add("c.txt", "南京市鼓楼区人民政府", "2021", true);
+    add("d.txt", "福州市鼓楼区人民政府", "2021", true);
+    add("e.txt", "鼓楼区人民政府", "2021", true);
+    add("f.txt", "只在已删除文件里的区人民政府", "2021", false);
+    add("g.txt", "某市只在已删除文件里的区人民政府", "2021", true);
+    // Many agencies, some ending others (after 市 or 县).
+    for (int i = 0; i < 3000; ++i) {
+      const std::string name = "第" + std::to_string(i) + "局";
+      add("m" + std::to_string(i) + ".txt", name, "2021", true);
+      if (i % 7 == 0) add("n" + std::to_string(i) + ".txt", (i % 2 ? "甲市" : "乙县") + name, "2021", true);
+    }
+    ledger.put(records);
+    const auto present = [&](const std::string &rel) {
+      return std::any_of(reports.begin(), reports.end(), [&](const across::Report &r) { return r.relpath == rel; });
+    };
+    const auto from_ledger = across::check_ledger(ledger.handle(), {}, {}, present);
+    const auto in_memory = across::alias_hints(reports);
+    REQUIRE(in_memory.size() == 2 + 429);  // 洪泽区, 鼓楼区 and every seventh 第N局
+    REQUIRE(from_ledger.size() == in_memory.size());
+    for (size_t i = 0; i < in_memory.size(); ++i) {
+      INFO(in_memory[i].agency_key);
+      CHECK(from_ledger[i].kind == in_memory[i].kind);
+      CHECK(from_ledger[i].agency_key == in_memory[i].agency_key);
+      CHECK(from_ledger[i].file == in_memory[i].file);
+      CHECK(from_ledger[i].year == in_memory[i].year);
+      CHECK(from_ledger[i].previous_file == in_memory[i].previous_file);
+      CHECK(from_ledger[i].note == in_memory[i].note);
+    }
+    const auto hongze = std::find_if(in_memory.begin(), in_memory.end(),
+                                     [](const across::Finding &f) { return f.agency_key == "洪泽区人民政府"; });
+    REQUIRE(hongze != in_memory.end());
+    CHECK(hongze->file == "b.txt");           // gone.txt is not present
+    CHECK(hongze->previous_file == "y.txt");  // 2020 before 2021
+  }
+  fs::remove_all(dir);
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <pugixml.hpp>
 #include <set>
+#include <tuple>
 #include <unordered_set>
 
 #include "error.hpp"
@@ -365,39 +366,61 @@ std::vector<Finding> check(std::vector<Report> &reports, const std::vector<Decla
 }
 
 std::vector<Finding> alias_hints(const std::vector<Report> &reports) {
-  std::map<std::string, const Report *> first;  // key -> its first report (by year, then file)
+  std::map<std::string, KeyFirst> first;  // key -> its first report (by year, then file)
   for (const Report &r : reports) {
     if (r.agency_key.empty()) continue;
-    auto [it, fresh] = first.emplace(r.agency_key, &r);
-    if (!fresh && std::make_pair(r.year, r.relpath) < std::make_pair(it->second->year, it->second->relpath))
-      it->second = &r;
+    auto [it, fresh] = first.try_emplace(r.agency_key, KeyFirst{r.agency_key, r.relpath, r.year});
+    if (!fresh && std::tie(r.year, r.relpath) < std::tie(it->second.year, it->second.relpath))
+      it->second = {r.agency_key, r.relpath, r.year};
   }
+  return alias_hints(
+      [&](const KeyVisit &visit) {
+        for (const auto &[key, f] : first) visit(f);
+      },
+      [&](const std::string &key) -> std::optional<KeyFirst> {
+        const auto it = first.find(key);
+        if (it == first.end()) return std::nullopt;
+        return it->second;
+      });
+}
+
+std::vector<Finding> alias_hints(const std::function<void(const KeyVisit &)> &each_key,
+                                 const std::function<std::optional<KeyFirst>(const std::string &)> &first_of) {
   static const std::u32string units = U"省市州盟县区旗";
-  std::map<std::string, std::vector<std::string>> longer;  // K -> the keys L that end with it
-  for (const auto &[key, r] : first) {
-    const std::u32string u = sdk::to_u32(key);
+  // (K, the first report of a key L that ends with K), L ascending.
+  std::vector<std::pair<std::string, KeyFirst>> ends;
+  each_key([&](const KeyFirst &l) {
+    const std::u32string u = sdk::to_u32(l.agency_key);
     for (size_t i = 0; i + 1 < u.size(); ++i)
       if (units.find(u[i]) != std::u32string::npos)
-        if (const std::string k = sdk::to_utf8(u.substr(i + 1)); first.count(k) > 0) longer[k].push_back(key);
-  }
+        if (std::string k = sdk::to_utf8(u.substr(i + 1)); first_of(k)) ends.emplace_back(std::move(k), l);
+  });
+  // By K, each K's keys L still ascending.
+  std::stable_sort(ends.begin(), ends.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
   std::vector<Finding> out;
-  for (const auto &[k, ls] : longer) {
+  for (size_t i = 0; i < ends.size();) {
+    size_t j = i;
+    while (j < ends.size() && ends[j].first == ends[i].first) ++j;
+    const std::string &k = ends[i].first;
+    const KeyFirst kf = *first_of(k);
+    const KeyFirst &lf = ends[i].second;
     Finding f;
     f.kind = "possible-alias";
     f.agency_key = k;
-    f.file = first[k]->relpath;
-    f.year = first[k]->year;
-    f.previous_file = first[ls.front()]->relpath;
-    f.previous_year = first[ls.front()]->year;
-    if (ls.size() == 1) {
-      f.note = "'" + ls.front() + "' ends with this agency's name: if they are one agency, add the line " + k + "," +
-               ls.front() + " to the aliases file (--agency-aliases); they are not joined otherwise";
+    f.file = kf.relpath;
+    f.year = kf.year;
+    f.previous_file = lf.relpath;
+    f.previous_year = lf.year;
+    if (j - i == 1) {
+      f.note = "'" + lf.agency_key + "' ends with this agency's name: if they are one agency, add the line " + k + "," +
+               lf.agency_key + " to the aliases file (--agency-aliases); they are not joined otherwise";
     } else {
       std::string all;
-      for (const auto &l : ls) all += (all.empty() ? "'" : ", '") + l + "'";
+      for (size_t m = i; m < j; ++m) all += (all.empty() ? "'" : ", '") + ends[m].second.agency_key + "'";
       f.note = all + " end with this agency's name: which one it is, only the aliases file can say";
     }
     out.push_back(std::move(f));
+    i = j;
   }
   return out;
 }

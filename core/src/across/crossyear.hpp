@@ -6,6 +6,8 @@
 // `merge` and `validate`. docs/cross-year.md describes the rules.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -54,7 +56,9 @@ struct Cell {
 };
 
 // The cells of a mapped report that any declaration reads (this year's or
-// the previous year's side), in template order.
+// the previous year's side), in template order, by their ids. What `run` and
+// `validate` use is the lookup by labels in the report's template cells
+// (store.hpp); core_cross_cells_test holds the two to the same cells.
 std::vector<Cell> referenced_cells(const templates::Mapping &m, const std::vector<Declaration> &declarations);
 
 // The same cells found by the labels a model's records name them with
@@ -118,6 +122,18 @@ std::vector<Finding> check(std::vector<Report> &reports, const std::vector<Decla
 // report of each and the aliases line that would join them (or, when K ends
 // several keys, that it is ambiguous). `reports`: one per key is enough.
 std::vector<Finding> alias_hints(const std::vector<Report> &reports);
+
+// The same hints over keys not held in memory (a ledger of 100,000 reports
+// of as many agencies): `each_key(visit)` calls visit once per key, in
+// ascending byte order, with the key's first report (by year, then file);
+// `first_of(key)` gives that report for any key, or nothing when no report
+// has the key. Only the keys that end another key are kept.
+struct KeyFirst {
+  std::string agency_key, relpath, year;
+};
+using KeyVisit = std::function<void(const KeyFirst &)>;
+std::vector<Finding> alias_hints(const std::function<void(const KeyVisit &)> &each_key,
+                                 const std::function<std::optional<KeyFirst>(const std::string &)> &first_of);
 
 // A count of each kind, then a line per failure, gap and duplicate (the
 // not-checkable ones are in the summary's cross-year sheet and the ledger).

@@ -1,7 +1,10 @@
 #include "across/store.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <docpipe/sdk/text.hpp>
+#include <functional>
+#include <optional>
 
 #include "error.hpp"
 
@@ -17,6 +20,9 @@ CREATE TABLE IF NOT EXISTS cross_year (
   file TEXT, year TEXT, cells TEXT, expected TEXT, actual TEXT, note TEXT
 );
 CREATE TABLE IF NOT EXISTS run_info (key TEXT PRIMARY KEY, value TEXT);
+-- The reports of an agency in year order: the checks and the alias hints
+-- walk and look up agencies without sorting the whole ledger.
+CREATE INDEX IF NOT EXISTS inputs_by_agency ON inputs(agency_key, year, relpath);
 )sql";
 
 namespace {
@@ -120,15 +126,35 @@ std::vector<Finding> check_ledger(sqlite3 *db, const std::vector<templates::Temp
   }
   cells.reset();
   flush();
-  // Names that may be one agency: a report of each key is enough.
-  std::vector<Report> keys;
-  Q k(db,
+  // Names that may be one agency: the first present report of each key,
+  // streamed from the ledger (memory stays flat however many agencies there
+  // are; a hash of each key tells which ones to look up).
+  constexpr const char *kCheckable =
       "SELECT relpath, agency_key, year FROM inputs WHERE status = 'done' AND template <> '' AND agency_key <> '' "
-      "AND year <> '' ORDER BY agency_key, year, relpath");
-  while (k.step())
-    if (present(k.text(0)) && (keys.empty() || keys.back().agency_key != k.text(1)))
-      keys.push_back({k.text(0), k.text(1), k.text(2), "", {}});
-  std::vector<Finding> hints = alias_hints(keys);
+      "AND year <> ''";
+  Q k(db, (std::string(kCheckable) + " ORDER BY agency_key, year, relpath").c_str());
+  auto each_key = [&](const KeyVisit &visit) {
+    k.reset();
+    KeyFirst last;
+    while (k.step())
+      if (std::string key = k.text(1); key != last.agency_key && present(k.text(0))) {
+        last = {std::move(key), k.text(0), k.text(2)};
+        visit(last);
+      }
+  };
+  std::vector<size_t> hashes;
+  each_key([&](const KeyFirst &f) { hashes.push_back(std::hash<std::string>()(f.agency_key)); });
+  std::sort(hashes.begin(), hashes.end());
+  Q one(db, (std::string(kCheckable) + " AND agency_key = ? ORDER BY year, relpath").c_str());
+  auto first_of = [&](const std::string &key) -> std::optional<KeyFirst> {
+    if (!std::binary_search(hashes.begin(), hashes.end(), std::hash<std::string>()(key))) return std::nullopt;
+    one.reset();
+    one.bind(1, key);
+    while (one.step())
+      if (present(one.text(0))) return KeyFirst{key, one.text(0), one.text(2)};
+    return std::nullopt;
+  };
+  std::vector<Finding> hints = alias_hints(each_key, first_of);
   out.insert(out.end(), std::make_move_iterator(hints.begin()), std::make_move_iterator(hints.end()));
   return out;
 }
