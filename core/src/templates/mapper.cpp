@@ -8,6 +8,7 @@
 #include <docpipe/sdk/text.hpp>
 #include <limits>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <set>
@@ -147,6 +148,16 @@ struct ShortRow {
   std::vector<Value> values;  // the row's value cells in source order
 };
 
+// Where a template cell's value comes from, as the matcher places it. A
+// Record is made of it only for the mapping chosen (Matcher::take): most
+// matcher runs lose, and a Record is six strings.
+struct Placed {
+  const CellValue *value = nullptr;  // into the source rows, which outlive the matcher; null: blank
+  int first_line = 0, last_line = 0;
+  Placement placement = Placement::absent;
+  bool set = false;
+};
+
 class Matcher {
  public:
   // `layouts`: which layout of each table (0 the template's own, k > 0 its
@@ -176,16 +187,46 @@ class Matcher {
       }
     first_line_of_row_.assign(rows, kNotFilled);
     placed_.resize(cells);
-    is_placed_.assign(cells, false);
   }
 
-  // `short_rows`: the rows placed by alignment, for the tie-break.
-  Mapping run(const std::vector<SourceRow> &rows, std::vector<ShortRow> &short_rows) {
+  void run(const std::vector<SourceRow> &rows) {
     for (const SourceRow &row : rows) {
       classify(row);
       if (row.table_end) raw_table_ends(row);
     }
     finish();
+  }
+
+  const Template &tmpl() const { return t_; }
+  int evidence() const { return m_.evidence; }
+
+  // The mapping, once run; `short_rows`: the rows placed by alignment, for
+  // the tie-break. Leaves the matcher empty.
+  Mapping take(std::vector<ShortRow> &short_rows) {
+    size_t count = 0;
+    for (size_t ti = 0; ti < tables_.size(); ++ti)
+      if (m_.table_seen[ti])
+        for (const Section &sec : tbl(ti).sections) count += sec.rows.size() * sec.columns.size();
+    m_.records.reserve(m_.records.size() + count);
+    for (size_t ti = 0; ti < tables_.size(); ++ti) {
+      if (!m_.table_seen[ti]) continue;
+      const Table &tab = tbl(ti);
+      for (size_t si = 0; si < tab.sections.size(); ++si)
+        for (size_t ri = 0; ri < tab.sections[si].rows.size(); ++ri)
+          for (size_t ci = 0; ci < tab.sections[si].columns.size(); ++ci) {
+            const Placed &p = placed_[cell_base_[flat_section(ti, si)] + ri * tab.sections[si].columns.size() + ci];
+            Record &r = m_.records.emplace_back();
+            r.cell = {ti, si, ri, ci};
+            if (!p.set) {
+              r.placement = Placement::absent;
+              continue;
+            }
+            if (p.value != nullptr) r.value = *p.value;
+            r.placement = p.placement;
+            r.first_line = p.first_line;
+            r.last_line = p.last_line;
+          }
+    }
     short_rows = std::move(short_rows_);
     return std::move(m_);
   }
@@ -652,36 +693,33 @@ class Matcher {
     filled_at = row.first;
 
     const size_t n = sec.columns.size();
+    // The row's value cells, as pointers into the source rows.
+    std::vector<const SourceCell *> &cells = cells_;
+    cells.clear();
+    for (const auto &v : values) cells.push_back(&v);
     // A row on another column grid than the table's (a reader's grid wider
     // than the template: its columns drifted, or the row's cells span other
     // columns than the header's): when exactly n of its cells hold a value,
     // and some lie outside the template's slots, they are the n columns in
     // order. Placed by alignment, so the report is reviewed.
-    std::vector<SourceCell> regridded;
-    bool by_spans = false;
-    if (values.size() > n) {
+    bool other_grid = false;
+    if (cells.size() > n) {
       // Cells that span other columns than the header's (上海 2019: the
       // (八)/(九) rows as two cells of two columns each under a grid of
       // four): when the row holds exactly n cells, its spans place them.
       size_t own = 0, covered = 0;
-      for (const auto &v : values) (v.spanned ? covered : own)++;
-      if (covered > 0 && own == n) {
-        for (const auto &v : values)
-          if (!v.spanned) regridded.push_back(v);
-        values = std::span<const SourceCell>(regridded);
-        by_spans = true;
-      }
+      for (const SourceCell *v : cells) (v->spanned ? covered : own)++;
+      if (covered > 0 && own == n) std::erase_if(cells, [](const SourceCell *v) { return v->spanned; });
     }
-    if (values.size() > n) {
+    if (cells.size() > n) {
       size_t filled = 0;
-      for (const auto &v : values) filled += v.value.state != CellState::blank;
+      for (const SourceCell *v : cells) filled += v->value.state != CellState::blank;
       bool outside = false;
-      for (size_t i = 0; i < values.size(); ++i)
-        if (values[i].value.state != CellState::blank) outside |= tab.values_at_end ? i < values.size() - n : i >= n;
+      for (size_t i = 0; i < cells.size(); ++i)
+        if (cells[i]->value.state != CellState::blank) outside |= tab.values_at_end ? i < cells.size() - n : i >= n;
       if (filled == n && outside) {
-        for (const auto &v : values)
-          if (v.value.state != CellState::blank) regridded.push_back(v);
-        values = std::span<const SourceCell>(regridded);
+        std::erase_if(cells, [](const SourceCell *v) { return v->value.state == CellState::blank; });
+        other_grid = true;
         m_.findings.push_back({"warning", "other-grid",
                                "row " + sec.rows[hit.row].path + " has its " + std::to_string(n) +
                                    " values on a grid of other columns; placed in the template's order",
@@ -692,61 +730,59 @@ class Matcher {
     // (see the template's values attribute); surplus cells must be blank.
     size_t offset = 0;
     std::vector<size_t> extra;
-    if (values.size() > n) {
+    if (cells.size() > n) {
       if (tab.values_at_end) {
-        offset = values.size() - n;
+        offset = cells.size() - n;
         for (size_t i = 0; i < offset; ++i) extra.push_back(i);
       } else {
-        for (size_t i = n; i < values.size(); ++i) extra.push_back(i);
+        for (size_t i = n; i < cells.size(); ++i) extra.push_back(i);
       }
     }
     for (size_t i : extra)
-      if (values[i].value.state != CellState::blank)
-        m_.unmapped.push_back({values[i].first, values[i].last, sdk::trim(values[i].text),
+      if (cells[i]->value.state != CellState::blank)
+        m_.unmapped.push_back({cells[i]->first, cells[i]->last, sdk::trim(cells[i]->text),
                                "a surplus cell in row " + sec.rows[hit.row].path, true});
-    const bool short_row = values.size() < n;
+    const bool short_row = cells.size() < n;
     bool short_with_data = false;
-    const size_t missing = short_row ? n - values.size() : 0;
+    const size_t missing = short_row ? n - cells.size() : 0;
     const auto order = column_of_slot_.find(hit.table);  // a header's column order, if it differs
     const std::vector<int> *reordered = order == column_of_slot_.end() ? nullptr : &order->second;
     for (size_t c = 0; c < n; ++c) {
-      Record r;
-      r.cell = {hit.table, hit.section, hit.row, c};
+      Placed &r = placed_[cell_base_[section_index] + hit.row * n + c];
+      r.set = true;
       // A short row keeps its values on the aligned side: its last column
       // (a 总计) stays the last column in end-aligned tables.
       long slot = static_cast<long>(c);  // where the source holds column c
       if (reordered != nullptr)
         slot = std::find(reordered->begin(), reordered->end(), static_cast<int>(c)) - reordered->begin();
       long src = tab.values_at_end ? slot - static_cast<long>(missing) + static_cast<long>(offset) : slot;
-      if (src < 0 || src >= static_cast<long>(values.size())) {
+      if (src < 0 || src >= static_cast<long>(cells.size())) {
+        r.value = nullptr;
         r.placement = short_row ? Placement::aligned : Placement::absent;
         r.first_line = row.first;
         r.last_line = row.last;
       } else {
-        const SourceCell &sc = values[static_cast<size_t>(src)];
-        r.value = sc.value;
+        const SourceCell &sc = *cells[static_cast<size_t>(src)];
+        r.value = &sc.value;
         r.first_line = sc.first;
         r.last_line = sc.last;
-        r.placement = short_row || (!regridded.empty() && !by_spans) ? Placement::aligned : Placement::direct;
-        short_with_data |= short_row && r.value.state != CellState::blank;
-        if (r.value.state == CellState::text)
+        r.placement = short_row || other_grid ? Placement::aligned : Placement::direct;
+        short_with_data |= short_row && sc.value.state != CellState::blank;
+        if (sc.value.state == CellState::text)
           m_.findings.push_back({"warning", "text-in-value",
-                                 "the cell '" + shorten(r.value.raw) + "' of row " + sec.rows[hit.row].path +
+                                 "the cell '" + shorten(sc.value.raw) + "' of row " + sec.rows[hit.row].path +
                                      ", column " + sec.columns[c].path + " is not a number; kept as text",
                                  sc.first, true});
       }
-      const size_t at = cell_base_[section_index] + hit.row * n + c;
-      placed_[at] = std::move(r);
-      is_placed_[at] = true;
     }
     if (short_with_data && reordered == nullptr) {
       ShortRow pending{hit.table, hit.section, hit.row, {}};
-      for (const SourceCell &sc : values) pending.values.push_back({sc.value, sc.first, sc.last});
+      for (const SourceCell *sc : cells) pending.values.push_back({sc->value, sc->first, sc->last});
       short_rows_.push_back(std::move(pending));
     }
     if (short_with_data)
       m_.findings.push_back({"warning", "short-row",
-                             "row " + sec.rows[hit.row].path + " has " + std::to_string(values.size()) + " of " +
+                             "row " + sec.rows[hit.row].path + " has " + std::to_string(cells.size()) + " of " +
                                  std::to_string(n) + " value cells; placed by the template's alignment",
                              row.first, true});
   }
@@ -779,13 +815,8 @@ class Matcher {
         for (size_t ri = 0; ri < sec.rows.size(); ++ri) {
           if (!sec.rows[ri].keys.front().empty()) continue;
           for (size_t ci = 0; ci < sec.columns.size(); ++ci) {
-            Record r;
-            r.cell = {ti, si, ri, ci};
-            r.placement = Placement::header_only;
-            r.first_line = r.last_line = line;
-            const size_t at = cell_base_[flat_section(ti, si)] + ri * sec.columns.size() + ci;
-            placed_[at] = std::move(r);
-            is_placed_[at] = true;
+            placed_[cell_base_[flat_section(ti, si)] + ri * sec.columns.size() + ci] = {nullptr, line, line,
+                                                                                        Placement::header_only, true};
             ++filled;
           }
         }
@@ -803,24 +834,6 @@ class Matcher {
     fill_header_only_tables();
     // Header labels of another layout count against this one.
     m_.evidence = static_cast<int>(matched_labels_.size()) - static_cast<int>(foreign_seen_.size());
-    m_.records.reserve(m_.records.size() + placed_.size());
-    for (size_t ti = 0; ti < tables_.size(); ++ti) {
-      if (!m_.table_seen[ti]) continue;
-      const Table &tab = tbl(ti);
-      for (size_t si = 0; si < tab.sections.size(); ++si)
-        for (size_t ri = 0; ri < tab.sections[si].rows.size(); ++ri)
-          for (size_t ci = 0; ci < tab.sections[si].columns.size(); ++ci) {
-            const size_t at = cell_base_[flat_section(ti, si)] + ri * tab.sections[si].columns.size() + ci;
-            if (is_placed_[at]) {
-              m_.records.push_back(std::move(placed_[at]));
-            } else {
-              Record r;
-              r.cell = {ti, si, ri, ci};
-              r.placement = Placement::absent;
-              m_.records.push_back(r);
-            }
-          }
-    }
   }
 
   size_t flat_section(size_t table, size_t section) const {
@@ -844,8 +857,8 @@ class Matcher {
   std::set<std::pair<char, std::string_view>> matched_labels_;
   std::vector<size_t> row_base_, cell_base_;  // per flat section: first flat row / cell
   std::vector<int> first_line_of_row_;        // source line that filled a template row, or kNotFilled
-  std::vector<Record> placed_;                // per template cell, valid where is_placed_
-  std::vector<bool> is_placed_;
+  std::vector<Placed> placed_;                // per template cell
+  std::vector<const SourceCell *> cells_;     // place(): the row's value cells (kept for its capacity)
   int current_table_ = -1;
   bool after_header_ = false;                          // the last row that counted was a header of current_table_
   std::map<size_t, int> header_only_end_;              // table -> last line of a raw table that ended after its header
@@ -988,23 +1001,21 @@ bool in_force(const Template &t, int year) {
 
 Mapping map_body(const sdk::RawDocument &body, const std::vector<Template> &templates, int year) {
   const std::vector<SourceRow> rows = collect_rows(body);
-  Mapping best;
-  std::vector<ShortRow> best_short_rows;
+  std::unique_ptr<Matcher> winner;
   for (const Template &t : templates) {
     // Every combination of the tables' layouts, the template's own first.
     std::vector<size_t> layouts(t.tables.size(), 0);
     for (;;) {
-      std::vector<ShortRow> short_rows;
-      Mapping m = Matcher(t, layouts).run(rows, short_rows);
+      auto m = std::make_unique<Matcher>(t, layouts);
+      m->run(rows);
       // More matched labels wins. On a tie the earlier layout (the format's
       // own) stays, and between templates the one in force in the report's
       // year; else the earlier file: the newer format, whose distinctive
       // labels are then absent from both, is not preferred.
-      if (best.tmpl == nullptr || m.evidence > best.evidence ||
-          (m.evidence == best.evidence && best.tmpl != &t && in_force(t, year) && !in_force(*best.tmpl, year))) {
-        best = std::move(m);
-        best_short_rows = std::move(short_rows);
-      }
+      if (winner == nullptr || m->evidence() > winner->evidence() ||
+          (m->evidence() == winner->evidence() && &winner->tmpl() != &t && in_force(t, year) &&
+           !in_force(winner->tmpl(), year)))
+        winner = std::move(m);
       size_t i = 0;
       for (; i < layouts.size(); ++i) {
         if (++layouts[i] <= t.variants[i].size()) break;
@@ -1013,16 +1024,18 @@ Mapping map_body(const sdk::RawDocument &body, const std::vector<Template> &temp
       if (i == layouts.size()) break;
     }
   }
+  if (winner == nullptr) return Mapping{};
   // A handful of matched labels is not a template: e.g. a stray "总计".
-  if (best.tmpl != nullptr && best.evidence < 5) {
+  if (winner->evidence() < 5) {
     Mapping none;
     none.findings.push_back({"warning", "no-template",
-                             "no report template recognised (best: " + best.tmpl->id + " with " +
-                                 std::to_string(best.evidence) + " matching labels)",
+                             "no report template recognised (best: " + winner->tmpl().id + " with " +
+                                 std::to_string(winner->evidence()) + " matching labels)",
                              0, false});
     return none;
   }
-  if (best.tmpl == nullptr) return best;
+  std::vector<ShortRow> best_short_rows;
+  Mapping best = winner->take(best_short_rows);
   for (const ShortRow &r : best_short_rows) tie_break(best, r);
   // Which layout each table follows, and the year as evidence: the
   // structure decides, a format not in force in the report's year is a finding.
