@@ -446,7 +446,8 @@ class Matcher {
   // a template row's label and may be preceded only by its enclosing group
   // labels ("本年度办理结果" + "予以公开"); the longest such label wins.
   std::optional<Hit> match_row(const std::vector<std::string_view> &keys, const SourceRow &row) {
-    std::string all;
+    std::string &all = all_;
+    all.clear();
     for (const auto &k : keys) all += k;
     const Search by_groups = longest_leaf(all, true, 1);
     if (by_groups.tie) {
@@ -553,17 +554,26 @@ class Matcher {
     std::optional<Hit> found;
     size_t found_at = 0, found_distance = 0;
     bool tie = false;
+    // The labels' keys as code points, one after another: the tail from
+    // label j on is text[starts[j]..]. (Keys are valid UTF-8, so this is the
+    // code points of the tail's bytes.)
+    std::u32string &text = fuzzy_text_;
+    size_t bytes = 0;
+    for (const SourceCell *c : labels) bytes += c->key.size();
+    if (text.size() < bytes) text.resize(bytes);
+    std::vector<size_t> starts(labels.size() + 1, 0);
+    for (size_t i = 0; i < labels.size(); ++i)
+      starts[i + 1] = starts[i] + sdk::decode_utf8(labels[i]->key, text.data() + starts[i]);
+    std::string prefix;  // the keys before label j
     for (size_t j = 0; j < labels.size(); ++j) {
-      std::string prefix, tail_key;
-      for (size_t i = 0; i < labels.size(); ++i) (i < j ? prefix : tail_key) += labels[i]->key;
-      const std::u32string tail = sdk::to_u32(tail_key);
+      if (j > 0) prefix += labels[j - 1]->key;
+      const std::u32string_view tail(text.data() + starts[j], starts[labels.size()] - starts[j]);
       if (tail.size() < kMinChars - 2) continue;
       for (size_t si = 0; si < tbl(ti).sections.size(); ++si) {
         const Section &s = tbl(ti).sections[si];
         for (size_t ri = 0; ri < s.rows.size(); ++ri) {
           if (!prefix_of_groups(prefix, s.rows[ri].ancestor_keys)) continue;
-          for (const auto &leaf_key : s.rows[ri].keys) {
-            const std::u32string leaf = sdk::to_u32(leaf_key);
+          for (const std::u32string &leaf : s.rows[ri].keys32) {
             if (leaf.size() < kMinChars) continue;
             const size_t limit = std::min<size_t>(3, std::max<size_t>(2, leaf.size() / 4));
             const size_t d = edit_distance(tail, leaf, limit);
@@ -590,7 +600,7 @@ class Matcher {
   }
 
   // Levenshtein distance of a and b in characters, or limit + 1 once it exceeds limit.
-  static size_t edit_distance(const std::u32string &a, const std::u32string &b, size_t limit) {
+  static size_t edit_distance(std::u32string_view a, std::u32string_view b, size_t limit) {
     if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
     std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
     std::iota(prev.begin(), prev.end(), size_t{0});
@@ -616,24 +626,29 @@ class Matcher {
   // and is longest; with `groups`, what precedes it must be its group labels.
   Search longest_leaf(const std::string &all, bool groups, size_t min_length) const {
     Search out;
-    for (size_t ti = 0; ti < tables_.size(); ++ti)
-      for (size_t si = 0; si < tbl(ti).sections.size(); ++si) {
-        const Section &s = tbl(ti).sections[si];
-        for (size_t ri = 0; ri < s.rows.size(); ++ri)
-          for (const auto &leaf : s.rows[ri].keys) {
-            if (leaf.empty() || leaf.size() < min_length || all.size() < leaf.size() ||
-                all.compare(all.size() - leaf.size(), leaf.size(), leaf) != 0)
-              continue;
-            const std::string_view prefix = std::string_view(all).substr(0, all.size() - leaf.size());
-            if (groups && !prefix_of_groups(prefix, s.rows[ri].ancestor_keys)) continue;
-            if (leaf.size() > out.length) {
-              out = {Hit{ti, si, ri}, leaf.size(), false};
-            } else if (leaf.size() == out.length &&
-                       !(out.hit->table == ti && out.hit->section == si && out.hit->row == ri)) {
-              out.tie = true;
-            }
-          }
+    if (all.empty()) return out;
+    const unsigned char end = static_cast<unsigned char>(all.back());
+    for (size_t ti = 0; ti < tables_.size(); ++ti) {
+      // Only the keys ending in all's last byte can end it; in table order, as the first longest wins.
+      const Table &tab = tbl(ti);
+      for (uint32_t e = tab.row_keys_from[end]; e < tab.row_keys_from[end + 1u]; ++e) {
+        const Table::KeyRef &ref = tab.row_keys_by_end[e];
+        const Row &r = tab.sections[ref.section].rows[ref.row];
+        const std::string &leaf = r.keys[ref.key];
+        if (leaf.size() < min_length || all.size() < leaf.size() ||
+            all.compare(all.size() - leaf.size(), leaf.size(), leaf) != 0)
+          continue;
+        const std::string_view prefix = std::string_view(all).substr(0, all.size() - leaf.size());
+        if (groups && !prefix_of_groups(prefix, r.ancestor_keys)) continue;
+        const size_t si = ref.section, ri = ref.row;
+        if (leaf.size() > out.length) {
+          out = {Hit{ti, si, ri}, leaf.size(), false};
+        } else if (leaf.size() == out.length &&
+                   !(out.hit->table == ti && out.hit->section == si && out.hit->row == ri)) {
+          out.tie = true;
+        }
       }
+    }
     return out;
   }
 
@@ -858,7 +873,11 @@ class Matcher {
   std::vector<size_t> row_base_, cell_base_;  // per flat section: first flat row / cell
   std::vector<int> first_line_of_row_;        // source line that filled a template row, or kNotFilled
   std::vector<Placed> placed_;                // per template cell
-  std::vector<const SourceCell *> cells_;     // place(): the row's value cells (kept for its capacity)
+  // Scratch kept for its capacity: place()'s value cells, match_row()'s
+  // label text, by_fuzzy()'s code points.
+  std::vector<const SourceCell *> cells_;
+  std::string all_;
+  std::u32string fuzzy_text_;
   int current_table_ = -1;
   bool after_header_ = false;                          // the last row that counted was a header of current_table_
   std::map<size_t, int> header_only_end_;              // table -> last line of a raw table that ended after its header
