@@ -198,6 +198,49 @@ class Matcher {
   }
 
   const Template &tmpl() const { return t_; }
+
+  // An upper bound on the evidence run() finds, from the source rows alone
+  // (map_body skips a run that cannot reach the best evidence so far). The
+  // evidence is the number of distinct labels matched less the foreign ones
+  // seen (finish), and a label is matched only as
+  //   h: a key of a row that has a header key of this matcher: header() is
+  //      called for no other row (classify), and takes the row's keys, which
+  //      are all its cells' non-empty keys (a value cell has none);
+  //   s: the key of a section of the tables mapped onto that equals a key of
+  //      some row (section());
+  //   r: the path of a row of those tables (place()): at most one each.
+  // So the evidence is at most: the distinct keys of the rows with a header
+  // key, plus the sections whose key some row shows, plus the template rows.
+  int evidence_bound(const std::vector<SourceRow> &rows) const {
+    size_t bound = 0;
+    std::vector<std::string_view> section_keys;  // not yet seen in a row
+    for (const Table *tab : tables_)
+      for (const Section &sec : tab->sections) {
+        bound += sec.rows.size();
+        if (!sec.key.empty()) section_keys.push_back(sec.key);
+      }
+    std::vector<std::string_view> heads;  // the keys of the rows with a header key
+    for (const SourceRow &row : rows) {
+      const size_t from = heads.size();
+      bool header = false;
+      for (const SourceCell &c : row.cells) {
+        if (c.key.empty()) continue;
+        heads.push_back(c.key);
+        header = header || is_header_key(c.key);
+        for (size_t i = 0; i < section_keys.size(); ++i)
+          if (section_keys[i] == c.key) {
+            ++bound;
+            section_keys.erase(section_keys.begin() + static_cast<long>(i));
+            break;
+          }
+      }
+      if (!header) heads.resize(from);
+    }
+    std::sort(heads.begin(), heads.end());
+    bound += static_cast<size_t>(std::unique(heads.begin(), heads.end()) - heads.begin());
+    return static_cast<int>(bound);
+  }
+
   int evidence() const { return m_.evidence; }
 
   // The mapping, once run; `short_rows`: the rows placed by alignment, for
@@ -868,7 +911,8 @@ class Matcher {
   Mapping m_;
   // Distinct labels matched, by kind (h header, s section, r row); their
   // count is the template's evidence. The views point into the template or
-  // into the source rows, both of which outlive the matcher.
+  // into the source rows, both of which outlive the matcher. Whatever is
+  // added here must stay within evidence_bound().
   std::set<std::pair<char, std::string_view>> matched_labels_;
   std::vector<size_t> row_base_, cell_base_;  // per flat section: first flat row / cell
   std::vector<int> first_line_of_row_;        // source line that filled a template row, or kNotFilled
@@ -1026,15 +1070,19 @@ Mapping map_body(const sdk::RawDocument &body, const std::vector<Template> &temp
     std::vector<size_t> layouts(t.tables.size(), 0);
     for (;;) {
       auto m = std::make_unique<Matcher>(t, layouts);
-      m->run(rows);
       // More matched labels wins. On a tie the earlier layout (the format's
       // own) stays, and between templates the one in force in the report's
       // year; else the earlier file: the newer format, whose distinctive
-      // labels are then absent from both, is not preferred.
-      if (winner == nullptr || m->evidence() > winner->evidence() ||
-          (m->evidence() == winner->evidence() && &winner->tmpl() != &t && in_force(t, year) &&
-           !in_force(winner->tmpl(), year)))
-        winner = std::move(m);
+      // labels are then absent from both, is not preferred. A run whose
+      // evidence is bound below the best so far can neither win nor tie:
+      // it is not made, and the order of the others (so the tie rules) stays.
+      if (winner == nullptr || m->evidence_bound(rows) >= winner->evidence()) {
+        m->run(rows);
+        if (winner == nullptr || m->evidence() > winner->evidence() ||
+            (m->evidence() == winner->evidence() && &winner->tmpl() != &t && in_force(t, year) &&
+             !in_force(winner->tmpl(), year)))
+          winner = std::move(m);
+      }
       size_t i = 0;
       for (; i < layouts.size(); ++i) {
         if (++layouts[i] <= t.variants[i].size()) break;
