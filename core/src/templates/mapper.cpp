@@ -22,14 +22,14 @@ namespace {
 // A raw cell with what the template stage needs of it, computed once for
 // all templates: its parsed value, and the label key of a text cell.
 struct SourceCell {
-  std::string text;
+  std::string_view text;  // into the raw body, which outlives the template stage
   int first = 0, last = 0;
   CellValue value;
   bool value_like = true;  // blank, number or placeholder: not a label
   std::string key;         // label_key(text) when it is a label
   bool spanned = false;    // a column covered by the colspan of the cell before
 
-  SourceCell(std::string t, int f, int l) : text(std::move(t)), first(f), last(l), value(parse_cell(text)) {
+  SourceCell(std::string_view t, int f, int l) : text(t), first(f), last(l), value(parse_cell(text)) {
     value_like = value.state != CellState::text;
     if (!value_like) key = label_key(text);
   }
@@ -100,18 +100,15 @@ std::vector<SourceRow> collect_rows(const sdk::RawDocument &body) {
     const size_t before = rows.size();
     for (const sdk::Row &row : b.table.rows) {
       SourceRow r{{}, row.lines.first, row.lines.last};
-      size_t width = 0;  // reserved up front: a SourceCell is five strings to move
+      size_t width = 0;  // reserved up front: a SourceCell is four strings to move
       for (const sdk::Cell &cell : row.cells) width += static_cast<size_t>(std::max(1, cell.colspan));
       r.cells.reserve(width);
       for (const sdk::Cell &cell : row.cells) {
-        SourceCell c(cell.text, cell.lines.first, cell.lines.last);
+        r.cells.emplace_back(cell.text, cell.lines.first, cell.lines.last);
         const int span = std::max(1, cell.colspan);
-        r.cells.push_back(std::move(c));
         // A merged cell occupies its columns: the extra ones are empty.
-        for (int k = 1; k < span; ++k) {
-          r.cells.push_back(SourceCell("", r.cells.back().first, r.cells.back().last));
-          r.cells.back().spanned = true;
-        }
+        for (int k = 1; k < span; ++k)
+          r.cells.emplace_back(std::string_view(), cell.lines.first, cell.lines.last).spanned = true;
       }
       rows.push_back(std::move(r));
     }
