@@ -370,7 +370,7 @@ class Matcher {
       if (votes[ti] > best) best = votes[ti], chosen = static_cast<int>(ti);
     if (current_table_ >= 0 && best > 0 && votes[static_cast<size_t>(current_table_)] == best) chosen = current_table_;
     if (chosen >= 0) current_table_ = chosen;
-    for (const auto &k : keys) matched_labels_.insert({'h', k});
+    for (const auto &k : keys) matched_labels_.emplace_back('h', k);
     if (current_table_ >= 0) {
       after_header_ = true;
       m_.table_seen[static_cast<size_t>(current_table_)] = true;
@@ -471,7 +471,7 @@ class Matcher {
             current_table_ = static_cast<int>(ti);
             m_.table_seen[ti] = true;
             after_header_ = false;
-            matched_labels_.insert({'s', s.key});
+            matched_labels_.emplace_back('s', s.key);
             return true;
           }
       }
@@ -734,7 +734,7 @@ class Matcher {
                                "under a header of another layout of " + tab.name + " than " + tab.variant, true});
       return;
     }
-    matched_labels_.insert({'r', sec.rows[hit.row].path});
+    matched_labels_.emplace_back('r', sec.rows[hit.row].path);
     const size_t section_index = flat_section(hit.table, hit.section);
     int &filled_at = first_line_of_row_[row_base_[section_index] + hit.row];
     if (filled_at != kNotFilled) {
@@ -888,7 +888,9 @@ class Matcher {
   void finish() {
     fill_header_only_tables();
     // Header labels of another layout count against this one.
-    m_.evidence = static_cast<int>(matched_labels_.size()) - static_cast<int>(foreign_seen_.size());
+    std::sort(matched_labels_.begin(), matched_labels_.end());
+    const auto distinct = std::unique(matched_labels_.begin(), matched_labels_.end()) - matched_labels_.begin();
+    m_.evidence = static_cast<int>(distinct) - static_cast<int>(foreign_seen_.size());
   }
 
   size_t flat_section(size_t table, size_t section) const {
@@ -906,11 +908,12 @@ class Matcher {
   KeyTables own_header_key_tables_;  // when a variant is chosen
   const KeyTables *header_key_tables_ = &t_.header_key_tables;
   Mapping m_;
-  // Distinct labels matched, by kind (h header, s section, r row); their
-  // count is the template's evidence. The views point into the template or
-  // into the source rows, both of which outlive the matcher. Whatever is
-  // added here must stay within evidence_bound().
-  std::set<std::pair<char, std::string_view>> matched_labels_;
+  // Labels matched, by kind (h header, s section, r row), with repeats (a
+  // vector sorted once is cheaper than a set kept sorted); the count of
+  // distinct ones is the template's evidence. The views point into the
+  // template or into the source rows, both of which outlive the matcher.
+  // Whatever is added here must stay within evidence_bound().
+  std::vector<std::pair<char, std::string_view>> matched_labels_;
   std::vector<size_t> row_base_, cell_base_;  // per flat section: first flat row / cell
   std::vector<int> first_line_of_row_;        // source line that filled a template row, or kNotFilled
   std::vector<Placed> placed_;                // per template cell
