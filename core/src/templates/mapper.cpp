@@ -8,6 +8,7 @@
 #include <docpipe/sdk/text.hpp>
 #include <limits>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <set>
@@ -21,14 +22,14 @@ namespace {
 // A raw cell with what the template stage needs of it, computed once for
 // all templates: its parsed value, and the label key of a text cell.
 struct SourceCell {
-  std::string text;
+  std::string_view text;  // into the raw body, which outlives the template stage
   int first = 0, last = 0;
   CellValue value;
   bool value_like = true;  // blank, number or placeholder: not a label
   std::string key;         // label_key(text) when it is a label
   bool spanned = false;    // a column covered by the colspan of the cell before
 
-  SourceCell(std::string t, int f, int l) : text(std::move(t)), first(f), last(l), value(parse_cell(text)) {
+  SourceCell(std::string_view t, int f, int l) : text(t), first(f), last(l), value(parse_cell(text)) {
     value_like = value.state != CellState::text;
     if (!value_like) key = label_key(text);
   }
@@ -99,18 +100,15 @@ std::vector<SourceRow> collect_rows(const sdk::RawDocument &body) {
     const size_t before = rows.size();
     for (const sdk::Row &row : b.table.rows) {
       SourceRow r{{}, row.lines.first, row.lines.last};
-      size_t width = 0;  // reserved up front: a SourceCell is five strings to move
+      size_t width = 0;  // reserved up front: a SourceCell is four strings to move
       for (const sdk::Cell &cell : row.cells) width += static_cast<size_t>(std::max(1, cell.colspan));
       r.cells.reserve(width);
       for (const sdk::Cell &cell : row.cells) {
-        SourceCell c(cell.text, cell.lines.first, cell.lines.last);
+        r.cells.emplace_back(cell.text, cell.lines.first, cell.lines.last);
         const int span = std::max(1, cell.colspan);
-        r.cells.push_back(std::move(c));
         // A merged cell occupies its columns: the extra ones are empty.
-        for (int k = 1; k < span; ++k) {
-          r.cells.push_back(SourceCell("", r.cells.back().first, r.cells.back().last));
-          r.cells.back().spanned = true;
-        }
+        for (int k = 1; k < span; ++k)
+          r.cells.emplace_back(std::string_view(), cell.lines.first, cell.lines.last).spanned = true;
       }
       rows.push_back(std::move(r));
     }
@@ -147,6 +145,16 @@ struct ShortRow {
   std::vector<Value> values;  // the row's value cells in source order
 };
 
+// Where a template cell's value comes from, as the matcher places it. A
+// Record is made of it only for the mapping chosen (Matcher::take): most
+// matcher runs lose, and a Record is six strings.
+struct Placed {
+  const CellValue *value = nullptr;  // into the source rows, which outlive the matcher; null: blank
+  int first_line = 0, last_line = 0;
+  Placement placement = Placement::absent;
+  bool set = false;
+};
+
 class Matcher {
  public:
   // `layouts`: which layout of each table (0 the template's own, k > 0 its
@@ -176,16 +184,89 @@ class Matcher {
       }
     first_line_of_row_.assign(rows, kNotFilled);
     placed_.resize(cells);
-    is_placed_.assign(cells, false);
   }
 
-  // `short_rows`: the rows placed by alignment, for the tie-break.
-  Mapping run(const std::vector<SourceRow> &rows, std::vector<ShortRow> &short_rows) {
+  void run(const std::vector<SourceRow> &rows) {
     for (const SourceRow &row : rows) {
       classify(row);
       if (row.table_end) raw_table_ends(row);
     }
     finish();
+  }
+
+  const Template &tmpl() const { return t_; }
+
+  // An upper bound on the evidence run() finds, from the source rows alone
+  // (map_body skips a run that cannot reach the best evidence so far). The
+  // evidence is the number of distinct labels matched less the foreign ones
+  // seen (finish), and a label is matched only as
+  //   h: a key of a row that has a header key of this matcher: header() is
+  //      called for no other row (classify), and takes the row's keys, which
+  //      are all its cells' non-empty keys (a value cell has none);
+  //   s: the key of a section of the tables mapped onto that equals a key of
+  //      some row (section());
+  //   r: the path of a row of those tables (place()): at most one each.
+  // So the evidence is at most: the distinct keys of the rows with a header
+  // key, plus the sections whose key some row shows, plus the template rows.
+  int evidence_bound(const std::vector<SourceRow> &rows) const {
+    size_t bound = 0;
+    std::vector<std::string_view> section_keys;  // not yet seen in a row
+    for (const Table *tab : tables_)
+      for (const Section &sec : tab->sections) {
+        bound += sec.rows.size();
+        if (!sec.key.empty()) section_keys.push_back(sec.key);
+      }
+    std::vector<std::string_view> heads;  // the keys of the rows with a header key
+    for (const SourceRow &row : rows) {
+      const size_t from = heads.size();
+      bool header = false;
+      for (const SourceCell &c : row.cells) {
+        if (c.key.empty()) continue;
+        heads.push_back(c.key);
+        header = header || is_header_key(c.key);
+        for (size_t i = 0; i < section_keys.size(); ++i)
+          if (section_keys[i] == c.key) {
+            ++bound;
+            section_keys.erase(section_keys.begin() + static_cast<long>(i));
+            break;
+          }
+      }
+      if (!header) heads.resize(from);
+    }
+    std::sort(heads.begin(), heads.end());
+    bound += static_cast<size_t>(std::unique(heads.begin(), heads.end()) - heads.begin());
+    return static_cast<int>(bound);
+  }
+
+  int evidence() const { return m_.evidence; }
+
+  // The mapping, once run; `short_rows`: the rows placed by alignment, for
+  // the tie-break. Leaves the matcher empty.
+  Mapping take(std::vector<ShortRow> &short_rows) {
+    size_t count = 0;
+    for (size_t ti = 0; ti < tables_.size(); ++ti)
+      if (m_.table_seen[ti])
+        for (const Section &sec : tbl(ti).sections) count += sec.rows.size() * sec.columns.size();
+    m_.records.reserve(m_.records.size() + count);
+    for (size_t ti = 0; ti < tables_.size(); ++ti) {
+      if (!m_.table_seen[ti]) continue;
+      const Table &tab = tbl(ti);
+      for (size_t si = 0; si < tab.sections.size(); ++si)
+        for (size_t ri = 0; ri < tab.sections[si].rows.size(); ++ri)
+          for (size_t ci = 0; ci < tab.sections[si].columns.size(); ++ci) {
+            const Placed &p = placed_[cell_base_[flat_section(ti, si)] + ri * tab.sections[si].columns.size() + ci];
+            Record &r = m_.records.emplace_back();
+            r.cell = {ti, si, ri, ci};
+            if (!p.set) {
+              r.placement = Placement::absent;
+              continue;
+            }
+            if (p.value != nullptr) r.value = *p.value;
+            r.placement = p.placement;
+            r.first_line = p.first_line;
+            r.last_line = p.last_line;
+          }
+    }
     short_rows = std::move(short_rows_);
     return std::move(m_);
   }
@@ -289,7 +370,7 @@ class Matcher {
       if (votes[ti] > best) best = votes[ti], chosen = static_cast<int>(ti);
     if (current_table_ >= 0 && best > 0 && votes[static_cast<size_t>(current_table_)] == best) chosen = current_table_;
     if (chosen >= 0) current_table_ = chosen;
-    for (const auto &k : keys) matched_labels_.insert({'h', k});
+    for (const auto &k : keys) matched_labels_.emplace_back('h', k);
     if (current_table_ >= 0) {
       after_header_ = true;
       m_.table_seen[static_cast<size_t>(current_table_)] = true;
@@ -390,7 +471,7 @@ class Matcher {
             current_table_ = static_cast<int>(ti);
             m_.table_seen[ti] = true;
             after_header_ = false;
-            matched_labels_.insert({'s', s.key});
+            matched_labels_.emplace_back('s', s.key);
             return true;
           }
       }
@@ -405,7 +486,8 @@ class Matcher {
   // a template row's label and may be preceded only by its enclosing group
   // labels ("本年度办理结果" + "予以公开"); the longest such label wins.
   std::optional<Hit> match_row(const std::vector<std::string_view> &keys, const SourceRow &row) {
-    std::string all;
+    std::string &all = all_;
+    all.clear();
     for (const auto &k : keys) all += k;
     const Search by_groups = longest_leaf(all, true, 1);
     if (by_groups.tie) {
@@ -512,17 +594,26 @@ class Matcher {
     std::optional<Hit> found;
     size_t found_at = 0, found_distance = 0;
     bool tie = false;
+    // The labels' keys as code points, one after another: the tail from
+    // label j on is text[starts[j]..]. (Keys are valid UTF-8, so this is the
+    // code points of the tail's bytes.)
+    std::u32string &text = fuzzy_text_;
+    size_t bytes = 0;
+    for (const SourceCell *c : labels) bytes += c->key.size();
+    if (text.size() < bytes) text.resize(bytes);
+    std::vector<size_t> starts(labels.size() + 1, 0);
+    for (size_t i = 0; i < labels.size(); ++i)
+      starts[i + 1] = starts[i] + sdk::decode_utf8(labels[i]->key, text.data() + starts[i]);
+    std::string prefix;  // the keys before label j
     for (size_t j = 0; j < labels.size(); ++j) {
-      std::string prefix, tail_key;
-      for (size_t i = 0; i < labels.size(); ++i) (i < j ? prefix : tail_key) += labels[i]->key;
-      const std::u32string tail = sdk::to_u32(tail_key);
+      if (j > 0) prefix += labels[j - 1]->key;
+      const std::u32string_view tail(text.data() + starts[j], starts[labels.size()] - starts[j]);
       if (tail.size() < kMinChars - 2) continue;
       for (size_t si = 0; si < tbl(ti).sections.size(); ++si) {
         const Section &s = tbl(ti).sections[si];
         for (size_t ri = 0; ri < s.rows.size(); ++ri) {
           if (!prefix_of_groups(prefix, s.rows[ri].ancestor_keys)) continue;
-          for (const auto &leaf_key : s.rows[ri].keys) {
-            const std::u32string leaf = sdk::to_u32(leaf_key);
+          for (const std::u32string &leaf : s.rows[ri].keys32) {
             if (leaf.size() < kMinChars) continue;
             const size_t limit = std::min<size_t>(3, std::max<size_t>(2, leaf.size() / 4));
             const size_t d = edit_distance(tail, leaf, limit);
@@ -549,7 +640,7 @@ class Matcher {
   }
 
   // Levenshtein distance of a and b in characters, or limit + 1 once it exceeds limit.
-  static size_t edit_distance(const std::u32string &a, const std::u32string &b, size_t limit) {
+  static size_t edit_distance(std::u32string_view a, std::u32string_view b, size_t limit) {
     if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
     std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
     std::iota(prev.begin(), prev.end(), size_t{0});
@@ -575,24 +666,29 @@ class Matcher {
   // and is longest; with `groups`, what precedes it must be its group labels.
   Search longest_leaf(const std::string &all, bool groups, size_t min_length) const {
     Search out;
-    for (size_t ti = 0; ti < tables_.size(); ++ti)
-      for (size_t si = 0; si < tbl(ti).sections.size(); ++si) {
-        const Section &s = tbl(ti).sections[si];
-        for (size_t ri = 0; ri < s.rows.size(); ++ri)
-          for (const auto &leaf : s.rows[ri].keys) {
-            if (leaf.empty() || leaf.size() < min_length || all.size() < leaf.size() ||
-                all.compare(all.size() - leaf.size(), leaf.size(), leaf) != 0)
-              continue;
-            const std::string_view prefix = std::string_view(all).substr(0, all.size() - leaf.size());
-            if (groups && !prefix_of_groups(prefix, s.rows[ri].ancestor_keys)) continue;
-            if (leaf.size() > out.length) {
-              out = {Hit{ti, si, ri}, leaf.size(), false};
-            } else if (leaf.size() == out.length &&
-                       !(out.hit->table == ti && out.hit->section == si && out.hit->row == ri)) {
-              out.tie = true;
-            }
-          }
+    if (all.empty()) return out;
+    const unsigned char end = static_cast<unsigned char>(all.back());
+    for (size_t ti = 0; ti < tables_.size(); ++ti) {
+      // Only the keys ending in all's last byte can end it; in table order, as the first longest wins.
+      const Table &tab = tbl(ti);
+      for (uint32_t e = tab.row_keys_from[end]; e < tab.row_keys_from[end + 1u]; ++e) {
+        const Table::KeyRef &ref = tab.row_keys_by_end[e];
+        const Row &r = tab.sections[ref.section].rows[ref.row];
+        const std::string &leaf = r.keys[ref.key];
+        if (leaf.size() < min_length || all.size() < leaf.size() ||
+            all.compare(all.size() - leaf.size(), leaf.size(), leaf) != 0)
+          continue;
+        const std::string_view prefix = std::string_view(all).substr(0, all.size() - leaf.size());
+        if (groups && !prefix_of_groups(prefix, r.ancestor_keys)) continue;
+        const size_t si = ref.section, ri = ref.row;
+        if (leaf.size() > out.length) {
+          out = {Hit{ti, si, ri}, leaf.size(), false};
+        } else if (leaf.size() == out.length &&
+                   !(out.hit->table == ti && out.hit->section == si && out.hit->row == ri)) {
+          out.tie = true;
+        }
       }
+    }
     return out;
   }
 
@@ -638,7 +734,7 @@ class Matcher {
                                "under a header of another layout of " + tab.name + " than " + tab.variant, true});
       return;
     }
-    matched_labels_.insert({'r', sec.rows[hit.row].path});
+    matched_labels_.emplace_back('r', sec.rows[hit.row].path);
     const size_t section_index = flat_section(hit.table, hit.section);
     int &filled_at = first_line_of_row_[row_base_[section_index] + hit.row];
     if (filled_at != kNotFilled) {
@@ -652,36 +748,33 @@ class Matcher {
     filled_at = row.first;
 
     const size_t n = sec.columns.size();
+    // The row's value cells, as pointers into the source rows.
+    std::vector<const SourceCell *> &cells = cells_;
+    cells.clear();
+    for (const auto &v : values) cells.push_back(&v);
     // A row on another column grid than the table's (a reader's grid wider
     // than the template: its columns drifted, or the row's cells span other
     // columns than the header's): when exactly n of its cells hold a value,
     // and some lie outside the template's slots, they are the n columns in
     // order. Placed by alignment, so the report is reviewed.
-    std::vector<SourceCell> regridded;
-    bool by_spans = false;
-    if (values.size() > n) {
+    bool other_grid = false;
+    if (cells.size() > n) {
       // Cells that span other columns than the header's (上海 2019: the
       // (八)/(九) rows as two cells of two columns each under a grid of
       // four): when the row holds exactly n cells, its spans place them.
       size_t own = 0, covered = 0;
-      for (const auto &v : values) (v.spanned ? covered : own)++;
-      if (covered > 0 && own == n) {
-        for (const auto &v : values)
-          if (!v.spanned) regridded.push_back(v);
-        values = std::span<const SourceCell>(regridded);
-        by_spans = true;
-      }
+      for (const SourceCell *v : cells) (v->spanned ? covered : own)++;
+      if (covered > 0 && own == n) std::erase_if(cells, [](const SourceCell *v) { return v->spanned; });
     }
-    if (values.size() > n) {
+    if (cells.size() > n) {
       size_t filled = 0;
-      for (const auto &v : values) filled += v.value.state != CellState::blank;
+      for (const SourceCell *v : cells) filled += v->value.state != CellState::blank;
       bool outside = false;
-      for (size_t i = 0; i < values.size(); ++i)
-        if (values[i].value.state != CellState::blank) outside |= tab.values_at_end ? i < values.size() - n : i >= n;
+      for (size_t i = 0; i < cells.size(); ++i)
+        if (cells[i]->value.state != CellState::blank) outside |= tab.values_at_end ? i < cells.size() - n : i >= n;
       if (filled == n && outside) {
-        for (const auto &v : values)
-          if (v.value.state != CellState::blank) regridded.push_back(v);
-        values = std::span<const SourceCell>(regridded);
+        std::erase_if(cells, [](const SourceCell *v) { return v->value.state == CellState::blank; });
+        other_grid = true;
         m_.findings.push_back({"warning", "other-grid",
                                "row " + sec.rows[hit.row].path + " has its " + std::to_string(n) +
                                    " values on a grid of other columns; placed in the template's order",
@@ -692,61 +785,59 @@ class Matcher {
     // (see the template's values attribute); surplus cells must be blank.
     size_t offset = 0;
     std::vector<size_t> extra;
-    if (values.size() > n) {
+    if (cells.size() > n) {
       if (tab.values_at_end) {
-        offset = values.size() - n;
+        offset = cells.size() - n;
         for (size_t i = 0; i < offset; ++i) extra.push_back(i);
       } else {
-        for (size_t i = n; i < values.size(); ++i) extra.push_back(i);
+        for (size_t i = n; i < cells.size(); ++i) extra.push_back(i);
       }
     }
     for (size_t i : extra)
-      if (values[i].value.state != CellState::blank)
-        m_.unmapped.push_back({values[i].first, values[i].last, sdk::trim(values[i].text),
+      if (cells[i]->value.state != CellState::blank)
+        m_.unmapped.push_back({cells[i]->first, cells[i]->last, sdk::trim(cells[i]->text),
                                "a surplus cell in row " + sec.rows[hit.row].path, true});
-    const bool short_row = values.size() < n;
+    const bool short_row = cells.size() < n;
     bool short_with_data = false;
-    const size_t missing = short_row ? n - values.size() : 0;
+    const size_t missing = short_row ? n - cells.size() : 0;
     const auto order = column_of_slot_.find(hit.table);  // a header's column order, if it differs
     const std::vector<int> *reordered = order == column_of_slot_.end() ? nullptr : &order->second;
     for (size_t c = 0; c < n; ++c) {
-      Record r;
-      r.cell = {hit.table, hit.section, hit.row, c};
+      Placed &r = placed_[cell_base_[section_index] + hit.row * n + c];
+      r.set = true;
       // A short row keeps its values on the aligned side: its last column
       // (a 总计) stays the last column in end-aligned tables.
       long slot = static_cast<long>(c);  // where the source holds column c
       if (reordered != nullptr)
         slot = std::find(reordered->begin(), reordered->end(), static_cast<int>(c)) - reordered->begin();
       long src = tab.values_at_end ? slot - static_cast<long>(missing) + static_cast<long>(offset) : slot;
-      if (src < 0 || src >= static_cast<long>(values.size())) {
+      if (src < 0 || src >= static_cast<long>(cells.size())) {
+        r.value = nullptr;
         r.placement = short_row ? Placement::aligned : Placement::absent;
         r.first_line = row.first;
         r.last_line = row.last;
       } else {
-        const SourceCell &sc = values[static_cast<size_t>(src)];
-        r.value = sc.value;
+        const SourceCell &sc = *cells[static_cast<size_t>(src)];
+        r.value = &sc.value;
         r.first_line = sc.first;
         r.last_line = sc.last;
-        r.placement = short_row || (!regridded.empty() && !by_spans) ? Placement::aligned : Placement::direct;
-        short_with_data |= short_row && r.value.state != CellState::blank;
-        if (r.value.state == CellState::text)
+        r.placement = short_row || other_grid ? Placement::aligned : Placement::direct;
+        short_with_data |= short_row && sc.value.state != CellState::blank;
+        if (sc.value.state == CellState::text)
           m_.findings.push_back({"warning", "text-in-value",
-                                 "the cell '" + shorten(r.value.raw) + "' of row " + sec.rows[hit.row].path +
+                                 "the cell '" + shorten(sc.value.raw) + "' of row " + sec.rows[hit.row].path +
                                      ", column " + sec.columns[c].path + " is not a number; kept as text",
                                  sc.first, true});
       }
-      const size_t at = cell_base_[section_index] + hit.row * n + c;
-      placed_[at] = std::move(r);
-      is_placed_[at] = true;
     }
     if (short_with_data && reordered == nullptr) {
       ShortRow pending{hit.table, hit.section, hit.row, {}};
-      for (const SourceCell &sc : values) pending.values.push_back({sc.value, sc.first, sc.last});
+      for (const SourceCell *sc : cells) pending.values.push_back({sc->value, sc->first, sc->last});
       short_rows_.push_back(std::move(pending));
     }
     if (short_with_data)
       m_.findings.push_back({"warning", "short-row",
-                             "row " + sec.rows[hit.row].path + " has " + std::to_string(values.size()) + " of " +
+                             "row " + sec.rows[hit.row].path + " has " + std::to_string(cells.size()) + " of " +
                                  std::to_string(n) + " value cells; placed by the template's alignment",
                              row.first, true});
   }
@@ -779,13 +870,8 @@ class Matcher {
         for (size_t ri = 0; ri < sec.rows.size(); ++ri) {
           if (!sec.rows[ri].keys.front().empty()) continue;
           for (size_t ci = 0; ci < sec.columns.size(); ++ci) {
-            Record r;
-            r.cell = {ti, si, ri, ci};
-            r.placement = Placement::header_only;
-            r.first_line = r.last_line = line;
-            const size_t at = cell_base_[flat_section(ti, si)] + ri * sec.columns.size() + ci;
-            placed_[at] = std::move(r);
-            is_placed_[at] = true;
+            placed_[cell_base_[flat_section(ti, si)] + ri * sec.columns.size() + ci] = {nullptr, line, line,
+                                                                                        Placement::header_only, true};
             ++filled;
           }
         }
@@ -802,25 +888,9 @@ class Matcher {
   void finish() {
     fill_header_only_tables();
     // Header labels of another layout count against this one.
-    m_.evidence = static_cast<int>(matched_labels_.size()) - static_cast<int>(foreign_seen_.size());
-    m_.records.reserve(m_.records.size() + placed_.size());
-    for (size_t ti = 0; ti < tables_.size(); ++ti) {
-      if (!m_.table_seen[ti]) continue;
-      const Table &tab = tbl(ti);
-      for (size_t si = 0; si < tab.sections.size(); ++si)
-        for (size_t ri = 0; ri < tab.sections[si].rows.size(); ++ri)
-          for (size_t ci = 0; ci < tab.sections[si].columns.size(); ++ci) {
-            const size_t at = cell_base_[flat_section(ti, si)] + ri * tab.sections[si].columns.size() + ci;
-            if (is_placed_[at]) {
-              m_.records.push_back(std::move(placed_[at]));
-            } else {
-              Record r;
-              r.cell = {ti, si, ri, ci};
-              r.placement = Placement::absent;
-              m_.records.push_back(r);
-            }
-          }
-    }
+    std::sort(matched_labels_.begin(), matched_labels_.end());
+    const auto distinct = std::unique(matched_labels_.begin(), matched_labels_.end()) - matched_labels_.begin();
+    m_.evidence = static_cast<int>(distinct) - static_cast<int>(foreign_seen_.size());
   }
 
   size_t flat_section(size_t table, size_t section) const {
@@ -838,14 +908,20 @@ class Matcher {
   KeyTables own_header_key_tables_;  // when a variant is chosen
   const KeyTables *header_key_tables_ = &t_.header_key_tables;
   Mapping m_;
-  // Distinct labels matched, by kind (h header, s section, r row); their
-  // count is the template's evidence. The views point into the template or
-  // into the source rows, both of which outlive the matcher.
-  std::set<std::pair<char, std::string_view>> matched_labels_;
+  // Labels matched, by kind (h header, s section, r row), with repeats (a
+  // vector sorted once is cheaper than a set kept sorted); the count of
+  // distinct ones is the template's evidence. The views point into the
+  // template or into the source rows, both of which outlive the matcher.
+  // Whatever is added here must stay within evidence_bound().
+  std::vector<std::pair<char, std::string_view>> matched_labels_;
   std::vector<size_t> row_base_, cell_base_;  // per flat section: first flat row / cell
   std::vector<int> first_line_of_row_;        // source line that filled a template row, or kNotFilled
-  std::vector<Record> placed_;                // per template cell, valid where is_placed_
-  std::vector<bool> is_placed_;
+  std::vector<Placed> placed_;                // per template cell
+  // Scratch kept for its capacity: place()'s value cells, match_row()'s
+  // label text, by_fuzzy()'s code points.
+  std::vector<const SourceCell *> cells_;
+  std::string all_;
+  std::u32string fuzzy_text_;
   int current_table_ = -1;
   bool after_header_ = false;                          // the last row that counted was a header of current_table_
   std::map<size_t, int> header_only_end_;              // table -> last line of a raw table that ended after its header
@@ -988,22 +1064,24 @@ bool in_force(const Template &t, int year) {
 
 Mapping map_body(const sdk::RawDocument &body, const std::vector<Template> &templates, int year) {
   const std::vector<SourceRow> rows = collect_rows(body);
-  Mapping best;
-  std::vector<ShortRow> best_short_rows;
+  std::unique_ptr<Matcher> winner;
   for (const Template &t : templates) {
     // Every combination of the tables' layouts, the template's own first.
     std::vector<size_t> layouts(t.tables.size(), 0);
     for (;;) {
-      std::vector<ShortRow> short_rows;
-      Mapping m = Matcher(t, layouts).run(rows, short_rows);
+      auto m = std::make_unique<Matcher>(t, layouts);
       // More matched labels wins. On a tie the earlier layout (the format's
       // own) stays, and between templates the one in force in the report's
       // year; else the earlier file: the newer format, whose distinctive
-      // labels are then absent from both, is not preferred.
-      if (best.tmpl == nullptr || m.evidence > best.evidence ||
-          (m.evidence == best.evidence && best.tmpl != &t && in_force(t, year) && !in_force(*best.tmpl, year))) {
-        best = std::move(m);
-        best_short_rows = std::move(short_rows);
+      // labels are then absent from both, is not preferred. A run whose
+      // evidence is bound below the best so far can neither win nor tie:
+      // it is not made, and the order of the others (so the tie rules) stays.
+      if (winner == nullptr || m->evidence_bound(rows) >= winner->evidence()) {
+        m->run(rows);
+        if (winner == nullptr || m->evidence() > winner->evidence() ||
+            (m->evidence() == winner->evidence() && &winner->tmpl() != &t && in_force(t, year) &&
+             !in_force(winner->tmpl(), year)))
+          winner = std::move(m);
       }
       size_t i = 0;
       for (; i < layouts.size(); ++i) {
@@ -1013,16 +1091,18 @@ Mapping map_body(const sdk::RawDocument &body, const std::vector<Template> &temp
       if (i == layouts.size()) break;
     }
   }
+  if (winner == nullptr) return Mapping{};
   // A handful of matched labels is not a template: e.g. a stray "总计".
-  if (best.tmpl != nullptr && best.evidence < 5) {
+  if (winner->evidence() < 5) {
     Mapping none;
     none.findings.push_back({"warning", "no-template",
-                             "no report template recognised (best: " + best.tmpl->id + " with " +
-                                 std::to_string(best.evidence) + " matching labels)",
+                             "no report template recognised (best: " + winner->tmpl().id + " with " +
+                                 std::to_string(winner->evidence()) + " matching labels)",
                              0, false});
     return none;
   }
-  if (best.tmpl == nullptr) return best;
+  std::vector<ShortRow> best_short_rows;
+  Mapping best = winner->take(best_short_rows);
   for (const ShortRow &r : best_short_rows) tie_break(best, r);
   // Which layout each table follows, and the year as evidence: the
   // structure decides, a format not in force in the report's year is a finding.

@@ -1,6 +1,7 @@
 #include "templates/template.hpp"
 
 #include <algorithm>
+#include <docpipe/sdk/text.hpp>
 #include <map>
 #include <pugixml.hpp>
 #include <set>
@@ -85,6 +86,7 @@ struct Loader {
         if (label.empty() && levels.empty()) row.path = "";
         row.ancestor_keys = anc_keys;
         row.keys = keys_of(r, label);
+        for (const auto &k : row.keys) row.keys32.push_back(sdk::to_u32(k));
         row.role = r.attribute("role").as_string();
         s.rows.push_back(std::move(row));
       } else if (name == "group" && !holds_columns(r)) {
@@ -163,6 +165,20 @@ struct Loader {
       i.actual = terms(id.child("actual"));
       table.identities.push_back(std::move(i));
     }
+    // Counting sort of the row keys by their last byte (stable: table order within a byte).
+    std::array<uint32_t, 257> count{};
+    for (const auto &s : table.sections)
+      for (const auto &r : s.rows)
+        for (const auto &k : r.keys)
+          if (!k.empty()) ++count[static_cast<unsigned char>(k.back()) + 1u];
+    for (size_t b = 0; b < 256; ++b) count[b + 1] += count[b];
+    table.row_keys_from = count;
+    table.row_keys_by_end.resize(count[256]);
+    for (uint32_t si = 0; si < table.sections.size(); ++si)
+      for (uint32_t ri = 0; ri < table.sections[si].rows.size(); ++ri)
+        for (uint32_t ki = 0; ki < table.sections[si].rows[ri].keys.size(); ++ki)
+          if (const std::string &k = table.sections[si].rows[ri].keys[ki]; !k.empty())
+            table.row_keys_by_end[count[static_cast<unsigned char>(k.back())]++] = {si, ri, ki};
     // Row label keys must be unique in a table, or a source row could match two.
     std::map<std::string, std::string> seen;
     for (const auto &s : table.sections)

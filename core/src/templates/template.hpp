@@ -3,6 +3,8 @@
 // variants, and the accounting identities. Nothing about a format is in C++.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -29,6 +31,7 @@ struct Row {
   std::vector<std::string> labels;         // its levels (group labels, then its own), outermost first
   std::vector<std::string> ancestor_keys;  // keys of the enclosing group labels, outermost first
   std::vector<std::string> keys;           // leaf key plus variants
+  std::vector<std::u32string> keys32;      // the same as code points (the mapper's edit distance)
   std::string role;
 };
 
@@ -79,6 +82,15 @@ struct Table {
   std::vector<std::string> foreign_header_keys;
   std::vector<Section> sections;
   std::vector<Identity> identities;
+  // Every non-empty row key of the sections, as (section, row, key) indexes
+  // grouped by the key's last byte and in table order within a group: the
+  // mapper looks for the keys a row's label text ends with among those that
+  // end in its last byte. Computed when the template is loaded.
+  struct KeyRef {
+    uint32_t section, row, key;
+  };
+  std::vector<KeyRef> row_keys_by_end;
+  std::array<uint32_t, 257> row_keys_from{};  // last byte b: [row_keys_from[b], row_keys_from[b + 1])
 };
 
 // Hashes std::string and std::string_view alike, so that maps keyed by
