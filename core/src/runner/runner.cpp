@@ -129,6 +129,15 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   std::deque<std::pair<uint32_t, InputRecord>> pending;  // (index in `all`, result) not yet in the ledger
   const bool combining = !p.combined_values.empty() || !p.combined_summary.empty();
   std::map<uint32_t, InputRecord> settled;  // this run's results the combined outputs have not taken yet
+  // The combined outputs take results in input order. When they fall behind
+  // (a loaded machine), a worker's thread waits before it adds more than
+  // kMaxSettled, so memory stays flat however many inputs there are; the
+  // result the combiner waits for is always let in. No deadlock: jobs go
+  // out in input order and each worker's queue is first in, first out, so
+  // a thread held back has already delivered every earlier input.
+  constexpr size_t kMaxSettled = 256;
+  bool combiner_taking = combining;  // false once the combiner takes no more
+  uint32_t combiner_wants = 0;       // the input it waits for
   size_t finished_workers = 0;
   Progress progress(todo.size());
   std::map<std::string, size_t> counts;
@@ -177,11 +186,13 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
   auto finish = [&](InputRecord r, Clock::time_point started_at, uint32_t index) {
     r.seconds = std::chrono::duration<double>(Clock::now() - started_at).count();
     r.finished_at = now_utc();
-    std::lock_guard<std::mutex> lk(mu);
+    std::unique_lock<std::mutex> lk(mu);
+    cv.wait(lk,
+            [&] { return !combiner_taking || settled.size() < kMaxSettled || index == combiner_wants || g_stop != 0; });
     progress.input(r);
     counts[r.status]++;
     if (r.status == "done") counts[r.verdict == "ok" ? "ok" : "review"]++;
-    if (combining) settled.emplace(index, r);
+    if (combiner_taking) settled.emplace(index, r);
     pending.emplace_back(index, std::move(r));
     cv.notify_all();
   };
@@ -207,11 +218,19 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
           if (t < todo.size() && todo[t] == k) {
             ++t;
             std::unique_lock<std::mutex> lk(mu);
+            combiner_wants = static_cast<uint32_t>(k);
+            cv.notify_all();
             cv.wait(lk, [&] {
               return settled.count(static_cast<uint32_t>(k)) > 0 || (g_stop != 0 && finished_workers == jobs);
             });
-            if (settled.count(static_cast<uint32_t>(k)) == 0) return;  // stopped: the combined files stay as they were
+            if (settled.count(static_cast<uint32_t>(k)) == 0) {  // stopped: the combined files stay as they were
+              combiner_taking = false;
+              settled.clear();
+              cv.notify_all();
+              return;
+            }
             auto node = settled.extract(static_cast<uint32_t>(k));
+            cv.notify_all();
             lk.unlock();
             combined.add(node.mapped());
           } else if (const auto r = earlier.find(std::string(all.at(k)), /*with_cells=*/true)) {
@@ -230,7 +249,9 @@ int run_pipeline(const Engine &engine, const RunOptions &o) {
       } catch (...) {
         combiner_error = std::current_exception();
         std::lock_guard<std::mutex> lk(mu);
+        combiner_taking = false;
         settled.clear();
+        cv.notify_all();
       }
     });
 
