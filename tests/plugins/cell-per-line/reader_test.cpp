@@ -25,6 +25,14 @@ std::vector<const sdk::Table *> tables(const sdk::RawDocument &d) {
   return out;
 }
 
+// The rows of the one table that `text` reads into `doc`.
+const std::vector<sdk::Row> &one_table(const std::string &text, sdk::RawDocument &doc) {
+  cell_per_line::read(text, hints(), doc);
+  const auto t = tables(doc);
+  REQUIRE(t.size() == 1);
+  return t[0]->rows;
+}
+
 std::vector<std::string> texts(const sdk::Row &r) {
   std::vector<std::string> out;
   for (const auto &c : r.cells) out.push_back(c.text);
@@ -98,14 +106,12 @@ TEST_CASE("a cell per line: blank and NBSP lines are blank cells, text around th
                            lines({"1", "", "1", "\u00a0", "2", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "",
                                   "五、存在的主要问题及改进情况", "工作人员业务水平有待提高。"});
   sdk::RawDocument doc;
-  cell_per_line::read(text, hints(), doc);
-  const auto t = tables(doc);
-  REQUIRE(t.size() == 1);
-  const sdk::Row &data = t[0]->rows.back();
+  const auto &rows = one_table(text, doc);
+  const sdk::Row &data = rows.back();
   CHECK(texts(data) ==
         std::vector<std::string>{"1", "", "1", "", "2", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"});
   CHECK(data.cells[1].lines.first == 30);
-  CHECK(t[0]->rows.front().cells.front().header);
+  CHECK(rows.front().cells.front().header);
   const auto &b = doc.blocks();
   CHECK(b[0].kind == Kind::paragraph);
   CHECK(b[1].kind == Kind::heading);
@@ -121,10 +127,7 @@ TEST_CASE("the unlabelled row's first cells may be blank: they are counted from 
   const std::string text = kAppealsHeader + lines({"", "", "1", "0", "1", "", "", "", "", "", "", "", "", "", "", "",
                                                    "五、存在的主要问题及改进情况"});
   sdk::RawDocument doc;
-  cell_per_line::read(text, hints(), doc);
-  const auto t = tables(doc);
-  REQUIRE(t.size() == 1);
-  CHECK(texts(t[0]->rows.back()) ==
+  CHECK(texts(one_table(text, doc).back()) ==
         std::vector<std::string>{"", "", "1", "0", "1", "", "", "", "", "", "", "", "", "", ""});
 }
 
@@ -174,10 +177,7 @@ TEST_CASE("a label printed over several lines is joined, and group labels stay i
                                   "",
                                   "1"});
   sdk::RawDocument doc;
-  cell_per_line::read(text, hints(), doc);
-  const auto t = tables(doc);
-  REQUIRE(t.size() == 1);
-  const auto &rows = t[0]->rows;
+  const auto &rows = one_table(text, doc);
   REQUIRE(rows.size() == 5);
   CHECK(texts(rows[0]) == std::vector<std::string>{"申请人情况", "自然人", "法人或其他组织", "总计"});
   CHECK(texts(rows[1]) == std::vector<std::string>{"商业\n企业", "科研机构", "社会公益组织", "法律服务机构", "其他"});
@@ -225,10 +225,7 @@ TEST_CASE("the longest labels are found, on one line and printed over four") {
                                   "0",
                                   "2"});
   sdk::RawDocument doc;
-  cell_per_line::read(text, hints(), doc);
-  const auto t = tables(doc);
-  REQUIRE(t.size() == 1);
-  const auto &rows = t[0]->rows;
+  const auto &rows = one_table(text, doc);
   REQUIRE(rows.size() == 4);
   CHECK(texts(rows[2]) == std::vector<std::string>{"三、本年度办理结果", "（六）其他处理",
                                                    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
@@ -285,10 +282,7 @@ TEST_CASE("a row whose cells a label interrupts is reported, never guessed") {
                                   "",
                                   "3"});
   sdk::RawDocument doc;
-  cell_per_line::read(text, hints(), doc);
-  const auto t = tables(doc);
-  REQUIRE(t.size() == 1);
-  const auto &rows = t[0]->rows;
+  const auto &rows = one_table(text, doc);
   REQUIRE(rows.size() == 4);
   CHECK(texts(rows[2]) == std::vector<std::string>{"二、上年结转政府信息公开申请数量"});
   REQUIRE(doc.diagnostics().size() == 1);
