@@ -212,8 +212,9 @@ void append_wrapped(std::string &para, const std::string &next) {
     para = next;
     return;
   }
-  const std::u32string a = sdk::to_u32(para), b = sdk::to_u32(next);
-  if (!a.empty() && !b.empty() && !is_cjk(a.back()) && !is_cjk(b.front())) para += ' ';
+  // Only the characters at the seam matter: decoding the whole paragraph
+  // for each of its lines would cost its length squared.
+  if (!next.empty() && !is_cjk(sdk::last_code_point(para)) && !is_cjk(sdk::first_code_point(next))) para += ' ';
   para += next;
 }
 
