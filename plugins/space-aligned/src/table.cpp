@@ -291,10 +291,15 @@ class TableBuilder {
   // The value columns of every data row, when the shape hints fix them: for
   // the section being built, by its title (the layout's own section of that
   // title), else for the whole table.
+  // (Asked for every line a row may take values from: the section's answer
+  // is kept by build_section.)
   size_t fixed_value_columns() const {
-    if (cur_ != nullptr && !cur_->titles.empty()) {
+    return cur_ != nullptr ? cur_fixed_ : static_cast<size_t>(shape_.fixed_columns);
+  }
+  size_t fixed_value_columns(const Section &s) const {
+    if (!s.titles.empty()) {
       std::string title;
-      for (int i : cur_->titles) title += lines_[i].text;
+      for (int i : s.titles) title += lines_[i].text;
       const auto it = shape_.section_columns.find(sdk::label_key(title));
       if (it != shape_.section_columns.end()) return static_cast<size_t>(it->second);
     }
@@ -1158,6 +1163,7 @@ class TableBuilder {
 
   void build_section(const Section &s, sdk::Table &t) {
     cur_ = &s;
+    cur_fixed_ = fixed_value_columns(s);
     for (int i : s.titles) {
       const Line &L = lines_[i];
       sdk::Row &row = t.add_row({L.no, L.no});
@@ -1223,6 +1229,7 @@ class TableBuilder {
   std::vector<Interval> segments_;
   int value_left_ = 0;
   const Section *cur_ = nullptr;
+  size_t cur_fixed_ = 0;  // fixed_value_columns(*cur_)
 };
 
 }  // namespace
