@@ -244,7 +244,10 @@ std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars
     // Decoded in place, then CRs dropped and form feeds handled.
     const size_t n = sdk::decode_utf8(raw, chars.data() + base);
     size_t w = base;
-    for (size_t j = base; j < base + n; ++j) {
+    // Most lines hold neither (an ASCII byte of UTF-8 is that character):
+    // their code points stay as decoded.
+    if (raw.find('\r') == std::string_view::npos && raw.find('\f') == std::string_view::npos) w = base + n;
+    for (size_t j = w; j < base + n; ++j) {
       const char32_t c = chars[j];
       if (c == U'\r') continue;
       if (c == U'\f') {
