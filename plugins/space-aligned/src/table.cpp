@@ -19,6 +19,7 @@
 #include <numeric>
 #include <span>
 #include <string>
+#include <unordered_map>
 
 namespace docpipe::space_aligned {
 namespace {
@@ -65,10 +66,17 @@ std::string join_words(const std::vector<const Word *> &ws) {
 // Shapes::of tells the table by.
 std::string labels_key(const std::vector<Line> &lines, const Region &r) {
   std::string all;
+  // A table repeats its labels (headers on every page, 合计, 其他): each
+  // distinct word is keyed once.
+  std::unordered_map<std::u32string_view, std::string> key_of;
   for (int i = r.first; i <= r.last; ++i) {
     const Line &L = lines[i];
     if (!L.is_text()) continue;
-    for (size_t k = 0; k < L.nlabel(); ++k) all += sdk::label_key(sdk::to_utf8(L.words[k].text));
+    for (size_t k = 0; k < L.nlabel(); ++k) {
+      auto [it, fresh] = key_of.try_emplace(L.words[k].text);
+      if (fresh) it->second = sdk::label_key(sdk::to_utf8(L.words[k].text));
+      all += it->second;
+    }
   }
   return all;
 }
