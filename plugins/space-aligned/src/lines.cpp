@@ -53,27 +53,24 @@ int enumerator_depth(std::u32string_view w, int *number) {
 
 namespace {
 
-// Tokenises one physical line (form feeds and CRs already removed).
-Line make_line(std::u32string_view u, int no, int page, bool page_start) {
+// Tokenises one physical line (form feeds and CRs already removed); `pipes`
+// is the number of '|' in it.
+Line make_line(std::u32string_view u, int no, int page, bool page_start, size_t pipes) {
   Line L;
   L.no = no;
   L.page = page;
   L.page_start = page_start;
 
-  size_t dashes = 0, other = 0, pipes = 0;
+  size_t dashes = 0, other = 0;
   size_t j = 0;
   for (; j < u.size() && other == 0; ++j) {
     const char32_t c = u[j];
     if (is_space(c)) continue;
     if (is_dash(c))
       ++dashes;
-    else if (c == U'|')
-      ++pipes;
-    else if (!is_junction(c) && !is_vbar(c))
+    else if (c != U'|' && !is_junction(c) && !is_vbar(c))
       ++other;
   }
-  // Past the first character that rules a rule line out, only pipes count.
-  for (; j < u.size(); ++j) pipes += u[j] == U'|' ? 1 : 0;
   const bool pipe_is_bar = pipes >= 2;
   int d = 0;
   if (other == 0 && dashes >= 3) {
@@ -230,6 +227,7 @@ std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars
     size_t from, size;
     int page;
     bool page_start;
+    size_t pipes;
   };
   const std::vector<std::string_view> raws = sdk::split_lines(text);
   chars.assign(text.size(), U'\0');
@@ -265,7 +263,11 @@ std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars
       }
       chars[w++] = c;
     }
-    spans.push_back(Span{base, w - base, page, page_start});
+    // '|' counted in the bytes (memchr): an ASCII byte is that character
+    // whatever surrounds it, and neither CRs nor form feeds are pipes.
+    size_t pipes = 0;
+    for (size_t q = raw.find('|'); q != std::string_view::npos; q = raw.find('|', q + 1)) ++pipes;
+    spans.push_back(Span{base, w - base, page, page_start, pipes});
     base = w;
     if (next_starts_page) ++page;
   }
@@ -273,7 +275,8 @@ std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars
   lines.reserve(spans.size());
   int no = 0;
   for (const Span &sp : spans)
-    lines.push_back(make_line(std::u32string_view(chars.data() + sp.from, sp.size), ++no, sp.page, sp.page_start));
+    lines.push_back(
+        make_line(std::u32string_view(chars.data() + sp.from, sp.size), ++no, sp.page, sp.page_start, sp.pipes));
   // Indents count from the document's left margin: lynx -dump, for one,
   // starts every line three columns in.
   int margin = -1;
