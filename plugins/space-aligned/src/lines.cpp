@@ -140,7 +140,7 @@ Line make_line(std::u32string_view u, int no, int page, bool page_start, size_t 
   L.cps = L.words.back().e[kChars] - L.indent;
   L.end_display = L.words.back().e[kDisplay];
   const std::u32string_view t = u.substr(static_cast<size_t>(L.indent), static_cast<size_t>(L.cps));
-  L.text = sdk::to_utf8(t);
+  L.body = t;
   const char32_t last = t.back();
   // (Near the margin, too: read_lines checks the indent once the margin is
   // known.) A second enumerator makes it a row label and the group label
@@ -207,13 +207,13 @@ void mark_running_lines(std::vector<Line> &lines) {
   }
   if (ends.size() < 2) return;
   for (auto &[page, fl] : ends) {
-    ++firsts[lines[fl.first].text];
-    ++lasts[lines[fl.second].text];
+    ++firsts[lines[fl.first].text()];
+    ++lasts[lines[fl.second].text()];
   }
   for (auto &[page, fl] : ends)
     for (int i : {fl.first, fl.second}) {
       Line &L = lines[i];
-      const int n = i == fl.first ? firsts[L.text] : lasts[L.text];
+      const int n = i == fl.first ? firsts[L.text()] : lasts[L.text()];
       if (n >= 2 && L.cps <= 40 && L.nvalues < static_cast<int>(L.words.size())) L.furniture = true;
     }
 }

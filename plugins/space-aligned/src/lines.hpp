@@ -2,6 +2,7 @@
 // positions in both column metrics (code points and display width).
 #pragma once
 
+#include <docpipe/sdk/text.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,7 +48,10 @@ struct Line {
   int end_display = 0;             // display column where the text ends
   bool heading_candidate = false;  // "一、…" alone on a line
   bool heading = false;            // decided with context
-  std::string text;                // the line without outer white space
+  std::u32string_view body;        // the line without outer white space (into read_lines' code points)
+
+  // The body as UTF-8, made when asked: most lines of a table never are.
+  std::string text() const { return sdk::to_utf8(body); }
 
   size_t nlabel() const { return words.size() - static_cast<size_t>(nvalues); }
   bool is_text() const { return kind == LineKind::text && !furniture; }

@@ -307,7 +307,7 @@ class TableBuilder {
   size_t fixed_value_columns(const Section &s) const {
     if (!s.titles.empty()) {
       std::string title;
-      for (int i : s.titles) title += lines_[i].text;
+      for (int i : s.titles) sdk::append_utf8(lines_[i].body, title);
       const auto it = shape_.section_columns.find(sdk::label_key(title));
       if (it != shape_.section_columns.end()) return static_cast<size_t>(it->second);
     }
@@ -318,7 +318,7 @@ class TableBuilder {
   // of the hints (第二十条第（一）项).
   bool is_title(const Line &L) const {
     if (!L.is_text() || L.nvalues != 0 || L.chunks != 1) return false;
-    return shapes_.is_section_title(sdk::label_key(L.text));
+    return shapes_.is_section_title(sdk::label_key(L.text()));
   }
 
   void split_sections() {
