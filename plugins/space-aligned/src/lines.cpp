@@ -127,12 +127,15 @@ Line make_line(std::u32string_view u, int no, int page, bool page_start, size_t 
     return L;
   }
   L.kind = LineKind::text;
-  for (Word &w : L.words) {
-    w.value = detail::is_value_token(w.text);
-    w.depth = detail::enumerator_depth(w.text, &w.number);
+  // Values are the tail of a line: a number followed by text is part of a
+  // label. So the words are tried as values from the end, up to the first
+  // label word, and only label words as enumerators.
+  for (auto it = L.words.rbegin(); it != L.words.rend() && detail::is_value_token(it->text); ++it) {
+    it->value = true;
+    ++L.nvalues;
   }
-  // Values are the tail of a line: a number followed by text is part of a label.
-  for (auto it = L.words.rbegin(); it != L.words.rend() && it->value; ++it) ++L.nvalues;
+  for (size_t k = 0; k < L.nlabel(); ++k)
+    L.words[k].depth = detail::enumerator_depth(L.words[k].text, &L.words[k].number);
   L.chunks = 1;
   for (size_t i = 1; i < L.words.size(); ++i)
     if (L.words[i].s[kChars] - L.words[i - 1].e[kChars] >= 2) ++L.chunks;

@@ -17,7 +17,8 @@ struct Word {
   std::u32string_view text;  // into the code points read_lines keeps
   int s[2]{};                // start, per metric
   int e[2]{};                // end (exclusive), per metric
-  bool value = false;
+  bool value = false;        // one of the line's trailing values
+  // Of label words only (a value is never read as an enumerator):
   int depth = 0;   // enumerator depth (detail::enumerator_depth), 0 = none
   int number = 0;  // enumerator value
   double mid(int m) const { return (s[m] + e[m]) / 2.0; }
