@@ -212,8 +212,9 @@ void append_wrapped(std::string &para, const std::string &next) {
     para = next;
     return;
   }
-  const std::u32string a = sdk::to_u32(para), b = sdk::to_u32(next);
-  if (!a.empty() && !b.empty() && !is_cjk(a.back()) && !is_cjk(b.front())) para += ' ';
+  // Only the characters at the seam matter: decoding the whole paragraph
+  // for each of its lines would cost its length squared.
+  if (!next.empty() && !is_cjk(sdk::last_code_point(para)) && !is_cjk(sdk::first_code_point(next))) para += ' ';
   para += next;
 }
 
@@ -235,14 +236,14 @@ void emit_narrative(const std::vector<Line> &lines, int from, int to, int wrap_w
     }
     if (L.heading) {
       flush();
-      doc.add_heading(L.text, 1, {L.no, L.no});
+      doc.add_heading(L.text(), 1, {L.no, L.no});
       continue;
     }
     // A new paragraph: first-line indent, or the previous line ended short
     // of the wrap width (it was the last line of its paragraph).
     if (prev != nullptr && (L.indent > prev->indent + 1 || prev->end_display < wrap_width * 7 / 10)) flush();
     if (para.empty()) where = {L.no, L.no};
-    append_wrapped(para, L.text);
+    append_wrapped(para, L.text());
     where.last = L.no;
     prev = &L;
   }
@@ -330,7 +331,7 @@ void parse(std::string_view text, const sdk::ShapeHints &hints, sdk::RawDocument
     emit_narrative(lines, next, static_cast<int>(lines.size()) - 1, wrap_width, doc);
   for (const Line &L : lines)
     if (L.furniture)
-      doc.diagnose(sdk::Severity::info, L.no, "page-furniture", "page header, footer or number dropped: " + L.text);
+      doc.diagnose(sdk::Severity::info, L.no, "page-furniture", "page header, footer or number dropped: " + L.text());
   if (regions.empty())
     doc.diagnose(sdk::Severity::warning, 0, "no-table", "no space-aligned table found: the text is read as prose only");
 }

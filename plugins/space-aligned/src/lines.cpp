@@ -53,27 +53,24 @@ int enumerator_depth(std::u32string_view w, int *number) {
 
 namespace {
 
-// Tokenises one physical line (form feeds and CRs already removed).
-Line make_line(std::u32string_view u, int no, int page, bool page_start) {
+// Tokenises one physical line (form feeds and CRs already removed); `pipes`
+// is the number of '|' in it.
+Line make_line(std::u32string_view u, int no, int page, bool page_start, size_t pipes) {
   Line L;
   L.no = no;
   L.page = page;
   L.page_start = page_start;
 
-  size_t dashes = 0, other = 0, pipes = 0;
+  size_t dashes = 0, other = 0;
   size_t j = 0;
   for (; j < u.size() && other == 0; ++j) {
     const char32_t c = u[j];
     if (is_space(c)) continue;
     if (is_dash(c))
       ++dashes;
-    else if (c == U'|')
-      ++pipes;
-    else if (!is_junction(c) && !is_vbar(c))
+    else if (c != U'|' && !is_junction(c) && !is_vbar(c))
       ++other;
   }
-  // Past the first character that rules a rule line out, only pipes count.
-  for (; j < u.size(); ++j) pipes += u[j] == U'|' ? 1 : 0;
   const bool pipe_is_bar = pipes >= 2;
   int d = 0;
   if (other == 0 && dashes >= 3) {
@@ -130,12 +127,15 @@ Line make_line(std::u32string_view u, int no, int page, bool page_start) {
     return L;
   }
   L.kind = LineKind::text;
-  for (Word &w : L.words) {
-    w.value = detail::is_value_token(w.text);
-    w.depth = detail::enumerator_depth(w.text, &w.number);
+  // Values are the tail of a line: a number followed by text is part of a
+  // label. So the words are tried as values from the end, up to the first
+  // label word, and only label words as enumerators.
+  for (auto it = L.words.rbegin(); it != L.words.rend() && detail::is_value_token(it->text); ++it) {
+    it->value = true;
+    ++L.nvalues;
   }
-  // Values are the tail of a line: a number followed by text is part of a label.
-  for (auto it = L.words.rbegin(); it != L.words.rend() && it->value; ++it) ++L.nvalues;
+  for (size_t k = 0; k < L.nlabel(); ++k)
+    L.words[k].depth = detail::enumerator_depth(L.words[k].text, &L.words[k].number);
   L.chunks = 1;
   for (size_t i = 1; i < L.words.size(); ++i)
     if (L.words[i].s[kChars] - L.words[i - 1].e[kChars] >= 2) ++L.chunks;
@@ -143,7 +143,7 @@ Line make_line(std::u32string_view u, int no, int page, bool page_start) {
   L.cps = L.words.back().e[kChars] - L.indent;
   L.end_display = L.words.back().e[kDisplay];
   const std::u32string_view t = u.substr(static_cast<size_t>(L.indent), static_cast<size_t>(L.cps));
-  L.text = sdk::to_utf8(t);
+  L.body = t;
   const char32_t last = t.back();
   // (Near the margin, too: read_lines checks the indent once the margin is
   // known.) A second enumerator makes it a row label and the group label
@@ -210,13 +210,13 @@ void mark_running_lines(std::vector<Line> &lines) {
   }
   if (ends.size() < 2) return;
   for (auto &[page, fl] : ends) {
-    ++firsts[lines[fl.first].text];
-    ++lasts[lines[fl.second].text];
+    ++firsts[lines[fl.first].text()];
+    ++lasts[lines[fl.second].text()];
   }
   for (auto &[page, fl] : ends)
     for (int i : {fl.first, fl.second}) {
       Line &L = lines[i];
-      const int n = i == fl.first ? firsts[L.text] : lasts[L.text];
+      const int n = i == fl.first ? firsts[L.text()] : lasts[L.text()];
       if (n >= 2 && L.cps <= 40 && L.nvalues < static_cast<int>(L.words.size())) L.furniture = true;
     }
 }
@@ -230,6 +230,7 @@ std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars
     size_t from, size;
     int page;
     bool page_start;
+    size_t pipes;
   };
   const std::vector<std::string_view> raws = sdk::split_lines(text);
   chars.assign(text.size(), U'\0');
@@ -244,7 +245,10 @@ std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars
     // Decoded in place, then CRs dropped and form feeds handled.
     const size_t n = sdk::decode_utf8(raw, chars.data() + base);
     size_t w = base;
-    for (size_t j = base; j < base + n; ++j) {
+    // Most lines hold neither (an ASCII byte of UTF-8 is that character):
+    // their code points stay as decoded.
+    if (raw.find('\r') == std::string_view::npos && raw.find('\f') == std::string_view::npos) w = base + n;
+    for (size_t j = w; j < base + n; ++j) {
       const char32_t c = chars[j];
       if (c == U'\r') continue;
       if (c == U'\f') {
@@ -262,7 +266,11 @@ std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars
       }
       chars[w++] = c;
     }
-    spans.push_back(Span{base, w - base, page, page_start});
+    // '|' counted in the bytes (memchr): an ASCII byte is that character
+    // whatever surrounds it, and neither CRs nor form feeds are pipes.
+    size_t pipes = 0;
+    for (size_t q = raw.find('|'); q != std::string_view::npos; q = raw.find('|', q + 1)) ++pipes;
+    spans.push_back(Span{base, w - base, page, page_start, pipes});
     base = w;
     if (next_starts_page) ++page;
   }
@@ -270,7 +278,8 @@ std::vector<Line> read_lines(std::string_view text, std::vector<char32_t> &chars
   lines.reserve(spans.size());
   int no = 0;
   for (const Span &sp : spans)
-    lines.push_back(make_line(std::u32string_view(chars.data() + sp.from, sp.size), ++no, sp.page, sp.page_start));
+    lines.push_back(
+        make_line(std::u32string_view(chars.data() + sp.from, sp.size), ++no, sp.page, sp.page_start, sp.pipes));
   // Indents count from the document's left margin: lynx -dump, for one,
   // starts every line three columns in.
   int margin = -1;

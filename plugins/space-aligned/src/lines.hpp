@@ -2,6 +2,7 @@
 // positions in both column metrics (code points and display width).
 #pragma once
 
+#include <docpipe/sdk/text.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +17,8 @@ struct Word {
   std::u32string_view text;  // into the code points read_lines keeps
   int s[2]{};                // start, per metric
   int e[2]{};                // end (exclusive), per metric
-  bool value = false;
+  bool value = false;        // one of the line's trailing values
+  // Of label words only (a value is never read as an enumerator):
   int depth = 0;   // enumerator depth (detail::enumerator_depth), 0 = none
   int number = 0;  // enumerator value
   double mid(int m) const { return (s[m] + e[m]) / 2.0; }
@@ -47,7 +49,10 @@ struct Line {
   int end_display = 0;             // display column where the text ends
   bool heading_candidate = false;  // "一、…" alone on a line
   bool heading = false;            // decided with context
-  std::string text;                // the line without outer white space
+  std::u32string_view body;        // the line without outer white space (into read_lines' code points)
+
+  // The body as UTF-8, made when asked: most lines of a table never are.
+  std::string text() const { return sdk::to_utf8(body); }
 
   size_t nlabel() const { return words.size() - static_cast<size_t>(nvalues); }
   bool is_text() const { return kind == LineKind::text && !furniture; }

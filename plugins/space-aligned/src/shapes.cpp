@@ -1,6 +1,8 @@
 #include "shapes.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <docpipe/sdk/labels.hpp>
 
 namespace docpipe::space_aligned {
@@ -11,6 +13,13 @@ constexpr size_t kMinKeyBytes = 6;
 // The score a region needs, and by which it must lead the next table.
 constexpr double kMinScore = 2.0;
 constexpr double kLead = 1.0;
+
+// The first kMinKeyBytes bytes of `s` (at least that long) as one number.
+uint64_t prefix_of(std::string_view s) {
+  uint64_t v = 0;
+  std::memcpy(&v, s.data(), kMinKeyBytes);
+  return v;
+}
 
 void add_unique(std::vector<size_t> &v, size_t x) {
   if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
@@ -80,13 +89,26 @@ Shapes::Shapes(const sdk::ShapeHints &hints) {
     }
   }
   for (auto &[key, k] : keys) keys_.push_back(std::move(k));
+  for (size_t i = 0; i < keys_.size(); ++i) by_prefix_[prefix_of(keys_[i].key)].push_back(i);
 }
 
 TableShape Shapes::of(std::string_view labels_key) const {
   std::vector<const Key *> present;
   std::vector<double> score(tables_.size(), 0);
-  for (const Key &k : keys_)
-    if (labels_key.find(k.key) != std::string_view::npos) {
+  // The keys that occur in `labels_key`: every occurrence starts at a byte
+  // window holding some key's prefix. A UTF-8 continuation byte starts no
+  // key (both are valid UTF-8), so those windows are skipped.
+  std::vector<char> found(keys_.size(), 0);
+  for (size_t p = 0; p + kMinKeyBytes <= labels_key.size(); ++p) {
+    if ((static_cast<unsigned char>(labels_key[p]) & 0xC0) == 0x80) continue;
+    const auto it = by_prefix_.find(prefix_of(labels_key.substr(p)));
+    if (it == by_prefix_.end()) continue;
+    for (size_t i : it->second) found[i] = found[i] || labels_key.substr(p).starts_with(keys_[i].key);
+  }
+  // In key order, as the scores are sums of fractions.
+  for (size_t i = 0; i < keys_.size(); ++i)
+    if (found[i]) {
+      const Key &k = keys_[i];
       present.push_back(&k);
       for (size_t t : k.tables) score[t] += 1.0 / static_cast<double>(k.tables.size());
     }

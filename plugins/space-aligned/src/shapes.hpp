@@ -4,11 +4,13 @@
 // data rows have. A new template year or table variant is new hints, not code.
 #pragma once
 
+#include <cstdint>
 #include <docpipe/sdk/shape_hints.hpp>
 #include <map>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace docpipe::space_aligned {
@@ -58,6 +60,9 @@ class Shapes {
   std::vector<Table> tables_;    // one per table id
   std::vector<Layout> layouts_;  // one per hint table (a layout of a table id)
   std::vector<Key> keys_;
+  // keys_ by their first kMinKeyBytes bytes: of() looks up the labels' byte
+  // windows instead of searching the labels once per key.
+  std::unordered_map<uint64_t, std::vector<size_t>> by_prefix_;
   std::set<std::string, std::less<>> section_titles_;
 };
 

@@ -19,6 +19,7 @@
 #include <numeric>
 #include <span>
 #include <string>
+#include <unordered_map>
 
 namespace docpipe::space_aligned {
 namespace {
@@ -65,10 +66,17 @@ std::string join_words(const std::vector<const Word *> &ws) {
 // Shapes::of tells the table by.
 std::string labels_key(const std::vector<Line> &lines, const Region &r) {
   std::string all;
+  // A table repeats its labels (headers on every page, 合计, 其他): each
+  // distinct word is keyed once.
+  std::unordered_map<std::u32string_view, std::string> key_of;
   for (int i = r.first; i <= r.last; ++i) {
     const Line &L = lines[i];
     if (!L.is_text()) continue;
-    for (size_t k = 0; k < L.nlabel(); ++k) all += sdk::label_key(sdk::to_utf8(L.words[k].text));
+    for (size_t k = 0; k < L.nlabel(); ++k) {
+      auto [it, fresh] = key_of.try_emplace(L.words[k].text);
+      if (fresh) it->second = sdk::label_key(sdk::to_utf8(L.words[k].text));
+      all += it->second;
+    }
   }
   return all;
 }
@@ -291,10 +299,15 @@ class TableBuilder {
   // The value columns of every data row, when the shape hints fix them: for
   // the section being built, by its title (the layout's own section of that
   // title), else for the whole table.
+  // (Asked for every line a row may take values from: the section's answer
+  // is kept by build_section.)
   size_t fixed_value_columns() const {
-    if (cur_ != nullptr && !cur_->titles.empty()) {
+    return cur_ != nullptr ? cur_fixed_ : static_cast<size_t>(shape_.fixed_columns);
+  }
+  size_t fixed_value_columns(const Section &s) const {
+    if (!s.titles.empty()) {
       std::string title;
-      for (int i : cur_->titles) title += lines_[i].text;
+      for (int i : s.titles) sdk::append_utf8(lines_[i].body, title);
       const auto it = shape_.section_columns.find(sdk::label_key(title));
       if (it != shape_.section_columns.end()) return static_cast<size_t>(it->second);
     }
@@ -305,7 +318,7 @@ class TableBuilder {
   // of the hints (第二十条第（一）项).
   bool is_title(const Line &L) const {
     if (!L.is_text() || L.nvalues != 0 || L.chunks != 1) return false;
-    return shapes_.is_section_title(sdk::label_key(L.text));
+    return shapes_.is_section_title(sdk::label_key(L.text()));
   }
 
   void split_sections() {
@@ -1158,6 +1171,7 @@ class TableBuilder {
 
   void build_section(const Section &s, sdk::Table &t) {
     cur_ = &s;
+    cur_fixed_ = fixed_value_columns(s);
     for (int i : s.titles) {
       const Line &L = lines_[i];
       sdk::Row &row = t.add_row({L.no, L.no});
@@ -1223,6 +1237,7 @@ class TableBuilder {
   std::vector<Interval> segments_;
   int value_left_ = 0;
   const Section *cur_ = nullptr;
+  size_t cur_fixed_ = 0;  // fixed_value_columns(*cur_)
 };
 
 }  // namespace

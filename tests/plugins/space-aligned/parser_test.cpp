@@ -1,6 +1,7 @@
 // One fixture per pattern of issue 5, named after the defect it guards.
 #include <catch2/catch.hpp>
 #include <layout.hpp>
+#include <shapes.hpp>
 
 #include "support.hpp"
 
@@ -359,4 +360,27 @@ TEST_CASE(
   };
   CHECK(has_cell("三、本年度办理结果"));
   CHECK(has_cell("（六）其他处理"));
+}
+
+TEST_CASE("shapes: a table is told by the keys its labels hold, anywhere in them", "[space-aligned]") {
+  using docpipe::sdk::HintTable;
+  docpipe::sdk::ShapeHints h;
+  auto table = [&](const char *id, std::vector<std::string> keys, size_t columns) {
+    HintTable &t = h.tables.emplace_back();
+    t.id = id;
+    auto &s = t.sections.emplace_back();
+    s.columns.resize(columns);
+    for (auto &k : keys) s.rows.emplace_back().keys = {k};
+  };
+  // Keys of both tables share their first two characters.
+  table("a", {"甲乙丙丁", "戊己庚"}, 3);
+  table("b", {"甲乙子丑", "寅卯辰"}, 5);
+  const docpipe::space_aligned::Shapes shapes(h);
+  // Keys inside the joined labels, one of them across a word's seam.
+  CHECK(shapes.of("天地甲乙丙丁戊己庚").fixed_columns == 3);
+  CHECK(shapes.of("寅卯辰天甲乙子丑").fixed_columns == 5);
+  // A shared prefix alone is no key; one key alone is not clear enough.
+  CHECK(shapes.of("甲乙丙戊己庚").fixed_columns == 0);
+  CHECK(shapes.of("甲乙").fixed_columns == 0);
+  CHECK(shapes.of("").fixed_columns == 0);
 }
