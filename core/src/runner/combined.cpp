@@ -243,7 +243,9 @@ struct CombinedOutputs::Impl {
   // lines come back report after report, so each is checked for UTF-8 and
   // encoded once a run, not once a report (emptied, between two reports,
   // when it holds more than kKnownTexts texts or kKnownBytes bytes: memory
-  // stays flat). `csv`: per text of the report, its entry.
+  // stays flat). An entry ends with the comma that follows a field in a
+  // line (a cell's nine fields are followed by the report's columns), so a
+  // line is a few appends. `csv`: per text of the report, its entry.
   static constexpr size_t kKnownTexts = 1 << 15, kKnownBytes = 4 << 20;
   std::unordered_map<std::string, std::string, Hash, std::equal_to<>> known_texts;
   size_t known_bytes = 0;
@@ -280,7 +282,7 @@ struct CombinedOutputs::Impl {
       auto it = known_texts.find(texts[k]);
       if (it == known_texts.end()) {
         require_utf8(texts[k], file);
-        it = known_texts.emplace(std::string(texts[k]), outputs::CsvWriter::encode(texts[k], true)).first;
+        it = known_texts.emplace(std::string(texts[k]), outputs::CsvWriter::encode(texts[k], true) + ",").first;
         known_bytes += it->first.size() + it->second.size();
       }
       csv[k] = &it->second;
@@ -468,19 +470,15 @@ void CombinedOutputs::add(const InputRecord &r) {
       return outputs::CsvWriter::encode(v, true);
     };
     const std::string prefix = encoded(m.file) + "," + encoded(r.template_id) + ",";
-    const std::string suffix = "," + encoded(r.verdict) + "," + encoded(r.agency) + "," + encoded(r.year) + "," +
-                               encoded(r.agency_key) + "\r\n";
+    const std::string suffix =
+        encoded(r.verdict) + "," + encoded(r.agency) + "," + encoded(r.year) + "," + encoded(r.agency_key) + "\r\n";
     std::string &lines = m.lines;
     lines.clear();
     for (size_t i = 0; i < m.views.size(); ++i) {
       // The cell's fields in the values columns' order (table ... source_line, placement): Cell order.
       const uint32_t *f = &m.fields[9 * i];
       lines += prefix;
-      for (size_t k = 0; k < 8; ++k) {
-        lines += *m.csv[f[k]];
-        lines += ',';
-      }
-      lines += *m.csv[f[8]];
+      for (size_t k = 0; k < 9; ++k) lines += *m.csv[f[k]];  // each with its comma
       lines += suffix;
     }
     m.values << lines;
