@@ -472,14 +472,23 @@ void CombinedOutputs::add(const InputRecord &r) {
     const std::string prefix = encoded(m.file) + "," + encoded(r.template_id) + ",";
     const std::string suffix =
         encoded(r.verdict) + "," + encoded(r.agency) + "," + encoded(r.year) + "," + encoded(r.agency_key) + "\r\n";
+    // The cell's fields in the values columns' order (table ... source_line,
+    // placement): Cell order. The lines' length first, then their bytes
+    // copied in place: a line is eleven short pieces.
+    const uint32_t *const fields = m.fields.data();
+    size_t size = m.views.size() * (prefix.size() + suffix.size());
+    for (size_t j = 0; j < 9 * m.views.size(); ++j) size += m.csv[fields[j]]->size();
     std::string &lines = m.lines;
-    lines.clear();
+    lines.resize(size);
+    char *out = lines.data();
+    const auto put = [&out](const std::string &piece) {
+      std::memcpy(out, piece.data(), piece.size());
+      out += piece.size();
+    };
     for (size_t i = 0; i < m.views.size(); ++i) {
-      // The cell's fields in the values columns' order (table ... source_line, placement): Cell order.
-      const uint32_t *f = &m.fields[9 * i];
-      lines += prefix;
-      for (size_t k = 0; k < 9; ++k) lines += *m.csv[f[k]];  // each with its comma
-      lines += suffix;
+      put(prefix);
+      for (size_t k = 0; k < 9; ++k) put(*m.csv[fields[9 * i + k]]);  // each with its comma
+      put(suffix);
     }
     m.values << lines;
   }
