@@ -83,4 +83,11 @@ TEST_CASE("damaged cell lists are refused") {
   bad_ref[1] = '\x7f';  // the first field refers to text 63, of none seen
   CHECK_THROWS_AS(docpipe::runner::decode_cells(bad_ref), docpipe::Error);
   CHECK_THROWS_AS(docpipe::runner::decode_cells(std::string(12, '\xff')), docpipe::Error);
+  // The check alone refuses the same lists and passes the whole one.
+  CHECK_NOTHROW(docpipe::runner::check_cells(bytes));
+  CHECK_NOTHROW(docpipe::runner::check_cells(""));
+  CHECK_THROWS_AS(docpipe::runner::check_cells(bytes.substr(0, bytes.size() - 1)), docpipe::Error);
+  CHECK_THROWS_AS(docpipe::runner::check_cells(bytes + "x"), docpipe::Error);
+  CHECK_THROWS_AS(docpipe::runner::check_cells(bad_ref), docpipe::Error);
+  CHECK_THROWS_AS(docpipe::runner::check_cells(std::string(12, '\xff')), docpipe::Error);
 }

@@ -110,36 +110,68 @@ void encode_cells(const sdk::model::Document &doc, std::string &out) {
 }
 
 namespace {
-void view(std::string_view in, std::vector<CellView> &cells, std::vector<std::string_view> &seen,
-          std::vector<uint32_t> *fields) {
-  cells.clear();
-  seen.clear();
-  if (fields != nullptr) fields->clear();
-  if (in.empty()) return;
+// Walks the list, checking it: `cells(n)` once with the count, then
+// `field(slot, text_index, fresh, text)` for each of a cell's nine fields
+// (slot 0..8 in Cell order); `text` is only the text's bytes when `fresh`
+// (the first time it comes), as later fields name it by index.
+template <class Cells, class Field>
+void walk(std::string_view in, Cells &&cells, Field &&field) {
+  if (in.empty()) return cells(0);
   const size_t n = get_length(in);
   if (n > in.size() / 9) bad();  // every cell takes at least nine bytes
-  cells.resize(n);
-  seen.reserve(256);
-  if (fields != nullptr) fields->reserve(9 * n);
-  for (CellView &c : cells)
-    for (std::string_view *f :
-         {&c.table, &c.row, &c.column, &c.value, &c.state, &c.number, &c.unit, &c.source_line, &c.placement}) {
-      const size_t k = get_length(in);
+  cells(n);
+  size_t seen = 0;  // distinct texts so far
+  for (size_t i = 0; i < n; ++i)
+    for (size_t slot = 0; slot < 9; ++slot) {
+      // Most fields are one byte: a reference to one of the first 64 texts.
+      size_t k;
+      if (!in.empty() && static_cast<unsigned char>(in.front()) < 0x80) {
+        k = static_cast<unsigned char>(in.front());
+        in.remove_prefix(1);
+      } else {
+        k = get_length(in);
+      }
       if (k % 2 == 1) {
-        if (k / 2 >= seen.size()) bad();
-        *f = seen[k / 2];
-        if (fields != nullptr) fields->push_back(static_cast<uint32_t>(k / 2));
+        if (k / 2 >= seen) bad();
+        field(slot, k / 2, false, std::string_view());
         continue;
       }
       if (k / 2 > in.size()) bad();
-      if (fields != nullptr) fields->push_back(static_cast<uint32_t>(seen.size()));
-      seen.push_back(in.substr(0, k / 2));
-      *f = seen.back();
+      field(slot, seen++, true, in.substr(0, k / 2));
       in.remove_prefix(k / 2);
     }
   if (!in.empty()) bad();
 }
+
+void view(std::string_view in, std::vector<CellView> &cells, std::vector<std::string_view> &seen,
+          std::vector<uint32_t> *fields) {
+  seen.clear();
+  if (fields != nullptr) fields->clear();
+  CellView *c = nullptr;
+  walk(
+      in,
+      [&](size_t n) {
+        cells.resize(n);
+        c = cells.data();
+        seen.reserve(256);
+        if (fields != nullptr) fields->reserve(9 * n);
+      },
+      [&](size_t slot, size_t k, bool fresh, std::string_view text) {
+        if (fresh) seen.push_back(text);
+        static constexpr std::string_view CellView::*kSlot[] = {
+            &CellView::table,  &CellView::row,  &CellView::column,      &CellView::value,    &CellView::state,
+            &CellView::number, &CellView::unit, &CellView::source_line, &CellView::placement};
+        c->*kSlot[slot] = seen[k];
+        if (fields != nullptr) fields->push_back(static_cast<uint32_t>(k));
+        if (slot == 8) ++c;
+      });
+}
 }  // namespace
+
+void check_cells(std::string_view in) {
+  walk(
+      in, [](size_t) {}, [](size_t, size_t, bool, std::string_view) {});
+}
 
 void view_cells(std::string_view in, std::vector<CellView> &cells) {
   thread_local std::vector<std::string_view> texts;

@@ -35,6 +35,8 @@ void encode_cells(const sdk::model::Document &doc, std::string &out);
 // are), into `out`; throws docpipe::Error(internal) for bytes that are not
 // such a list (a damaged ledger row or frame).
 void view_cells(std::string_view bytes, std::vector<CellView> &out);
+// The same check, without the views: for bytes read only later.
+void check_cells(std::string_view bytes);
 // The same, and the list's distinct texts in the order they come into
 // `texts`, and for each cell the indices in `texts` of its nine fields (in
 // Cell order) into `fields`: what is worked out for a text is worked out

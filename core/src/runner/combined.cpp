@@ -208,11 +208,28 @@ struct CombinedOutputs::Impl {
   std::ofstream values;
   std::string lines;  // a report's lines of values.csv
   std::unique_ptr<Book> book;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  // A template cell's column, found by the ids of its labels: a report's
+  // cells share a few distinct table names, row and column paths, so each of
+  // those is looked up once a report, and each cell by three small numbers.
   struct TemplateSheet {
     std::string id;
     Sheet *sheet = nullptr;
-    std::unordered_map<std::string, size_t> column_of;  // table \x1f row \x1f column -> column
+    std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> label_ids;  // table, row or column path
+    std::unordered_map<uint64_t, size_t> column_of;  // the ids of table, row, column -> column
     size_t columns = 0;
+    static constexpr uint32_t kNone = UINT32_MAX;
+    uint32_t label_id(std::string_view label) {
+      return label_ids.emplace(label, static_cast<uint32_t>(label_ids.size())).first->second;
+    }
+    uint32_t find_label(std::string_view label) const {
+      const auto it = label_ids.find(label);
+      return it == label_ids.end() ? kNone : it->second;
+    }
+    static uint64_t key(uint64_t table, uint64_t row, uint64_t column) { return table << 42 | row << 21 | column; }
   };
   std::vector<TemplateSheet> sheets;
   Sheet *review = nullptr, *none = nullptr, *checks = nullptr, *failures = nullptr, *cross_year = nullptr;
@@ -226,15 +243,14 @@ struct CombinedOutputs::Impl {
   // lines come back report after report, so each is checked for UTF-8 and
   // encoded once a run, not once a report (emptied, between two reports,
   // when it holds more than kKnownTexts texts or kKnownBytes bytes: memory
-  // stays flat). `csv`: per text of the report, its entry.
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
+  // stays flat). An entry ends with the comma that follows a field in a
+  // line (a cell's nine fields are followed by the report's columns), so a
+  // line is a few appends. `csv`: per text of the report, its entry.
   static constexpr size_t kKnownTexts = 1 << 15, kKnownBytes = 4 << 20;
   std::unordered_map<std::string, std::string, Hash, std::equal_to<>> known_texts;
   size_t known_bytes = 0;
   std::vector<const std::string *> csv;
+  std::vector<uint32_t> label_of;  // per text of the report, its label id in the sheet (unset: not looked up)
   std::vector<templates::Template> templates = {};
   // The cells of the report's failed identities: table \x1f row \x1f column
   // -> the identities' lines (reused for each report).
@@ -266,7 +282,7 @@ struct CombinedOutputs::Impl {
       auto it = known_texts.find(texts[k]);
       if (it == known_texts.end()) {
         require_utf8(texts[k], file);
-        it = known_texts.emplace(std::string(texts[k]), outputs::CsvWriter::encode(texts[k], true)).first;
+        it = known_texts.emplace(std::string(texts[k]), outputs::CsvWriter::encode(texts[k], true) + ",").first;
         known_bytes += it->first.size() + it->second.size();
       }
       csv[k] = &it->second;
@@ -395,10 +411,9 @@ CombinedOutputs::CombinedOutputs(const fs::path &out_dir, const fs::path &values
             for (const auto &row : sec.rows)
               for (const auto &col : sec.columns) {
                 const std::string &name = t.tables[ti].name;
-                if (!sheet.column_of
-                         .emplace(name + "\x1f" + row.path + "\x1f" + col.path, Impl::meta().size() + cells.size())
-                         .second)
-                  continue;
+                const uint64_t key =
+                    Impl::TemplateSheet::key(sheet.label_id(name), sheet.label_id(row.path), sheet.label_id(col.path));
+                if (!sheet.column_of.emplace(key, Impl::meta().size() + cells.size()).second) continue;
                 cells.push_back({&name, &row.labels, &col.labels});
                 row_depth = std::max(row_depth, cells.back().rows->size());
                 col_depth = std::max(col_depth, cells.back().cols->size());
@@ -455,20 +470,25 @@ void CombinedOutputs::add(const InputRecord &r) {
       return outputs::CsvWriter::encode(v, true);
     };
     const std::string prefix = encoded(m.file) + "," + encoded(r.template_id) + ",";
-    const std::string suffix = "," + encoded(r.verdict) + "," + encoded(r.agency) + "," + encoded(r.year) + "," +
-                               encoded(r.agency_key) + "\r\n";
+    const std::string suffix =
+        encoded(r.verdict) + "," + encoded(r.agency) + "," + encoded(r.year) + "," + encoded(r.agency_key) + "\r\n";
+    // The cell's fields in the values columns' order (table ... source_line,
+    // placement): Cell order. The lines' length first, then their bytes
+    // copied in place: a line is eleven short pieces.
+    const uint32_t *const fields = m.fields.data();
+    size_t size = m.views.size() * (prefix.size() + suffix.size());
+    for (size_t j = 0; j < 9 * m.views.size(); ++j) size += m.csv[fields[j]]->size();
     std::string &lines = m.lines;
-    lines.clear();
+    lines.resize(size);
+    char *out = lines.data();
+    const auto put = [&out](const std::string &piece) {
+      std::memcpy(out, piece.data(), piece.size());
+      out += piece.size();
+    };
     for (size_t i = 0; i < m.views.size(); ++i) {
-      // The cell's fields in the values columns' order (table ... source_line, placement): Cell order.
-      const uint32_t *f = &m.fields[9 * i];
-      lines += prefix;
-      for (size_t k = 0; k < 8; ++k) {
-        lines += *m.csv[f[k]];
-        lines += ',';
-      }
-      lines += *m.csv[f[8]];
-      lines += suffix;
+      put(prefix);
+      for (size_t k = 0; k < 9; ++k) put(*m.csv[fields[9 * i + k]]);  // each with its comma
+      put(suffix);
     }
     m.values << lines;
   }
@@ -496,13 +516,27 @@ void CombinedOutputs::add(const InputRecord &r) {
     for (auto &sheet : m.sheets) {
       if (sheet.id != r.template_id) continue;
       m.cells.assign(sheet.columns, std::string_view());
-      for (const CellView &c : m.views) {
-        m.key.assign(c.table).append("\x1f").append(c.row).append("\x1f").append(c.column);
-        if (auto it = sheet.column_of.find(m.key); it != sheet.column_of.end()) m.cells[it->second] = c.value;
+      constexpr uint32_t kUnset = Impl::TemplateSheet::kNone - 1;
+      m.label_of.assign(m.texts.size(), kUnset);
+      const auto label = [&](uint32_t text) {
+        uint32_t &id = m.label_of[text];
+        if (id == kUnset) id = sheet.find_label(m.texts[text]);
+        return id;
+      };
+      for (size_t i = 0; i < m.views.size(); ++i) {
+        const CellView &c = m.views[i];
+        const uint32_t *f = &m.fields[9 * i];  // table, row, column first
+        const uint32_t t = label(f[0]), row = label(f[1]), col = label(f[2]);
+        if (t != Impl::TemplateSheet::kNone && row != Impl::TemplateSheet::kNone && col != Impl::TemplateSheet::kNone)
+          if (auto it = sheet.column_of.find(Impl::TemplateSheet::key(t, row, col)); it != sheet.column_of.end())
+            m.cells[it->second] = c.value;
         if (review) {
           std::string why(Impl::doubt_of(c));
-          if (const auto it = m.failed_cells.find(m.key); it != m.failed_cells.end())
-            why += (why.empty() ? "" : "; ") + it->second;
+          if (!m.failed_cells.empty()) {
+            m.key.assign(c.table).append("\x1f").append(c.row).append("\x1f").append(c.column);
+            if (const auto it = m.failed_cells.find(m.key); it != m.failed_cells.end())
+              why += (why.empty() ? "" : "; ") + it->second;
+          }
           if (!why.empty()) m.review_cell(r, c, why);
         }
       }

@@ -49,6 +49,10 @@ struct Stmt {
   void bind(int i, const std::string &v) {
     sqlite3_bind_text(s, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   }
+  // Without a copy: `v` must stay as it is until the statement has been stepped.
+  void bind_static(int i, std::string_view v) {
+    sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
   void bind(int i, double v) { sqlite3_bind_double(s, i, v); }
   std::string text(int i) const {
     const auto *t = sqlite3_column_text(s, i);
@@ -373,22 +377,23 @@ void Ledger::put(const std::vector<InputRecord> &records) {
           std::string("INSERT OR REPLACE INTO inputs (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     Stmt &ins = put_->input, &del = put_->del_violations, &vio = put_->violation, &landed = put_->landed,
          &del_cells = put_->del_cells, &put_cells = put_->cells;
+    // The record's texts outlive each step: bound without copies.
     for (const auto &r : records) {
       landed.reset();
-      landed.bind(1, r.relpath);
+      landed.bind_static(1, r.relpath);
       landed.step();
       del.reset();
-      del.bind(1, r.relpath);
+      del.bind_static(1, r.relpath);
       del.step();
       del_cells.reset();
-      del_cells.bind(1, r.relpath);
+      del_cells.bind_static(1, r.relpath);
       del_cells.step();
       ins.reset();
       const std::string outputs = join_lines(r.outputs);
-      const std::string fields[] = {r.relpath,     r.content_hash, r.pipeline_hash, r.status, r.plugin,
-                                    r.template_id, r.verdict,      r.reasons,       r.title,  r.agency,
-                                    r.year,        r.error,        outputs};
-      for (int i = 0; i < 13; ++i) ins.bind(i + 1, fields[i]);
+      const std::string_view fields[] = {r.relpath,     r.content_hash, r.pipeline_hash, r.status, r.plugin,
+                                         r.template_id, r.verdict,      r.reasons,       r.title,  r.agency,
+                                         r.year,        r.error,        outputs};
+      for (int i = 0; i < 13; ++i) ins.bind_static(i + 1, fields[i]);
       ins.bind(14, r.seconds);
       ins.bind(15, r.finished_at);
       for (int i : {16, 17}) {
@@ -398,17 +403,17 @@ void Ledger::put(const std::vector<InputRecord> &records) {
         else
           sqlite3_bind_int64(ins.s, i, v);
       }
-      ins.bind(18, r.agency_key);
+      ins.bind_static(18, r.agency_key);
       ins.step();
       for (const auto &v : r.violations) {
         vio.reset();
-        const std::string vf[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};
-        for (int i = 0; i < 7; ++i) vio.bind(i + 1, vf[i]);
+        const std::string_view vf[] = {r.relpath, v.identity, v.table, v.row, v.column, v.expected, v.actual};
+        for (int i = 0; i < 7; ++i) vio.bind_static(i + 1, vf[i]);
         vio.step();
       }
       if (r.status == "done") {
         put_cells.reset();
-        put_cells.bind(1, r.relpath);
+        put_cells.bind_static(1, r.relpath);
         sqlite3_bind_blob(put_cells.s, 2, r.cells.data(), static_cast<int>(r.cells.size()), SQLITE_STATIC);
         put_cells.step();
       }

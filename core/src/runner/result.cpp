@@ -36,8 +36,7 @@ InputRecord parse_result(const Candidate &c, std::string_view frame, const fs::p
   if (r.content_hash.empty()) r.content_hash = hash_of(c);
   r.status = res.attribute("status").as_string("failed");
   try {
-    thread_local std::vector<CellView> views;
-    view_cells(frame.substr(nl + 1 + len), views);  // checked here, read by the combined outputs
+    check_cells(frame.substr(nl + 1 + len));  // checked here, read by the combined outputs
     r.cells.assign(frame.substr(nl + 1 + len));
   } catch (const std::exception &e) {
     r.status = "failed";
