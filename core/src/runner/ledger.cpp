@@ -369,6 +369,12 @@ std::vector<std::string> Ledger::in_flight() const {
 
 void Ledger::put(const std::vector<InputRecord> &records) {
   if (records.empty()) return;
+  auto unbind = [this] {
+    if (put_)
+      for (Stmt *st :
+           {&put_->input, &put_->del_violations, &put_->violation, &put_->landed, &put_->del_cells, &put_->cells})
+        sqlite3_clear_bindings(st->s);
+  };
   exec("BEGIN IMMEDIATE");
   try {
     if (!put_)
@@ -377,7 +383,8 @@ void Ledger::put(const std::vector<InputRecord> &records) {
           std::string("INSERT OR REPLACE INTO inputs (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     Stmt &ins = put_->input, &del = put_->del_violations, &vio = put_->violation, &landed = put_->landed,
          &del_cells = put_->del_cells, &put_cells = put_->cells;
-    // The record's texts outlive each step: bound without copies.
+    // The record's texts outlive each step: bound without copies (and
+    // unbound before put() returns: no statement keeps a pointer into them).
     for (const auto &r : records) {
       landed.reset();
       landed.bind_static(1, r.relpath);
@@ -418,8 +425,10 @@ void Ledger::put(const std::vector<InputRecord> &records) {
         put_cells.step();
       }
     }
+    unbind();
     exec("COMMIT");
   } catch (...) {
+    unbind();
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
