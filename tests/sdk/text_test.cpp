@@ -1,6 +1,7 @@
 #include <unicode/uchar.h>
 
 #include <catch2/catch.hpp>
+#include <docpipe/sdk/bytes.hpp>
 #include <docpipe/sdk/text.hpp>
 
 using namespace docpipe::sdk;
@@ -120,4 +121,31 @@ TEST_CASE("escape_bytes shows bytes as valid UTF-8 text and unescape_bytes gets 
     CHECK(is_utf8(e));
     CHECK(unescape_bytes(e) == b);
   }
+}
+
+TEST_CASE("plain_prefix never runs past a byte that may need an escape, at any offset and length") {
+  // Chinese text (three-byte characters, high bytes only) with one telling
+  // byte put at every offset of texts up to three blocks long.
+  const std::string han = "政府信息公开工作年度报告申请人情况";
+  for (const bool controls : {false, true})
+    for (const char special : {',', '"', '\r', '\n', '&', '\x01', '\x1f', '\t'})
+      for (size_t length = 0; length <= 48; ++length)
+        for (size_t at = 0; at <= length; ++at) {
+          std::string s = han.substr(0, length);
+          if (at < length) s[at] = special;
+          const size_t got = docpipe::sdk::plain_prefix(s, ',', '"', '\r', '\n', controls);
+          const bool telling =
+              special == ',' || special == '"' || special == '\r' || special == '\n' || (controls && special < 0x20);
+          INFO("length " << length << ", byte " << int(special) << " at " << at << ", controls " << controls);
+          CHECK(got <= s.size());
+          if (at < length && telling) CHECK(got <= at);
+          // Whatever it skips holds no such byte.
+          for (size_t k = 0; k < got; ++k) {
+            const char ch = s[k];
+            CHECK_FALSE((ch == ',' || ch == '"' || ch == '\r' || ch == '\n' || (controls && ch >= 0 && ch < 0x20)));
+          }
+        }
+  // A long plain text is scanned in whole blocks, leaving less than a block.
+  const std::string long_text = han + han + han;
+  CHECK(long_text.size() - docpipe::sdk::plain_prefix(long_text, ',', '"', '\r', '\n', true) < 16);
 }

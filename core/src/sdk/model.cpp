@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <docpipe/sdk/bytes.hpp>
 #include <docpipe/sdk/model.hpp>
 #include <docpipe/sdk/text.hpp>
 #include <map>
@@ -17,25 +18,6 @@ namespace docpipe::sdk::model {
 namespace {
 
 std::atomic<uint64_t> g_documents_read{0}, g_bodies_read{0}, g_documents_written{0};
-
-// Whether any of the 8 bytes at p is below 0x20 or one of the three given
-// (bit tricks from "Bit Twiddling Hacks": exact for the any-byte question).
-inline bool block_has_special(const char *p, uint8_t a, uint8_t b, uint8_t c) {
-  constexpr uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-  uint64_t x;
-  std::memcpy(&x, p, 8);
-  auto has_zero = [&](uint64_t v) { return (v - ones) & ~v & highs; };
-  return (((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * a)) | has_zero(x ^ (ones * b)) |
-          has_zero(x ^ (ones * c))) != 0;
-}
-
-// Offset of the first 8-byte block that may need escaping (a fast scan over
-// the Chinese text that makes up most values), or the size rounded down.
-inline size_t clean_prefix(std::string_view s, uint8_t a, uint8_t b, uint8_t c) {
-  size_t i = 0;
-  while (i + 8 <= s.size() && !block_has_special(s.data() + i, a, b, c)) i += 8;
-  return i;
-}
 
 // Escapes as pugixml does (core_model_test compares the two): in an
 // attribute &, < and " and every control character; in text &, < and > and
@@ -51,7 +33,7 @@ void escape(Out &out, std::string_view s) {
   };
   size_t from = 0;
   // (TAB, LF and CR stop the fast scan too; the byte loop lets them through)
-  for (size_t i = clean_prefix(s, '&', '<', third); i < s.size(); ++i) {
+  for (size_t i = sdk::plain_prefix(s, '&', '<', third, third, true); i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (plain(c)) continue;
     out.append(s.data() + from, i - from);

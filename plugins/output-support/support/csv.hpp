@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <docpipe/sdk/bytes.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -80,8 +81,9 @@ class CsvWriter {
   void field(std::string_view v, bool guard) {
     separate();
     const bool guarded = guard && needs_formula_guard(v);
-    // A plain loop: find_first_of with a needle set costs a memchr per byte.
-    size_t i = 0;
+    // Blocks first (sdk::plain_prefix), then a plain loop: find_first_of
+    // with a needle set costs a memchr per byte.
+    size_t i = sdk::plain_prefix(v, ',', '"', '\r', '\n', false);
     while (i < v.size() && !special(v[i])) ++i;
     if (i == v.size()) {
       if (guarded) out_ += '\'';
