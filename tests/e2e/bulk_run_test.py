@@ -13,9 +13,7 @@ pipeline = os.path.join(src, 'pipelines/annual-reports.xml')
 seeds = sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds/*.txt')))
 failures = []
 
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
+check = runs.checker(failures)
 
 def run(*args, timeout=300):
     return runs.run_docpipe(exe, *args, timeout=timeout)

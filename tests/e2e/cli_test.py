@@ -5,6 +5,7 @@ mistyped command or name answered with the nearest one and the valid ones
 with --name, the reasons of a `review` verdict on convert's line, inspect of
 a refused file, formats with inputs and outputs apart, plurals."""
 import glob, json, os, re, shutil, subprocess, sys, tempfile
+import runs
 
 exe, src = sys.argv[1], sys.argv[2]
 seeds = sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds/*.txt')))
@@ -12,9 +13,7 @@ pipeline = os.path.join(src, 'pipelines/annual-reports.xml')
 failures = []
 
 
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
+check = runs.checker(failures)
 
 
 def run(*args, stdin=None):

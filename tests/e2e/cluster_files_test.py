@@ -9,6 +9,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from runs import run_docpipe
+import runs
 
 exe, src = sys.argv[1], sys.argv[2]
 slurm, kube = os.path.join(src, 'pipelines', 'slurm'), os.path.join(src, 'pipelines', 'kubernetes')
@@ -16,9 +17,7 @@ pipeline = os.path.join(src, 'pipelines', 'annual-reports.xml')
 errors = []
 
 
-def check(cond, msg):
-    if not cond:
-        errors.append(msg)
+check = runs.checker(errors)
 
 
 for script in sorted(glob.glob(os.path.join(slurm, '*'))):

@@ -5,15 +5,14 @@ per-table CSVs hold every row and cell of the source tables in order, and the
 XLSX, reopened with openpyxl, holds the same numbers as numbers."""
 import csv, glob, json, os, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
+import runs
 
 exe, src = sys.argv[1], sys.argv[2]
 seeds = sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds/*.txt')))
 assert len(seeds) == 4, seeds
 failures = []
 
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
+check = runs.checker(failures)
 
 def read_csv(path):
     with open(path, encoding='utf-8-sig', newline='') as f:

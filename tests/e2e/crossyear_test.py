@@ -9,15 +9,14 @@ import csv, glob, os, re, sqlite3, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import crossyear_corpus
 from runs import run_docpipe
+import runs
 
 exe, src, shared = sys.argv[1], sys.argv[2], sys.argv[3]
 pipeline = os.path.join(src, 'pipelines', 'annual-reports.xml')
 errors = []
 
 
-def check(cond, msg):
-    if not cond:
-        errors.append(msg)
+check = runs.checker(errors)
 
 
 def findings(out):

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from runs import run_docpipe
+import runs
 
 exe, src = sys.argv[1], sys.argv[2]
 pipeline = os.path.join(src, 'pipelines', 'annual-reports.xml')
@@ -21,9 +22,7 @@ TABLE = '收到和处理政府信息公开申请情况'
 ROW = '一、本年新收政府信息公开申请数量'
 
 
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
+check = runs.checker(failures)
 
 
 def rows(path):

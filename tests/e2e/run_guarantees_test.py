@@ -15,9 +15,7 @@ seeds = sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds/*.txt')))
 failures = []
 
 
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
+check = runs.checker(failures)
 
 
 def run(*args, timeout=300):

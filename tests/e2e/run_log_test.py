@@ -4,6 +4,7 @@ errors too; a run that finds no input warns; --known-failures-ok reports
 inputs that failed before and did not change without failing the run again;
 `status` exits 1 when inputs failed; --dry-run lists what it skips and why."""
 import glob, json, os, shutil, subprocess, sys, tempfile
+import runs
 
 exe, src = sys.argv[1], sys.argv[2]
 seeds = sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds/*.txt')))
@@ -11,9 +12,7 @@ pipeline = os.path.join(src, 'pipelines/annual-reports.xml')
 failures = []
 
 
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
+check = runs.checker(failures)
 
 
 def run(*args):

@@ -1,5 +1,6 @@
-"""What several end-to-end tests share: running the docpipe executable and
-reading the JSON summary a `run` prints last on stdout."""
+"""What several end-to-end tests share: running the docpipe executable,
+reading the JSON summary a `run` prints last on stdout, and recording the
+checks that fail."""
 import json, subprocess
 
 
@@ -12,3 +13,12 @@ def run_docpipe(exe, *args, timeout=300):
             summary = json.loads(line)
             break
     return r, summary
+
+
+def checker(failures):
+    """check(cond, msg): records msg in `failures` when cond is false, so a
+    test script reports every failed check at its end, not just the first."""
+    def check(cond, msg):
+        if not cond:
+            failures.append(msg)
+    return check

@@ -8,6 +8,7 @@ its README) and header swaps made from them here; truths from
 ../shared/corpus (skipped, exit 77, without it)."""
 import csv, glob, json, os, re, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
+import runs
 
 exe, src, shared = sys.argv[1], sys.argv[2], sys.argv[3]
 corpus = os.path.join(shared, 'corpus')
@@ -18,9 +19,7 @@ fixtures = os.path.join(src, 'tests/e2e/fixtures/variants')
 failures = []
 
 
-def check(cond, what):
-    if not cond:
-        failures.append(what)
+check = runs.checker(failures)
 
 
 def truth_of(stem):

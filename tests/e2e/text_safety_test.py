@@ -12,15 +12,14 @@ and is not a number must carry the apostrophe guard."""
 import csv, glob, io, json, os, re, shutil, sqlite3, subprocess, sys, tempfile, zipfile
 
 import openpyxl
+import runs
 
 exe, src = sys.argv[1], sys.argv[2]
 seeds = sorted(glob.glob(os.path.join(src, 'tests/e2e/seeds/*.txt')))
 failures = []
 
 
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
+check = runs.checker(failures)
 
 
 def unescape(text):

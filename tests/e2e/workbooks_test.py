@@ -37,9 +37,7 @@ NOTE = '（本列数据的勾稽关系为：第一项加第二项之和，等于
 failures = []
 
 
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
+check = runs.checker(failures)
 
 
 def sheet_xml(path):
